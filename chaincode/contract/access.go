@@ -1,0 +1,103 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// Fabric CA attributes read from the caller's enrollment certificate.
+const (
+	AttrInstitution = "metrotrace.institution"
+	AttrRole        = "metrotrace.role"
+)
+
+// Roles carried in the metrotrace.role attribute.
+const (
+	RoleRecorder  = "recorder"
+	RoleInspector = "inspector"
+	RoleOperator  = "operator"
+)
+
+// caller is the identity that submitted the transaction.
+type caller struct {
+	mspID       string
+	institution string // from the attribute, "" without attributes
+	role        string // from the attribute, "" without attributes
+}
+
+func (c caller) hasAttributes() bool { return c.role != "" || c.institution != "" }
+
+func (c caller) String() string {
+	if c.hasAttributes() {
+		return fmt.Sprintf("%s %s of %s", c.mspID, c.role, c.institution)
+	}
+	return "identity of " + c.mspID
+}
+
+func callerOf(ctx contractapi.TransactionContextInterface) (caller, error) {
+	id := ctx.GetClientIdentity()
+	if id == nil {
+		return caller{}, record.Errorf(record.Forbidden, "the caller's identity cannot be read")
+	}
+	msp, err := id.GetMSPID()
+	if err != nil || msp == "" {
+		return caller{}, record.Errorf(record.Forbidden, "the caller's MSP cannot be read")
+	}
+	c := caller{mspID: msp}
+	c.institution, _, _ = id.GetAttributeValue(AttrInstitution)
+	c.role, _, _ = id.GetAttributeValue(AttrRole)
+	if c.hasAttributes() {
+		switch c.role {
+		case RoleRecorder, RoleInspector, RoleOperator:
+		case "":
+			return caller{}, record.Errorf(record.Forbidden, "identity carries %s but no %s attribute", AttrInstitution, AttrRole)
+		default:
+			return caller{}, record.Errorf(record.Forbidden, "unknown role %q (recorder, inspector or operator)", c.role)
+		}
+		if c.institution == "" && c.role != RoleOperator {
+			return caller{}, record.Errorf(record.Forbidden, "a %s identity must carry the %s attribute", c.role, AttrInstitution)
+		}
+	}
+	return c, nil
+}
+
+// mayWriteFor allows writing a record in the name of an institution: the
+// caller's MSP must be the institution's, and a caller with attributes must
+// be a recorder of that very institution.
+func (c caller) mayWriteFor(in *record.Institution) error {
+	if c.mspID != in.MSPID {
+		return record.Errorf(record.Forbidden, "%s may not write for %s, which belongs to %s", c, in.ID, in.MSPID)
+	}
+	if !c.hasAttributes() {
+		return nil
+	}
+	switch c.role {
+	case RoleRecorder:
+		if c.institution != in.ID {
+			return record.Errorf(record.Forbidden, "a recorder of %s may not write for %s", c.institution, in.ID)
+		}
+		return nil
+	case RoleInspector:
+		return record.Errorf(record.Forbidden, "inspectors read; they cannot write for %s", in.ID)
+	default:
+		return record.Errorf(record.Forbidden, "operators register institutions and propose agreements; records of %s are written by its recorders", in.ID)
+	}
+}
+
+// mayRegisterInstitution allows registering an institution of the caller's
+// own organization; with attributes, only an operator may.
+func (c caller) mayRegisterInstitution(in *record.Institution) error {
+	if c.mspID != in.MSPID {
+		return record.Errorf(record.Forbidden, "%s may not register %s for %s", c, in.ID, in.MSPID)
+	}
+	if c.hasAttributes() && c.role != RoleOperator {
+		return record.Errorf(record.Forbidden, "only an operator registers institutions; caller is a %s", c.role)
+	}
+	return nil
+}
+
+func asError(err error, target **record.Error) bool { return errors.As(err, target) }

@@ -1,0 +1,114 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// RecordComparison records an inter-laboratory comparison piloted by the
+// caller's institution, computing En for every result given.
+func (c *Contract) RecordComparison(ctx contractapi.TransactionContextInterface, comparisonJSON string) (string, error) {
+	var cmp record.Comparison
+	if err := decodeValid(comparisonJSON, &cmp); err != nil {
+		return "", wrapf(err, "record comparison")
+	}
+	pilot, err := writableInstitution(ctx, cmp.PilotID)
+	if err != nil {
+		return "", wrapf(err, "record comparison %s", cmp.ID)
+	}
+	if err := mustNotExist(ctx, record.DocComparison, cmp.ID); err != nil {
+		return "", err
+	}
+	if err := computeEN(ctx, &cmp, cmp.Results); err != nil {
+		return "", wrapf(err, "record comparison %s", cmp.ID)
+	}
+	t := newTxn(ctx, "RecordComparison")
+	if err := t.put(record.DocComparison, cmp.ID, &cmp, pilot.MSPID); err != nil {
+		return "", err
+	}
+	if err := t.index(cmp.ID, map[string][]string{IndexComparisonsByInstitution: participants(&cmp)}); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// AddComparisonResults adds participants' results to a comparison, with En
+// computed against its reference value.
+func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterface, comparisonID, resultsJSON string) (string, error) {
+	var cmp record.Comparison
+	if err := requireRecord(ctx, record.DocComparison, comparisonID, &cmp); err != nil {
+		return "", err
+	}
+	if _, err := writableInstitution(ctx, cmp.PilotID); err != nil {
+		return "", wrapf(err, "add results to comparison %s", comparisonID)
+	}
+	var results []record.ComparisonResult
+	if err := record.Decode([]byte(resultsJSON), &results); err != nil {
+		return "", wrapf(err, "add results to comparison %s", comparisonID)
+	}
+	if len(results) == 0 {
+		return "", record.Errorf(record.Invalid, "add results to comparison %s: no results given", comparisonID)
+	}
+	if err := record.ValidateComparisonResults(cmp.Quantity, results, "results"); err != nil {
+		return "", wrapf(err, "add results to comparison %s", comparisonID)
+	}
+	for _, r := range results {
+		if resultIndex(&cmp, r.InstitutionID) >= 0 {
+			return "", record.Errorf(record.Conflict, "comparison %s already has a result of %s", comparisonID, r.InstitutionID)
+		}
+	}
+	if err := computeEN(ctx, &cmp, results); err != nil {
+		return "", wrapf(err, "add results to comparison %s", comparisonID)
+	}
+	before := participants(&cmp)
+	cmp.Results = append(cmp.Results, results...)
+	var added []string
+	for _, id := range participants(&cmp) {
+		if !contains(before, id) {
+			added = append(added, id)
+		}
+	}
+	t := newTxn(ctx, "AddComparisonResults")
+	if err := t.put(record.DocComparison, cmp.ID, &cmp, ""); err != nil {
+		return "", err
+	}
+	if err := t.index(cmp.ID, map[string][]string{IndexComparisonsByInstitution: added}); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// computeEN checks each participant exists and fills in its En.
+func computeEN(ctx contractapi.TransactionContextInterface, cmp *record.Comparison, results []record.ComparisonResult) error {
+	for i := range results {
+		r := &results[i]
+		if _, err := requireInstitution(ctx, r.InstitutionID); err != nil {
+			return err
+		}
+		en, err := record.EN(record.Result{Value: r.Value, Unit: r.Unit, Uncertainty: r.Uncertainty}, cmp.Reference)
+		if err != nil {
+			return err
+		}
+		r.EN = &en
+	}
+	return nil
+}
+
+// participants returns the pilot and every participant, sorted and unique.
+func participants(cmp *record.Comparison) []string {
+	ids := []string{cmp.PilotID}
+	for _, r := range cmp.Results {
+		ids = append(ids, r.InstitutionID)
+	}
+	return record.SortedUnique(ids)
+}
+
+func resultIndex(cmp *record.Comparison, institutionID string) int {
+	for i, r := range cmp.Results {
+		if r.InstitutionID == institutionID {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,266 @@
+package contract
+
+import (
+	"encoding/json"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// TransientOwner is the transient-map key carrying an instrument owner's
+// commercial details ({"owner_name", "contact"}) to RegisterInstrument.
+const TransientOwner = "owner"
+
+// RegisterInstitution registers an institution of the caller's organization.
+func (c *Contract) RegisterInstitution(ctx contractapi.TransactionContextInterface, institutionJSON string) (string, error) {
+	var in record.Institution
+	if err := decodeValid(institutionJSON, &in); err != nil {
+		return "", wrapf(err, "register institution")
+	}
+	who, err := callerOf(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := who.mayRegisterInstitution(&in); err != nil {
+		return "", err
+	}
+	if err := mustNotExist(ctx, record.DocInstitution, in.ID); err != nil {
+		return "", err
+	}
+	t := newTxn(ctx, "RegisterInstitution")
+	if err := t.put(record.DocInstitution, in.ID, &in, in.MSPID); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// RegisterCapability records a CMC of an institution.
+func (c *Contract) RegisterCapability(ctx contractapi.TransactionContextInterface, capabilityJSON string) (string, error) {
+	var cp record.Capability
+	if err := decodeValid(capabilityJSON, &cp); err != nil {
+		return "", wrapf(err, "register capability")
+	}
+	owner, err := writableInstitution(ctx, cp.InstitutionID)
+	if err != nil {
+		return "", wrapf(err, "register capability %s", cp.ID)
+	}
+	if err := mustNotExist(ctx, record.DocCapability, cp.ID); err != nil {
+		return "", err
+	}
+	t := newTxn(ctx, "RegisterCapability")
+	if err := t.put(record.DocCapability, cp.ID, &cp, owner.MSPID); err != nil {
+		return "", err
+	}
+	if err := t.index(cp.ID, map[string][]string{IndexCapabilitiesByInstitution: {cp.InstitutionID}}); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// RegisterStandard records a measurement standard of an institution.
+func (c *Contract) RegisterStandard(ctx contractapi.TransactionContextInterface, standardJSON string) (string, error) {
+	var s record.Standard
+	if err := decodeValid(standardJSON, &s); err != nil {
+		return "", wrapf(err, "register standard")
+	}
+	if s.Status != record.StatusActive || s.StatusSince != "" || s.StatusReason != "" || len(s.StatusHistory) != 0 {
+		return "", record.Errorf(record.Invalid, "register standard %s: a new standard is active; change its status with SetStandardStatus", s.ID)
+	}
+	owner, err := writableInstitution(ctx, s.InstitutionID)
+	if err != nil {
+		return "", wrapf(err, "register standard %s", s.ID)
+	}
+	if err := mustNotExistSubject(ctx, s.ID); err != nil {
+		return "", err
+	}
+	today, err := txDate(ctx)
+	if err != nil {
+		return "", err
+	}
+	s.StatusSince = today
+	t := newTxn(ctx, "RegisterStandard")
+	if err := t.put(record.DocStandard, s.ID, &s, owner.MSPID); err != nil {
+		return "", err
+	}
+	if err := t.index(s.ID, map[string][]string{IndexStandardsByInstitution: {s.InstitutionID}}); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// RegisterInstrument records a working instrument. The owner's commercial
+// details, if given in the transient map under "owner", go to the
+// registering organization's implicit private data collection, never to
+// public state.
+func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterface, instrumentJSON string) (string, error) {
+	var in record.Instrument
+	if err := decodeValid(instrumentJSON, &in); err != nil {
+		return "", wrapf(err, "register instrument")
+	}
+	owner, err := writableInstitution(ctx, in.InstitutionID)
+	if err != nil {
+		return "", wrapf(err, "register instrument %s", in.ID)
+	}
+	if err := mustNotExistSubject(ctx, in.ID); err != nil {
+		return "", err
+	}
+	transient, err := ctx.GetStub().GetTransient()
+	if err != nil {
+		return "", record.Errorf(record.Internal, "read transient data: %v", err)
+	}
+	t := newTxn(ctx, "RegisterInstrument")
+	if raw, ok := transient[TransientOwner]; ok {
+		var o record.InstrumentOwner
+		if err := decodeValid(string(raw), &o); err != nil {
+			return "", wrapf(err, "owner details of %s", in.ID)
+		}
+		if o.InstrumentID != "" && o.InstrumentID != in.ID {
+			return "", record.Errorf(record.Invalid, "owner details name instrument %s, not %s", o.InstrumentID, in.ID)
+		}
+		o.InstrumentID = in.ID
+		data, _ := json.Marshal(&o)
+		if err := ctx.GetStub().PutPrivateData(implicitCollection(owner.MSPID), in.ID, data); err != nil {
+			return "", record.Errorf(record.Internal, "write owner details of %s: %v", in.ID, err)
+		}
+	}
+	if err := t.put(record.DocInstrument, in.ID, &in, owner.MSPID); err != nil {
+		return "", err
+	}
+	if err := t.index(in.ID, map[string][]string{IndexInstrumentsByInstitution: {in.InstitutionID}}); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// IssueCertificate records a calibration or verification certificate issued
+// by the caller's institution.
+func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface, certificateJSON string) (string, error) {
+	var cert record.Certificate
+	if err := decodeValid(certificateJSON, &cert); err != nil {
+		return "", wrapf(err, "issue certificate")
+	}
+	issuer, err := writableInstitution(ctx, cert.IssuerID)
+	if err != nil {
+		return "", wrapf(err, "issue certificate %s", cert.ID)
+	}
+	if err := mustNotExist(ctx, record.DocCertificate, cert.ID); err != nil {
+		return "", err
+	}
+	if err := checkCertificateReferences(ctx, &cert); err != nil {
+		return "", wrapf(err, "issue certificate %s", cert.ID)
+	}
+	entries := map[string][]string{
+		IndexCertificatesBySubject:   {cert.SubjectID},
+		IndexCertificatesByReference: cert.ReferenceIDs,
+		IndexCertificatesByIssuer:    {cert.IssuerID},
+	}
+	if cert.DCCSHA256 != "" {
+		ids, err := indexedIDs(ctx, IndexCertificatesByDCC, cert.DCCSHA256)
+		if err != nil {
+			return "", err
+		}
+		if len(ids) > 0 {
+			return "", record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
+		}
+		entries[IndexCertificatesByDCC] = []string{cert.DCCSHA256}
+	}
+	t := newTxn(ctx, "IssueCertificate")
+	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
+		return "", err
+	}
+	if err := t.index(cert.ID, entries); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// checkCertificateReferences checks that the subject and every reference
+// standard exist and measure the certificate's quantity, and that a
+// verification's subject has an MPE to verify against.
+func checkCertificateReferences(ctx contractapi.TransactionContextInterface, cert *record.Certificate) error {
+	var subjectQuantity string
+	var subjectMPE *record.Value
+	var std record.Standard
+	found, err := readRecord(ctx, record.DocStandard, cert.SubjectID, &std)
+	if err != nil {
+		return err
+	}
+	if found {
+		subjectQuantity, subjectMPE = std.Quantity, std.MPE
+	} else {
+		var in record.Instrument
+		found, err = readRecord(ctx, record.DocInstrument, cert.SubjectID, &in)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return record.Errorf(record.NotFound, "subject %s is neither a registered standard nor an instrument", cert.SubjectID)
+		}
+		subjectQuantity, subjectMPE = in.Quantity, &in.MPE
+	}
+	if subjectQuantity != cert.Quantity {
+		return record.Errorf(record.Invalid, "subject %s measures %s, the certificate is for %s", cert.SubjectID, subjectQuantity, cert.Quantity)
+	}
+	if cert.Kind == record.KindVerification && subjectMPE == nil {
+		return record.Errorf(record.Invalid, "a verification needs the subject's MPE; standard %s has none", cert.SubjectID)
+	}
+	for _, refID := range cert.ReferenceIDs {
+		var ref record.Standard
+		found, err := readRecord(ctx, record.DocStandard, refID, &ref)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return record.Errorf(record.NotFound, "reference standard %s does not exist", refID)
+		}
+		if ref.Quantity != cert.Quantity {
+			return record.Errorf(record.Invalid, "reference standard %s measures %s, the certificate is for %s", refID, ref.Quantity, cert.Quantity)
+		}
+	}
+	return nil
+}
+
+// writableInstitution loads the institution a record is written for and
+// checks the caller may write for it.
+func writableInstitution(ctx contractapi.TransactionContextInterface, id string) (*record.Institution, error) {
+	in, err := requireInstitution(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	who, err := callerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := who.mayWriteFor(in); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// mustNotExistSubject keeps standard and instrument ids distinct, so a
+// certificate's subject id names exactly one record.
+func mustNotExistSubject(ctx contractapi.TransactionContextInterface, id string) error {
+	for _, doc := range []string{record.DocStandard, record.DocInstrument} {
+		found, err := exists(ctx, doc, id)
+		if err != nil {
+			return err
+		}
+		if found {
+			return record.Errorf(record.Conflict, "%s %s already exists", doc, id)
+		}
+	}
+	return nil
+}
+
+func implicitCollection(mspID string) string { return "_implicit_org_" + mspID }
+
+// validatable is a record that can check itself.
+type validatable interface{ Validate() error }
+
+func decodeValid(data string, v validatable) error {
+	if err := record.Decode([]byte(data), v); err != nil {
+		return err
+	}
+	return v.Validate()
+}

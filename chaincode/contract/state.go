@@ -1,0 +1,185 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// readRecord loads a record into v; found is false when it does not exist.
+func readRecord(ctx contractapi.TransactionContextInterface, docType, id string, v any) (found bool, err error) {
+	key, err := recordKey(ctx, docType, id)
+	if err != nil {
+		return false, record.Errorf(record.Invalid, "%s id %q: %v", docType, id, err)
+	}
+	data, err := ctx.GetStub().GetState(key)
+	if err != nil {
+		return false, record.Errorf(record.Internal, "read %s %s: %v", docType, id, err)
+	}
+	if data == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, record.Errorf(record.Internal, "decode %s %s: %v", docType, id, err)
+	}
+	return true, nil
+}
+
+// requireRecord loads a record that must exist.
+func requireRecord(ctx contractapi.TransactionContextInterface, docType, id string, v any) error {
+	found, err := readRecord(ctx, docType, id, v)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return record.Errorf(record.NotFound, "%s %s does not exist", docType, id)
+	}
+	return nil
+}
+
+// exists reports whether a record exists.
+func exists(ctx contractapi.TransactionContextInterface, docType, id string) (bool, error) {
+	key, err := recordKey(ctx, docType, id)
+	if err != nil {
+		return false, record.Errorf(record.Invalid, "%s id %q: %v", docType, id, err)
+	}
+	data, err := ctx.GetStub().GetState(key)
+	if err != nil {
+		return false, record.Errorf(record.Internal, "read %s %s: %v", docType, id, err)
+	}
+	return data != nil, nil
+}
+
+func requireInstitution(ctx contractapi.TransactionContextInterface, id string) (*record.Institution, error) {
+	var in record.Institution
+	if err := requireRecord(ctx, record.DocInstitution, id, &in); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// txn gathers what one transaction writes and emits the event at the end.
+type txn struct {
+	ctx   contractapi.TransactionContextInterface
+	event record.Event
+}
+
+func newTxn(ctx contractapi.TransactionContextInterface, function string) *txn {
+	return &txn{ctx: ctx, event: record.Event{Function: function, TxID: ctx.GetStub().GetTxID(), Records: []record.EventRecord{}}}
+}
+
+// put writes a record and adds it to the transaction's event. ownerMSP, when
+// set, becomes the key-level endorsement policy: only the owner's
+// organization can then endorse a change of the record.
+func (t *txn) put(docType, id string, v any, ownerMSP string) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return record.Errorf(record.Internal, "encode %s %s: %v", docType, id, err)
+	}
+	key, err := recordKey(t.ctx, docType, id)
+	if err != nil {
+		return record.Errorf(record.Invalid, "%s id %q: %v", docType, id, err)
+	}
+	if err := t.ctx.GetStub().PutState(key, data); err != nil {
+		return record.Errorf(record.Internal, "write %s %s: %v", docType, id, err)
+	}
+	if ownerMSP != "" {
+		if err := setOwnerPolicy(t.ctx, key, ownerMSP); err != nil {
+			return err
+		}
+	}
+	t.event.Records = append(t.event.Records, record.EventRecord{DocType: docType, ID: id, Record: data})
+	return nil
+}
+
+// index writes index entries for a record: one per (index, value).
+func (t *txn) index(id string, entries map[string][]string) error {
+	names := make([]string, 0, len(entries))
+	for name := range entries {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, value := range entries[name] {
+			key, err := indexKey(t.ctx, name, value, id)
+			if err != nil {
+				return record.Errorf(record.Invalid, "index %s: %v", name, err)
+			}
+			if err := t.ctx.GetStub().PutState(key, []byte{0}); err != nil {
+				return record.Errorf(record.Internal, "write index %s: %v", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// commit emits the transaction's event and returns the JSON of the first
+// record written, the transaction's answer.
+func (t *txn) commit() (string, error) {
+	payload, err := json.Marshal(t.event)
+	if err != nil {
+		return "", record.Errorf(record.Internal, "encode event: %v", err)
+	}
+	if err := t.ctx.GetStub().SetEvent(record.EventName, payload); err != nil {
+		return "", record.Errorf(record.Internal, "set event: %v", err)
+	}
+	if len(t.event.Records) == 0 {
+		return "{}", nil
+	}
+	return string(t.event.Records[0].Record), nil
+}
+
+func setOwnerPolicy(ctx contractapi.TransactionContextInterface, key, mspID string) error {
+	ep, err := statebased.NewStateEP(nil)
+	if err != nil {
+		return record.Errorf(record.Internal, "endorsement policy: %v", err)
+	}
+	if err := ep.AddOrgs(statebased.RoleTypePeer, mspID); err != nil {
+		return record.Errorf(record.Internal, "endorsement policy for %s: %v", mspID, err)
+	}
+	policy, err := ep.Policy()
+	if err != nil {
+		return record.Errorf(record.Internal, "endorsement policy: %v", err)
+	}
+	if err := ctx.GetStub().SetStateValidationParameter(key, policy); err != nil {
+		return record.Errorf(record.Internal, "set endorsement policy: %v", err)
+	}
+	return nil
+}
+
+// txDate is the transaction's date: the chaincode's only notion of today.
+func txDate(ctx contractapi.TransactionContextInterface) (string, error) {
+	ts, err := ctx.GetStub().GetTxTimestamp()
+	if err != nil {
+		return "", record.Errorf(record.Internal, "transaction timestamp: %v", err)
+	}
+	return record.DateOf(ts.AsTime()), nil
+}
+
+func mustNotExist(ctx contractapi.TransactionContextInterface, docType, id string) error {
+	found, err := exists(ctx, docType, id)
+	if err != nil {
+		return err
+	}
+	if found {
+		return record.Errorf(record.Conflict, "%s %s already exists", docType, id)
+	}
+	return nil
+}
+
+func wrapf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	var e *record.Error
+	msg := fmt.Sprintf(format, args...)
+	if asError(err, &e) {
+		return &record.Error{Code: e.Code, Message: msg + ": " + e.Message}
+	}
+	return record.Errorf(record.Internal, "%s: %v", msg, err)
+}

@@ -1,0 +1,113 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// SetStandardStatus seals, revokes or reactivates a standard from a date,
+// with a reason. Status changes are kept in order; a revoked standard stays
+// revoked.
+func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface, standardID, status, since, reason string) (string, error) {
+	var s record.Standard
+	if err := requireRecord(ctx, record.DocStandard, standardID, &s); err != nil {
+		return "", err
+	}
+	if _, err := writableInstitution(ctx, s.InstitutionID); err != nil {
+		return "", wrapf(err, "set status of standard %s", standardID)
+	}
+	if !contains(record.StandardStatuses, status) {
+		return "", record.Errorf(record.Invalid, "status %q is not one of active, sealed, revoked", status)
+	}
+	if _, err := record.ParseDate(since); err != nil {
+		return "", record.Errorf(record.Invalid, "since: %v", err)
+	}
+	if status != record.StatusActive && reason == "" {
+		return "", record.Errorf(record.Invalid, "a reason is required to make standard %s %s", standardID, status)
+	}
+	if s.Status == record.StatusRevoked {
+		return "", record.Errorf(record.Conflict, "standard %s was revoked on %s and cannot change status", standardID, s.StatusSince)
+	}
+	if s.Status == status {
+		return "", record.Errorf(record.Conflict, "standard %s is already %s", standardID, status)
+	}
+	if n := len(s.StatusHistory); n > 0 && since < s.StatusHistory[n-1].Since {
+		return "", record.Errorf(record.Invalid, "since %s is before the last status change of %s on %s", since, standardID, s.StatusHistory[n-1].Since)
+	}
+	s.Status, s.StatusSince, s.StatusReason = status, since, reason
+	s.StatusHistory = append(s.StatusHistory, record.StatusChange{Status: status, Since: since, Reason: reason})
+	t := newTxn(ctx, "SetStandardStatus")
+	if err := t.put(record.DocStandard, s.ID, &s, ""); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// RevokeCertificate revokes a valid certificate, with a reason.
+func (c *Contract) RevokeCertificate(ctx contractapi.TransactionContextInterface, certificateID, reason string) (string, error) {
+	cert, err := changeableCertificate(ctx, certificateID, reason, "revoke")
+	if err != nil {
+		return "", err
+	}
+	cert.Status, cert.StatusReason = record.CertRevoked, reason
+	t := newTxn(ctx, "RevokeCertificate")
+	if err := t.put(record.DocCertificate, cert.ID, cert, ""); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+// SupersedeCertificate marks a valid certificate as superseded by a newer
+// valid certificate of the same subject, with a reason.
+func (c *Contract) SupersedeCertificate(ctx contractapi.TransactionContextInterface, certificateID, replacementID, reason string) (string, error) {
+	cert, err := changeableCertificate(ctx, certificateID, reason, "supersede")
+	if err != nil {
+		return "", err
+	}
+	if replacementID == certificateID {
+		return "", record.Errorf(record.Invalid, "certificate %s cannot supersede itself", certificateID)
+	}
+	var repl record.Certificate
+	if err := requireRecord(ctx, record.DocCertificate, replacementID, &repl); err != nil {
+		return "", wrapf(err, "supersede %s", certificateID)
+	}
+	if repl.SubjectID != cert.SubjectID {
+		return "", record.Errorf(record.Invalid, "replacement %s is about %s, not %s", replacementID, repl.SubjectID, cert.SubjectID)
+	}
+	if repl.Status != record.CertValid {
+		return "", record.Errorf(record.Conflict, "replacement %s is %s", replacementID, repl.Status)
+	}
+	cert.Status, cert.StatusReason, cert.SupersededBy = record.CertSuperseded, reason, replacementID
+	t := newTxn(ctx, "SupersedeCertificate")
+	if err := t.put(record.DocCertificate, cert.ID, cert, ""); err != nil {
+		return "", err
+	}
+	return t.commit()
+}
+
+func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reason, verb string) (*record.Certificate, error) {
+	var cert record.Certificate
+	if err := requireRecord(ctx, record.DocCertificate, id, &cert); err != nil {
+		return nil, err
+	}
+	if _, err := writableInstitution(ctx, cert.IssuerID); err != nil {
+		return nil, wrapf(err, "%s certificate %s", verb, id)
+	}
+	if reason == "" {
+		return nil, record.Errorf(record.Invalid, "a reason is required to %s certificate %s", verb, id)
+	}
+	if cert.Status != record.CertValid {
+		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)
+	}
+	return &cert, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

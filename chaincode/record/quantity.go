@@ -1,0 +1,152 @@
+package record
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/metrotrace/metrotrace/chaincode/units"
+)
+
+// Value is a quantity value: a number and its unit.
+type Value struct {
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+}
+
+// String renders the value as "1.5 kg".
+func (v Value) String() string { return fmt.Sprintf("%g %s", v.Value, v.Unit) }
+
+// Uncertainty is an expanded uncertainty with its coverage factor k. A
+// relative uncertainty has Relative set and an empty unit (or "%"/"ppm").
+type Uncertainty struct {
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	K        float64 `json:"k"`
+	Relative bool    `json:"relative,omitempty"`
+}
+
+// String renders the uncertainty as "U = 0.2 mg (k=2)".
+func (u Uncertainty) String() string {
+	if u.Relative {
+		return fmt.Sprintf("U = %g%s relative (k=%g)", u.Value, u.Unit, u.K)
+	}
+	return fmt.Sprintf("U = %g %s (k=%g)", u.Value, u.Unit, u.K)
+}
+
+// Absolute returns the uncertainty in unit at the given measured value:
+// a relative uncertainty is scaled by |at|.
+func (u Uncertainty) Absolute(at Value, unit string) (float64, error) {
+	if u.Relative {
+		f, err := units.ConvertDelta(u.Value, u.Unit, "")
+		if err != nil {
+			return 0, err
+		}
+		v, err := units.ConvertDelta(math.Abs(at.Value)*f, at.Unit, unit)
+		return v, err
+	}
+	return units.ConvertDelta(u.Value, u.Unit, unit)
+}
+
+// Range is a measuring range.
+type Range struct {
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
+	Unit string  `json:"unit"`
+}
+
+// String renders the range as "[0, 20] kg".
+func (r Range) String() string { return fmt.Sprintf("[%g, %g] %s", r.Min, r.Max, r.Unit) }
+
+// Covers reports whether the value lies within the range, converting units.
+func (r Range) Covers(v Value) (bool, error) {
+	x, err := units.Convert(v.Value, v.Unit, r.Unit)
+	if err != nil {
+		return false, err
+	}
+	return (x >= r.Min || units.NearlyEqual(x, r.Min)) && (x <= r.Max || units.NearlyEqual(x, r.Max)), nil
+}
+
+// Result is one measured result with its expanded uncertainty.
+type Result struct {
+	Value       float64      `json:"value"`
+	Unit        string       `json:"unit"`
+	Uncertainty *Uncertainty `json:"uncertainty,omitempty"`
+}
+
+// Quantity returns the result's value with its unit.
+func (r Result) Quantity() Value { return Value{Value: r.Value, Unit: r.Unit} }
+
+func validateNumber(f float64, field string) error {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return Errorf(Invalid, "%s must be a finite number", field)
+	}
+	return nil
+}
+
+func (v Value) validate(field, quantity string) error {
+	if err := validateNumber(v.Value, field+".value"); err != nil {
+		return err
+	}
+	if v.Unit == "" {
+		return Errorf(Invalid, "%s.unit is required", field)
+	}
+	return checkUnit(field+".unit", quantity, v.Unit)
+}
+
+func (u *Uncertainty) validate(field, quantity string) error {
+	if err := validateNumber(u.Value, field+".value"); err != nil {
+		return err
+	}
+	if u.Value <= 0 {
+		return Errorf(Invalid, "%s.value must be positive, got %g", field, u.Value)
+	}
+	if err := validateNumber(u.K, field+".k"); err != nil {
+		return err
+	}
+	if u.K < 1 || u.K > 10 {
+		return Errorf(Invalid, "%s.k must be a coverage factor between 1 and 10, got %g", field, u.K)
+	}
+	if u.Relative {
+		if d, err := units.DimensionOf(u.Unit); err != nil || d != units.Dimensionless {
+			return Errorf(Invalid, "%s.unit of a relative uncertainty must be \"\", \"%%\" or \"ppm\", got %q", field, u.Unit)
+		}
+		return nil
+	}
+	if u.Unit == "" {
+		return Errorf(Invalid, "%s.unit is required (or set relative: true)", field)
+	}
+	return checkUnit(field+".unit", quantity, u.Unit)
+}
+
+func (r Range) validate(field, quantity string) error {
+	if err := validateNumber(r.Min, field+".min"); err != nil {
+		return err
+	}
+	if err := validateNumber(r.Max, field+".max"); err != nil {
+		return err
+	}
+	if r.Min > r.Max {
+		return Errorf(Invalid, "%s: min %g is greater than max %g", field, r.Min, r.Max)
+	}
+	if r.Unit == "" {
+		return Errorf(Invalid, "%s.unit is required", field)
+	}
+	return checkUnit(field+".unit", quantity, r.Unit)
+}
+
+func (r Result) validate(field, quantity string) error {
+	if err := (Value{Value: r.Value, Unit: r.Unit}).validate(field, quantity); err != nil {
+		return err
+	}
+	if r.Uncertainty != nil {
+		return r.Uncertainty.validate(field+".uncertainty", quantity)
+	}
+	return nil
+}
+
+func checkUnit(field, quantity, unit string) error {
+	if err := units.CheckQuantityUnit(quantity, unit); err != nil {
+		return Errorf(Invalid, "%s: %v", field, err)
+	}
+	return nil
+}

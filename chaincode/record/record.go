@@ -1,0 +1,151 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Doc types: the value of every record's doc_type field.
+const (
+	DocInstitution = "institution"
+	DocCapability  = "capability"
+	DocStandard    = "standard"
+	DocInstrument  = "instrument"
+	DocCertificate = "certificate"
+	DocComparison  = "comparison"
+	DocAgreement   = "agreement"
+)
+
+// DocTypes lists every doc type in a fixed order.
+var DocTypes = []string{DocInstitution, DocCapability, DocStandard, DocInstrument, DocCertificate, DocComparison, DocAgreement}
+
+// IsDocType reports whether s is one of [DocTypes].
+func IsDocType(s string) bool { return contains(DocTypes, s) }
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// ValidateID checks an identifier: 1–64 characters, letters, digits, '.',
+// '_' and '-', starting with a letter or digit.
+func ValidateID(field, id string) error {
+	if id == "" {
+		return Errorf(Invalid, "%s is required", field)
+	}
+	if !idPattern.MatchString(id) {
+		return Errorf(Invalid, "%s %q is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)", field, id)
+	}
+	return nil
+}
+
+// Decode parses one JSON record strictly: unknown fields, trailing data and
+// wrong types are errors with the field named.
+func Decode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return Errorf(Invalid, "malformed JSON: %s", describeJSONError(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return Errorf(Invalid, "malformed JSON: unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func describeJSONError(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "value"
+		}
+		return fmt.Sprintf("field %q must be %s, not %s", field, typeErr.Type.String(), typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("%v at byte %d", syntaxErr, syntaxErr.Offset)
+	case errors.Is(err, io.EOF):
+		return "empty input"
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return err.Error()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func oneOf(field, value string, allowed []string) error {
+	if value == "" {
+		return Errorf(Invalid, "%s is required (one of %s)", field, strings.Join(allowed, ", "))
+	}
+	if !contains(allowed, value) {
+		return Errorf(Invalid, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+func required(field, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return Errorf(Invalid, "%s is required", field)
+	}
+	return nil
+}
+
+func validDate(field, value string) error {
+	if value == "" {
+		return Errorf(Invalid, "%s is required", field)
+	}
+	if _, err := ParseDate(value); err != nil {
+		return Errorf(Invalid, "%s: %v", field, err)
+	}
+	return nil
+}
+
+func checkDocType(docType *string, want string) error {
+	if *docType == "" {
+		*docType = want
+		return nil
+	}
+	if *docType != want {
+		return Errorf(Invalid, "doc_type %q does not match %q", *docType, want)
+	}
+	return nil
+}
+
+// noDuplicates checks that a list of ids holds each id once, and sorts a
+// copy-free view of it only for the check.
+func noDuplicates(field string, ids []string) error {
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			return Errorf(Invalid, "%s lists %q twice", field, id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// SortedUnique returns the distinct strings of list in sorted order.
+func SortedUnique(list []string) []string {
+	seen := make(map[string]bool, len(list))
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

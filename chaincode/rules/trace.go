@@ -1,0 +1,275 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// TraceReport answers "is this subject traceable, link by link, to a
+// national primary standard on date At?".
+type TraceReport struct {
+	SubjectID string   `json:"subject_id"`
+	At        string   `json:"at"`
+	Traceable bool     `json:"traceable"`
+	Links     []Link   `json:"links"`
+	Problems  []string `json:"problems"`
+}
+
+// Link is one certificate of the chain: who calibrated what against which
+// reference standards, with every check applied to it. UsedOn is the date
+// on which the link had to hold: the trace date for the subject's own
+// certificate, the performance date of the certificate below it otherwise.
+type Link struct {
+	CertificateID string   `json:"certificate_id"`
+	IssuerID      string   `json:"issuer_id"`
+	SubjectID     string   `json:"subject_id"`
+	ReferenceIDs  []string `json:"reference_ids"`
+	Depth         int      `json:"depth"`
+	UsedOn        string   `json:"used_on"`
+	Checks        []Check  `json:"checks"`
+}
+
+// Trace walks from a subject (a standard or an instrument) up through the
+// reference standards of its certificates to primary standards, checking
+// every link. The subject's own certificate must be valid on at; every
+// reference must have been fit for use on the day it was used.
+func Trace(l Lookup, subjectID, at string) (*TraceReport, error) {
+	if _, err := record.ParseDate(at); err != nil {
+		return nil, record.Errorf(record.Invalid, "at: %v", err)
+	}
+	subject, err := FindSubject(l, subjectID)
+	if err != nil {
+		return nil, err
+	}
+	rep := &TraceReport{SubjectID: subjectID, At: at, Links: []Link{}, Problems: []string{}}
+	if subject.Standard != nil && subject.Standard.Level == record.LevelPrimary {
+		rep.Traceable = true
+		return rep, nil
+	}
+	w := &walker{l: l, rep: rep, done: map[string]bool{}}
+	if _, err := w.walk(subjectID, subject, at, []string{subjectID}, 0); err != nil {
+		return nil, err
+	}
+	rep.Traceable = true
+	for _, link := range rep.Links {
+		for _, c := range link.Checks {
+			if !c.OK {
+				rep.Traceable = false
+				name := link.CertificateID
+				if name == "" {
+					name = link.SubjectID
+				}
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s: %s", name, c.Name, c.Detail))
+			}
+		}
+	}
+	return rep, nil
+}
+
+type walker struct {
+	l    Lookup
+	rep  *TraceReport
+	done map[string]bool // certificates already reported: each link is listed once
+	// reaches remembers whether the branch above a certificate reaches a
+	// primary standard, for certificates met again through another branch.
+	reaches map[string]bool
+}
+
+// walk reports the link of subject's certificate counting on date and
+// recurses into its references. It returns whether every branch above
+// subject reaches a primary standard (cycles are left to no_cycle).
+func (w *walker) walk(subjectID string, subject Subject, date string, path []string, depth int) (bool, error) {
+	certs, err := w.l.CertificatesBySubject(subjectID)
+	if err != nil {
+		return false, fmt.Errorf("certificates of %s: %w", subjectID, err)
+	}
+	cert, valid := CertificateAt(certs, date)
+	if cert == nil {
+		if depth == 0 {
+			w.rep.Links = append(w.rep.Links, Link{
+				SubjectID: subjectID, ReferenceIDs: []string{}, Depth: 0, UsedOn: date,
+				Checks: []Check{{Name: CheckCertificateValid, OK: false,
+					Detail: fmt.Sprintf("%s has no certificate performed on or before %s", subjectID, date)}},
+			})
+		}
+		return false, nil
+	}
+	if w.reaches == nil {
+		w.reaches = map[string]bool{}
+	}
+	if w.done[cert.ID] {
+		return w.reaches[cert.ID], nil
+	}
+	w.done[cert.ID] = true
+
+	link := Link{
+		CertificateID: cert.ID, IssuerID: cert.IssuerID, SubjectID: subjectID,
+		ReferenceIDs: append([]string{}, cert.ReferenceIDs...), Depth: depth, UsedOn: date,
+	}
+	if depth == 0 {
+		link.Checks = append(link.Checks, certificateValid(cert, valid, date))
+	}
+	refs := make([]*record.Standard, 0, len(cert.ReferenceIDs))
+	active := checkBuilder{name: CheckReferenceActiveAtUse}
+	refCert := checkBuilder{name: CheckReferenceCertificateValidAtUse}
+	approval := checkBuilder{name: CheckApprovalValidAtUse}
+	cycle := checkBuilder{name: CheckNoCycle}
+	use := cert.PerformedOn
+	type branch struct {
+		ref  *record.Standard
+		root bool // primary, or a cycle: nothing to walk
+	}
+	var branches []branch
+	for _, refID := range cert.ReferenceIDs {
+		ref, err := w.l.Standard(refID)
+		if err != nil {
+			return false, fmt.Errorf("reference %s: %w", refID, err)
+		}
+		if ref == nil {
+			active.bad(fmt.Sprintf("reference %s does not exist", refID))
+			continue
+		}
+		refs = append(refs, ref)
+		if status, change := ref.StatusOn(use); status != record.StatusActive {
+			active.bad(fmt.Sprintf("reference %s was %s since %s (%s), used %s", ref.ID, status, change.Since, change.Reason, use))
+		} else {
+			active.ok(fmt.Sprintf("reference %s active on %s", ref.ID, use))
+		}
+		checkApproval(&approval, ref, use)
+		onPath := contains(path, refID)
+		if onPath {
+			cycle.bad(fmt.Sprintf("reference %s is already on the path %s", refID, strings.Join(append(append([]string{}, path...), refID), " → ")))
+		} else {
+			cycle.ok(fmt.Sprintf("reference %s not on the path", refID))
+		}
+		if ref.Level == record.LevelPrimary {
+			refCert.ok(fmt.Sprintf("reference %s is a primary standard", ref.ID))
+			branches = append(branches, branch{ref: ref, root: true})
+			continue
+		}
+		refCerts, err := w.l.CertificatesBySubject(refID)
+		if err != nil {
+			return false, fmt.Errorf("certificates of %s: %w", refID, err)
+		}
+		rc, ok := CertificateAt(refCerts, use)
+		switch {
+		case len(refCerts) == 0:
+			refCert.ok(fmt.Sprintf("reference %s has no certificate at all (a root: see reaches_primary)", ref.ID))
+		case ok:
+			refCert.ok(fmt.Sprintf("reference %s certificate %s valid %s to %s, used %s", ref.ID, rc.ID, rc.PerformedOn, rc.ValidUntil, use))
+		default:
+			refCert.bad(describeInvalidAtUse(ref.ID, refCerts, rc, use))
+		}
+		branches = append(branches, branch{ref: ref, root: onPath})
+	}
+	capable, err := IssuerCapable(w.l, cert)
+	if err != nil {
+		return false, err
+	}
+	link.Checks = append(link.Checks,
+		active.check("no reference standard"),
+		refCert.check("no reference standard"),
+		approval.check("no reference standard"),
+		capable,
+		UncertaintyRatio(cert, subject, refs),
+		cycle.check("no reference standard"),
+	)
+	index := len(w.rep.Links)
+	w.rep.Links = append(w.rep.Links, link)
+
+	reach := checkBuilder{name: CheckReachesPrimary}
+	all := true
+	for _, br := range branches {
+		switch {
+		case br.ref.Level == record.LevelPrimary:
+			reach.ok(fmt.Sprintf("reference %s is primary", br.ref.ID))
+		case br.root:
+			// A cycle: reported by no_cycle, not walked again.
+		default:
+			up, err := w.walk(br.ref.ID, Subject{Standard: br.ref}, use, append(append([]string{}, path...), br.ref.ID), depth+1)
+			if err != nil {
+				return false, err
+			}
+			if up {
+				reach.ok(fmt.Sprintf("reference %s reaches a primary standard", br.ref.ID))
+			} else {
+				all = false
+				reach.bad(deadEnd(br.ref))
+			}
+		}
+	}
+	if len(refs) < len(cert.ReferenceIDs) {
+		all = false
+		reach.bad("a reference standard does not exist")
+	}
+	w.rep.Links[index].Checks = append(w.rep.Links[index].Checks, reach.check("every reference is on a cycle (see no_cycle)"))
+	w.reaches[cert.ID] = all
+	return all, nil
+}
+
+func deadEnd(ref *record.Standard) string {
+	return fmt.Sprintf("reference %s (%s standard) does not lead to a primary standard", ref.ID, ref.Level)
+}
+
+func certificateValid(c *record.Certificate, valid bool, date string) Check {
+	if valid {
+		return Check{Name: CheckCertificateValid, OK: true,
+			Detail: fmt.Sprintf("certificate %s valid %s to %s, checked %s", c.ID, c.PerformedOn, c.ValidUntil, date)}
+	}
+	return Check{Name: CheckCertificateValid, OK: false, Detail: invalidReason("certificate "+c.ID, c, date)}
+}
+
+// invalidReason says why certificate c does not count on date.
+func invalidReason(what string, c *record.Certificate, date string) string {
+	switch {
+	case c.Status != record.CertValid:
+		reason := c.StatusReason
+		if c.SupersededBy != "" {
+			reason = strings.TrimSpace(reason + " (superseded by " + c.SupersededBy + ")")
+		}
+		return fmt.Sprintf("%s %s: %s, needed %s", what, c.Status, reason, date)
+	case date > c.ValidUntil:
+		return fmt.Sprintf("%s expired %s, needed %s", what, c.ValidUntil, date)
+	default:
+		return fmt.Sprintf("%s performed %s, after %s", what, c.PerformedOn, date)
+	}
+}
+
+func describeInvalidAtUse(refID string, all []*record.Certificate, latest *record.Certificate, use string) string {
+	if latest == nil {
+		first := append([]*record.Certificate(nil), all...)
+		sortCertificates(first)
+		return fmt.Sprintf("reference %s had no certificate by %s (first %s performed %s)", refID, use, first[0].ID, first[0].PerformedOn)
+	}
+	what := fmt.Sprintf("reference %s certificate %s", refID, latest.ID)
+	switch {
+	case latest.Status != record.CertValid:
+		return fmt.Sprintf("%s %s (%s), used %s", what, latest.Status, latest.StatusReason, use)
+	default:
+		return fmt.Sprintf("%s expired %s, used %s", what, latest.ValidUntil, use)
+	}
+}
+
+func checkApproval(b *checkBuilder, ref *record.Standard, use string) {
+	switch {
+	case ref.Approval != nil && use <= ref.Approval.ValidUntil:
+		b.ok(fmt.Sprintf("reference %s approval %s valid until %s, used %s", ref.ID, ref.Approval.Number, ref.Approval.ValidUntil, use))
+	case ref.Approval != nil:
+		b.bad(fmt.Sprintf("reference %s approval %s expired %s, used %s", ref.ID, ref.Approval.Number, ref.Approval.ValidUntil, use))
+	case record.NeedsApproval(ref.Level):
+		b.bad(fmt.Sprintf("reference %s (%s standard) has no approval", ref.ID, ref.Level))
+	default:
+		b.ok(fmt.Sprintf("reference %s is a %s standard: no approval needed", ref.ID, ref.Level))
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
