@@ -32,8 +32,11 @@ type caller struct {
 func (c caller) hasAttributes() bool { return c.role != "" || c.institution != "" }
 
 func (c caller) String() string {
-	if c.hasAttributes() {
+	if c.hasAttributes() && c.institution != "" {
 		return fmt.Sprintf("%s %s of %s", c.mspID, c.role, c.institution)
+	}
+	if c.hasAttributes() {
+		return c.mspID + " " + c.role
 	}
 	return "identity of " + c.mspID
 }

@@ -1,0 +1,108 @@
+package contract_test
+
+import (
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
+)
+
+func recognize(t *testing.T, l *ledger, cert, by, at string) rules.RecognitionDecision {
+	t.Helper()
+	return decode[rules.RecognitionDecision](t, l.mustEvaluate(l.as("TianjinMSP", "inspector", "TJIM"), "Recognize", cert, by, at))
+}
+
+func TestRecognizeHebeiCertificateInTianjin(t *testing.T) {
+	l := newLedger(t)
+	l.load(newFixture())
+	d := recognize(t, l, "HBIM-2024-0300", "TJIM", "2024-06-01")
+	if !d.Recognized || d.AgreementID != "AGR-JJJ-2024" {
+		t.Fatalf("decision = %+v, want recognized under AGR-JJJ-2024", d)
+	}
+	want := []rules.Check{
+		{Name: "agreement_in_force", OK: true, Detail: "agreement AGR-JJJ-2024 between BJIM, TJIM, HBIM in force on 2024-05-20, covers mass"},
+		{Name: "certificate_valid", OK: true, Detail: "certificate HBIM-2024-0300 valid 2024-05-20 to 2025-05-19, checked 2024-06-01"},
+		{Name: "issuer_capable", OK: true, Detail: "result 1000.004 g within CMC CMC-HBIM-MASS [0.001, 20] kg, U = 0.5 mg (k=2)"},
+		{Name: "issuer_accredited", OK: true, Detail: "HBIM accredited CNAS L1234 for mass until 2027-06-30"},
+		{Name: "comparison_satisfactory", OK: true, Detail: "comparison CMP-MASS-2023 completed 2023-09-01: En = 0.498 (|En| <= 1)"},
+		{Name: "traceable", OK: true, Detail: "subject HB-BAL-007 traceable on 2024-05-20 through 2 links"},
+	}
+	if !reflect.DeepEqual(d.Checks, want) {
+		t.Fatalf("checks =\n%+v\nwant\n%+v", d.Checks, want)
+	}
+}
+
+func TestRecognitionFailsOnTheNamedCondition(t *testing.T) {
+	tests := []struct {
+		name       string
+		change     func(f *fixture)
+		wantFailed string
+		wantDetail string
+	}{
+		{"no agreement", func(f *fixture) { f.agreements = nil },
+			"agreement_in_force", "no agreement between HBIM and TJIM"},
+		{"an agreement not approved by every party", func(f *fixture) { f.approvals["AGR-JJJ-2024"] = []string{"BJIM", "TJIM"} },
+			"agreement_in_force", "agreement AGR-JJJ-2024 not approved by HBIM"},
+		{"a quantity out of the agreement's scope", func(f *fixture) { f.agreements[0].Quantities = []string{"pressure", "temperature"} },
+			"agreement_in_force", "agreement AGR-JJJ-2024 does not cover mass (covers pressure, temperature)"},
+		{"an issuer without accreditation", func(f *fixture) { f.institution("HBIM").Accreditations = nil },
+			"issuer_accredited", "HBIM holds no accreditation for mass valid on 2024-05-20"},
+		{"a comparison with |En| > 1", func(f *fixture) { f.comparisons[0].Results[0].Value = 1000.0005 },
+			"comparison_satisfactory", "comparison CMP-MASS-2023 completed 2023-09-01: En = 2.488 (|En| > 1)"},
+		{"a comparison older than the agreement's window", func(f *fixture) { f.comparisons[0].CompletedOn = "2020-11-30" },
+			"comparison_satisfactory", "latest mass comparison of HBIM, CMP-MASS-2023 completed 2020-11-30, is more than 3 years before 2024-05-20"},
+		{"an untraceable subject", func(f *fixture) {
+			f.statuses = append(f.statuses, statusChange{"HB-STD-MASS", "sealed", "2024-05-01", "damaged weight"})
+		}, "traceable", "subject HB-BAL-007 not traceable on 2024-05-20: HBIM-2024-0300: reference_active_at_use: reference HB-STD-MASS was sealed since 2024-05-01 (damaged weight), used 2024-05-20"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture()
+			tt.change(f)
+			l := newLedger(t)
+			l.load(f)
+			d := recognize(t, l, "HBIM-2024-0300", "TJIM", "2024-06-01")
+			if d.Recognized {
+				t.Fatalf("recognized despite %s: %+v", tt.name, d.Checks)
+			}
+			if len(d.Checks) != 6 {
+				t.Fatalf("checks = %d, want all 6 reported", len(d.Checks))
+			}
+			if got := failingChecks(d.Checks); !reflect.DeepEqual(got, []string{tt.wantFailed}) {
+				t.Fatalf("failing = %v, want exactly [%s]: %+v", got, tt.wantFailed, d.Checks)
+			}
+			for _, c := range d.Checks {
+				if c.Name == tt.wantFailed && c.Detail != tt.wantDetail {
+					t.Fatalf("%s detail = %q, want %q", c.Name, c.Detail, tt.wantDetail)
+				}
+			}
+		})
+	}
+}
+
+func TestRecognizeRefusesUnknownRecords(t *testing.T) {
+	l := newLedger(t)
+	l.load(newFixture())
+	inspector := l.as("TianjinMSP", "inspector", "TJIM")
+	_, err := l.evaluate(inspector, "Recognize", "NO-CERT", "TJIM", "2024-06-01")
+	wantCode(t, err, record.NotFound)
+	_, err = l.evaluate(inspector, "Recognize", "HBIM-2024-0300", "NOBODY", "2024-06-01")
+	wantCode(t, err, record.NotFound)
+}
+
+func TestComparisonComputesEn(t *testing.T) {
+	l := newLedger(t)
+	l.load(newFixture())
+	cmp := decode[record.Comparison](t, l.mustEvaluate(l.as("BeijingMSP", "", ""), "Get", "comparison", "CMP-MASS-2023"))
+	// HBIM: (1000.0001 g − 1 kg) / sqrt(0.2² + 0.02²) mg = 0.1 / sqrt(0.0404)
+	want := 0.1 / math.Sqrt(0.0404)
+	if got := *cmp.Results[0].EN; math.Abs(got-want) > 1e-6 {
+		t.Fatalf("En of HBIM = %.12f, want %.12f", got, want)
+	}
+	// TJIM: −0.05 / sqrt(0.25² + 0.02²)
+	if got, want := *cmp.Results[1].EN, -0.05/math.Sqrt(0.0629); math.Abs(got-want) > 1e-6 {
+		t.Fatalf("En of TJIM = %.12f, want %.12f", got, want)
+	}
+}

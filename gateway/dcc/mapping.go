@@ -1,0 +1,597 @@
+package dcc
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/units"
+)
+
+// DefaultValidityYears is how long a mapped certificate is valid when
+// neither [MapOptions] nor the DCC says: DCCs rarely carry a validity, so
+// valid_until defaults to performed_on plus one year.
+const DefaultValidityYears = 1
+
+// DefaultIDIssuers is the order in which identifications are preferred when
+// an item or a measuring equipment is named on the ledger: the issuing
+// laboratory's own number first (the id it registered), then the
+// customer's, the owner's, the manufacturer's (usually a serial number) and
+// any other.
+var DefaultIDIssuers = []string{IssuerCalibrationLaboratory, IssuerCustomer, IssuerOwner, IssuerManufacturer, IssuerOther}
+
+// Role says what an identified thing is to the certificate.
+type Role string
+
+// Roles of identified things.
+const (
+	RoleSubject   Role = "subject"   // the calibrated item
+	RoleReference Role = "reference" // a measuring equipment used as reference standard
+)
+
+// IDResolver names a DCC item or measuring equipment on the ledger from its
+// identifications, e.g. by looking a serial number up in the index. It
+// returns ok false when the thing has no ledger id.
+type IDResolver func(role Role, ids []Identification) (id string, ok bool)
+
+// MapOptions steers [Document.Certificate]. The zero value maps by the
+// rules documented on each field.
+type MapOptions struct {
+	// CertificateID overrides the certificate id, otherwise
+	// coreData/uniqueIdentifier made into a ledger id (see [SanitizeID]).
+	CertificateID string
+	// IssuerID overrides the issuer, otherwise calibrationLaboratoryCode.
+	IssuerID string
+	// Kind is record.KindCalibration (default) or record.KindVerification;
+	// a verification takes its conformity from the basic_conformity
+	// statement.
+	Kind string
+	// Quantity overrides the quantity inferred from the results' unit.
+	Quantity string
+	// Method overrides the method read from usedMethods.
+	Method string
+	// ValidUntil overrides valid_until, otherwise the date of a
+	// basic_recalibration statement, otherwise performed_on plus
+	// ValidityYears (DefaultValidityYears when 0).
+	ValidUntil    string
+	ValidityYears int
+	// IDIssuers orders the identification issuers to name the subject and
+	// the references by; DefaultIDIssuers when nil. Ignored with ResolveID.
+	IDIssuers []string
+	// ResolveID, when set, names the subject and the references instead of
+	// IDIssuers.
+	ResolveID IDResolver
+	// Lang is the language names are quoted in, in problems; "en" when empty.
+	Lang string
+}
+
+// Certificate maps the document onto a ledger certificate:
+//
+//   - id: coreData/uniqueIdentifier, made into a ledger id;
+//   - kind: calibration unless MapOptions.Kind says otherwise;
+//   - issuer_id: calibrationLaboratory/calibrationLaboratoryCode;
+//   - subject_id: an identification of the first item;
+//   - reference_ids: an identification of each measuring equipment that
+//     is not marked auxiliary (refType containing "auxiliary");
+//   - quantity: inferred from the dimension of the results' unit (a
+//     dimensionless result is humidity when the DCC speaks of humidity);
+//   - performed_on: endPerformanceDate, else beginPerformanceDate;
+//   - valid_until: see MapOptions.ValidUntil;
+//   - results: every D-SI value that carries an expanded uncertainty, with
+//     its uncertainty and k. A measurement error (basic_measurementError)
+//     listed beside reference values (basic_referenceValue) gives results at
+//     the reference values, with the uncertainty of the error: the ledger
+//     compares result values with capability ranges, which the calibration
+//     points fall in and the errors do not. Values in \one are recorded in %,
+//     because the ledger requires a unit on an absolute uncertainty;
+//   - method: the norm of the first used method that is not about
+//     uncertainty evaluation, else its name;
+//   - dcc_sha256: [Document.SHA256].
+//
+// Problems say what does not map or was mapped by a rule worth knowing.
+// What a certificate cannot do without (an id, an issuer, a subject, a
+// reference, a date, results, a method, a unit for every result) is an
+// error: a *record.Error of code record.Invalid naming every such gap; the
+// problems then list them too. The certificate returned has passed
+// record.Certificate.Validate.
+func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem, error) {
+	m := &mapper{doc: d, opts: opts, problems: append([]Problem(nil), d.Problems...)}
+	if m.opts.Lang == "" {
+		m.opts.Lang = "en"
+	}
+	if m.opts.Kind == "" {
+		m.opts.Kind = record.KindCalibration
+	}
+	if m.opts.ValidityYears == 0 {
+		m.opts.ValidityYears = DefaultValidityYears
+	}
+	if m.opts.IDIssuers == nil {
+		m.opts.IDIssuers = DefaultIDIssuers
+	}
+	cert := &record.Certificate{
+		DocType:   record.DocCertificate,
+		Kind:      m.opts.Kind,
+		DCCSHA256: d.SHA256,
+		Status:    record.CertValid,
+	}
+	cert.ID = m.certificateID()
+	cert.IssuerID = m.issuer()
+	cert.SubjectID = m.subject()
+	cert.ReferenceIDs = m.references(cert.SubjectID)
+	cert.PerformedOn = m.performedOn()
+	cert.Results = m.results()
+	cert.Quantity = m.quantity(cert.Results)
+	cert.ValidUntil = m.validUntil(cert.PerformedOn)
+	cert.Method = m.method()
+	cert.Conformity = m.conformity()
+	m.previousReport()
+	if len(m.fatal) > 0 {
+		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q does not map onto a certificate: %s",
+			d.Core.UniqueIdentifier, strings.Join(m.fatal, "; "))
+	}
+	if err := cert.Validate(); err != nil {
+		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q maps onto an invalid certificate: %s",
+			d.Core.UniqueIdentifier, errorMessage(err))
+	}
+	return cert, m.problems, nil
+}
+
+// errorMessage returns the message of a *record.Error without its code.
+func errorMessage(err error) string {
+	if e, ok := err.(*record.Error); ok {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// mapper carries one mapping: problems are notes, fatal are the gaps that
+// make the mapping fail (they are problems too).
+type mapper struct {
+	doc      *Document
+	opts     MapOptions
+	problems []Problem
+	fatal    []string
+}
+
+func (m *mapper) note(path, format string, args ...any) {
+	m.problems = append(m.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (m *mapper) fail(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	m.problems = append(m.problems, Problem{Path: path, Message: msg})
+	m.fatal = append(m.fatal, path+": "+msg)
+}
+
+// SanitizeID turns a DCC identifier into a ledger id (1–64 of A-Z a-z 0-9
+// . _ -, starting with a letter or digit): every run of other characters
+// becomes one '-'. It reports false when nothing usable remains or the
+// result is too long.
+func SanitizeID(s string) (string, bool) {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r < 128 && (r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z'):
+			b.WriteRune(r)
+			dash = false
+		case !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	id := strings.Trim(b.String(), "-")
+	id = strings.TrimLeft(id, "._")
+	return id, record.ValidateID("id", id) == nil
+}
+
+// ledgerID makes a DCC identifier into a ledger id, noting a change.
+func (m *mapper) ledgerID(path, what, raw string) (string, bool) {
+	id, ok := SanitizeID(raw)
+	if !ok {
+		m.fail(path, "%s %q cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)", what, raw)
+		return "", false
+	}
+	if id != raw {
+		m.note(path, "%s %q is not a valid ledger id; recorded as %q", what, raw, id)
+	}
+	return id, true
+}
+
+func (m *mapper) certificateID() string {
+	const path = "administrativeData/coreData/uniqueIdentifier"
+	if m.opts.CertificateID != "" {
+		if err := record.ValidateID("id", m.opts.CertificateID); err != nil {
+			m.fail("MapOptions.CertificateID", "%s", errorMessage(err))
+		}
+		return m.opts.CertificateID
+	}
+	raw := m.doc.Core.UniqueIdentifier
+	if raw == "" {
+		m.fail(path, "missing: the certificate id is the DCC's unique identifier")
+		return ""
+	}
+	id, _ := m.ledgerID(path, "uniqueIdentifier", raw)
+	return id
+}
+
+func (m *mapper) issuer() string {
+	const path = "administrativeData/calibrationLaboratory/calibrationLaboratoryCode"
+	if m.opts.IssuerID != "" {
+		if err := record.ValidateID("issuer_id", m.opts.IssuerID); err != nil {
+			m.fail("MapOptions.IssuerID", "%s", errorMessage(err))
+		}
+		return m.opts.IssuerID
+	}
+	code := m.doc.Laboratory.Code
+	if code == "" {
+		m.fail(path, "missing: the issuing institution is named by the calibration laboratory code (laboratory %q)",
+			m.doc.Laboratory.Contact.Name.In(m.opts.Lang))
+		return ""
+	}
+	// A laboratory code is matched against institution ids as it is:
+	// rewriting it could name another institution.
+	if err := record.ValidateID("issuer_id", code); err != nil {
+		m.fail(path, "calibration laboratory code %q is not a valid institution id", code)
+		return ""
+	}
+	return code
+}
+
+// resolve names an identified thing on the ledger.
+func (m *mapper) resolve(role Role, ids []Identification, path, what string) (string, bool) {
+	if m.opts.ResolveID != nil {
+		id, ok := m.opts.ResolveID(role, ids)
+		if !ok {
+			return "", false
+		}
+		if err := record.ValidateID(string(role), id); err != nil {
+			m.fail(path, "%s: resolved id: %s", what, errorMessage(err))
+			return "", false
+		}
+		return id, true
+	}
+	for _, issuer := range m.opts.IDIssuers {
+		for i, id := range ids {
+			if id.Issuer == issuer && id.Value != "" {
+				return m.ledgerID(fmt.Sprintf("%s/identifications/identification[%d]", path, i+1), what+" identification", id.Value)
+			}
+		}
+	}
+	return "", false
+}
+
+func (m *mapper) subject() string {
+	const path = "administrativeData/items"
+	items := m.doc.Items
+	if len(items) == 0 {
+		m.fail(path, "missing: no dcc:item names the calibrated subject")
+		return ""
+	}
+	for i, it := range items[1:] {
+		m.note(fmt.Sprintf("%s/item[%d]", path, i+2), "item %q is not recorded: a ledger certificate has one subject, the first item",
+			it.Name.In(m.opts.Lang))
+	}
+	first := path + "/item[1]"
+	id, ok := m.resolve(RoleSubject, items[0].Identifications, first, "item")
+	if !ok {
+		m.fail(first, "item %q has no identification that names it on the ledger (issuers tried: %s)",
+			items[0].Name.In(m.opts.Lang), m.issuersTried())
+		return ""
+	}
+	return id
+}
+
+func (m *mapper) issuersTried() string {
+	if m.opts.ResolveID != nil {
+		return "resolver"
+	}
+	return strings.Join(m.opts.IDIssuers, ", ")
+}
+
+func (m *mapper) references(subject string) []string {
+	var refs []string
+	seen := map[string]bool{}
+	for _, mr := range m.doc.MeasurementResults {
+		for _, eq := range mr.Equipments {
+			name := eq.Name.In(m.opts.Lang)
+			if isAuxiliary(eq) {
+				m.note(eq.Path, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
+				continue
+			}
+			id, ok := m.resolve(RoleReference, eq.Identifications, eq.Path, "measuring equipment")
+			switch {
+			case !ok && len(eq.Identifications) == 0:
+				m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+			case !ok:
+				m.note(eq.Path, "measuring equipment %q is not recorded as a reference: no identification names it on the ledger (issuers tried: %s)", name, m.issuersTried())
+			case id == subject:
+				m.note(eq.Path, "measuring equipment %q is the subject itself; not recorded as a reference", name)
+			case seen[id]:
+			default:
+				seen[id] = true
+				refs = append(refs, id)
+			}
+		}
+	}
+	if len(refs) == 0 {
+		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
+	}
+	return refs
+}
+
+// isAuxiliary reports whether a measuring equipment is marked as auxiliary
+// (a comparator, a bath): the ledger's reference_ids name standards only.
+func isAuxiliary(eq Equipment) bool {
+	for _, rt := range eq.RefTypes {
+		if strings.Contains(strings.ToLower(rt), "auxiliary") {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *mapper) performedOn() string {
+	const path = "administrativeData/coreData"
+	c := m.doc.Core
+	switch {
+	case c.EndPerformanceDate != "":
+		return c.EndPerformanceDate
+	case c.BeginPerformanceDate != "":
+		m.note(path+"/endPerformanceDate", "missing; performed_on is the begin performance date %s", c.BeginPerformanceDate)
+		return c.BeginPerformanceDate
+	}
+	m.fail(path+"/endPerformanceDate", "missing: performed_on is the end (or begin) performance date")
+	return ""
+}
+
+// results collects every value with an expanded uncertainty.
+func (m *mapper) results() []record.Result {
+	var out []record.Result
+	for _, mr := range m.doc.MeasurementResults {
+		for _, res := range mr.Results {
+			used := map[string]bool{}
+			for _, q := range res.Quantities {
+				// A verification may state indications without uncertainty;
+				// a calibration result always has one.
+				plain := len(q.Uncertainties) == 0
+				if plain && !(m.opts.Kind == record.KindVerification && hasRefType(q.RefTypes, RefTypeMeasuredValue)) {
+					continue
+				}
+				if !q.UnitKnown {
+					m.fail(q.Path, "unknown D-SI unit %q: the result cannot be recorded in a metrotrace unit", q.DSIUnit)
+					continue
+				}
+				values, unit := q.Values, q.Unit
+				if hasRefType(q.RefTypes, RefTypeMeasurementError) {
+					if ref := referenceFor(res.Quantities, q); ref != nil {
+						values, unit = ref.Values, ref.Unit
+						used[ref.Path] = true
+						m.note(q.Path, "measurement errors are not recorded; results are the reference values of %s with the uncertainty of the error", ref.Path)
+					}
+				}
+				used[q.Path] = true
+				for i, v := range values {
+					if plain {
+						out = append(out, record.Result{Value: v, Unit: unit})
+						continue
+					}
+					u := q.Uncertainties[i]
+					uv, err := units.ConvertDelta(u.Value, q.Unit, unit)
+					if err != nil {
+						m.fail(q.Path, "uncertainty in %q does not fit values in %q: %v", q.Unit, unit, err)
+						break
+					}
+					out = append(out, record.Result{Value: v, Unit: unit, Uncertainty: &record.Uncertainty{Value: uv, Unit: unit, K: u.K}})
+				}
+			}
+			for _, q := range res.Quantities {
+				if !used[q.Path] {
+					m.note(q.Path, "quantity %q is not recorded: it carries no expanded uncertainty", q.Name.In(m.opts.Lang))
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		m.fail("measurementResults", "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k")
+		return nil
+	}
+	for i := range out {
+		if out[i].Unit == "" {
+			out[i].Value = percent(out[i].Value)
+			out[i].Unit = "%"
+			if u := out[i].Uncertainty; u != nil {
+				u.Value, u.Unit = percent(u.Value), "%"
+			}
+			if i == 0 {
+				m.note("measurementResults", `values in \one are recorded in %%`)
+			}
+		}
+	}
+	return out
+}
+
+// percent converts a ratio to percent, rounded to 15 significant digits so
+// that 0.201 becomes 20.1 and not 20.099999999999998.
+func percent(x float64) float64 {
+	y, _ := strconv.ParseFloat(strconv.FormatFloat(x*100, 'g', 15, 64), 64)
+	return y
+}
+
+// referenceFor finds, in the same dcc:list as a measurement error, the
+// reference values it was measured at: same number of values, same
+// dimension.
+func referenceFor(qs []Quantity, errQ Quantity) *Quantity {
+	if errQ.Group == 0 {
+		return nil
+	}
+	for i := range qs {
+		q := &qs[i]
+		if q.Group == errQ.Group && hasRefType(q.RefTypes, RefTypeReferenceValue) && q.UnitKnown &&
+			len(q.Values) == len(errQ.Values) && units.Compatible(q.Unit, errQ.Unit) == nil {
+			return q
+		}
+	}
+	return nil
+}
+
+// humidityWords mark a dimensionless result as relative humidity.
+var humidityWords = []string{"humidity", "feuchte", "湿度"}
+
+func (m *mapper) quantity(results []record.Result) string {
+	if m.opts.Quantity != "" {
+		if _, ok := units.QuantityDimensions[m.opts.Quantity]; !ok {
+			m.fail("MapOptions.Quantity", "%q is not a known quantity (known: %s)", m.opts.Quantity, strings.Join(units.Quantities(), ", "))
+		}
+		return m.opts.Quantity
+	}
+	if len(results) == 0 {
+		return ""
+	}
+	dim, err := units.DimensionOf(results[0].Unit)
+	if err != nil {
+		m.fail("measurementResults", "unit %q of the results: %v", results[0].Unit, err)
+		return ""
+	}
+	for _, r := range results[1:] {
+		if d, _ := units.DimensionOf(r.Unit); d != dim {
+			m.fail("measurementResults", "results measure both %s (%q) and %s (%q); one certificate records one quantity", dim, results[0].Unit, d, r.Unit)
+			return ""
+		}
+	}
+	if dim == units.Dimensionless {
+		if m.speaksOf(humidityWords) {
+			return "humidity"
+		}
+		m.fail("measurementResults", "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity")
+		return ""
+	}
+	for _, q := range units.Quantities() {
+		if units.QuantityDimensions[q] == dim {
+			return q
+		}
+	}
+	m.fail("measurementResults", "no metrotrace quantity measures %s", dim)
+	return ""
+}
+
+// speaksOf reports whether a measurement result, a result or a quantity
+// carrying an uncertainty mentions one of the words in its refType or name.
+func (m *mapper) speaksOf(words []string) bool {
+	match := func(refTypes []string, name Text) bool {
+		for _, w := range words {
+			if name.contains(w) {
+				return true
+			}
+			for _, rt := range refTypes {
+				if strings.Contains(strings.ToLower(rt), w) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, mr := range m.doc.MeasurementResults {
+		if match(mr.RefTypes, mr.Name) {
+			return true
+		}
+		for _, r := range mr.Results {
+			if match(r.RefTypes, r.Name) {
+				return true
+			}
+			for _, q := range r.Quantities {
+				if len(q.Uncertainties) > 0 && match(q.RefTypes, q.Name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (m *mapper) validUntil(performedOn string) string {
+	if m.opts.ValidUntil != "" {
+		return m.opts.ValidUntil
+	}
+	for i, st := range m.doc.Statements {
+		if hasRefType(st.RefTypes, RefTypeRecalibration) && st.Date != "" {
+			m.note(fmt.Sprintf("administrativeData/statements/statement[%d]", i+1), "valid_until is the recalibration date %s", st.Date)
+			return st.Date
+		}
+	}
+	if performedOn == "" {
+		return ""
+	}
+	until, err := record.AddYears(performedOn, m.opts.ValidityYears)
+	if err != nil {
+		m.fail("administrativeData/coreData/endPerformanceDate", "%v", err)
+		return ""
+	}
+	m.note("administrativeData/statements", "the DCC states no validity; valid_until is performed_on + %d year(s): %s", m.opts.ValidityYears, until)
+	return until
+}
+
+// isUncertaintyMethod reports whether a used method describes how the
+// uncertainty was evaluated (GUM) rather than how the calibration was done.
+func isUncertaintyMethod(me Method) bool {
+	for _, rt := range me.RefTypes {
+		if strings.Contains(strings.ToLower(rt), "uncertainty") {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *mapper) method() string {
+	if m.opts.Method != "" {
+		return m.opts.Method
+	}
+	var methods []Method
+	for _, mr := range m.doc.MeasurementResults {
+		methods = append(methods, mr.Methods...)
+	}
+	for _, me := range methods {
+		if !isUncertaintyMethod(me) && len(me.Norms) > 0 && me.Norms[0] != "" {
+			return me.Norms[0]
+		}
+	}
+	for _, me := range methods {
+		if name := me.Name.In(m.opts.Lang); !isUncertaintyMethod(me) && name != "" {
+			return name
+		}
+	}
+	m.fail("measurementResults/measurementResult/usedMethods", "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method")
+	return ""
+}
+
+func (m *mapper) conformity() string {
+	for i, st := range m.doc.Statements {
+		if st.Conformity == "" {
+			continue
+		}
+		path := fmt.Sprintf("administrativeData/statements/statement[%d]/conformity", i+1)
+		if m.opts.Kind == record.KindVerification {
+			return st.Conformity
+		}
+		m.note(path, "conformity %q is not recorded: only a verification certificate states conformity", st.Conformity)
+		return ""
+	}
+	if m.opts.Kind == record.KindVerification {
+		m.fail("administrativeData/statements", "missing: a verification needs a statement with dcc:conformity")
+	}
+	return ""
+}
+
+func (m *mapper) previousReport() {
+	prev := m.doc.Core.PreviousReport
+	if prev == nil {
+		return
+	}
+	const path = "administrativeData/coreData/previousReport"
+	if id, ok := SanitizeID(prev.ReferralID); ok {
+		m.note(path, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
+		return
+	}
+	m.note(path, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
+}
