@@ -1,0 +1,223 @@
+// Package index is the gateway's read model: a badger database of every
+// record, built from the chaincode events of committed transactions alone.
+// Each event is applied in one badger transaction together with the
+// checkpoint that covers it, so a crash never loses or double-applies an
+// event, and following resumes where it stopped. Lookups, lists, search and
+// the trace, impact and recognition rules (the chaincode's own rule code)
+// are answered from it.
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/ledger"
+)
+
+// Key prefixes. Keys are built in fresh slices.
+const (
+	prefixRecord  = "r/" // r/<doc_type>/<id> → record JSON
+	prefixEntry   = "i/" // i/<index>/<value>\x00<id> → nothing
+	prefixSearch  = "s/" // s/<lower-case id>\x00<doc_type>\x00<id> → name
+	keyCheckpoint = "cp"
+)
+
+// Index is the read model.
+type Index struct {
+	db  *badger.DB
+	log *slog.Logger
+
+	mu      sync.Mutex
+	cp      Checkpoint
+	applied chan struct{} // closed and replaced after every applied event
+}
+
+// Checkpoint is how far the index has read: the last block it applied and
+// the transactions of that block already applied.
+type Checkpoint struct {
+	Block uint64   `json:"block"`
+	TxIDs []string `json:"tx_ids"`
+}
+
+// Open opens the index in dir, or in memory when dir is "".
+func Open(dir string, log *slog.Logger) (*Index, error) {
+	opts := badger.DefaultOptions(dir).WithLogger(nil).
+		WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
+		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8).WithValueThreshold(1 << 10)
+	if dir == "" {
+		opts = opts.WithInMemory(true)
+	}
+	db, err := badger.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	x := &Index{db: db, log: log, applied: make(chan struct{})}
+	if err := db.View(func(txn *badger.Txn) error {
+		cp, err := readCheckpoint(txn)
+		x.cp = cp
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+// Close closes the database.
+func (x *Index) Close() error { return x.db.Close() }
+
+// Checkpoint returns how far the index has read.
+func (x *Index) Checkpoint() Checkpoint {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return Checkpoint{Block: x.cp.Block, TxIDs: slices.Clone(x.cp.TxIDs)}
+}
+
+// Height is the next block the index needs: every event of lower blocks has
+// been applied.
+func (x *Index) Height() uint64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.cp.Block == 0 && len(x.cp.TxIDs) == 0 {
+		return 0
+	}
+	return x.cp.Block + 1
+}
+
+func readCheckpoint(txn *badger.Txn) (Checkpoint, error) {
+	var cp Checkpoint
+	item, err := txn.Get([]byte(keyCheckpoint))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return cp, nil
+	}
+	if err != nil {
+		return cp, err
+	}
+	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &cp) })
+	return cp, err
+}
+
+// Apply applies one event and moves the checkpoint past it in the same
+// badger transaction. Events at or before the checkpoint are skipped, so
+// replaying is harmless. An event without a name only moves the checkpoint
+// (a block without metrotrace transactions).
+func (x *Index) Apply(ev ledger.Event) error {
+	var payload record.Event
+	if ev.Name != "" {
+		if ev.Name != record.EventName {
+			return x.advance(ev, nil)
+		}
+		if err := json.Unmarshal(ev.Payload, &payload); err != nil {
+			return fmt.Errorf("event of transaction %s: %w", ev.TxID, err)
+		}
+	}
+	return x.advance(ev, payload.Records)
+}
+
+func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
+	var next Checkpoint
+	err := x.db.Update(func(txn *badger.Txn) error {
+		cp, err := readCheckpoint(txn)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ev.BlockNumber < cp.Block:
+			next = cp
+			return errSkip
+		case ev.BlockNumber == cp.Block && (ev.TxID == "" || slices.Contains(cp.TxIDs, ev.TxID)):
+			next = cp
+			return errSkip
+		case ev.BlockNumber == cp.Block:
+			next = Checkpoint{Block: cp.Block, TxIDs: append(slices.Clone(cp.TxIDs), ev.TxID)}
+		default:
+			next = Checkpoint{Block: ev.BlockNumber, TxIDs: []string{}}
+			if ev.TxID != "" {
+				next.TxIDs = append(next.TxIDs, ev.TxID)
+			}
+		}
+		for _, r := range records {
+			if err := putRecord(txn, r); err != nil {
+				return fmt.Errorf("apply %s %s of transaction %s: %w", r.DocType, r.ID, ev.TxID, err)
+			}
+		}
+		data, _ := json.Marshal(next)
+		return txn.Set([]byte(keyCheckpoint), data)
+	})
+	if errors.Is(err, errSkip) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	x.cp = next
+	close(x.applied)
+	x.applied = make(chan struct{})
+	x.mu.Unlock()
+	return nil
+}
+
+var errSkip = errors.New("already applied")
+
+// WaitFor returns once the index has applied block (read-your-writes after
+// a submit), or when ctx ends.
+func (x *Index) WaitFor(ctx context.Context, block uint64) error {
+	for {
+		x.mu.Lock()
+		done := x.cp.Block >= block && (x.cp.Block > 0 || len(x.cp.TxIDs) > 0)
+		wait := x.applied
+		x.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("index still at block %d, waiting for %d: %w", x.Checkpoint().Block, block, ctx.Err())
+		case <-wait:
+		}
+	}
+}
+
+// Follow applies the ledger's events from the checkpoint on until ctx ends,
+// reconnecting with backoff after errors.
+func (x *Index) Follow(ctx context.Context, l ledger.Ledger) error {
+	backoff := 100 * time.Millisecond
+	for {
+		from := x.Height()
+		err := l.Events(ctx, from, x.Apply)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		x.log.Warn("index: event stream stopped; retrying", "from_block", from, "err", err, "backoff", backoff)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// Reset empties the index, so that following replays from block 0.
+func (x *Index) Reset() error {
+	if err := x.db.DropAll(); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	x.cp = Checkpoint{}
+	x.mu.Unlock()
+	return nil
+}

@@ -1,0 +1,221 @@
+package index
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/contract"
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
+)
+
+// MaxPageSize bounds a page of List.
+const MaxPageSize = 1000
+
+// Page is one page of a list.
+type Page struct {
+	Records       []json.RawMessage `json:"records"`
+	NextPageToken string            `json:"next_page_token"`
+}
+
+// Hit is one search result.
+type Hit struct {
+	DocType string `json:"doc_type"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+}
+
+// Get returns a record's JSON, or a NotFound *record.Error.
+func (x *Index) Get(docType, id string) (json.RawMessage, error) {
+	if !record.IsDocType(docType) {
+		return nil, record.Errorf(record.Invalid, "unknown doc type %q", docType)
+	}
+	var out json.RawMessage
+	err := x.db.View(func(txn *badger.Txn) error {
+		v, err := get(txn, recordKey(docType, id))
+		out = v
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, record.Errorf(record.NotFound, "%s %s does not exist", docType, id)
+	}
+	return out, nil
+}
+
+func get(txn *badger.Txn, key []byte) ([]byte, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}
+
+// List returns a page of records of a doc type: all of them when index is
+// "", or those an index (contract.Indexes) holds for value. pageToken is the
+// NextPageToken of the previous page.
+func (x *Index) List(docType, index, value string, pageSize int, pageToken string) (*Page, error) {
+	if !record.IsDocType(docType) {
+		return nil, record.Errorf(record.Invalid, "unknown doc type %q", docType)
+	}
+	if pageSize <= 0 {
+		pageSize = 100
+	}
+	if pageSize > MaxPageSize {
+		return nil, record.Errorf(record.Invalid, "page_size must be at most %d", MaxPageSize)
+	}
+	var prefix []byte
+	if index == "" {
+		prefix = recordPrefix(docType)
+	} else {
+		if !contains(contract.Indexes, index) {
+			return nil, record.Errorf(record.Invalid, "unknown index %q", index)
+		}
+		if value == "" {
+			return nil, record.Errorf(record.Invalid, "index %s needs a value", index)
+		}
+		prefix = entryPrefix(index, value)
+	}
+	start := prefix
+	if pageToken != "" {
+		tok, err := base64.RawURLEncoding.DecodeString(pageToken)
+		if err != nil || !bytes.HasPrefix(tok, prefix) {
+			return nil, record.Errorf(record.Invalid, "page_token is not a token of this list")
+		}
+		start = tok
+	}
+	page := &Page{Records: []json.RawMessage{}}
+	err := x.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: index == "", PrefetchSize: 100})
+		defer it.Close()
+		for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+			key := it.Item().KeyCopy(nil)
+			if len(page.Records) == pageSize {
+				page.NextPageToken = base64.RawURLEncoding.EncodeToString(key)
+				return nil
+			}
+			var data []byte
+			var err error
+			if index == "" {
+				data, err = it.Item().ValueCopy(nil)
+			} else {
+				data, err = get(txn, recordKey(docType, string(key[len(prefix):])))
+			}
+			if err != nil {
+				return err
+			}
+			if data != nil {
+				page.Records = append(page.Records, data)
+			}
+		}
+		return nil
+	})
+	return page, err
+}
+
+// Search finds records whose id starts with query (any case), then records
+// whose name contains it, at most limit of them.
+func (x *Index) Search(query string, limit int) ([]Hit, error) {
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return nil, record.Errorf(record.Invalid, "a search needs a query")
+	}
+	if limit <= 0 || limit > MaxPageSize {
+		limit = 50
+	}
+	hits := []Hit{}
+	seen := map[string]bool{}
+	err := x.db.View(func(txn *badger.Txn) error {
+		prefix := join(prefixSearch, strings.ToLower(q))
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixSearch), PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix) && len(hits) < limit; it.Next() {
+			h, err := hitOf(it.Item())
+			if err != nil {
+				return err
+			}
+			hits = append(hits, h)
+			seen[h.DocType+"/"+h.ID] = true
+		}
+		lower := strings.ToLower(q)
+		for it.Rewind(); it.Valid() && len(hits) < limit; it.Next() {
+			h, err := hitOf(it.Item())
+			if err != nil {
+				return err
+			}
+			if !seen[h.DocType+"/"+h.ID] && strings.Contains(strings.ToLower(h.Name), lower) {
+				hits = append(hits, h)
+			}
+		}
+		return nil
+	})
+	return hits, err
+}
+
+func hitOf(item *badger.Item) (Hit, error) {
+	parts := strings.Split(string(item.Key()[len(prefixSearch):]), "\x00")
+	name, err := item.ValueCopy(nil)
+	if err != nil || len(parts) != 3 {
+		return Hit{}, err
+	}
+	return Hit{DocType: parts[1], ID: parts[2], Name: string(name)}, nil
+}
+
+// Trace runs the chaincode's trace rule over the index.
+func (x *Index) Trace(subjectID, at string) (rep *rules.TraceReport, err error) {
+	err = x.db.View(func(txn *badger.Txn) error {
+		rep, err = rules.Trace(lookup{txn}, subjectID, at)
+		return err
+	})
+	return rep, err
+}
+
+// Impact runs the chaincode's impact rule over the index.
+func (x *Index) Impact(standardID, since string) (set *rules.ImpactSet, err error) {
+	err = x.db.View(func(txn *badger.Txn) error {
+		set, err = rules.Impact(lookup{txn}, standardID, since)
+		return err
+	})
+	return set, err
+}
+
+// Recognize runs the chaincode's recognition rule over the index.
+func (x *Index) Recognize(certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
+	err = x.db.View(func(txn *badger.Txn) error {
+		d, err = rules.Recognize(lookup{txn}, certificateID, by, at)
+		return err
+	})
+	return d, err
+}
+
+// FindByDCC returns the certificates anchoring a DCC's SHA-256.
+func (x *Index) FindByDCC(sha256Hex string) (certs []record.Certificate, err error) {
+	certs = []record.Certificate{}
+	err = x.db.View(func(txn *badger.Txn) error {
+		found, err := list[record.Certificate](txn, contract.IndexCertificatesByDCC, sha256Hex, record.DocCertificate)
+		for _, c := range found {
+			certs = append(certs, *c)
+		}
+		return err
+	})
+	return certs, err
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
