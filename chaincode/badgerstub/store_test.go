@@ -15,7 +15,9 @@ import (
 // scriptCC is a chaincode whose Invoke runs a test function over the stub.
 type scriptCC func(stub shim.ChaincodeStubInterface) error
 
-func (f scriptCC) Init(shim.ChaincodeStubInterface) *peer.Response { return &peer.Response{Status: shim.OK} }
+func (f scriptCC) Init(shim.ChaincodeStubInterface) *peer.Response {
+	return &peer.Response{Status: shim.OK}
+}
 
 func (f scriptCC) Invoke(stub shim.ChaincodeStubInterface) *peer.Response {
 	if err := f(stub); err != nil {

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 func TestAccessControlRefusesAndWritesNothing(t *testing.T) {
-	f := newFixture()
+	f := scenario.New()
 	l := newLedger(t)
 	l.load(f)
-	beijingCert := *f.certificate("NIM-2024-0001")
+	beijingCert := *f.Certificate("NIM-2024-0001")
 	beijingCert.ID, beijingCert.IssuerID = "FORGED-0001", "BJIM"
 	watched := [][2]string{{"certificate", "FORGED-0001"}, {"certificate", "BJIM-2024-0100"}, {"institution", "TJ-NEW"}, {"standard", "BJ-STD-MASS"}}
 	newInstitution := record.Institution{ID: "TJ-NEW", Name: "天津新站", Region: "TJ", MSPID: "TianjinMSP", Kind: "authorized_station"}
@@ -67,7 +68,7 @@ func TestAccessControlRefusesAndWritesNothing(t *testing.T) {
 
 func TestOwnersRecorderMayRevokeAndHistoryShowsBothVersions(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	out := l.mustSubmit(l.as("BeijingMSP", "recorder", "BJIM"), "RevokeCertificate", "BJIM-2024-0100", "reference weight damaged")
 	cert := decode[record.Certificate](t, out)
 	if cert.Status != "revoked" || cert.StatusReason != "reference weight damaged" {
@@ -93,8 +94,8 @@ func TestOwnersRecorderMayRevokeAndHistoryShowsBothVersions(t *testing.T) {
 }
 
 func TestAgreementApprovalNeedsEveryPartyThroughItsRecorder(t *testing.T) {
-	f := newFixture()
-	f.approvals["AGR-JJJ-2024"] = nil
+	f := scenario.New()
+	f.Approvals["AGR-JJJ-2024"] = nil
 	l := newLedger(t)
 	l.load(f)
 	_, err := l.submit(l.as("TianjinMSP", "recorder", "TJIM"), "ApproveAgreement", "AGR-JJJ-2024", "HBIM")

@@ -43,9 +43,6 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 	if err := t.put(record.DocAgreement, a.ID, &a, ""); err != nil {
 		return "", err
 	}
-	if err := t.index(a.ID, map[string][]string{IndexAgreementsByParty: a.Parties}); err != nil {
-		return "", err
-	}
 	return t.commit()
 }
 

@@ -27,9 +27,6 @@ func (c *Contract) RecordComparison(ctx contractapi.TransactionContextInterface,
 	if err := t.put(record.DocComparison, cmp.ID, &cmp, pilot.MSPID); err != nil {
 		return "", err
 	}
-	if err := t.index(cmp.ID, map[string][]string{IndexComparisonsByInstitution: participants(&cmp)}); err != nil {
-		return "", err
-	}
 	return t.commit()
 }
 
@@ -61,19 +58,9 @@ func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterf
 	if err := computeEN(ctx, &cmp, results); err != nil {
 		return "", wrapf(err, "add results to comparison %s", comparisonID)
 	}
-	before := participants(&cmp)
 	cmp.Results = append(cmp.Results, results...)
-	var added []string
-	for _, id := range participants(&cmp) {
-		if !contains(before, id) {
-			added = append(added, id)
-		}
-	}
 	t := newTxn(ctx, "AddComparisonResults")
 	if err := t.put(record.DocComparison, cmp.ID, &cmp, ""); err != nil {
-		return "", err
-	}
-	if err := t.index(cmp.ID, map[string][]string{IndexComparisonsByInstitution: added}); err != nil {
 		return "", err
 	}
 	return t.commit()
@@ -93,15 +80,6 @@ func computeEN(ctx contractapi.TransactionContextInterface, cmp *record.Comparis
 		r.EN = &en
 	}
 	return nil
-}
-
-// participants returns the pilot and every participant, sorted and unique.
-func participants(cmp *record.Comparison) []string {
-	ids := []string{cmp.PilotID}
-	for _, r := range cmp.Results {
-		ids = append(ids, r.InstitutionID)
-	}
-	return record.SortedUnique(ids)
 }
 
 func resultIndex(cmp *record.Comparison, institutionID string) int {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 // FuzzCreate submits arbitrary JSON to every create function. Whatever the
@@ -20,8 +21,8 @@ func FuzzCreate(f *testing.F) {
 		{"RecordComparison", "TianjinMSP", "recorder", "TJ-ENT", record.DocComparison},
 		{"ProposeAgreement", "TianjinMSP", "operator", "", record.DocAgreement},
 	}
-	fx := newFixture()
-	seeds := []any{fx.institutions[3], fx.capabilities[2], fx.standards[3], fx.instruments[0], fx.certificates[2], fx.comparisons[0], fx.agreements[0]}
+	fx := scenario.New()
+	seeds := []any{fx.Institutions[3], fx.Capabilities[2], fx.Standards[3], fx.Instruments[0], fx.Certificates[2], fx.Comparisons[0], fx.Agreements[0]}
 	for i, s := range seeds {
 		b, _ := json.Marshal(s)
 		f.Add(uint8(i), string(b))

@@ -13,6 +13,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 // identityT is the identity type tests pass around.
@@ -183,5 +184,17 @@ func wantCode(t testing.TB, err error, code record.Code) {
 	}
 	if e.Code != code {
 		t.Fatalf("error code = %s (%s), want %s", e.Code, e.Message, code)
+	}
+}
+
+// load writes a fixture through the contract, step by step.
+func (l *ledger) load(f *scenario.Fixture) {
+	l.t.Helper()
+	for _, s := range f.Steps() {
+		p := l.proposal(l.as(s.MSPID, s.Role, s.Institution), s.Function, s.Args)
+		p.Transient = s.Transient
+		if _, err := l.submitWith(p); err != nil {
+			l.t.Fatalf("%s(%v): %v", s.Function, s.Args, err)
+		}
 	}
 }

@@ -6,15 +6,16 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 func TestImpactListsExactlyWhatWasCalibratedAfterTheDate(t *testing.T) {
-	f := newFixture()
+	f := scenario.New()
 	// Calibrated before the standard was affected: must not be listed.
-	f.certificates = append(f.certificates,
+	f.Certificates = append(f.Certificates,
 		&record.Certificate{ID: "BJIM-2023-0099", Kind: "calibration", IssuerID: "BJIM", SubjectID: "TJ-ENT-STD", ReferenceIDs: []string{"BJ-STD-MASS"},
 			Quantity: "mass", PerformedOn: "2023-03-01", ValidUntil: "2024-02-29", Method: "JJG 99-2022",
-			Results: []record.Result{{Value: 1000, Unit: "g", Uncertainty: up(0.3, "mg")}}},
+			Results: []record.Result{{Value: 1000, Unit: "g", Uncertainty: scenario.UP(0.3, "mg")}}},
 		// Verified by the working standard before the working standard was affected (2024-04-01).
 		&record.Certificate{ID: "TJENT-2024-0031", Kind: "verification", IssuerID: "TJ-ENT", SubjectID: "TJ-BAL-002", ReferenceIDs: []string{"TJ-ENT-WS"},
 			Quantity: "mass", PerformedOn: "2024-03-15", ValidUntil: "2025-03-14", Method: "JJG 1036-2022", Conformity: "pass"},
@@ -22,7 +23,7 @@ func TestImpactListsExactlyWhatWasCalibratedAfterTheDate(t *testing.T) {
 		&record.Certificate{ID: "TJENT-2024-0050", Kind: "verification", IssuerID: "TJ-ENT", SubjectID: "TJ-BAL-002", ReferenceIDs: []string{"TJ-ENT-WS"},
 			Quantity: "mass", PerformedOn: "2024-05-20", ValidUntil: "2025-05-19", Method: "JJG 1036-2022", Conformity: "pass"},
 	)
-	f.instruments = append(f.instruments, &record.Instrument{ID: "TJ-BAL-002", InstitutionID: "TJ-ENT", Type: "electronic balance",
+	f.Instruments = append(f.Instruments, &record.Instrument{ID: "TJ-BAL-002", InstitutionID: "TJ-ENT", Type: "electronic balance",
 		Manufacturer: "Mettler Toledo", Model: "ME204", Serial: "C55", Quantity: "mass", Range: record.Range{Min: 0, Max: 220, Unit: "g"},
 		MPE: record.Value{Value: 1, Unit: "mg"}})
 	l := newLedger(t)
@@ -55,7 +56,7 @@ func TestImpactListsExactlyWhatWasCalibratedAfterTheDate(t *testing.T) {
 
 func TestImpactAfterEveryUseIsEmpty(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	set := decode[rules.ImpactSet](t, l.mustEvaluate(l.as("BeijingMSP", "inspector", "BJIM"), "Impact", "BJ-STD-MASS", "2024-03-02"))
 	if len(set.Certificates)+len(set.Instruments)+len(set.Standards)+len(set.Institutions) != 0 {
 		t.Fatalf("impact after the last use = %+v, want nothing", set)
@@ -64,7 +65,7 @@ func TestImpactAfterEveryUseIsEmpty(t *testing.T) {
 
 func TestImpactRefusesBadInput(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	viewer := l.as("BeijingMSP", "inspector", "BJIM")
 	_, err := l.evaluate(viewer, "Impact", "BJ-STD-MASS", "yesterday")
 	wantCode(t, err, record.Invalid)

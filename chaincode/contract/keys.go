@@ -2,41 +2,12 @@ package contract
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
-// Index names accepted by List, each an index of composite keys
-// "<index>" + [value, id].
-const (
-	IndexCertificatesBySubject     = "certificates_by_subject"
-	IndexCertificatesByReference   = "certificates_by_reference"
-	IndexCertificatesByIssuer      = "certificates_by_issuer"
-	IndexCertificatesByDCC         = "certificates_by_dcc"
-	IndexStandardsByInstitution    = "standards_by_institution"
-	IndexInstrumentsByInstitution  = "instruments_by_institution"
-	IndexCapabilitiesByInstitution = "capabilities_by_institution"
-	IndexAgreementsByParty         = "agreements_by_party"
-	IndexComparisonsByInstitution  = "comparisons_by_institution"
-)
-
-// indexDocType maps each index to the doc type of the records it lists.
-var indexDocType = map[string]string{
-	IndexCertificatesBySubject:     "certificate",
-	IndexCertificatesByReference:   "certificate",
-	IndexCertificatesByIssuer:      "certificate",
-	IndexCertificatesByDCC:         "certificate",
-	IndexStandardsByInstitution:    "standard",
-	IndexInstrumentsByInstitution:  "instrument",
-	IndexCapabilitiesByInstitution: "capability",
-	IndexAgreementsByParty:         "agreement",
-	IndexComparisonsByInstitution:  "comparison",
-}
-
-// Indexes lists the index names in a fixed order.
-var Indexes = []string{
-	IndexCertificatesBySubject, IndexCertificatesByReference, IndexCertificatesByIssuer, IndexCertificatesByDCC,
-	IndexStandardsByInstitution, IndexInstrumentsByInstitution, IndexCapabilitiesByInstitution,
-	IndexAgreementsByParty, IndexComparisonsByInstitution,
-}
+// Indexes lists the index names accepted by List (see record.Indexes).
+var Indexes = record.Indexes
 
 // recordKey is the state key of a record: a composite key of its doc type
 // and id, so every record of a kind can be listed by prefix.

@@ -10,11 +10,12 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/badgerstub"
 	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 func TestEveryTransactionEmitsOneEventWithEveryRecordWritten(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	var events []record.Event
 	err := l.store.Transactions(1, func(e badgerstub.TxEntry) error {
 		if e.EventName != record.EventName {
@@ -63,13 +64,13 @@ func TestEveryTransactionEmitsOneEventWithEveryRecordWritten(t *testing.T) {
 
 func TestListPagesThroughAnIndex(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	viewer := l.as("BeijingMSP", "inspector", "BJIM")
 	var ids []string
 	bookmark := ""
 	pages := 0
 	for {
-		page := decode[contract.Page](t, l.mustEvaluate(viewer, "List", contract.IndexCertificatesByIssuer, "NIM", "1", bookmark))
+		page := decode[contract.Page](t, l.mustEvaluate(viewer, "List", record.IndexCertificatesByIssuer, "NIM", "1", bookmark))
 		pages++
 		for _, r := range page.Records {
 			ids = append(ids, decode[record.Certificate](t, string(r)).ID)
@@ -83,15 +84,15 @@ func TestListPagesThroughAnIndex(t *testing.T) {
 		t.Fatalf("certificates of NIM = %v in %d pages, want %v in 2", ids, pages, want)
 	}
 	cases := map[string][]string{
-		contract.IndexCertificatesBySubject + "/TJ-ENT-STD":   {"BJIM-2024-0100"},
-		contract.IndexCertificatesByReference + "/NIM-MASS-P": {"NIM-2024-0001", "NIM-2024-0002"},
-		contract.IndexStandardsByInstitution + "/TJ-ENT":      {"TJ-ENT-STD", "TJ-ENT-WS"},
-		contract.IndexInstrumentsByInstitution + "/HBIM":      {"HB-BAL-007"},
-		contract.IndexCapabilitiesByInstitution + "/BJIM":     {"CMC-BJIM-MASS"},
-		contract.IndexAgreementsByParty + "/TJIM":             {"AGR-JJJ-2024"},
-		contract.IndexComparisonsByInstitution + "/HBIM":      {"CMP-MASS-2023"},
-		contract.IndexComparisonsByInstitution + "/NIM":       {"CMP-MASS-2023"},
-		contract.IndexCertificatesByIssuer + "/NOBODY-AT-ALL": {},
+		record.IndexCertificatesBySubject + "/TJ-ENT-STD":   {"BJIM-2024-0100"},
+		record.IndexCertificatesByReference + "/NIM-MASS-P": {"NIM-2024-0001", "NIM-2024-0002"},
+		record.IndexStandardsByInstitution + "/TJ-ENT":      {"TJ-ENT-STD", "TJ-ENT-WS"},
+		record.IndexInstrumentsByInstitution + "/HBIM":      {"HB-BAL-007"},
+		record.IndexCapabilitiesByInstitution + "/BJIM":     {"CMC-BJIM-MASS"},
+		record.IndexAgreementsByParty + "/TJIM":             {"AGR-JJJ-2024"},
+		record.IndexComparisonsByInstitution + "/HBIM":      {"CMP-MASS-2023"},
+		record.IndexComparisonsByInstitution + "/NIM":       {"CMP-MASS-2023"},
+		record.IndexCertificatesByIssuer + "/NOBODY-AT-ALL": {},
 	}
 	for key, want := range cases {
 		var index, value string
@@ -111,9 +112,9 @@ func TestListPagesThroughAnIndex(t *testing.T) {
 			t.Errorf("List %s %s = %v (count %d), want %v", index, value, got, page.Count, want)
 		}
 	}
-	for _, bad := range [][]string{{"no_such_index", "x", "", ""}, {contract.IndexStandardsByInstitution, "", "", ""},
-		{contract.IndexStandardsByInstitution, "TJ-ENT", "0", ""}, {contract.IndexStandardsByInstitution, "TJ-ENT", "many", ""},
-		{contract.IndexStandardsByInstitution, "TJ-ENT", "10", "not-a-bookmark"}} {
+	for _, bad := range [][]string{{"no_such_index", "x", "", ""}, {record.IndexStandardsByInstitution, "", "", ""},
+		{record.IndexStandardsByInstitution, "TJ-ENT", "0", ""}, {record.IndexStandardsByInstitution, "TJ-ENT", "many", ""},
+		{record.IndexStandardsByInstitution, "TJ-ENT", "10", "not-a-bookmark"}} {
 		_, err := l.evaluate(viewer, "List", bad...)
 		wantCode(t, err, record.Invalid)
 	}
@@ -121,7 +122,7 @@ func TestListPagesThroughAnIndex(t *testing.T) {
 
 func TestOwnerDetailsStayInTheRegisteringOrgsPrivateData(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
 	in := `{"id":"TJ-GAUGE-9","institution_id":"TJ-ENT","type":"pressure gauge","manufacturer":"Yokogawa","model":"MT220","serial":"P9",` +
 		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true}`
@@ -168,7 +169,7 @@ func TestOwnerDetailsStayInTheRegisteringOrgsPrivateData(t *testing.T) {
 
 func TestKeyLevelPolicyNamesTheOwnersOrg(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	bj := l.as("BeijingMSP", "recorder", "BJIM")
 	// Endorsed by the two other organizations only: the chaincode agrees,
 	// but the certificate's key-level policy requires BeijingMSP.

@@ -92,7 +92,7 @@ type Page struct {
 // certificates of a subject. pageSize is 1..1000 (empty: 100); bookmark is
 // the one returned with the previous page ("" for the first).
 func (c *Contract) List(ctx contractapi.TransactionContextInterface, index, value, pageSize, bookmark string) (string, error) {
-	docType, ok := indexDocType[index]
+	docType, ok := record.IndexDocType[index]
 	if !ok {
 		return "", record.Errorf(record.Invalid, "unknown index %q", index)
 	}
@@ -167,7 +167,7 @@ func (c *Contract) GetInstrumentOwner(ctx contractapi.TransactionContextInterfac
 
 // FindByDCC returns the certificates anchoring a DCC by its SHA-256.
 func (c *Contract) FindByDCC(ctx contractapi.TransactionContextInterface, sha256Hex string) (string, error) {
-	ids, err := indexedIDs(ctx, IndexCertificatesByDCC, sha256Hex)
+	ids, err := indexedIDs(ctx, record.IndexCertificatesByDCC, sha256Hex)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 func recognize(t *testing.T, l *ledger, cert, by, at string) rules.RecognitionDecision {
@@ -16,7 +17,7 @@ func recognize(t *testing.T, l *ledger, cert, by, at string) rules.RecognitionDe
 
 func TestRecognizeHebeiCertificateInTianjin(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	d := recognize(t, l, "HBIM-2024-0300", "TJIM", "2024-06-01")
 	if !d.Recognized || d.AgreementID != "AGR-JJJ-2024" {
 		t.Fatalf("decision = %+v, want recognized under AGR-JJJ-2024", d)
@@ -35,47 +36,25 @@ func TestRecognizeHebeiCertificateInTianjin(t *testing.T) {
 }
 
 func TestRecognitionFailsOnTheNamedCondition(t *testing.T) {
-	tests := []struct {
-		name       string
-		change     func(f *fixture)
-		wantFailed string
-		wantDetail string
-	}{
-		{"no agreement", func(f *fixture) { f.agreements = nil },
-			"agreement_in_force", "no agreement between HBIM and TJIM"},
-		{"an agreement not approved by every party", func(f *fixture) { f.approvals["AGR-JJJ-2024"] = []string{"BJIM", "TJIM"} },
-			"agreement_in_force", "agreement AGR-JJJ-2024 not approved by HBIM"},
-		{"a quantity out of the agreement's scope", func(f *fixture) { f.agreements[0].Quantities = []string{"pressure", "temperature"} },
-			"agreement_in_force", "agreement AGR-JJJ-2024 does not cover mass (covers pressure, temperature)"},
-		{"an issuer without accreditation", func(f *fixture) { f.institution("HBIM").Accreditations = nil },
-			"issuer_accredited", "HBIM holds no accreditation for mass valid on 2024-05-20"},
-		{"a comparison with |En| > 1", func(f *fixture) { f.comparisons[0].Results[0].Value = 1000.0005 },
-			"comparison_satisfactory", "comparison CMP-MASS-2023 completed 2023-09-01: En = 2.488 (|En| > 1)"},
-		{"a comparison older than the agreement's window", func(f *fixture) { f.comparisons[0].CompletedOn = "2020-11-30" },
-			"comparison_satisfactory", "latest mass comparison of HBIM, CMP-MASS-2023 completed 2020-11-30, is more than 3 years before 2024-05-20"},
-		{"an untraceable subject", func(f *fixture) {
-			f.statuses = append(f.statuses, statusChange{"HB-STD-MASS", "sealed", "2024-05-01", "damaged weight"})
-		}, "traceable", "subject HB-BAL-007 not traceable on 2024-05-20: HBIM-2024-0300: reference_active_at_use: reference HB-STD-MASS was sealed since 2024-05-01 (damaged weight), used 2024-05-20"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture()
-			tt.change(f)
+	for _, tt := range scenario.RecognitionCases() {
+		t.Run(tt.Name, func(t *testing.T) {
+			f := scenario.New()
+			tt.Change(f)
 			l := newLedger(t)
 			l.load(f)
-			d := recognize(t, l, "HBIM-2024-0300", "TJIM", "2024-06-01")
+			d := recognize(t, l, scenario.RecognitionCertificate, scenario.RecognitionBy, scenario.RecognitionAt)
 			if d.Recognized {
-				t.Fatalf("recognized despite %s: %+v", tt.name, d.Checks)
+				t.Fatalf("recognized despite %s: %+v", tt.Name, d.Checks)
 			}
 			if len(d.Checks) != 6 {
 				t.Fatalf("checks = %d, want all 6 reported", len(d.Checks))
 			}
-			if got := failingChecks(d.Checks); !reflect.DeepEqual(got, []string{tt.wantFailed}) {
-				t.Fatalf("failing = %v, want exactly [%s]: %+v", got, tt.wantFailed, d.Checks)
+			if got := failingChecks(d.Checks); !reflect.DeepEqual(got, []string{tt.FailedCheck}) {
+				t.Fatalf("failing = %v, want exactly [%s]: %+v", got, tt.FailedCheck, d.Checks)
 			}
 			for _, c := range d.Checks {
-				if c.Name == tt.wantFailed && c.Detail != tt.wantDetail {
-					t.Fatalf("%s detail = %q, want %q", c.Name, c.Detail, tt.wantDetail)
+				if c.Name == tt.FailedCheck && c.Detail != tt.Detail {
+					t.Fatalf("%s detail = %q, want %q", c.Name, c.Detail, tt.Detail)
 				}
 			}
 		})
@@ -84,7 +63,7 @@ func TestRecognitionFailsOnTheNamedCondition(t *testing.T) {
 
 func TestRecognizeRefusesUnknownRecords(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	inspector := l.as("TianjinMSP", "inspector", "TJIM")
 	_, err := l.evaluate(inspector, "Recognize", "NO-CERT", "TJIM", "2024-06-01")
 	wantCode(t, err, record.NotFound)
@@ -94,7 +73,7 @@ func TestRecognizeRefusesUnknownRecords(t *testing.T) {
 
 func TestComparisonComputesEn(t *testing.T) {
 	l := newLedger(t)
-	l.load(newFixture())
+	l.load(scenario.New())
 	cmp := decode[record.Comparison](t, l.mustEvaluate(l.as("BeijingMSP", "", ""), "Get", "comparison", "CMP-MASS-2023"))
 	// HBIM: (1000.0001 g − 1 kg) / sqrt(0.2² + 0.02²) mg = 0.1 / sqrt(0.0404)
 	want := 0.1 / math.Sqrt(0.0404)

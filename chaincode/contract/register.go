@@ -52,9 +52,6 @@ func (c *Contract) RegisterCapability(ctx contractapi.TransactionContextInterfac
 	if err := t.put(record.DocCapability, cp.ID, &cp, owner.MSPID); err != nil {
 		return "", err
 	}
-	if err := t.index(cp.ID, map[string][]string{IndexCapabilitiesByInstitution: {cp.InstitutionID}}); err != nil {
-		return "", err
-	}
 	return t.commit()
 }
 
@@ -81,9 +78,6 @@ func (c *Contract) RegisterStandard(ctx contractapi.TransactionContextInterface,
 	s.StatusSince = today
 	t := newTxn(ctx, "RegisterStandard")
 	if err := t.put(record.DocStandard, s.ID, &s, owner.MSPID); err != nil {
-		return "", err
-	}
-	if err := t.index(s.ID, map[string][]string{IndexStandardsByInstitution: {s.InstitutionID}}); err != nil {
 		return "", err
 	}
 	return t.commit()
@@ -127,9 +121,6 @@ func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterfac
 	if err := t.put(record.DocInstrument, in.ID, &in, owner.MSPID); err != nil {
 		return "", err
 	}
-	if err := t.index(in.ID, map[string][]string{IndexInstrumentsByInstitution: {in.InstitutionID}}); err != nil {
-		return "", err
-	}
 	return t.commit()
 }
 
@@ -150,26 +141,17 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 	if err := checkCertificateReferences(ctx, &cert); err != nil {
 		return "", wrapf(err, "issue certificate %s", cert.ID)
 	}
-	entries := map[string][]string{
-		IndexCertificatesBySubject:   {cert.SubjectID},
-		IndexCertificatesByReference: cert.ReferenceIDs,
-		IndexCertificatesByIssuer:    {cert.IssuerID},
-	}
 	if cert.DCCSHA256 != "" {
-		ids, err := indexedIDs(ctx, IndexCertificatesByDCC, cert.DCCSHA256)
+		ids, err := indexedIDs(ctx, record.IndexCertificatesByDCC, cert.DCCSHA256)
 		if err != nil {
 			return "", err
 		}
 		if len(ids) > 0 {
 			return "", record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
 		}
-		entries[IndexCertificatesByDCC] = []string{cert.DCCSHA256}
 	}
 	t := newTxn(ctx, "IssueCertificate")
 	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
-		return "", err
-	}
-	if err := t.index(cert.ID, entries); err != nil {
 		return "", err
 	}
 	return t.commit()

@@ -16,14 +16,14 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, subjectID,
 	if err != nil {
 		return "", err
 	}
-	rep, err := rules.Trace(stateLookup{ctx}, subjectID, at)
+	rep, err := rules.Trace(rules.FromSource(stateSource{ctx}), subjectID, at)
 	return answer(rep, err)
 }
 
 // Impact lists what a standard affected from date since on: certificates,
 // standards, instruments and institutions, with the path to each.
 func (c *Contract) Impact(ctx contractapi.TransactionContextInterface, standardID, since string) (string, error) {
-	set, err := rules.Impact(stateLookup{ctx}, standardID, since)
+	set, err := rules.Impact(rules.FromSource(stateSource{ctx}), standardID, since)
 	return answer(set, err)
 }
 
@@ -34,7 +34,7 @@ func (c *Contract) Recognize(ctx contractapi.TransactionContextInterface, certif
 	if err != nil {
 		return "", err
 	}
-	d, err := rules.Recognize(stateLookup{ctx}, certificateID, by, at)
+	d, err := rules.Recognize(rules.FromSource(stateSource{ctx}), certificateID, by, at)
 	return answer(d, err)
 }
 
@@ -62,70 +62,21 @@ func answer(v any, err error) (string, error) {
 	return string(out), nil
 }
 
-// stateLookup lets the rules read the world state through the indexes.
-type stateLookup struct {
+// stateSource lets the rules read the world state through the indexes.
+type stateSource struct {
 	ctx contractapi.TransactionContextInterface
 }
 
-func get[T any](l stateLookup, docType, id string) (*T, error) {
-	var v T
-	found, err := readRecord(l.ctx, docType, id, &v)
-	if err != nil || !found {
-		return nil, err
-	}
-	return &v, nil
-}
-
-func list[T any](l stateLookup, index, value, docType string) ([]*T, error) {
-	ids, err := indexedIDs(l.ctx, index, value)
+// Record returns a record's JSON, nil when absent.
+func (s stateSource) Record(docType, id string) ([]byte, error) {
+	key, err := recordKey(s.ctx, docType, id)
 	if err != nil {
-		return nil, err
+		return nil, record.Errorf(record.Invalid, "%s id %q: %v", docType, id, err)
 	}
-	out := make([]*T, 0, len(ids))
-	for _, id := range ids {
-		v, err := get[T](l, docType, id)
-		if err != nil {
-			return nil, err
-		}
-		if v != nil {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return s.ctx.GetStub().GetState(key)
 }
 
-func (l stateLookup) Institution(id string) (*record.Institution, error) {
-	return get[record.Institution](l, record.DocInstitution, id)
-}
-
-func (l stateLookup) Standard(id string) (*record.Standard, error) {
-	return get[record.Standard](l, record.DocStandard, id)
-}
-
-func (l stateLookup) Instrument(id string) (*record.Instrument, error) {
-	return get[record.Instrument](l, record.DocInstrument, id)
-}
-
-func (l stateLookup) Certificate(id string) (*record.Certificate, error) {
-	return get[record.Certificate](l, record.DocCertificate, id)
-}
-
-func (l stateLookup) CertificatesBySubject(id string) ([]*record.Certificate, error) {
-	return list[record.Certificate](l, IndexCertificatesBySubject, id, record.DocCertificate)
-}
-
-func (l stateLookup) CertificatesByReference(id string) ([]*record.Certificate, error) {
-	return list[record.Certificate](l, IndexCertificatesByReference, id, record.DocCertificate)
-}
-
-func (l stateLookup) CapabilitiesByInstitution(id string) ([]*record.Capability, error) {
-	return list[record.Capability](l, IndexCapabilitiesByInstitution, id, record.DocCapability)
-}
-
-func (l stateLookup) AgreementsByParty(id string) ([]*record.Agreement, error) {
-	return list[record.Agreement](l, IndexAgreementsByParty, id, record.DocAgreement)
-}
-
-func (l stateLookup) ComparisonsByInstitution(id string) ([]*record.Comparison, error) {
-	return list[record.Comparison](l, IndexComparisonsByInstitution, id, record.DocComparison)
+// IDs returns the ids an index holds for a value.
+func (s stateSource) IDs(index, value string) ([]string, error) {
+	return indexedIDs(s.ctx, index, value)
 }

@@ -73,9 +73,10 @@ func newTxn(ctx contractapi.TransactionContextInterface, function string) *txn {
 	return &txn{ctx: ctx, event: record.Event{Function: function, TxID: ctx.GetStub().GetTxID(), Records: []record.EventRecord{}}}
 }
 
-// put writes a record and adds it to the transaction's event. ownerMSP, when
-// set, becomes the key-level endorsement policy: only the owner's
-// organization can then endorse a change of the record.
+// put writes a record with its index entries and adds it to the
+// transaction's event. ownerMSP, when set, becomes the key-level
+// endorsement policy: only the owner's organization can then endorse a
+// change of the record.
 func (t *txn) put(docType, id string, v any, ownerMSP string) error {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -94,7 +95,7 @@ func (t *txn) put(docType, id string, v any, ownerMSP string) error {
 		}
 	}
 	t.event.Records = append(t.event.Records, record.EventRecord{DocType: docType, ID: id, Record: data})
-	return nil
+	return t.index(id, record.IndexEntries(v))
 }
 
 // index writes index entries for a record: one per (index, value).

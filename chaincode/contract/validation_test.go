@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
 // TestMalformedInputIsRefusedAndWritesNothing feeds every kind of bad input
 // to the create functions.
 func TestMalformedInputIsRefusedAndWritesNothing(t *testing.T) {
-	f := newFixture()
+	f := scenario.New()
 	l := newLedger(t)
 	l.load(f)
 	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")

@@ -6,7 +6,6 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
@@ -36,56 +35,40 @@ func join(parts ...string) []byte {
 	return b
 }
 
-// entries returns the index entries of a record, the same indexes the
-// chaincode keeps (see contract.Indexes).
+// entries returns a record's index entries (the chaincode's indexes) and
+// the name search shows for it.
 func entries(docType string, data []byte) (map[string][]string, string, error) {
+	var v any
+	name := func() string { return "" }
 	switch docType {
 	case record.DocCertificate:
-		var c record.Certificate
-		if err := json.Unmarshal(data, &c); err != nil {
-			return nil, "", err
-		}
-		e := map[string][]string{
-			contract.IndexCertificatesBySubject:   {c.SubjectID},
-			contract.IndexCertificatesByReference: c.ReferenceIDs,
-			contract.IndexCertificatesByIssuer:    {c.IssuerID},
-		}
-		if c.DCCSHA256 != "" {
-			e[contract.IndexCertificatesByDCC] = []string{c.DCCSHA256}
-		}
-		return e, c.Kind + " of " + c.SubjectID + " by " + c.IssuerID, nil
+		c := &record.Certificate{}
+		v, name = c, func() string { return c.Kind + " of " + c.SubjectID + " by " + c.IssuerID }
 	case record.DocStandard:
-		var s record.Standard
-		err := json.Unmarshal(data, &s)
-		return map[string][]string{contract.IndexStandardsByInstitution: {s.InstitutionID}}, s.Name, err
+		s := &record.Standard{}
+		v, name = s, func() string { return s.Name }
 	case record.DocInstrument:
-		var in record.Instrument
-		err := json.Unmarshal(data, &in)
-		return map[string][]string{contract.IndexInstrumentsByInstitution: {in.InstitutionID}}, in.Type + " " + in.Model, err
+		in := &record.Instrument{}
+		v, name = in, func() string { return in.Type + " " + in.Model }
 	case record.DocCapability:
-		var c record.Capability
-		err := json.Unmarshal(data, &c)
-		return map[string][]string{contract.IndexCapabilitiesByInstitution: {c.InstitutionID}}, c.Quantity + " " + c.Method, err
+		c := &record.Capability{}
+		v, name = c, func() string { return c.Quantity + " " + c.Method }
 	case record.DocAgreement:
-		var a record.Agreement
-		err := json.Unmarshal(data, &a)
-		return map[string][]string{contract.IndexAgreementsByParty: a.Parties}, strings.Join(a.Quantities, ", "), err
+		a := &record.Agreement{}
+		v, name = a, func() string { return strings.Join(a.Quantities, ", ") }
 	case record.DocComparison:
-		var c record.Comparison
-		if err := json.Unmarshal(data, &c); err != nil {
-			return nil, "", err
-		}
-		ids := []string{c.PilotID}
-		for _, r := range c.Results {
-			ids = append(ids, r.InstitutionID)
-		}
-		return map[string][]string{contract.IndexComparisonsByInstitution: record.SortedUnique(ids)}, c.Quantity, nil
+		c := &record.Comparison{}
+		v, name = c, func() string { return c.Quantity + " comparison piloted by " + c.PilotID }
 	case record.DocInstitution:
-		var in record.Institution
-		err := json.Unmarshal(data, &in)
-		return nil, in.Name, err
+		in := &record.Institution{}
+		v, name = in, func() string { return in.Name }
+	default:
+		return nil, "", nil
 	}
-	return nil, "", nil
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, "", err
+	}
+	return record.IndexEntries(v), name(), nil
 }
 
 // putRecord stores a record's new version with its index and search

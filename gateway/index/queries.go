@@ -9,7 +9,6 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 )
@@ -78,7 +77,7 @@ func (x *Index) List(docType, index, value string, pageSize int, pageToken strin
 	if index == "" {
 		prefix = recordPrefix(docType)
 	} else {
-		if !contains(contract.Indexes, index) {
+		if record.IndexDocType[index] != docType {
 			return nil, record.Errorf(record.Invalid, "unknown index %q", index)
 		}
 		if value == "" {
@@ -174,7 +173,7 @@ func hitOf(item *badger.Item) (Hit, error) {
 // Trace runs the chaincode's trace rule over the index.
 func (x *Index) Trace(subjectID, at string) (rep *rules.TraceReport, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		rep, err = rules.Trace(lookup{txn}, subjectID, at)
+		rep, err = rules.Trace(rules.FromSource(source{txn}), subjectID, at)
 		return err
 	})
 	return rep, err
@@ -183,7 +182,7 @@ func (x *Index) Trace(subjectID, at string) (rep *rules.TraceReport, err error) 
 // Impact runs the chaincode's impact rule over the index.
 func (x *Index) Impact(standardID, since string) (set *rules.ImpactSet, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		set, err = rules.Impact(lookup{txn}, standardID, since)
+		set, err = rules.Impact(rules.FromSource(source{txn}), standardID, since)
 		return err
 	})
 	return set, err
@@ -192,7 +191,7 @@ func (x *Index) Impact(standardID, since string) (set *rules.ImpactSet, err erro
 // Recognize runs the chaincode's recognition rule over the index.
 func (x *Index) Recognize(certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		d, err = rules.Recognize(lookup{txn}, certificateID, by, at)
+		d, err = rules.Recognize(rules.FromSource(source{txn}), certificateID, by, at)
 		return err
 	})
 	return d, err
@@ -202,20 +201,20 @@ func (x *Index) Recognize(certificateID, by, at string) (d *rules.RecognitionDec
 func (x *Index) FindByDCC(sha256Hex string) (certs []record.Certificate, err error) {
 	certs = []record.Certificate{}
 	err = x.db.View(func(txn *badger.Txn) error {
-		found, err := list[record.Certificate](txn, contract.IndexCertificatesByDCC, sha256Hex, record.DocCertificate)
-		for _, c := range found {
-			certs = append(certs, *c)
+		ids, err := source{txn}.IDs(record.IndexCertificatesByDCC, sha256Hex)
+		if err != nil {
+			return err
 		}
-		return err
+		for _, id := range ids {
+			c, err := rules.FromSource(source{txn}).Certificate(id)
+			if err != nil {
+				return err
+			}
+			if c != nil {
+				certs = append(certs, *c)
+			}
+		}
+		return nil
 	})
 	return certs, err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,68 @@
+package record
+
+// Index names: each lists the records of one doc type by one field value,
+// kept by the chaincode as composite keys "<index>" + [value, id] and by
+// the gateway's read model alike.
+const (
+	IndexCertificatesBySubject     = "certificates_by_subject"
+	IndexCertificatesByReference   = "certificates_by_reference"
+	IndexCertificatesByIssuer      = "certificates_by_issuer"
+	IndexCertificatesByDCC         = "certificates_by_dcc"
+	IndexStandardsByInstitution    = "standards_by_institution"
+	IndexInstrumentsByInstitution  = "instruments_by_institution"
+	IndexCapabilitiesByInstitution = "capabilities_by_institution"
+	IndexAgreementsByParty         = "agreements_by_party"
+	IndexComparisonsByInstitution  = "comparisons_by_institution"
+)
+
+// Indexes lists the index names in a fixed order.
+var Indexes = []string{
+	IndexCertificatesBySubject, IndexCertificatesByReference, IndexCertificatesByIssuer, IndexCertificatesByDCC,
+	IndexStandardsByInstitution, IndexInstrumentsByInstitution, IndexCapabilitiesByInstitution,
+	IndexAgreementsByParty, IndexComparisonsByInstitution,
+}
+
+// IndexDocType maps each index to the doc type of the records it lists.
+var IndexDocType = map[string]string{
+	IndexCertificatesBySubject:     DocCertificate,
+	IndexCertificatesByReference:   DocCertificate,
+	IndexCertificatesByIssuer:      DocCertificate,
+	IndexCertificatesByDCC:         DocCertificate,
+	IndexStandardsByInstitution:    DocStandard,
+	IndexInstrumentsByInstitution:  DocInstrument,
+	IndexCapabilitiesByInstitution: DocCapability,
+	IndexAgreementsByParty:         DocAgreement,
+	IndexComparisonsByInstitution:  DocComparison,
+}
+
+// IndexEntries returns the index values of a record: index name → values.
+// The indexed fields never change once a record is written.
+func IndexEntries(v any) map[string][]string {
+	switch r := v.(type) {
+	case *Certificate:
+		e := map[string][]string{
+			IndexCertificatesBySubject:   {r.SubjectID},
+			IndexCertificatesByReference: r.ReferenceIDs,
+			IndexCertificatesByIssuer:    {r.IssuerID},
+		}
+		if r.DCCSHA256 != "" {
+			e[IndexCertificatesByDCC] = []string{r.DCCSHA256}
+		}
+		return e
+	case *Standard:
+		return map[string][]string{IndexStandardsByInstitution: {r.InstitutionID}}
+	case *Instrument:
+		return map[string][]string{IndexInstrumentsByInstitution: {r.InstitutionID}}
+	case *Capability:
+		return map[string][]string{IndexCapabilitiesByInstitution: {r.InstitutionID}}
+	case *Agreement:
+		return map[string][]string{IndexAgreementsByParty: r.Parties}
+	case *Comparison:
+		ids := []string{r.PilotID}
+		for _, res := range r.Results {
+			ids = append(ids, res.InstitutionID)
+		}
+		return map[string][]string{IndexComparisonsByInstitution: SortedUnique(ids)}
+	}
+	return nil
+}
