@@ -1,0 +1,768 @@
+#!/usr/bin/env bash
+# metrotrace: a real Hyperledger Fabric v2.5 network for Beijing, Tianjin and
+# Hebei, run natively (no Docker) on loopback. See network/README.md.
+#
+#   scripts/network.sh up [--deploy]   CAs, identities, 3 raft orderers, 3 peers,
+#                                      channel "metrology" (anchor peers set),
+#                                      connection.json; --deploy also deploys
+#   scripts/network.sh deploy          (re)deploy chaincode "metrotrace" as a
+#                                      service; bumps the sequence on redeploy
+#   scripts/network.sh status          processes, ports, heights, chaincode
+#   scripts/network.sh down            stop every recorded pid, remove all data
+#   scripts/network.sh env ORG         print exports to use the peer CLI as ORG's
+#                                      admin (ORG: beijing|tianjin|hebei)
+#
+# Environment:
+#   METROTRACE_NETWORK_DIR   runtime dir (default <repo>/.network)
+#   METROTRACE_PORT_BASE     first port (default 17000); ports base..base+82
+#   METROTRACE_BATCH_TIMEOUT orderer BatchTimeout (default 100ms)
+#   METROTRACE_CC_SOURCE     directory of a Go main package to run as the
+#                            chaincode instead of ./cmd/metrotrace-cc
+#   METROTRACE_CC_TLS        1: mutual TLS peer <-> chaincode server (default
+#                            for cmd/metrotrace-cc), 0: plaintext on loopback
+#   METROTRACE_CACHE         cache for the Fabric binaries (scripts/fabric-tools.sh)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NET="${METROTRACE_NETWORK_DIR:-$ROOT/.network}"
+mkdir -p "$(dirname "$NET")"
+NET="$(cd "$(dirname "$NET")" && pwd)/$(basename "$NET")"
+
+CHANNEL=metrology
+CC_NAME=metrotrace
+DOMAIN=metrotrace.local
+ORGS=(beijing tianjin hebei)
+declare -A MSP=([orderer]=OrdererMSP [beijing]=BeijingMSP [tianjin]=TianjinMSP [hebei]=HebeiMSP)
+declare -A INSTITUTE=([beijing]=BJIM [tianjin]=TJIM [hebei]=HBIM)
+declare -A CSR_NAMES=([orderer]="C=CN,O=OrdererMSP" [beijing]="C=CN,ST=Beijing,O=BeijingMSP"
+	[tianjin]="C=CN,ST=Tianjin,O=TianjinMSP" [hebei]="C=CN,ST=Hebei,O=HebeiMSP")
+ROLES=(operator recorder inspector)
+
+log() { printf '[network %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'network.sh: %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+
+# ---------------------------------------------------------------- ports
+load_state() {
+	if [[ -f "$NET/state.env" ]]; then
+		# shellcheck disable=SC1091
+		source "$NET/state.env"
+	fi
+	PORT_BASE="${PORT_BASE:-${METROTRACE_PORT_BASE:-17000}}"
+	BATCH_TIMEOUT="${BATCH_TIMEOUT:-${METROTRACE_BATCH_TIMEOUT:-100ms}}"
+	[[ "$PORT_BASE" =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 65400)) ||
+		die "METROTRACE_PORT_BASE must be a number between 1024 and 65400 (got '$PORT_BASE')"
+	[[ "$BATCH_TIMEOUT" =~ ^[0-9]+(ms|s)$ ]] || die "METROTRACE_BATCH_TIMEOUT must look like 100ms or 2s (got '$BATCH_TIMEOUT')"
+}
+# index: orderer org / orderer0 / peer of beijing = 0, tianjin = 1, hebei = 2
+org_index() { case "$1" in beijing) echo 0 ;; tianjin) echo 1 ;; hebei) echo 2 ;; *) die "unknown org '$1' (beijing|tianjin|hebei)" ;; esac; }
+ca_port() { if [[ $1 == orderer ]]; then echo $((PORT_BASE)); else echo $((PORT_BASE + 1 + $(org_index "$1"))); fi; }
+ca_ops_port() { if [[ $1 == orderer ]]; then echo $((PORT_BASE + 10)); else echo $((PORT_BASE + 11 + $(org_index "$1"))); fi; }
+orderer_port() { echo $((PORT_BASE + 20 + $1)); }
+orderer_admin_port() { echo $((PORT_BASE + 30 + $1)); }
+orderer_ops_port() { echo $((PORT_BASE + 40 + $1)); }
+peer_port() { echo $((PORT_BASE + 50 + $(org_index "$1"))); }
+peer_cc_port() { echo $((PORT_BASE + 60 + $(org_index "$1"))); }
+peer_ops_port() { echo $((PORT_BASE + 70 + $(org_index "$1"))); }
+ccserver_port() { echo $((PORT_BASE + 80 + $(org_index "$1"))); }
+
+all_ports() {
+	local o i
+	for o in orderer "${ORGS[@]}"; do ca_port "$o"; ca_ops_port "$o"; done
+	for i in 0 1 2; do orderer_port $i; orderer_admin_port $i; orderer_ops_port $i; done
+	for o in "${ORGS[@]}"; do peer_port "$o"; peer_cc_port "$o"; peer_ops_port "$o"; ccserver_port "$o"; done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---------------------------------------------------------------- tools
+ensure_tools() {
+	local out
+	out="$("$ROOT/scripts/fabric-tools.sh")" || die "building the Fabric binaries failed (scripts/fabric-tools.sh)"
+	BIN="$(printf '%s\n' "$out" | tail -n1)"
+	[[ -x "$BIN/peer" ]] || die "no peer binary in $BIN"
+	export PATH="$BIN:$PATH"
+	command -v jq >/dev/null 2>&1 || {
+		log "installing jq"
+		{ apt-get update -qq && apt-get install -y -qq jq; } >/dev/null 2>&1 || die "jq is required (apt-get install -y jq)"
+	}
+}
+
+# ---------------------------------------------------------------- processes
+# start_proc NAME CMD...: runs CMD detached, logs to logs/NAME.log, pid in pids/NAME.pid
+start_proc() {
+	local name="$1"
+	shift
+	mkdir -p "$NET/logs" "$NET/pids"
+	setsid "$@" </dev/null >>"$NET/logs/$name.log" 2>&1 &
+	echo $! >"$NET/pids/$name.pid"
+}
+pid_of() { [[ -f "$NET/pids/$1.pid" ]] && cat "$NET/pids/$1.pid"; }
+# alive PID: running (a zombie waiting to be reaped counts as stopped)
+alive() {
+	[[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
+	local st
+	st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+	[[ -n "$st" && "$st" != Z ]]
+}
+
+# wait_port NAME PORT [SECONDS]: wait until the process NAME listens on PORT
+wait_port() {
+	local name="$1" port="$2" secs="${3:-30}" pid i
+	pid="$(pid_of "$name")"
+	for ((i = 0; i < secs * 10; i++)); do
+		if ! alive "$pid"; then
+			tail -n 20 "$NET/logs/$name.log" >&2 || true
+			die "$name exited during start-up (log: $NET/logs/$name.log)"
+		fi
+		port_open "$port" && return 0
+		sleep 0.1
+	done
+	tail -n 20 "$NET/logs/$name.log" >&2 || true
+	die "$name did not listen on 127.0.0.1:$port within ${secs}s (log: $NET/logs/$name.log)"
+}
+
+# stop_pids NAME...: TERM, wait, then KILL
+stop_names() {
+	local name pid pids=() i
+	for name in "$@"; do
+		pid="$(pid_of "$name" || true)"
+		if alive "$pid"; then
+			kill -TERM "$pid" 2>/dev/null || true
+			pids+=("$pid")
+		fi
+		rm -f "$NET/pids/$name.pid"
+	done
+	for ((i = 0; i < 100; i++)); do
+		local left=0
+		for pid in "${pids[@]}"; do alive "$pid" && left=1; done
+		((left)) || return 0
+		sleep 0.1
+	done
+	for pid in "${pids[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null || true; done
+	sleep 0.2
+}
+recorded_names() {
+	local f
+	for f in "$NET"/pids/*.pid; do [[ -e "$f" ]] && basename "$f" .pid; done
+	return 0
+}
+stop_all() {
+	local names
+	mapfile -t names < <(recorded_names)
+	((${#names[@]})) && stop_names "${names[@]}"
+	return 0
+}
+
+# ---------------------------------------------------------------- templates
+# render TEMPLATE OUT: replace ${VAR} by the environment's VAR (unset = error)
+render() {
+	perl -pe 's/\$\{(\w+)\}/defined $ENV{$1} ? $ENV{$1} : die "unset variable $1 in template\n"/ge' "$1" >"$2"
+}
+
+# ---------------------------------------------------------------- Fabric CA
+ca_dir() { echo "$NET/cas/$1"; }
+ca_cert() { echo "$NET/cas/$1/ca-cert.pem"; }
+
+start_ca() {
+	local org="$1" dir port
+	dir="$(ca_dir "$org")"
+	port="$(ca_port "$org")"
+	mkdir -p "$dir"
+	start_proc "ca-$org" fabric-ca-server start --home "$dir" -b admin:adminpw \
+		--port "$port" --address 127.0.0.1 --tls.enabled --ca.name "ca-$org" \
+		--csr.cn "ca.$org.$DOMAIN" --csr.hosts "ca.$org.$DOMAIN,127.0.0.1,localhost" \
+		--operations.listenaddress "127.0.0.1:$(ca_ops_port "$org")" --metrics.provider disabled
+}
+
+# fcc ORG ARGS...: fabric-ca-client against ORG's CA
+fcc() {
+	local org="$1"
+	shift
+	FABRIC_CA_CLIENT_HOME="$NET/cas/$org/client" fabric-ca-client "$@" \
+		--caname "ca-$org" --tls.certfiles "$(ca_cert "$org")" >>"$NET/logs/ca-client-$org.log" 2>&1 ||
+		{
+			tail -n 5 "$NET/logs/ca-client-$org.log" >&2
+			die "fabric-ca-client $1 failed for $org (log: $NET/logs/ca-client-$org.log)"
+		}
+}
+
+write_nodeous() {
+	cat >"$1/config.yaml" <<'EOF'
+NodeOUs:
+  Enable: true
+  ClientOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: client
+  PeerOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: peer
+  AdminOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: admin
+  OrdererOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: orderer
+EOF
+}
+# normalize_msp ORG MSPDIR: cacerts/ca.pem, tlscacerts/ca.pem, NodeOUs config.yaml
+normalize_msp() {
+	local org="$1" msp="$2"
+	rm -rf "$msp/cacerts" "$msp/tlscacerts" "$msp/intermediatecerts"
+	mkdir -p "$msp/cacerts" "$msp/tlscacerts"
+	cp "$(ca_cert "$org")" "$msp/cacerts/ca.pem"
+	cp "$(ca_cert "$org")" "$msp/tlscacerts/ca.pem"
+	write_nodeous "$msp"
+}
+
+# enroll_identity ORG NAME TYPE DIR [ATTRS] [HOST]: register and enroll NAME;
+# DIR/msp gets the enrollment cert; with HOST, DIR/tls gets a TLS server/client
+# cert (server.crt, server.key, ca.crt) from the CA's tls profile.
+enroll_identity() {
+	local org="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" host="${6:-}" port secret
+	port="$(ca_port "$org")"
+	secret="${name}-pw"
+	local reg=(register --id.name "$name" --id.secret "$secret" --id.type "$type"
+		-u "https://127.0.0.1:$port" -M "$NET/cas/$org/registrar/msp")
+	[[ -n "$attrs" ]] && reg+=(--id.attrs "$attrs")
+	fcc "$org" "${reg[@]}"
+	mkdir -p "$dir"
+	fcc "$org" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/msp" \
+		--csr.hosts "${host:-$name}" --csr.names "${CSR_NAMES[$org]}"
+	normalize_msp "$org" "$dir/msp"
+	if [[ -n "$host" ]]; then
+		fcc "$org" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/tlsmsp" \
+			--enrollment.profile tls --csr.hosts "$host,127.0.0.1,localhost" --csr.names "${CSR_NAMES[$org]}"
+		mkdir -p "$dir/tls"
+		cp "$dir"/tlsmsp/signcerts/*.pem "$dir/tls/server.crt"
+		cp "$dir"/tlsmsp/keystore/*_sk "$dir/tls/server.key"
+		cp "$(ca_cert "$org")" "$dir/tls/ca.crt"
+		rm -rf "$dir/tlsmsp"
+	fi
+}
+
+# org_identities ORG: everything ORG's CA issues
+org_identities() {
+	local org="$1" i name inst role
+	fcc "$org" enroll -u "https://admin:adminpw@127.0.0.1:$(ca_port "$org")" -M "$NET/cas/$org/registrar/msp"
+	# The org's MSP as the channel sees it.
+	mkdir -p "$NET/orgs/$org/msp"
+	normalize_msp "$org" "$NET/orgs/$org/msp"
+	if [[ $org == orderer ]]; then
+		for i in 0 1 2; do
+			enroll_identity orderer "orderer$i" orderer "$NET/orderers/orderer$i" "" "orderer$i.$DOMAIN"
+		done
+		# The admin's TLS cert is osnadmin's client certificate.
+		enroll_identity orderer ordereradmin admin "$NET/orgs/orderer/users/admin" "" "ordereradmin.$DOMAIN"
+		return 0
+	fi
+	enroll_identity "$org" peer0 peer "$NET/peers/$org" "" "peer0.$org.$DOMAIN"
+	enroll_identity "$org" "${org}admin" admin "$NET/orgs/$org/users/admin"
+	# TLS server certificate of the org's chaincode server (mutual TLS with its peer).
+	enroll_identity "$org" ccserver client "$NET/ccservers/$org" "" "cc.$org.$DOMAIN"
+	inst="${INSTITUTE[$org]}"
+	for role in "${ROLES[@]}"; do
+		name="${inst,,}-$role"
+		enroll_identity "$org" "$name" client "$NET/orgs/$org/users/$name" \
+			"metrotrace.institution=$inst:ecert,metrotrace.role=$role:ecert"
+	done
+}
+
+# make_identities: the four CAs work in parallel
+make_identities() {
+	local org pids=() failed=0 i=0
+	for org in orderer "${ORGS[@]}"; do
+		(org_identities "$org") &
+		pids+=($!)
+	done
+	for org in orderer "${ORGS[@]}"; do
+		wait "${pids[$i]}" || { echo "identities of $org failed (log: $NET/logs/ca-client-$org.log)" >&2; failed=1; }
+		i=$((i + 1))
+	done
+	((failed == 0))
+}
+
+# ---------------------------------------------------------------- peer CLI
+# peer_env ORG: environment for the peer CLI as ORG's admin
+peer_env() {
+	local org="$1"
+	echo "FABRIC_CFG_PATH=$NET/peers/$org"
+	echo "CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org")"
+	echo "CORE_PEER_LOCALMSPID=${MSP[$org]}"
+	echo "CORE_PEER_MSPCONFIGPATH=$NET/orgs/$org/users/admin/msp"
+	echo "CORE_PEER_TLS_ENABLED=true"
+	echo "CORE_PEER_TLS_ROOTCERT_FILE=$NET/orgs/$org/msp/tlscacerts/ca.pem"
+}
+# as_admin ORG CMD...: run CMD with ORG's admin peer CLI environment
+as_admin() {
+	local org="$1"
+	shift
+	local envs
+	mapfile -t envs < <(peer_env "$org")
+	env "${envs[@]}" "$@"
+}
+orderer_args() {
+	echo "-o"
+	echo "127.0.0.1:$(orderer_port "${1:-0}")"
+	echo "--tls"
+	echo "--cafile"
+	echo "$NET/orgs/orderer/msp/tlscacerts/ca.pem"
+}
+
+# ---------------------------------------------------------------- up
+is_up() {
+	[[ -f "$NET/.up" ]] || return 1
+	local name
+	for name in $(recorded_names); do alive "$(pid_of "$name")" || return 1; done
+	return 0
+}
+
+# While PHASE is set, a failing exit stops what this command started.
+PHASE=""
+STEP=""
+DEPLOY_STARTED=()
+on_exit() {
+	local rc=$?
+	[[ $rc -ne 0 && -n "$PHASE" ]] || return 0
+	case "$PHASE" in
+	up)
+		printf 'network.sh up: step "%s" failed (exit %s); stopping everything that was started. Logs: %s/logs\n' \
+			"$STEP" "$rc" "$NET" >&2
+		stop_all
+		rm -f "$NET/.up"
+		;;
+	deploy)
+		printf 'network.sh deploy: step "%s" failed (exit %s); stopping the chaincode servers it started. Logs: %s/logs\n' \
+			"$STEP" "$rc" "$NET" >&2
+		((${#DEPLOY_STARTED[@]} == 0)) || stop_names "${DEPLOY_STARTED[@]}"
+		if [[ "${UP_TOO:-0}" == 1 ]]; then
+			echo "network.sh up --deploy: stopping the network too" >&2
+			stop_all
+			rm -f "$NET/.up"
+		fi
+		;;
+	esac
+}
+trap on_exit EXIT
+
+cmd_up() {
+	local deploy=0
+	[[ "${1:-}" == "--deploy" ]] && deploy=1
+	local t0
+	t0="$(now)"
+	if [[ -f "$NET/.up" ]]; then
+		load_state
+		if is_up; then
+			log "network already running in $NET (ports from $PORT_BASE); nothing to do. 'scripts/network.sh down' to stop it."
+			if ((deploy)) && [[ ! -f "$NET/chaincode/deployed.env" ]]; then cmd_deploy; fi
+			return 0
+		fi
+		die "a network in $NET is partly running or was not stopped cleanly; run 'scripts/network.sh down' first"
+	fi
+	if [[ -d "$NET/pids" ]]; then
+		# Leftovers of a failed or killed run: make sure none of its processes remain.
+		load_state
+		stop_all
+	fi
+	if [[ -e "$NET" && ! -f "$NET/.metrotrace-network" ]] && [[ -n "$(ls -A "$NET" 2>/dev/null)" ]]; then
+		die "$NET exists, is not empty and is not a metrotrace network dir; choose another METROTRACE_NETWORK_DIR"
+	fi
+	rm -rf "$NET"
+	mkdir -p "$NET/logs" "$NET/pids"
+	touch "$NET/.metrotrace-network"
+	load_state
+	printf 'PORT_BASE=%s\nBATCH_TIMEOUT=%s\n' "$PORT_BASE" "$BATCH_TIMEOUT" >"$NET/state.env"
+
+	PHASE=up
+	STEP="build Fabric binaries"
+	local tb
+	tb="$(now)"
+	ensure_tools
+	log "Fabric binaries ready in $(elapsed "$tb")s ($BIN)"
+	local t1
+	t1="$(now)"
+
+	STEP="check ports"
+	local p busy=()
+	for p in $(all_ports); do port_open "$p" && busy+=("$p"); done
+	((${#busy[@]} == 0)) || die "ports already in use on 127.0.0.1: ${busy[*]} (set METROTRACE_PORT_BASE to another base)"
+
+	STEP="start Fabric CAs"
+	local org i
+	for org in orderer "${ORGS[@]}"; do start_ca "$org"; done
+	for org in orderer "${ORGS[@]}"; do wait_port "ca-$org" "$(ca_port "$org")" 60; done
+	log "4 Fabric CAs up"
+
+	STEP="register and enroll identities"
+	make_identities
+	log "identities enrolled (peers, orderers, admins, institution users)"
+
+	STEP="start orderers"
+	export NET DOMAIN BATCH_TIMEOUT
+	for i in 0 1 2; do
+		export ORDERER_DIR="$NET/orderers/orderer$i" MSP_ID=OrdererMSP
+		export ORDERER_PORT ORDERER_ADMIN_PORT ORDERER_OPS_PORT
+		ORDERER_PORT="$(orderer_port $i)" ORDERER_ADMIN_PORT="$(orderer_admin_port $i)" ORDERER_OPS_PORT="$(orderer_ops_port $i)"
+		mkdir -p "$ORDERER_DIR/data"
+		render "$ROOT/network/config/orderer.yaml" "$ORDERER_DIR/orderer.yaml"
+		start_proc "orderer$i" env FABRIC_CFG_PATH="$ORDERER_DIR" orderer
+	done
+
+	STEP="start peers"
+	export CCAAS_BUILDER_DIR="$ROOT/network/builders/ccaas"
+	for org in "${ORGS[@]}"; do
+		export PEER_DIR="$NET/peers/$org" PEER_NAME="peer0.$org.$DOMAIN" MSP_ID="${MSP[$org]}"
+		export PEER_PORT PEER_CC_PORT PEER_OPS_PORT
+		PEER_PORT="$(peer_port "$org")" PEER_CC_PORT="$(peer_cc_port "$org")" PEER_OPS_PORT="$(peer_ops_port "$org")"
+		mkdir -p "$PEER_DIR/data"
+		render "$ROOT/network/config/core.yaml" "$PEER_DIR/core.yaml"
+		start_proc "peer-$org" env FABRIC_CFG_PATH="$PEER_DIR" \
+			METROTRACE_CCAAS_ADDRESS="127.0.0.1:$(ccserver_port "$org")" \
+			METROTRACE_CCAAS_ROOT_CERT="$(ca_cert "$org")" \
+			METROTRACE_CCAAS_CLIENT_CERT="$PEER_DIR/tls/server.crt" \
+			METROTRACE_CCAAS_CLIENT_KEY="$PEER_DIR/tls/server.key" peer node start
+	done
+
+	STEP="create channel genesis block"
+	mkdir -p "$NET/channel"
+	export ORDERER0_PORT ORDERER1_PORT ORDERER2_PORT PEER0_PORT PEER1_PORT PEER2_PORT
+	ORDERER0_PORT="$(orderer_port 0)" ORDERER1_PORT="$(orderer_port 1)" ORDERER2_PORT="$(orderer_port 2)"
+	PEER0_PORT="$(peer_port beijing)" PEER1_PORT="$(peer_port tianjin)" PEER2_PORT="$(peer_port hebei)"
+	render "$ROOT/network/config/configtx.yaml" "$NET/channel/configtx.yaml"
+	configtxgen -configPath "$NET/channel" -profile Metrology -channelID "$CHANNEL" \
+		-outputBlock "$NET/channel/$CHANNEL.block" >>"$NET/logs/configtxgen.log" 2>&1 ||
+		{ tail -n 5 "$NET/logs/configtxgen.log" >&2; false; }
+
+	STEP="join orderers (osnadmin)"
+	for i in 0 1 2; do wait_port "orderer$i" "$(orderer_admin_port $i)" 30; done
+	local adm="$NET/orgs/orderer/users/admin/tls"
+	for i in 0 1 2; do
+		osnadmin channel join --channelID "$CHANNEL" --config-block "$NET/channel/$CHANNEL.block" \
+			-o "127.0.0.1:$(orderer_admin_port $i)" --ca-file "$adm/ca.crt" \
+			--client-cert "$adm/server.crt" --client-key "$adm/server.key" >>"$NET/logs/osnadmin.log" 2>&1 ||
+			{ tail -n 5 "$NET/logs/osnadmin.log" >&2; false; }
+	done
+	log "3 orderers joined channel $CHANNEL"
+
+	STEP="join peers"
+	for org in "${ORGS[@]}"; do wait_port "peer-$org" "$(peer_port "$org")" 30; done
+	for org in "${ORGS[@]}"; do
+		as_admin "$org" peer channel join -b "$NET/channel/$CHANNEL.block" >>"$NET/logs/peer-cli.log" 2>&1 ||
+			{ tail -n 5 "$NET/logs/peer-cli.log" >&2; false; }
+	done
+	log "3 peers joined channel $CHANNEL"
+
+	STEP="wait for a raft leader"
+	wait_raft_leader 60
+
+	STEP="check anchor peers"
+	check_anchor_peers
+
+	STEP="wait for cross-org gossip"
+	wait_gossip 90
+
+	STEP="write connection.json"
+	write_connection
+	touch "$NET/.up"
+	PHASE=""
+	log "network up in $(elapsed "$t1")s (without binary build; total $(elapsed "$t0")s). Connection: $NET/connection.json"
+	if ((deploy)); then
+		UP_TOO=1
+		cmd_deploy
+		log "up --deploy: network and chaincode ready in $(elapsed "$t1")s (total with build check $(elapsed "$t0")s)"
+	fi
+}
+
+wait_raft_leader() {
+	local secs="$1" i n
+	for ((i = 0; i < secs * 10; i++)); do
+		n=0
+		for n in 0 1 2; do
+			if grep -q 'Raft leader changed: 0 -> \|became leader at term' "$NET/logs/orderer$n.log" 2>/dev/null; then
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	die "no raft leader elected within ${secs}s (logs: $NET/logs/orderer*.log)"
+}
+
+# wait_gossip SECONDS: every peer's channel membership view has the other two
+# peers (through the anchor peers); until then discovery cannot offer other
+# orgs' endorsers to the Fabric Gateway service.
+wait_gossip() {
+	local secs="$1" i org other ok view
+	for ((i = 0; i < secs * 5; i++)); do
+		ok=1
+		for org in "${ORGS[@]}"; do
+			view="$(grep -a 'current view' "$NET/logs/peer-$org.log" 2>/dev/null | tail -n1 || true)"
+			for other in "${ORGS[@]}"; do
+				[[ $other == "$org" ]] && continue
+				[[ "$view" == *"127.0.0.1:$(peer_port "$other") "* ]] || ok=0
+			done
+		done
+		if ((ok)); then
+			log "gossip settled: every peer sees the other two"
+			return 0
+		fi
+		sleep 0.2
+	done
+	die "peers did not see each other through gossip within ${secs}s (logs: $NET/logs/peer-*.log)"
+}
+
+check_anchor_peers() {
+	local org oargs
+	mapfile -t oargs < <(orderer_args 0)
+	as_admin beijing peer channel fetch config "$NET/channel/config.pb" -c "$CHANNEL" "${oargs[@]}" \
+		>>"$NET/logs/peer-cli.log" 2>&1 || { tail -n 5 "$NET/logs/peer-cli.log" >&2; false; }
+	configtxlator proto_decode --input "$NET/channel/config.pb" --type common.Block \
+		--output "$NET/channel/config.json" >>"$NET/logs/peer-cli.log" 2>&1
+	for org in "${ORGS[@]}"; do
+		local got
+		got="$(jq -r --arg m "${MSP[$org]}" '.data.data[0].payload.data.config.channel_group.groups.Application.groups[$m].values.AnchorPeers.value.anchor_peers[0] | "\(.host):\(.port)"' "$NET/channel/config.json")"
+		[[ "$got" == "127.0.0.1:$(peer_port "$org")" ]] || die "anchor peer of ${MSP[$org]} is '$got', want 127.0.0.1:$(peer_port "$org")"
+	done
+	log "anchor peers set for ${ORGS[*]}"
+}
+
+# ---------------------------------------------------------------- connection.json
+write_connection() {
+	local org role name inst u orgs=() users
+	for org in "${ORGS[@]}"; do
+		inst="${INSTITUTE[$org]}"
+		users=()
+		for role in "${ROLES[@]}"; do
+			name="${inst,,}-$role"
+			u="$NET/orgs/$org/users/$name/msp"
+			users+=("$(jq -n --arg name "$name" --arg inst "$inst" --arg role "$role" \
+				--arg cert "$u/signcerts/cert.pem" --arg key "$(ls "$u"/keystore/*_sk)" --arg msp "$u" \
+				'{name:$name, institution:$inst, role:$role, cert:$cert, key:$key, msp_dir:$msp}')")
+		done
+		u="$NET/orgs/$org/users/admin/msp"
+		orgs+=("$(jq -n --arg name "$org" --arg msp "${MSP[$org]}" --arg ep "127.0.0.1:$(peer_port "$org")" \
+			--arg host "peer0.$org.$DOMAIN" --arg ca "$NET/orgs/$org/msp/tlscacerts/ca.pem" \
+			--arg acert "$u/signcerts/cert.pem" --arg akey "$(ls "$u"/keystore/*_sk)" --arg amsp "$u" \
+			--arg caurl "https://127.0.0.1:$(ca_port "$org")" --arg caname "ca-$org" --arg cacert "$(ca_cert "$org")" \
+			--argjson users "$(printf '%s\n' "${users[@]}" | jq -s .)" \
+			'{name:$name, msp_id:$msp, peer_endpoint:$ep, peer_host_override:$host, peer_tls_ca_cert:$ca,
+			  ca:{url:$caurl, name:$caname, tls_ca_cert:$cacert},
+			  admin:{name:($name+"admin"), role:"admin", cert:$acert, key:$akey, msp_dir:$amsp},
+			  users:$users}')")
+	done
+	local ords=() i
+	for i in 0 1 2; do
+		ords+=("$(jq -n --arg ep "127.0.0.1:$(orderer_port $i)" --arg host "orderer$i.$DOMAIN" \
+			--arg ca "$NET/orgs/orderer/msp/tlscacerts/ca.pem" \
+			'{endpoint:$ep, host_override:$host, tls_ca_cert:$ca}')")
+	done
+	jq -n --arg ch "$CHANNEL" --arg cc "$CC_NAME" \
+		--argjson orgs "$(printf '%s\n' "${orgs[@]}" | jq -s .)" \
+		--argjson ords "$(printf '%s\n' "${ords[@]}" | jq -s .)" \
+		'{channel:$ch, chaincode:$cc, orderers:$ords, orgs:$orgs}' >"$NET/connection.json.tmp"
+	mv "$NET/connection.json.tmp" "$NET/connection.json"
+}
+
+# ---------------------------------------------------------------- deploy
+committed_sequence() {
+	local out
+	if out="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json 2>/dev/null)"; then
+		jq -r '.sequence // 0' <<<"$out"
+	else
+		echo 0
+	fi
+}
+
+cmd_deploy() {
+	load_state
+	is_up || die "the network in $NET is not running; run 'scripts/network.sh up' first"
+	ensure_tools
+	local t0 org
+	t0="$(now)"
+	PHASE=deploy
+
+	STEP="build chaincode server"
+	mkdir -p "$NET/chaincode"
+	local src="${METROTRACE_CC_SOURCE:-}" bin="$NET/chaincode/metrotrace-cc" cc_tls
+	# Mutual TLS between peer and chaincode server: on for cmd/metrotrace-cc,
+	# off by default for another METROTRACE_CC_SOURCE (it may not read the TLS env).
+	if [[ -n "$src" ]]; then cc_tls="${METROTRACE_CC_TLS:-0}"; else cc_tls="${METROTRACE_CC_TLS:-1}"; fi
+	[[ "$cc_tls" == 0 || "$cc_tls" == 1 ]] || die "METROTRACE_CC_TLS must be 0 or 1"
+	if [[ -n "$src" ]]; then
+		(cd "$src" && go build -o "$bin" .) >>"$NET/logs/chaincode-build.log" 2>&1 ||
+			{ tail -n 20 "$NET/logs/chaincode-build.log" >&2; die "go build of $src failed"; }
+	else
+		[[ -d "$ROOT/cmd/metrotrace-cc" ]] || die "cmd/metrotrace-cc does not exist yet (set METROTRACE_CC_SOURCE to a chaincode main package to test)"
+		(cd "$ROOT" && go build -o "$bin" ./cmd/metrotrace-cc) >>"$NET/logs/chaincode-build.log" 2>&1 ||
+			{ tail -n 20 "$NET/logs/chaincode-build.log" >&2; die "go build ./cmd/metrotrace-cc failed"; }
+	fi
+
+	STEP="package chaincode"
+	local seq label pkgdir pkg pkgid
+	seq=$(($(committed_sequence) + 1))
+	label="${CC_NAME}_${seq}"
+	pkgdir="$NET/chaincode/pkg-$seq"
+	rm -rf "$pkgdir"
+	mkdir -p "$pkgdir/src"
+	# Placeholders are filled in per peer by network/builders/ccaas/bin/release.
+	if ((cc_tls)); then
+		cat >"$pkgdir/src/connection.json" <<'JSON'
+{
+  "address": "{{address}}",
+  "dial_timeout": "10s",
+  "tls_required": true,
+  "client_auth_required": true,
+  "root_cert": "{{root_cert}}",
+  "client_cert": "{{client_cert}}",
+  "client_key": "{{client_key}}"
+}
+JSON
+	else
+		printf '{\n  "address": "{{address}}",\n  "dial_timeout": "10s",\n  "tls_required": false\n}\n' >"$pkgdir/src/connection.json"
+	fi
+	printf '{"type":"ccaas","label":"%s"}\n' "$label" >"$pkgdir/metadata.json"
+	tar -C "$pkgdir/src" -czf "$pkgdir/code.tar.gz" connection.json
+	pkg="$NET/chaincode/$label.tar.gz"
+	tar -C "$pkgdir" -czf "$pkg" metadata.json code.tar.gz
+	pkgid="$(as_admin beijing peer lifecycle chaincode calculatepackageid "$pkg")"
+
+	STEP="install chaincode package"
+	for org in "${ORGS[@]}"; do
+		local out
+		if ! out="$(as_admin "$org" peer lifecycle chaincode install "$pkg" 2>&1)"; then
+			grep -q 'already successfully installed' <<<"$out" || { echo "$out" >&2; false; }
+		fi
+		echo "$out" >>"$NET/logs/peer-cli.log"
+	done
+
+	STEP="start chaincode servers"
+	local names=()
+	for org in "${ORGS[@]}"; do names+=("cc-$org"); done
+	stop_names "${names[@]}"
+	for org in "${ORGS[@]}"; do
+		local tlsenv=()
+		if ((cc_tls)); then
+			tlsenv=(CHAINCODE_TLS_CERT="$NET/ccservers/$org/tls/server.crt"
+				CHAINCODE_TLS_KEY="$NET/ccservers/$org/tls/server.key"
+				CHAINCODE_TLS_CLIENT_CA="$(ca_cert "$org")")
+		fi
+		start_proc "cc-$org" env CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(ccserver_port "$org")" \
+			CHAINCODE_ID="$pkgid" CORE_PEER_LOCALMSPID="${MSP[$org]}" "${tlsenv[@]}" "$bin"
+		DEPLOY_STARTED+=("cc-$org")
+	done
+	for org in "${ORGS[@]}"; do wait_port "cc-$org" "$(ccserver_port "$org")" 30; done
+
+	STEP="approve chaincode definition"
+	local oargs
+	mapfile -t oargs < <(orderer_args 0)
+	for org in "${ORGS[@]}"; do
+		retry 5 as_admin "$org" peer lifecycle chaincode approveformyorg "${oargs[@]}" -C "$CHANNEL" \
+			-n "$CC_NAME" -v "$seq" --package-id "$pkgid" --sequence "$seq"
+	done
+
+	STEP="commit chaincode definition"
+	local peers=()
+	for org in "${ORGS[@]}"; do
+		peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$NET/orgs/$org/msp/tlscacerts/ca.pem")
+	done
+	retry 5 as_admin beijing peer lifecycle chaincode commit "${oargs[@]}" -C "$CHANNEL" -n "$CC_NAME" \
+		-v "$seq" --sequence "$seq" "${peers[@]}"
+
+	STEP="check committed definition"
+	local q
+	q="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json)"
+	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence is not $seq: $q"
+	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved: $q"
+	STEP="check each peer reaches its chaincode server"
+	for org in "${ORGS[@]}"; do
+		retry 10 as_admin "$org" peer chaincode query -C "$CHANNEL" -n "$CC_NAME" \
+			-c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
+	done
+	printf 'SEQUENCE=%s\nPACKAGE_ID=%s\nCHAINCODE_TLS=%s\n' "$seq" "$pkgid" "$cc_tls" >"$NET/chaincode/deployed.env"
+	PHASE=""
+	log "chaincode $CC_NAME sequence $seq committed (package $pkgid); approvals: $(jq -c '.approvals' <<<"$q")"
+	log "deploy took $(elapsed "$t0")s"
+}
+
+# retry N CMD...: run CMD up to N times, 1s apart (orderer leader or gossip settling)
+retry() {
+	local n="$1" i out
+	shift
+	for ((i = 1; i <= n; i++)); do
+		if out="$("$@" 2>&1)"; then
+			printf "%s\n" "${out:0:2000}" >>"$NET/logs/peer-cli.log"
+			return 0
+		fi
+		printf "%s\n" "${out:0:2000}" >>"$NET/logs/peer-cli.log"
+		((i < n)) && sleep 1
+	done
+	echo "$out" | tail -n 5 >&2
+	return 1
+}
+
+# ---------------------------------------------------------------- status, down, env
+cmd_status() {
+	[[ -d "$NET" && -f "$NET/.metrotrace-network" ]] || { echo "no network in $NET"; return 3; }
+	load_state
+	local name pid state rc=0
+	printf '%-14s %-8s %s\n' PROCESS PID STATE
+	for name in $(recorded_names); do
+		pid="$(pid_of "$name")"
+		if alive "$pid"; then state=running; else state=STOPPED; rc=1; fi
+		printf '%-14s %-8s %s\n' "$name" "$pid" "$state"
+	done
+	if is_up && [[ -n "$(command -v jq)" ]]; then
+		ensure_tools
+		local org
+		for org in "${ORGS[@]}"; do
+			printf '%-8s peer 127.0.0.1:%s %s\n' "$org" "$(peer_port "$org")" \
+				"$(as_admin "$org" peer channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/^Blockchain info: //p')"
+		done
+		as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null ||
+			echo "chaincode $CC_NAME: not committed"
+	fi
+	echo "network dir: $NET; ports from $PORT_BASE; connection: $NET/connection.json"
+	return $rc
+}
+
+cmd_down() {
+	if [[ ! -d "$NET" ]]; then
+		log "no network in $NET"
+		return 0
+	fi
+	[[ -f "$NET/.metrotrace-network" ]] || die "$NET is not a metrotrace network dir; not touching it"
+	load_state
+	local names left=() name
+	mapfile -t names < <(recorded_names)
+	local pids=()
+	for name in "${names[@]}"; do pids+=("$(pid_of "$name")"); done
+	stop_all
+	for name in "${!pids[@]}"; do alive "${pids[$name]}" && left+=("${pids[$name]}"); done
+	((${#left[@]} == 0)) || die "processes still running after down: ${left[*]}"
+	rm -rf "$NET"
+	log "stopped ${#names[@]} processes and removed $NET"
+}
+
+cmd_env() {
+	load_state
+	local org="${1:-}"
+	[[ -n "$org" ]] || die "usage: network.sh env beijing|tianjin|hebei"
+	org_index "$org" >/dev/null
+	local BIN
+	BIN="$("$ROOT/scripts/fabric-tools.sh" --print-bin-dir)"
+	echo "export PATH=\"$BIN:\$PATH\""
+	peer_env "$org" | sed 's/^/export /'
+	echo "export ORDERER_ADDRESS=127.0.0.1:$(orderer_port 0) ORDERER_CA=$NET/orgs/orderer/msp/tlscacerts/ca.pem"
+}
+
+case "${1:-}" in
+up) shift; cmd_up "$@" ;;
+deploy) cmd_deploy ;;
+status) cmd_status ;;
+down) cmd_down ;;
+env) shift; cmd_env "$@" ;;
+*)
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+	[[ -z "${1:-}" || "${1:-}" == -h || "${1:-}" == --help || "${1:-}" == help ]] || exit 2
+	;;
+esac
