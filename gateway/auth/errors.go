@@ -1,0 +1,12 @@
+package auth
+
+import "errors"
+
+// Errors of Verify and Issue, testable with errors.Is. Every error Verify
+// returns wraps ErrInvalidToken; expired tokens also wrap ErrExpired and
+// tokens with bad claims ErrInvalidClaims.
+var (
+	ErrInvalidToken  = errors.New("invalid token")
+	ErrExpired       = errors.New("token expired")
+	ErrInvalidClaims = errors.New("invalid token claims")
+)

@@ -1,0 +1,162 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/ledger"
+)
+
+// Error codes of the API beyond the domain's record codes (invalid,
+// not_found, conflict, forbidden, internal).
+const (
+	CodeUnauthorized         = "unauthorized"
+	CodeMethodNotAllowed     = "method_not_allowed"
+	CodePayloadTooLarge      = "payload_too_large"
+	CodeUnsupportedMediaType = "unsupported_media_type"
+	CodeRateLimited          = "rate_limited"
+	CodeNotImplemented       = "not_implemented"
+	CodeLedger               = "ledger_error"
+	CodeUnavailable          = "unavailable"
+	CodeTimeout              = "timeout"
+)
+
+// statusOf is the one table from error code to HTTP status.
+var statusOf = map[string]int{
+	string(record.Invalid):   http.StatusBadRequest,
+	CodeUnauthorized:         http.StatusUnauthorized,
+	string(record.Forbidden): http.StatusForbidden,
+	string(record.NotFound):  http.StatusNotFound,
+	CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
+	string(record.Conflict):  http.StatusConflict,
+	CodePayloadTooLarge:      http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	CodeRateLimited:          http.StatusTooManyRequests,
+	string(record.Internal):  http.StatusInternalServerError,
+	CodeNotImplemented:       http.StatusNotImplemented,
+	CodeLedger:               http.StatusBadGateway,
+	CodeUnavailable:          http.StatusServiceUnavailable,
+	CodeTimeout:              http.StatusGatewayTimeout,
+}
+
+// codeOf is statusOf reversed, for errors that come with only a status
+// (echo's own 404, 405, 413 ...).
+var codeOf = func() map[int]string {
+	m := make(map[int]string, len(statusOf))
+	for code, status := range statusOf {
+		m[status] = code
+	}
+	return m
+}()
+
+// apiError is an error the API raises itself.
+type apiError struct {
+	code    string
+	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func errorf(code, format string, args ...any) error {
+	return &apiError{code: code, message: fmt.Sprintf(format, args...)}
+}
+
+func invalidf(format string, args ...any) error {
+	return errorf(string(record.Invalid), format, args...)
+}
+
+// ErrorBody is the JSON body of every error response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the code and message of an error response.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// classify turns any error a handler or middleware returns into an error
+// code and a message safe to show the caller.
+func classify(err error) (code, message string) {
+	var (
+		api    *apiError
+		rec    *record.Error
+		he     *echo.HTTPError
+		tooBig *http.MaxBytesError
+		reqErr *openapi3filter.RequestError
+		led    *ledger.Error
+	)
+	switch {
+	case errors.As(err, &api):
+		return api.code, api.message
+	case errors.As(err, &tooBig):
+		return CodePayloadTooLarge, fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)
+	case errors.As(err, &rec):
+		if rec.Code == record.Internal {
+			return string(record.Internal), "the ledger failed: " + rec.Message
+		}
+		return string(rec.Code), rec.Message
+	case errors.As(err, &reqErr):
+		return string(record.Invalid), reqErr.Error()
+	case errors.As(err, &he):
+		code, ok := codeOf[he.Code]
+		if !ok {
+			code = string(record.Invalid)
+			if he.Code >= 500 {
+				code = string(record.Internal)
+			}
+		}
+		msg, ok := he.Message.(string)
+		if !ok || msg == "" {
+			msg = http.StatusText(he.Code)
+		}
+		return code, msg
+	case errors.Is(err, auth.ErrInvalidToken):
+		return CodeUnauthorized, err.Error()
+	case errors.Is(err, ledger.ErrUnavailable):
+		return CodeUnavailable, err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return CodeTimeout, "the ledger did not answer in time"
+	case errors.As(err, &led):
+		return CodeLedger, led.Error()
+	case errors.Is(err, context.Canceled):
+		return CodeUnavailable, "the request was cancelled"
+	}
+	return string(record.Internal), "internal error"
+}
+
+// handleError is the server's one echo.HTTPErrorHandler: every error,
+// echo's own 404 and 405 included, becomes a JSON error body.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, message := classify(err)
+	status := statusOf[code]
+	log := loggerFrom(c.Request().Context(), s.log)
+	if status >= 500 {
+		log.Error("request failed", "status", status, "code", code, "err", err)
+	} else {
+		log.Debug("request refused", "status", status, "code", code, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrotrace"`)
+	}
+	var werr error
+	if c.Request().Method == http.MethodHead {
+		werr = c.NoContent(status)
+	} else {
+		werr = c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
+	}
+	if werr != nil {
+		log.Warn("write error response", "err", werr)
+	}
+}

@@ -1,0 +1,261 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/contract"
+	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/client"
+)
+
+// HeaderOwnerDetails carries an instrument owner's commercial details,
+// {"owner_name", "contact"} as JSON (or percent-encoded JSON, as browsers
+// must send non-Latin-1 text), to POST /instruments. They travel as
+// transient data to the registering organization's private collection and
+// never reach public state.
+const HeaderOwnerDetails = "X-Owner-Details"
+
+// Response headers of a write.
+const (
+	HeaderTransactionID = "X-Transaction-ID"
+	HeaderBlockNumber   = "X-Block-Number"
+)
+
+// Pagination bounds of list endpoints.
+const (
+	DefaultPageSize = 100
+	MaxPageSize     = contract.MaxPageSize
+)
+
+// caller returns the Fabric identity the request's token acts as.
+func (s *Server) caller(c echo.Context) (*identity.Identity, error) {
+	id, err := auth.IdentityFor(s.cfg.Identities, claimsOf(c))
+	if err != nil {
+		return nil, errorf(string(record.Forbidden), "no ledger identity for this token: %v", err)
+	}
+	return id, nil
+}
+
+// fromLedger reports whether a read goes to the chaincode: ?source=ledger,
+// or no index configured.
+func (s *Server) fromLedger(c echo.Context) (bool, error) {
+	switch src := c.QueryParam("source"); src {
+	case "", "index":
+		return s.cfg.Index == nil, nil
+	case "ledger":
+		return true, nil
+	default:
+		return false, invalidf("source %q is not index or ledger", src)
+	}
+}
+
+// written answers a committed write once the index has applied its block,
+// so the caller's next read sees it.
+func (s *Server) written(c echo.Context, status int, w *client.Written) error {
+	h := c.Response().Header()
+	if r := w.Receipt; r != nil {
+		h.Set(HeaderTransactionID, r.TxID)
+		h.Set(HeaderBlockNumber, formatBlock(r.BlockNumber))
+		if s.cfg.Index != nil {
+			ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.WaitTimeout)
+			err := s.cfg.Index.WaitFor(ctx, r.BlockNumber)
+			cancel()
+			if err != nil {
+				// The write is committed; only the read model is behind.
+				loggerFrom(c.Request().Context(), s.log).Warn("index did not catch up with a write",
+					"block", r.BlockNumber, "tx_id", r.TxID, "err", err)
+			}
+		}
+	}
+	return c.JSONBlob(status, w.Record)
+}
+
+// create handles POST /{kind}: the body goes to the chaincode as sent, so
+// its strict decoder judges unknown fields and types.
+func (s *Server) create(k kind) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := s.caller(c)
+		if err != nil {
+			return err
+		}
+		var transient map[string][]byte
+		if k.docType == record.DocInstrument {
+			if transient, err = ownerDetails(c.Request().Header.Get(HeaderOwnerDetails)); err != nil {
+				return err
+			}
+		}
+		w, err := s.cfg.Client.Create(c.Request().Context(), id, k.docType, bodyOf(c), transient)
+		if err != nil {
+			return err
+		}
+		var stored struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(w.Record, &stored) == nil && stored.ID != "" {
+			c.Response().Header().Set(echo.HeaderLocation, Prefix+"/"+k.plural+"/"+url.PathEscape(stored.ID))
+		}
+		return s.written(c, http.StatusCreated, w)
+	}
+}
+
+func ownerDetails(header string) (map[string][]byte, error) {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(header, "{") {
+		decoded, err := url.PathUnescape(header)
+		if err != nil {
+			return nil, invalidf("%s is neither JSON nor percent-encoded JSON", HeaderOwnerDetails)
+		}
+		header = decoded
+	}
+	if !json.Valid([]byte(header)) {
+		return nil, invalidf("%s is not valid JSON", HeaderOwnerDetails)
+	}
+	return map[string][]byte{contract.TransientOwner: []byte(header)}, nil
+}
+
+// get handles GET /{kind}/{id}.
+func (s *Server) get(k kind) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ledger, err := s.fromLedger(c)
+		if err != nil {
+			return err
+		}
+		var data json.RawMessage
+		if ledger {
+			id, err := s.caller(c)
+			if err != nil {
+				return err
+			}
+			data, err = s.cfg.Client.Get(c.Request().Context(), id, k.docType, c.Param("id"))
+			if err != nil {
+				return err
+			}
+		} else if data, err = s.cfg.Index.Get(k.docType, c.Param("id")); err != nil {
+			return err
+		}
+		return c.JSONBlob(http.StatusOK, data)
+	}
+}
+
+// History is the answer of GET /{kind}/{id}/history.
+type History struct {
+	DocType  string             `json:"doc_type"`
+	ID       string             `json:"id"`
+	Versions []contract.Version `json:"versions"`
+}
+
+// history handles GET /{kind}/{id}/history, always from the ledger.
+func (s *Server) history(k kind) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := s.caller(c)
+		if err != nil {
+			return err
+		}
+		versions, err := s.cfg.Client.History(c.Request().Context(), id, k.docType, c.Param("id"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, History{DocType: k.docType, ID: c.Param("id"), Versions: versions})
+	}
+}
+
+// allFilters lists every list filter of every kind, to tell a filter this
+// kind lacks from a parameter the API does not know.
+var allFilters = func() []string {
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		for f := range k.filters {
+			seen[f] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for f := range seen {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}()
+
+// list handles GET /{kind}: every record of the kind, or those one filter
+// selects, a page at a time.
+func (s *Server) list(k kind) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		q := c.QueryParams()
+		var index, value, filter string
+		for _, f := range allFilters {
+			v := q.Get(f)
+			if v == "" {
+				continue
+			}
+			idx, ok := k.filters[f]
+			if !ok {
+				return invalidf("%s cannot be filtered by %s", k.plural, f)
+			}
+			if index != "" {
+				return invalidf("filter %s by one of %s and %s, not both", k.plural, filter, f)
+			}
+			index, value, filter = idx, v, f
+		}
+		size := DefaultPageSize
+		if v := q.Get("page_size"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > MaxPageSize {
+				return invalidf("page_size %q must be an integer from 1 to %d", v, MaxPageSize)
+			}
+			size = n
+		}
+		token := q.Get("page_token")
+		ledger, err := s.fromLedger(c)
+		if err != nil {
+			return err
+		}
+		var page *Page
+		if ledger {
+			if index == "" {
+				return invalidf("listing %s from the ledger needs a filter", k.plural)
+			}
+			id, err := s.caller(c)
+			if err != nil {
+				return err
+			}
+			p, err := s.cfg.Client.List(c.Request().Context(), id, index, value, size, token)
+			if err != nil {
+				return err
+			}
+			page = &Page{Records: p.Records, NextPageToken: p.Bookmark}
+		} else if page, err = s.cfg.Index.List(k.docType, index, value, size, token); err != nil {
+			return err
+		}
+		if page.Records == nil {
+			page.Records = []json.RawMessage{}
+		}
+		return c.JSON(http.StatusOK, page)
+	}
+}
+
+// instrumentOwner handles GET /instruments/{id}/owner; the chaincode lets
+// only the registering organization read it.
+func (s *Server) instrumentOwner(c echo.Context) error {
+	id, err := s.caller(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.cfg.Client.InstrumentOwner(c.Request().Context(), id, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, o)
+}

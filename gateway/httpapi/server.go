@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/client"
+)
+
+// Defaults of Config.
+const (
+	DefaultBodyLimit       = 1 << 20 // 1 MiB
+	DefaultRateLimit       = rate.Limit(50)
+	DefaultRateBurst       = 100
+	DefaultWaitTimeout     = 3 * time.Second
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+// Config wires a Server to its services.
+type Config struct {
+	// Client submits to and evaluates on the chaincode.
+	Client *client.Client
+	// Index answers reads, lists, search and the rules; nil sends every
+	// read to the ledger and makes search unavailable.
+	Index ReadModel
+	// Tokens verifies bearer tokens.
+	Tokens *auth.Issuer
+	// Identities maps a token to the Fabric identity requests run as.
+	Identities auth.Identities
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// BodyLimit bounds a request body in bytes (0: DefaultBodyLimit).
+	BodyLimit int64
+	// RateLimit is the sustained number of requests per second allowed
+	// from one client IP (0: DefaultRateLimit; rate.Inf: no limit), with
+	// bursts of RateBurst (0: DefaultRateBurst).
+	RateLimit rate.Limit
+	RateBurst int
+	// ConsoleFS, when set, is served as public static files at /.
+	ConsoleFS fs.FS
+	// HeightFunc returns the ledger height for /readyz (nil: the client's
+	// ledger).
+	HeightFunc func(context.Context) (uint64, error)
+	// WaitTimeout bounds how long a write waits for the index to apply its
+	// block before answering (0: DefaultWaitTimeout).
+	WaitTimeout time.Duration
+	// ShutdownTimeout bounds graceful shutdown in Serve (0:
+	// DefaultShutdownTimeout).
+	ShutdownTimeout time.Duration
+	// Now is the clock that decides "today" for trace and recognition
+	// (nil: time.Now, in the gateway's time zone).
+	Now func() time.Time
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	spec    *spec
+	metrics *metrics
+	limiter *ipLimiter
+}
+
+// New builds the server and its routes. It panics if the embedded OpenAPI
+// document does not load, which a test guards against.
+func New(cfg Config) *Server {
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.RateBurst <= 0 {
+		cfg.RateBurst = DefaultRateBurst
+	}
+	if cfg.WaitTimeout <= 0 {
+		cfg.WaitTimeout = DefaultWaitTimeout
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.HeightFunc == nil && cfg.Client != nil {
+		cfg.HeightFunc = cfg.Client.Ledger.Height
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sp, err := loadSpec()
+	if err != nil {
+		panic(err)
+	}
+	s := &Server{cfg: cfg, log: log, spec: sp, limiter: newIPLimiter(cfg.RateLimit, cfg.RateBurst)}
+	s.metrics = newMetrics(cfg.Index)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	// Rate limits key on the connection's address: a client cannot pick its
+	// own bucket with X-Forwarded-For.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(s.observe, s.recover, s.rateLimit, s.limitBody)
+	s.echo = e
+	s.routes()
+	return s
+}
+
+// Handler returns the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve serves HTTP on l until ctx ends, then shuts down gracefully,
+// letting requests in flight finish within the shutdown timeout.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	s.log.Info("serving HTTP", "addr", l.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	if serveErr := <-errc; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
+		err = serveErr
+	}
+	s.log.Info("HTTP server stopped")
+	return err
+}
