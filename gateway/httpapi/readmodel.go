@@ -6,6 +6,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
+	"github.com/metrotrace/metrotrace/gateway/index"
 )
 
 // ReadModel is the query side the API reads from: the gateway's index,
@@ -34,15 +35,11 @@ type ReadModel interface {
 	Height() uint64
 }
 
-// Page is one page of a list.
-type Page struct {
-	Records       []json.RawMessage `json:"records"`
-	NextPageToken string            `json:"next_page_token"`
-}
+// Page is one page of a list, as the index returns it.
+type Page = index.Page
 
-// Hit is one search result.
-type Hit struct {
-	DocType string `json:"doc_type"`
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-}
+// Hit is one search result, as the index returns it.
+type Hit = index.Hit
+
+// The gateway's index is the read model.
+var _ ReadModel = (*index.Index)(nil)

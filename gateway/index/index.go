@@ -44,8 +44,9 @@ type Index struct {
 // Checkpoint is how far the index has read: the last block it applied and
 // the transactions of that block already applied.
 type Checkpoint struct {
-	Block uint64   `json:"block"`
-	TxIDs []string `json:"tx_ids"`
+	Applied bool     `json:"applied"` // false until the first event
+	Block   uint64   `json:"block"`
+	TxIDs   []string `json:"tx_ids"`
 }
 
 // Open opens the index in dir, or in memory when dir is "".
@@ -82,7 +83,7 @@ func (x *Index) Close() error { return x.db.Close() }
 func (x *Index) Checkpoint() Checkpoint {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return Checkpoint{Block: x.cp.Block, TxIDs: slices.Clone(x.cp.TxIDs)}
+	return Checkpoint{Applied: x.cp.Applied, Block: x.cp.Block, TxIDs: slices.Clone(x.cp.TxIDs)}
 }
 
 // Height is the next block the index needs: every event of lower blocks has
@@ -90,7 +91,7 @@ func (x *Index) Checkpoint() Checkpoint {
 func (x *Index) Height() uint64 {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.cp.Block == 0 && len(x.cp.TxIDs) == 0 {
+	if !x.cp.Applied {
 		return 0
 	}
 	return x.cp.Block + 1
@@ -134,16 +135,16 @@ func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 			return err
 		}
 		switch {
-		case ev.BlockNumber < cp.Block:
+		case cp.Applied && ev.BlockNumber < cp.Block:
 			next = cp
 			return errSkip
-		case ev.BlockNumber == cp.Block && (ev.TxID == "" || slices.Contains(cp.TxIDs, ev.TxID)):
+		case cp.Applied && ev.BlockNumber == cp.Block && (ev.TxID == "" || slices.Contains(cp.TxIDs, ev.TxID)):
 			next = cp
 			return errSkip
-		case ev.BlockNumber == cp.Block:
-			next = Checkpoint{Block: cp.Block, TxIDs: append(slices.Clone(cp.TxIDs), ev.TxID)}
+		case cp.Applied && ev.BlockNumber == cp.Block:
+			next = Checkpoint{Applied: true, Block: cp.Block, TxIDs: append(slices.Clone(cp.TxIDs), ev.TxID)}
 		default:
-			next = Checkpoint{Block: ev.BlockNumber, TxIDs: []string{}}
+			next = Checkpoint{Applied: true, Block: ev.BlockNumber, TxIDs: []string{}}
 			if ev.TxID != "" {
 				next.TxIDs = append(next.TxIDs, ev.TxID)
 			}
@@ -177,7 +178,7 @@ var errSkip = errors.New("already applied")
 func (x *Index) WaitFor(ctx context.Context, block uint64) error {
 	for {
 		x.mu.Lock()
-		done := x.cp.Block >= block && (x.cp.Block > 0 || len(x.cp.TxIDs) > 0)
+		done := x.cp.Applied && x.cp.Block >= block
 		wait := x.applied
 		x.mu.Unlock()
 		if done {
@@ -196,7 +197,13 @@ func (x *Index) WaitFor(ctx context.Context, block uint64) error {
 func (x *Index) Follow(ctx context.Context, l ledger.Ledger) error {
 	backoff := 100 * time.Millisecond
 	for {
-		from := x.Height()
+		// Resume at the checkpoint's own block: its remaining transactions
+		// may not have been applied yet; those that were are skipped.
+		cp := x.Checkpoint()
+		from := cp.Block
+		if !cp.Applied {
+			from = 0
+		}
 		err := l.Events(ctx, from, x.Apply)
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -186,7 +186,10 @@ func TestIndexHoldsEveryRecordOfTheLedger(t *testing.T) {
 	}
 	for _, bad := range []func() error{
 		func() error { _, err := x.List("widget", "", "", 10, ""); return err },
-		func() error { _, err := x.List(record.DocStandard, record.IndexCertificatesBySubject, "X", 10, ""); return err },
+		func() error {
+			_, err := x.List(record.DocStandard, record.IndexCertificatesBySubject, "X", 10, "")
+			return err
+		},
 		func() error { _, err := x.List(record.DocStandard, "", "", 10, "garbage!"); return err },
 		func() error { _, err := x.List(record.DocStandard, "", "", 5000, ""); return err },
 		func() error { _, err := x.Get(record.DocStandard, "NOPE"); return err },

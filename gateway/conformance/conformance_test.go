@@ -1,0 +1,38 @@
+package conformance
+
+import (
+	"os"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/gateway/embedded"
+)
+
+// TestEmbeddedAndFabricGiveTheSameAnswers loads every variant of the
+// region into each backend through HTTP and compares every answer.
+func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
+	vs := variants()
+	l, err := embedded.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	emb := startGateway(t, "embedded", l, l.Wallet())
+	loadAll(t, emb, vs)
+	embedded := answers(t, emb, vs)
+	if len(embedded) != 3+len(vs)-1 {
+		t.Fatalf("answers = %d", len(embedded))
+	}
+	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
+		t.Log("Fabric half not run: set METROTRACE_NETWORK_TESTS=1 (scripts/test.sh does) to compare with a real network")
+		return
+	}
+	fab := startFabric(t, vs)
+	loadAll(t, fab.target, vs)
+	onFabric := answers(t, fab.target, vs)
+	for q, want := range embedded {
+		if onFabric[q] != want {
+			t.Errorf("%s: embedded answers\n%s\nFabric answers\n%s", q, want, onFabric[q])
+		}
+	}
+	fab.crossGatewayWrite(t)
+}

@@ -1,0 +1,156 @@
+package conformance
+
+import (
+	"fmt"
+	"net/url"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
+)
+
+// question is one query of the suite and what it must find.
+type question struct {
+	name    string
+	path    string // under /api/v1, without the prefix-dependent ids filled in
+	failing []string
+}
+
+// variant is one version of the region, loaded under its own id prefix.
+type variant struct {
+	prefix    string
+	fixture   *scenario.Fixture
+	questions []question
+}
+
+func variants() []variant {
+	var vs []variant
+	base := func(p string) *scenario.Fixture { return scenario.New().Prefixed(p) }
+	p := "c00-"
+	vs = append(vs, variant{prefix: p, fixture: base(p), questions: []question{
+		{"the five-level chain is traceable", "/trace/" + p + "TJ-BAL-001?at=2024-06-01", nil},
+		{"the recognition holds", "/recognition?certificate=" + p + scenario.RecognitionCertificate + "&by=" + p + scenario.RecognitionBy + "&at=" + scenario.RecognitionAt, nil},
+		{"the impact of the Beijing standard", "/impact/" + p + "BJ-STD-MASS?since=2024-02-01", nil},
+	}})
+	for i, b := range scenario.TraceBreaks() {
+		p := fmt.Sprintf("t%02d-", i+1)
+		f := scenario.New()
+		b.Change(f)
+		vs = append(vs, variant{prefix: p, fixture: f.Prefixed(p), questions: []question{
+			{b.Name, "/trace/" + p + b.Subject + "?at=" + b.At, []string{b.FailedCheck}},
+		}})
+	}
+	for i, c := range scenario.RecognitionCases() {
+		p := fmt.Sprintf("r%02d-", i+1)
+		f := scenario.New()
+		c.Change(f)
+		vs = append(vs, variant{prefix: p, fixture: f.Prefixed(p), questions: []question{
+			{c.Name, "/recognition?certificate=" + p + scenario.RecognitionCertificate + "&by=" + p + scenario.RecognitionBy + "&at=" + scenario.RecognitionAt, []string{c.FailedCheck}},
+		}})
+	}
+	return vs
+}
+
+// load writes a variant through the HTTP API, as a person would: each
+// institution by its organization's operator, each record by a recorder
+// of its institution.
+func load(t *testing.T, tg *target, v variant) error {
+	for _, s := range v.fixture.Steps() {
+		var method, path string
+		var body any
+		token := tg.token(t, s.MSPID, s.Role, s.Institution)
+		switch s.Function {
+		case "RegisterInstitution":
+			method, path, body = "POST", "/institutions", s.Args[0]
+		case "RegisterCapability":
+			method, path, body = "POST", "/capabilities", s.Args[0]
+		case "RegisterStandard":
+			method, path, body = "POST", "/standards", s.Args[0]
+		case "RegisterInstrument":
+			method, path, body = "POST", "/instruments", s.Args[0]
+		case "IssueCertificate":
+			method, path, body = "POST", "/certificates", s.Args[0]
+		case "RecordComparison":
+			method, path, body = "POST", "/comparisons", s.Args[0]
+		case "ProposeAgreement":
+			method, path, body = "POST", "/agreements", s.Args[0]
+		case "SetStandardStatus":
+			method, path = "POST", "/standards/"+url.PathEscape(s.Args[0])+"/status"
+			body = map[string]string{"status": s.Args[1], "since": s.Args[2], "reason": s.Args[3]}
+		case "ApproveAgreement":
+			method, path, body = "POST", "/agreements/"+url.PathEscape(s.Args[0])+"/approve", map[string]string{}
+		default:
+			return errorf("no HTTP route for %s", s.Function)
+		}
+		code, out := tg.do(t, method, "/api/v1"+path, token, body)
+		if code != 200 && code != 201 {
+			return errorf("%s %s (%s) on %s: %d %s", method, path, s.Function, tg.name, code, out)
+		}
+	}
+	return nil
+}
+
+// loadAll loads every variant, several at a time (variants are independent).
+func loadAll(t *testing.T, tg *target, vs []variant) {
+	t.Helper()
+	sem := make(chan struct{}, 6)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(vs))
+	for _, v := range vs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(v variant) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := load(t, tg, v); err != nil {
+				errs <- err
+			}
+		}(v)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+// answers asks every question of every variant, from the index and from
+// the chaincode, checks the two agree and the expected checks fail, and
+// returns the answers by question.
+func answers(t *testing.T, tg *target, vs []variant) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	token := tg.token(t, "HebeiMSP", "inspector", "c00-HBIM")
+	for _, v := range vs {
+		for _, q := range v.questions {
+			sep := "?"
+			if containsRune(q.path, '?') {
+				sep = "&"
+			}
+			code, fromIndex := tg.do(t, "GET", "/api/v1"+q.path, token, nil)
+			code2, fromLedger := tg.do(t, "GET", "/api/v1"+q.path+sep+"source=ledger", token, nil)
+			if code != 200 || code2 != 200 {
+				t.Fatalf("%s on %s: index %d %s; ledger %d %s", q.name, tg.name, code, fromIndex, code2, fromLedger)
+			}
+			a, b := canonical(t, fromIndex), canonical(t, fromLedger)
+			if a != b {
+				t.Errorf("%s on %s: the index answers\n%s\nthe chaincode answers\n%s", q.name, tg.name, a, b)
+			}
+			if got := failing(t, fromIndex); !reflect.DeepEqual(got, q.failing) && !(len(got) == 0 && len(q.failing) == 0) {
+				t.Errorf("%s on %s: failing checks %v, want %v", q.name, tg.name, got, q.failing)
+			}
+			out[q.name] = a
+		}
+	}
+	return out
+}
+
+func containsRune(s string, r rune) bool {
+	for _, c := range s {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}

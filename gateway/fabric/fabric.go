@@ -1,0 +1,349 @@
+// Package fabric is the gateway's backend for a real Hyperledger Fabric
+// network: it talks to the peers' Gateway service through
+// github.com/hyperledger/fabric-gateway, with TLS, identities and signers
+// from the connection description the network scripts write, endorse,
+// submit and commit-status timeouts, retry with backoff on MVCC read
+// conflicts and on an orderer failover, and errors classified by phase.
+// It implements ledger.Ledger.
+package fabric
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/hash"
+	gwid "github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/metrotrace/metrotrace/chaincode/contract"
+	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/gateway/ledger"
+	"github.com/metrotrace/metrotrace/network"
+)
+
+// Options tune the client.
+type Options struct {
+	EvaluateTimeout     time.Duration
+	EndorseTimeout      time.Duration
+	SubmitTimeout       time.Duration
+	CommitStatusTimeout time.Duration
+	// Retries is how often a transaction is retried after an MVCC read
+	// conflict or an unavailable orderer.
+	Retries int
+	// Backoff is the first wait between retries; it doubles each time.
+	Backoff time.Duration
+	// EventsOrg is the organization (MSP id) whose peer delivers blocks and
+	// answers height queries; empty: the first organization described.
+	EventsOrg string
+}
+
+// DefaultOptions suit a network on one machine with a 100 ms batch timeout.
+var DefaultOptions = Options{
+	EvaluateTimeout: 10 * time.Second, EndorseTimeout: 20 * time.Second,
+	SubmitTimeout: 10 * time.Second, CommitStatusTimeout: time.Minute,
+	Retries: 4, Backoff: 200 * time.Millisecond,
+}
+
+// Ledger is a connection to a Fabric network.
+type Ledger struct {
+	conn  *network.Connection
+	opts  Options
+	peers map[string]*grpc.ClientConn // by MSP id
+
+	mu       sync.Mutex
+	gateways map[[32]byte]*client.Gateway // by identity certificate
+	ids      map[string]*identity.Identity
+}
+
+var _ ledger.Ledger = (*Ledger)(nil)
+
+// Open dials every organization's peer (TLS, loopback or not) described by
+// the connection.
+func Open(conn *network.Connection, opts Options) (*Ledger, error) {
+	if opts.EvaluateTimeout == 0 {
+		events := opts.EventsOrg
+		opts = DefaultOptions
+		opts.EventsOrg = events
+	}
+	l := &Ledger{conn: conn, opts: opts, peers: map[string]*grpc.ClientConn{},
+		gateways: map[[32]byte]*client.Gateway{}, ids: map[string]*identity.Identity{}}
+	for _, o := range conn.Orgs {
+		pem, err := os.ReadFile(o.PeerTLSCACert)
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("TLS CA of %s's peer: %w", o.MSPID, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			l.Close()
+			return nil, fmt.Errorf("TLS CA of %s's peer: no PEM certificate in %s", o.MSPID, o.PeerTLSCACert)
+		}
+		cc, err := grpc.NewClient(o.PeerEndpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, o.PeerHostOverride)))
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("dial %s's peer at %s: %w", o.MSPID, o.PeerEndpoint, err)
+		}
+		l.peers[o.MSPID] = cc
+	}
+	return l, nil
+}
+
+// Close closes every connection.
+func (l *Ledger) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, gw := range l.gateways {
+		_ = gw.Close()
+	}
+	for _, cc := range l.peers {
+		_ = cc.Close()
+	}
+	return nil
+}
+
+// Identity returns the enrolled user of an organization with a role and
+// institution, from the connection description (auth.Identities). An
+// operator matches the organization's operator whatever its institution.
+func (l *Ledger) Identity(mspID, role, institution string) (*identity.Identity, error) {
+	key := mspID + "\x00" + role + "\x00" + institution
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if id, ok := l.ids[key]; ok {
+		return id, nil
+	}
+	for _, o := range l.conn.Orgs {
+		if o.MSPID != mspID {
+			continue
+		}
+		for _, u := range o.Users {
+			if u.Role != role || (institution != "" && role != network.RoleOperator && u.Institution != institution) {
+				continue
+			}
+			cert, key2, err := u.ReadCredentials()
+			if err != nil {
+				return nil, err
+			}
+			id := &identity.Identity{MSPID: mspID, CertPEM: cert, KeyPEM: key2}
+			l.ids[key] = id
+			return id, nil
+		}
+		return nil, fmt.Errorf("no enrolled %s of %s in %s", role, institution, mspID)
+	}
+	return nil, fmt.Errorf("no organization %s in the connection description", mspID)
+}
+
+// contract returns the metrotrace contract through the identity's own
+// organization's peer, connecting once per identity.
+func (l *Ledger) gateway(id *identity.Identity) (*client.Gateway, error) {
+	key := sha256.Sum256(append([]byte(id.MSPID+"\x00"), id.CertPEM...))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if gw, ok := l.gateways[key]; ok {
+		return gw, nil
+	}
+	peerConn, ok := l.peers[id.MSPID]
+	if !ok {
+		return nil, fmt.Errorf("no peer of %s in the connection description", id.MSPID)
+	}
+	cert, err := gwid.CertificateFromPEM(id.CertPEM)
+	if err != nil {
+		return nil, fmt.Errorf("identity certificate: %w", err)
+	}
+	x509id, err := gwid.NewX509Identity(id.MSPID, cert)
+	if err != nil {
+		return nil, err
+	}
+	pk, err := gwid.PrivateKeyFromPEM(id.KeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("identity key: %w", err)
+	}
+	sign, err := gwid.NewPrivateKeySign(pk)
+	if err != nil {
+		return nil, err
+	}
+	gw, err := client.Connect(x509id, client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(peerConn),
+		client.WithEvaluateTimeout(l.opts.EvaluateTimeout), client.WithEndorseTimeout(l.opts.EndorseTimeout),
+		client.WithSubmitTimeout(l.opts.SubmitTimeout), client.WithCommitStatusTimeout(l.opts.CommitStatusTimeout))
+	if err != nil {
+		return nil, err
+	}
+	l.gateways[key] = gw
+	return gw, nil
+}
+
+func (l *Ledger) contract(id *identity.Identity) (*client.Contract, error) {
+	gw, err := l.gateway(id)
+	if err != nil {
+		return nil, err
+	}
+	return gw.GetNetwork(l.conn.Channel).GetContract(l.conn.Chaincode), nil
+}
+
+// endorsers chooses endorsing organizations for calls that carry private
+// data: the caller's organization, which holds its implicit collection,
+// and one other, to satisfy the majority policy. Other calls leave the
+// choice to the Gateway service (which honours key-level policies).
+func (l *Ledger) endorsers(id *identity.Identity, call ledger.Call) []string {
+	if _, private := call.Transient[contract.TransientOwner]; !private {
+		return nil
+	}
+	orgs := []string{id.MSPID}
+	for _, o := range l.conn.Orgs {
+		if o.MSPID != id.MSPID {
+			return append(orgs, o.MSPID)
+		}
+	}
+	return orgs
+}
+
+// Submit endorses, submits and waits for the commit of a transaction,
+// retrying MVCC read conflicts and orderer unavailability with backoff.
+func (l *Ledger) Submit(ctx context.Context, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
+	c, err := l.contract(id)
+	if err != nil {
+		return nil, &ledger.Error{Phase: ledger.PhaseEndorse, Err: err}
+	}
+	wait := l.opts.Backoff
+	for attempt := 0; ; attempt++ {
+		r, err := l.submitOnce(ctx, c, id, call)
+		if err == nil || attempt >= l.opts.Retries || !retryable(err) {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
+	opts := []client.ProposalOption{client.WithArguments(call.Args...)}
+	if len(call.Transient) > 0 {
+		opts = append(opts, client.WithTransient(call.Transient))
+	}
+	if orgs := l.endorsers(id, call); len(orgs) > 0 {
+		opts = append(opts, client.WithEndorsingOrganizations(orgs...))
+	}
+	proposal, err := c.NewProposal(call.Function, opts...)
+	if err != nil {
+		return nil, &ledger.Error{Phase: ledger.PhaseEndorse, Err: err}
+	}
+	tx, err := proposal.EndorseWithContext(ctx)
+	if err != nil {
+		return nil, classify(ledger.PhaseEndorse, proposal.TransactionID(), err)
+	}
+	commit, err := tx.SubmitWithContext(ctx)
+	if err != nil {
+		return nil, classify(ledger.PhaseSubmit, tx.TransactionID(), err)
+	}
+	st, err := commit.StatusWithContext(ctx)
+	if err != nil {
+		return nil, classify(ledger.PhaseCommit, tx.TransactionID(), err)
+	}
+	if !st.Successful {
+		return nil, &ledger.Error{Phase: ledger.PhaseCommit, TxID: st.TransactionID,
+			Err: &CommitCodeError{Code: st.Code}}
+	}
+	return &ledger.Receipt{TxID: st.TransactionID, BlockNumber: st.BlockNumber, Timestamp: time.Now().UTC(), Payload: tx.Result()}, nil
+}
+
+// CommitCodeError is a transaction the peers validated as invalid.
+type CommitCodeError struct{ Code peer.TxValidationCode }
+
+// Error names the validation code, e.g. MVCC_READ_CONFLICT.
+func (e *CommitCodeError) Error() string {
+	return "transaction invalidated with " + e.Code.String()
+}
+
+func retryable(err error) bool {
+	var cc *CommitCodeError
+	if errors.As(err, &cc) {
+		return cc.Code == peer.TxValidationCode_MVCC_READ_CONFLICT || cc.Code == peer.TxValidationCode_PHANTOM_READ_CONFLICT
+	}
+	var le *ledger.Error
+	if errors.As(err, &le) && le.Phase == ledger.PhaseSubmit {
+		return status.Code(errors.Unwrap(le)) == codes.Unavailable
+	}
+	return false
+}
+
+// classify turns a fabric-gateway error into the chaincode's own
+// *record.Error when the chaincode refused, and a ledger.Error otherwise.
+func classify(phase ledger.Phase, txID string, err error) error {
+	if msg, ok := chaincodeRefusal(err); ok {
+		return ledger.ChaincodeError(msg)
+	}
+	return &ledger.Error{Phase: phase, TxID: txID, Err: err}
+}
+
+// Evaluate runs a query on the caller's organization's peer.
+func (l *Ledger) Evaluate(ctx context.Context, id *identity.Identity, call ledger.Call) ([]byte, error) {
+	c, err := l.contract(id)
+	if err != nil {
+		return nil, &ledger.Error{Phase: ledger.PhaseQuery, Err: err}
+	}
+	opts := []client.ProposalOption{client.WithArguments(call.Args...)}
+	if len(call.Transient) > 0 {
+		opts = append(opts, client.WithTransient(call.Transient))
+	}
+	// Private data lives on the registering organization's peer: ask it.
+	opts = append(opts, client.WithEndorsingOrganizations(id.MSPID))
+	proposal, err := c.NewProposal(call.Function, opts...)
+	if err != nil {
+		return nil, &ledger.Error{Phase: ledger.PhaseQuery, Err: err}
+	}
+	out, err := proposal.EvaluateWithContext(ctx)
+	if err != nil {
+		return nil, classify(ledger.PhaseQuery, "", err)
+	}
+	return out, nil
+}
+
+// Height asks the query system chaincode for the channel's block height.
+func (l *Ledger) Height(ctx context.Context) (uint64, error) {
+	id, err := l.anyIdentity()
+	if err != nil {
+		return 0, err
+	}
+	gw, err := l.gateway(id)
+	if err != nil {
+		return 0, err
+	}
+	out, err := gw.GetNetwork(l.conn.Channel).GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo",
+		client.WithArguments(l.conn.Channel), client.WithEndorsingOrganizations(id.MSPID))
+	if err != nil {
+		return 0, &ledger.Error{Phase: ledger.PhaseQuery, Err: fmt.Errorf("%w: %v", ledger.ErrUnavailable, err)}
+	}
+	var info common.BlockchainInfo
+	if err := proto.Unmarshal(out, &info); err != nil {
+		return 0, fmt.Errorf("decode chain info: %w", err)
+	}
+	return info.Height, nil
+}
+
+func (l *Ledger) anyIdentity() (*identity.Identity, error) {
+	for _, o := range l.conn.Orgs {
+		if l.opts.EventsOrg != "" && o.MSPID != l.opts.EventsOrg {
+			continue
+		}
+		for _, u := range o.Users {
+			return l.Identity(o.MSPID, u.Role, u.Institution)
+		}
+	}
+	return nil, errors.New("the connection description has no user")
+}
