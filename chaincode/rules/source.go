@@ -15,8 +15,27 @@ type Source interface {
 	IDs(index, value string) ([]string, error)
 }
 
-// FromSource adapts raw storage to the Lookup the rules read through.
-func FromSource(s Source) Lookup { return sourceLookup{s} }
+// UsageSource is a Source that also keeps usages ready (see UsageLookup).
+type UsageSource interface {
+	Source
+	UsagesOf(standardID string) ([]Usage, error)
+}
+
+// FromSource adapts raw storage to the Lookup the rules read through; a
+// UsageSource's lookup is also a UsageLookup.
+func FromSource(s Source) Lookup {
+	if us, ok := s.(UsageSource); ok {
+		return usageLookup{sourceLookup{s}, us}
+	}
+	return sourceLookup{s}
+}
+
+type usageLookup struct {
+	sourceLookup
+	us UsageSource
+}
+
+func (l usageLookup) UsagesOf(standardID string) ([]Usage, error) { return l.us.UsagesOf(standardID) }
 
 type sourceLookup struct{ s Source }
 

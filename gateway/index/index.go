@@ -53,9 +53,14 @@ type Checkpoint struct {
 func Open(dir string, log *slog.Logger) (*Index, error) {
 	opts := badger.DefaultOptions(dir).WithLogger(nil).
 		WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
-		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8).WithValueThreshold(1 << 10)
+		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8)
 	if dir == "" {
+		// In memory every value stays in the LSM tree: keep the default
+		// (large) value threshold, or records over it would be refused.
 		opts = opts.WithInMemory(true)
+	} else {
+		// On disk, large records go to the value log to keep the tree small.
+		opts = opts.WithValueThreshold(1 << 10)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -252,5 +253,19 @@ func TestReplayIsExactlyOnceAndResumesAfterReopen(t *testing.T) {
 	}
 	if x.Height() != events[n-1].BlockNumber+1 {
 		t.Fatalf("height = %d, want %d", x.Height(), events[n-1].BlockNumber+1)
+	}
+}
+
+func TestInMemoryIndexKeepsLargeRecords(t *testing.T) {
+	x := openIndex(t, "")
+	name := strings.Repeat("计量", 1500) // about 9 KB of JSON
+	rec, _ := json.Marshal(record.Institution{ID: "BIG", Name: name, Region: "BJ", MSPID: "BeijingMSP", Kind: "enterprise"})
+	payload, _ := json.Marshal(record.Event{Function: "RegisterInstitution", TxID: "t1", Records: []record.EventRecord{{DocType: record.DocInstitution, ID: "BIG", Record: rec}}})
+	if err := x.Apply(ledger.Event{BlockNumber: 1, TxID: "t1", Name: record.EventName, Payload: payload}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := x.Get(record.DocInstitution, "BIG")
+	if err != nil || string(got) != string(rec) {
+		t.Fatalf("large record = %d bytes, %v; want %d bytes", len(got), err, len(rec))
 	}
 }

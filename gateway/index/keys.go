@@ -7,6 +7,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 )
 
 func recordKey(docType, id string) []byte { return join(prefixRecord, docType, "/", id) }
@@ -84,9 +85,27 @@ func putRecord(txn *badger.Txn, r record.EventRecord) error {
 	if err := txn.Set(recordKey(r.DocType, r.ID), r.Record); err != nil {
 		return err
 	}
+	var usage []byte
+	if r.DocType == record.DocCertificate {
+		// A certificate's entries under its reference standards carry what
+		// the impact walk needs, so it reads no certificate or subject.
+		var c record.Certificate
+		if err := json.Unmarshal(r.Record, &c); err != nil {
+			return err
+		}
+		u, err := rules.UsageOf(rules.FromSource(source{txn}), &c)
+		if err != nil {
+			return err
+		}
+		usage = u.Encode()
+	}
 	for idx, values := range e {
+		var value []byte
+		if idx == record.IndexCertificatesByReference {
+			value = usage
+		}
 		for _, v := range values {
-			if err := txn.Set(entryKey(idx, v, r.ID), nil); err != nil {
+			if err := txn.Set(entryKey(idx, v, r.ID), value); err != nil {
 				return err
 			}
 		}

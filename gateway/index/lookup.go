@@ -1,7 +1,12 @@
 package index
 
 import (
+	"fmt"
+
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 )
 
 // source lets the rules read one consistent snapshot of the index.
@@ -20,4 +25,25 @@ func (s source) IDs(index, value string) ([]string, error) {
 		ids = append(ids, string(it.Item().Key()[len(prefix):]))
 	}
 	return ids, nil
+}
+
+// UsagesOf returns the usages kept in the certificates_by_reference entries
+// of a standard.
+func (s source) UsagesOf(standardID string) ([]rules.Usage, error) {
+	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
+	defer it.Close()
+	var out []rules.Usage
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		var u rules.Usage
+		err := it.Item().Value(func(v []byte) (err error) {
+			u, err = rules.DecodeUsage(v)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("usage entry of %s: %w", standardID, err)
+		}
+		out = append(out, u)
+	}
+	return out, nil
 }
