@@ -326,9 +326,10 @@ func TestPublicRoutes(t *testing.T) {
 			t.Errorf("%v", m)
 		}
 	})
-	t.Run("verify is public and not built yet", func(t *testing.T) {
+	t.Run("verify is public, and unavailable without a reader identity", func(t *testing.T) {
+		// verify_test.go covers verification with Config.VerifyIdentity set.
 		e.do(req{method: "POST", path: "/api/v1/verify", body: "<dcc/>", header: map[string]string{"Content-Type": "application/xml"}}).
-			expectError(t, 501, "not_implemented", "not available")
+			expectError(t, 503, "unavailable", "not configured")
 	})
 	t.Run("the OpenAPI document is served", func(t *testing.T) {
 		r := e.get("/api/v1/openapi.yaml", "")

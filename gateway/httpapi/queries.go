@@ -160,8 +160,3 @@ func (s *Server) recognition(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, d)
 }
-
-// verify is POST /verify; it is built separately.
-func (s *Server) verify(echo.Context) error {
-	return errorf(CodeNotImplemented, "certificate verification is not available yet")
-}

@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	api(http.MethodPost, "/standards/:id/status", s.setStandardStatus, recorders, jsonBody)
 	api(http.MethodPost, "/certificates/:id/revoke", s.revokeCertificate, recorders, jsonBody)
 	api(http.MethodPost, "/certificates/:id/supersede", s.supersedeCertificate, recorders, jsonBody)
+	api(http.MethodPost, "/certificates/dcc", s.importDCC, recorders, anyBody)
+	api(http.MethodGet, "/certificates/:id/dcc", s.certificateDCC, readers, noBody)
 	api(http.MethodPost, "/comparisons/:id/results", s.addComparisonResults, recorders, jsonBody)
 	api(http.MethodPost, "/agreements/:id/approve", s.approveAgreement, recorders, optionalJSON)
 	api(http.MethodGet, "/instruments/:id/owner", s.instrumentOwner, readers, noBody)

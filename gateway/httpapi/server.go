@@ -12,7 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
 
+	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
 )
 
@@ -32,13 +34,25 @@ type Config struct {
 	// Index answers reads, lists, search and the rules; nil sends every
 	// read to the ledger and makes search unavailable.
 	Index ReadModel
+	// Blobs keeps the DCC files this gateway's institutions import (POST
+	// /certificates/dcc), by SHA-256; nil makes DCC import and download
+	// unavailable (503). Generating a DCC does not need it.
+	Blobs *blob.Store
+	// VerifyIdentity is the Fabric identity the public POST /verify reads
+	// the ledger as (the anchoring certificate's history, lookups, the
+	// trace when there is no index), since its callers carry no token: a
+	// read-only identity of the gateway's organization, e.g. an inspector.
+	// nil makes verification unavailable (503).
+	VerifyIdentity *identity.Identity
 	// Tokens verifies bearer tokens.
 	Tokens *auth.Issuer
 	// Identities maps a token to the Fabric identity requests run as.
 	Identities auth.Identities
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
-	// BodyLimit bounds a request body in bytes (0: DefaultBodyLimit).
+	// BodyLimit bounds a request body in bytes (0: DefaultBodyLimit);
+	// the file routes (POST /certificates/dcc, POST /verify) take files of
+	// up to MaxFileSize whatever it is.
 	BodyLimit int64
 	// RateLimit is the sustained number of requests per second allowed
 	// from one client IP (0: DefaultRateLimit; rate.Inf: no limit), with
@@ -112,7 +126,7 @@ func New(cfg Config) *Server {
 	// Rate limits key on the connection's address: a client cannot pick its
 	// own bucket with X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(s.observe, s.recover, s.rateLimit, s.limitBody)
+	e.Use(s.observe, s.recover, s.rateLimit, s.limitBodyPerRoute)
 	s.echo = e
 	s.routes()
 	return s

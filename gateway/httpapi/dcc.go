@@ -1,0 +1,439 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/blob"
+	"github.com/metrotrace/metrotrace/gateway/client"
+	"github.com/metrotrace/metrotrace/gateway/dcc"
+)
+
+// File uploads: POST /certificates/dcc and POST /verify take a file of up
+// to dcc.MaxSize bytes, either as the raw body or as the field FileField of
+// a multipart/form-data body.
+const (
+	// FileField is the multipart form field that carries the file.
+	FileField = "file"
+	// MaxFileSize is the largest file accepted, in bytes (10 MiB).
+	MaxFileSize = dcc.MaxSize
+	// fileBodyLimit bounds the whole body of a file route: the file plus
+	// room for multipart headers and other form fields.
+	fileBodyLimit = MaxFileSize + 256<<10
+)
+
+// HeaderDCCSHA256 carries, on GET /certificates/{id}/dcc, the SHA-256 of
+// the XML returned.
+const HeaderDCCSHA256 = "X-DCC-SHA256"
+
+// fileRoutes are the routes whose body is a file: their body limit is
+// fileBodyLimit rather than Config.BodyLimit.
+var fileRoutes = map[string]bool{
+	http.MethodPost + " " + Prefix + "/certificates/dcc": true,
+	http.MethodPost + " " + Prefix + "/verify":           true,
+}
+
+// limitBodyPerRoute is limitBody with the larger limit of file routes.
+// Echo routes before it runs middleware, so c.Path() names the route.
+func (s *Server) limitBodyPerRoute(next echo.HandlerFunc) echo.HandlerFunc {
+	general := s.limitBody(next)
+	return func(c echo.Context) error {
+		if !fileRoutes[c.Request().Method+" "+c.Path()] {
+			return general(c)
+		}
+		limit := max(int64(fileBodyLimit), s.cfg.BodyLimit)
+		req := c.Request()
+		if req.ContentLength > limit {
+			return errorf(CodePayloadTooLarge, "request body of %d bytes is larger than the %d bytes (10 MiB) a file may have", req.ContentLength, MaxFileSize)
+		}
+		if req.Body != nil {
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+		}
+		return next(c)
+	}
+}
+
+// readFile reads the uploaded file: the multipart field FileField, or the
+// whole body otherwise. xmlOnly refuses a raw body that is not XML (415).
+// An empty file is a 400, a file over MaxFileSize a 413.
+func readFile(c echo.Context, xmlOnly bool) ([]byte, error) {
+	req := c.Request()
+	ct := req.Header.Get(echo.HeaderContentType)
+	mt, _, _ := mime.ParseMediaType(ct)
+	var (
+		data []byte
+		err  error
+	)
+	switch {
+	case mt == echo.MIMEMultipartForm:
+		data, err = readMultipartFile(req)
+	case xmlOnly && !isXML(mt):
+		if ct == "" {
+			ct = "none"
+		}
+		return nil, errorf(CodeUnsupportedMediaType, "content type %s is not supported; send the DCC as application/xml or as the field %q of multipart/form-data", ct, FileField)
+	case req.Body == nil:
+	default:
+		data, err = readLimited(req.Body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, invalidf("the file is empty")
+	}
+	return data, nil
+}
+
+// isXML reports whether a media type is XML.
+func isXML(mt string) bool {
+	return mt == echo.MIMEApplicationXML || mt == echo.MIMETextXML || strings.HasSuffix(mt, "+xml")
+}
+
+// readMultipartFile returns the content of the field FileField.
+func readMultipartFile(req *http.Request) ([]byte, error) {
+	mr, err := req.MultipartReader()
+	if err != nil {
+		return nil, invalidf("multipart body: %v", err)
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, invalidf("the multipart body has no field %q carrying the file", FileField)
+		}
+		if err != nil {
+			return nil, bodyError("multipart body", err)
+		}
+		if part.FormName() != FileField {
+			continue // NextPart skips the rest of it
+		}
+		data, err := readLimited(part)
+		_ = part.Close()
+		return data, err
+	}
+}
+
+// readLimited reads at most MaxFileSize bytes, refusing more with a 413.
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, bodyError("read the file", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, errorf(CodePayloadTooLarge, "the file is larger than %d bytes (10 MiB)", MaxFileSize)
+	}
+	return data, nil
+}
+
+// bodyError keeps http.MaxBytesError (a 413) and makes anything else a 400.
+func bodyError(what string, err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	return invalidf("%s: %v", what, err)
+}
+
+// DCCImport is the answer of POST /certificates/dcc: the certificate as
+// stored, the SHA-256 of the DCC file it anchors, and what of the DCC did
+// not map or was mapped by a rule worth knowing.
+type DCCImport struct {
+	Certificate json.RawMessage `json:"certificate"`
+	DCCSHA256   string          `json:"dcc_sha256"`
+	Problems    []dcc.Problem   `json:"problems"`
+}
+
+// dccOptions reads the mapping options of POST /certificates/dcc from the
+// query: valid_until, subject_id, kind, issuer_id.
+func dccOptions(c echo.Context) (dcc.MapOptions, []dcc.Problem, error) {
+	var opts dcc.MapOptions
+	var notes []dcc.Problem
+	q := c.QueryParams()
+	if v := q.Get("valid_until"); v != "" {
+		if _, err := record.ParseDate(v); err != nil {
+			return opts, nil, invalidf("valid_until: %v", err)
+		}
+		opts.ValidUntil = v
+	}
+	if v := q.Get("kind"); v != "" {
+		if v != record.KindCalibration && v != record.KindVerification {
+			return opts, nil, invalidf("kind %q is not calibration or verification", v)
+		}
+		opts.Kind = v
+	}
+	if v := q.Get("issuer_id"); v != "" {
+		if err := record.ValidateID("issuer_id", v); err != nil {
+			return opts, nil, err
+		}
+		opts.IssuerID = v
+	}
+	if subject := q.Get("subject_id"); subject != "" {
+		if err := record.ValidateID("subject_id", subject); err != nil {
+			return opts, nil, err
+		}
+		opts.ResolveID = subjectResolver(subject)
+		notes = append(notes, dcc.Problem{Path: "administrativeData/items/item[1]",
+			Message: fmt.Sprintf("subject_id %s is given by the request, not read from the item's identifications", subject)})
+	}
+	return opts, notes, nil
+}
+
+// subjectResolver names the subject subject and the references as the
+// mapping does by default: the first identification by the issuers of
+// dcc.DefaultIDIssuers, made into a ledger id.
+func subjectResolver(subject string) dcc.IDResolver {
+	return func(role dcc.Role, ids []dcc.Identification) (string, bool) {
+		if role == dcc.RoleSubject {
+			return subject, true
+		}
+		for _, issuer := range dcc.DefaultIDIssuers {
+			for _, id := range ids {
+				if id.Issuer == issuer && id.Value != "" {
+					return dcc.SanitizeID(id.Value)
+				}
+			}
+		}
+		return "", false
+	}
+}
+
+// importDCC handles POST /certificates/dcc: parse the DCC, map it onto a
+// certificate, check its issuer is a registered institution, record the
+// certificate with dcc_sha256 the SHA-256 of the exact bytes, and only
+// once the ledger committed it keep the file in the blob store. Anything
+// refused before the commit writes nothing, to the ledger or the store.
+func (s *Server) importDCC(c echo.Context) error {
+	if s.cfg.Blobs == nil {
+		return errorf(CodeUnavailable, "this gateway keeps no DCC store, so it cannot import DCCs")
+	}
+	opts, notes, err := dccOptions(c)
+	if err != nil {
+		return err
+	}
+	data, err := readFile(c, true)
+	if err != nil {
+		return err
+	}
+	doc, err := dcc.Parse(data)
+	if err != nil {
+		return err
+	}
+	cert, problems, err := doc.Certificate(opts)
+	if err != nil {
+		return err
+	}
+	problems = append(notes, problems...)
+	id, err := s.caller(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.knownIssuer(ctx, id, cert.IssuerID, opts.IssuerID != ""); err != nil {
+		return err
+	}
+	body, err := json.Marshal(cert)
+	if err != nil {
+		return fmt.Errorf("encode certificate: %w", err)
+	}
+	w, err := s.cfg.Client.Create(ctx, id, record.DocCertificate, body, nil)
+	if err != nil {
+		return err
+	}
+	// Committed: the file is now the one the ledger anchors.
+	sha, err := s.cfg.Blobs.Put(data)
+	if err != nil {
+		return errorf(string(record.Internal), "certificate %s is recorded (transaction %s, anchoring SHA-256 %s) but this gateway could not store its DCC: %s",
+			cert.ID, w.Receipt.TxID, doc.SHA256, messageOf(err))
+	}
+	if sha != doc.SHA256 {
+		return errorf(string(record.Internal), "the DCC was stored under %s, not the SHA-256 %s the ledger anchors", sha, doc.SHA256)
+	}
+	if problems == nil {
+		problems = []dcc.Problem{}
+	}
+	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, Problems: problems})
+	if err != nil {
+		return fmt.Errorf("encode answer: %w", err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, Prefix+"/certificates/"+url.PathEscape(cert.ID))
+	return s.written(c, http.StatusCreated, &client.Written{Record: answer, Receipt: w.Receipt})
+}
+
+// messageOf is the message of an error without its code.
+func messageOf(err error) string {
+	var re *record.Error
+	if errors.As(err, &re) {
+		return re.Message
+	}
+	return err.Error()
+}
+
+// knownIssuer refuses, with a 400, an issuer that is not a registered
+// institution. A miss in the index is confirmed on the ledger, which the
+// index may lag behind.
+func (s *Server) knownIssuer(ctx context.Context, id *identity.Identity, issuer string, fromQuery bool) error {
+	_, err := s.readRecord(ctx, id, false, record.DocInstitution, issuer)
+	if record.ErrorCode(err) == record.NotFound && s.cfg.Index != nil {
+		_, err = s.readRecord(ctx, id, true, record.DocInstitution, issuer)
+	}
+	if record.ErrorCode(err) == record.NotFound {
+		if fromQuery {
+			return invalidf("unknown issuer %s (issuer_id): no institution %s is registered", issuer, issuer)
+		}
+		return invalidf("unknown laboratory %s: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution %s is registered (name a registered one with issuer_id)", issuer, issuer)
+	}
+	return err
+}
+
+// readRecord returns a record's JSON from the index, or from the ledger as
+// id when fromLedger is set or the gateway runs no index.
+func (s *Server) readRecord(ctx context.Context, id *identity.Identity, fromLedger bool, docType, recordID string) (json.RawMessage, error) {
+	if fromLedger || s.cfg.Index == nil {
+		if id == nil {
+			return nil, errorf(CodeUnavailable, "no ledger identity to read %s %s with", docType, recordID)
+		}
+		return s.cfg.Client.Get(ctx, id, docType, recordID)
+	}
+	return s.cfg.Index.Get(docType, recordID)
+}
+
+// readCertificate reads and decodes a certificate.
+func (s *Server) readCertificate(ctx context.Context, id *identity.Identity, fromLedger bool, certID string) (*record.Certificate, error) {
+	data, err := s.readRecord(ctx, id, fromLedger, record.DocCertificate, certID)
+	if err != nil {
+		return nil, err
+	}
+	var cert record.Certificate
+	if err := json.Unmarshal(data, &cert); err != nil {
+		return nil, fmt.Errorf("decode certificate %s: %w", certID, err)
+	}
+	return &cert, nil
+}
+
+// readInstitution reads and decodes an institution.
+func (s *Server) readInstitution(ctx context.Context, id *identity.Identity, fromLedger bool, instID string) (*record.Institution, error) {
+	data, err := s.readRecord(ctx, id, fromLedger, record.DocInstitution, instID)
+	if err != nil {
+		return nil, err
+	}
+	var in record.Institution
+	if err := json.Unmarshal(data, &in); err != nil {
+		return nil, fmt.Errorf("decode institution %s: %w", instID, err)
+	}
+	return &in, nil
+}
+
+// certificateDCC handles GET /certificates/{id}/dcc: the DCC file the
+// certificate anchors, as stored (exact bytes), or with generate=true a
+// DCC v3.3 written from the ledger certificate.
+func (s *Server) certificateDCC(c echo.Context) error {
+	generate := false
+	if v := c.QueryParam("generate"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return invalidf("generate %q is not true or false", v)
+		}
+		generate = b
+	}
+	fromLedger, err := s.fromLedger(c)
+	if err != nil {
+		return err
+	}
+	var id *identity.Identity
+	if fromLedger || s.cfg.Index == nil {
+		if id, err = s.caller(c); err != nil {
+			return err
+		}
+	}
+	ctx := c.Request().Context()
+	cert, err := s.readCertificate(ctx, id, fromLedger, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	var data []byte
+	disposition := "attachment"
+	if generate {
+		if data, err = s.generateDCC(c, id, fromLedger, cert); err != nil {
+			return err
+		}
+		disposition = "inline"
+	} else {
+		if cert.DCCSHA256 == "" {
+			return errorf(string(record.NotFound), "certificate %s anchors no DCC; ?generate=true writes one from the ledger record", cert.ID)
+		}
+		if s.cfg.Blobs == nil {
+			return errorf(CodeUnavailable, "this gateway keeps no DCC store; the DCC of certificate %s (SHA-256 %s) is kept by its issuer's gateway", cert.ID, cert.DCCSHA256)
+		}
+		if data, err = s.cfg.Blobs.Get(cert.DCCSHA256); err != nil {
+			if record.ErrorCode(err) == record.NotFound {
+				return errorf(string(record.NotFound), "the DCC of certificate %s (SHA-256 %s) is not in this gateway's store; it is kept by the gateway of its issuer %s", cert.ID, cert.DCCSHA256, cert.IssuerID)
+			}
+			return err
+		}
+	}
+	h := c.Response().Header()
+	h.Set(HeaderDCCSHA256, blob.Hash(data))
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf("%s; filename=%q", disposition, cert.ID+".xml"))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationXMLCharsetUTF8, data)
+}
+
+// generateDCC writes a DCC from a ledger certificate: the laboratory is
+// the issuer institution (name, code), the item is the subject as
+// registered, and the responsible persons are the query's responsible
+// values, by default the issuer's name (the institution answers for a
+// certificate it recorded on the ledger).
+func (s *Server) generateDCC(c echo.Context, id *identity.Identity, fromLedger bool, cert *record.Certificate) ([]byte, error) {
+	ctx := c.Request().Context()
+	info := dcc.GenerateInfo{}
+	if in, err := s.readInstitution(ctx, id, fromLedger, cert.IssuerID); err == nil {
+		info.LaboratoryName = in.Name
+	} else if record.ErrorCode(err) != record.NotFound {
+		return nil, err
+	}
+	for _, p := range c.QueryParams()["responsible"] {
+		if p = strings.TrimSpace(p); p != "" {
+			info.RespPersons = append(info.RespPersons, p)
+		}
+	}
+	if len(info.RespPersons) == 0 {
+		name := info.LaboratoryName
+		if name == "" {
+			name = cert.IssuerID
+		}
+		info.RespPersons = []string{name}
+	}
+	s.describeSubject(ctx, id, fromLedger, cert.SubjectID, &info)
+	return dcc.Generate(cert, info)
+}
+
+// describeSubject names the DCC's item after the registered subject: a
+// standard's name, an instrument's type and manufacturer. A subject that
+// cannot be read keeps Generate's defaults.
+func (s *Server) describeSubject(ctx context.Context, id *identity.Identity, fromLedger bool, subjectID string, info *dcc.GenerateInfo) {
+	if data, err := s.readRecord(ctx, id, fromLedger, record.DocStandard, subjectID); err == nil {
+		var std record.Standard
+		if json.Unmarshal(data, &std) == nil {
+			info.ItemName = std.Name
+		}
+		return
+	}
+	if data, err := s.readRecord(ctx, id, fromLedger, record.DocInstrument, subjectID); err == nil {
+		var in record.Instrument
+		if json.Unmarshal(data, &in) == nil {
+			info.ItemName = strings.TrimSpace(in.Type + " " + in.Model)
+			info.ItemManufacturer = in.Manufacturer
+		}
+	}
+}
