@@ -308,6 +308,28 @@ func (o *Org) UserByRole(institution, role string) (*User, error) {
 	return nil, fmt.Errorf("network: org %s has no %s user for institution %q", o.MSPID, role, institution)
 }
 
+// UserFor returns the organisation's user enrolled for exactly the given role
+// and institution, as "scripts/network.sh enroll" adds them (one user per
+// MSP, institution and role). Unlike UserByRole, the institution is required
+// and the role must be operator, recorder or inspector.
+func (o *Org) UserFor(role, institution string) (*User, error) {
+	switch role {
+	case RoleOperator, RoleRecorder, RoleInspector:
+	default:
+		return nil, fmt.Errorf("network: role %q is not operator, recorder or inspector", role)
+	}
+	if institution == "" {
+		return nil, fmt.Errorf("network: org %s: no institution given for a %s user", o.MSPID, role)
+	}
+	for i := range o.Users {
+		if u := &o.Users[i]; u.Role == role && u.Institution == institution {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("network: org %s has no %s user for institution %q (scripts/network.sh enroll --msp %s --institution %s --role %s)",
+		o.MSPID, role, institution, o.MSPID, institution, role)
+}
+
 // ReadCredentials returns the PEM contents of the user's certificate and
 // private key.
 func (u *User) ReadCredentials() (cert, key []byte, err error) {

@@ -82,6 +82,50 @@ func TestLoadConnection(t *testing.T) {
 	}
 }
 
+func TestOrgUserFor(t *testing.T) {
+	org := &Org{MSPID: "TianjinMSP", Admin: &User{Name: "tianjinadmin", Role: "admin"}, Users: []User{
+		{Name: "tjim-recorder", Institution: "TJIM", Role: RoleRecorder},
+		{Name: "tjim-operator", Institution: "TJIM", Role: RoleOperator},
+		{Name: "tj-lab2-recorder", Institution: "TJ-LAB2", Role: RoleRecorder},
+		{Name: "tj-lab2-recorder-7ff4f16c", Institution: "tj-lab2", Role: RoleRecorder},
+	}}
+	for _, tc := range []struct{ role, inst, want string }{
+		{RoleRecorder, "TJIM", "tjim-recorder"},
+		{RoleOperator, "TJIM", "tjim-operator"},
+		{RoleRecorder, "TJ-LAB2", "tj-lab2-recorder"},
+		{RoleRecorder, "tj-lab2", "tj-lab2-recorder-7ff4f16c"}, // institution ids are case-sensitive
+	} {
+		u, err := org.UserFor(tc.role, tc.inst)
+		if err != nil || u.Name != tc.want {
+			t.Errorf("UserFor(%q, %q) = %v, %v; want %s", tc.role, tc.inst, u, err, tc.want)
+			continue
+		}
+		if u != &org.Users[userIndex(org.Users, tc.want)] {
+			t.Errorf("UserFor(%q, %q) does not point into org.Users", tc.role, tc.inst)
+		}
+	}
+	for _, tc := range []struct{ role, inst, want string }{
+		{RoleInspector, "TJIM", `no inspector user for institution "TJIM"`},
+		{RoleRecorder, "BJIM", `no recorder user for institution "BJIM"`},
+		{RoleRecorder, "", "no institution given"},
+		{"admin", "TJIM", `role "admin"`},
+		{"", "TJIM", `role ""`},
+	} {
+		if u, err := org.UserFor(tc.role, tc.inst); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("UserFor(%q, %q) = %v, %v; want an error containing %q", tc.role, tc.inst, u, err, tc.want)
+		}
+	}
+}
+
+func userIndex(users []User, name string) int {
+	for i := range users {
+		if users[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 func TestLoadConnectionRejects(t *testing.T) {
 	dir := t.TempDir()
 	good := writeFixture(t, dir)
@@ -150,5 +194,13 @@ func TestLoadGeneratedConnection(t *testing.T) {
 				t.Error(err)
 			}
 		}
+		// Users added by "scripts/network.sh enroll": one per institution and role.
+		for _, u := range org.Users {
+			got, err := org.UserFor(u.Role, u.Institution)
+			if err != nil || got.Name != u.Name {
+				t.Errorf("%s: UserFor(%q, %q) = %v, %v; want %s (one user per institution and role)", msp, u.Role, u.Institution, got, err, u.Name)
+			}
+		}
+		t.Logf("%s: %d institution users", msp, len(org.Users))
 	}
 }

@@ -11,6 +11,16 @@
 #   scripts/network.sh down            stop every recorded pid, remove all data
 #   scripts/network.sh env ORG         print exports to use the peer CLI as ORG's
 #                                      admin (ORG: beijing|tianjin|hebei)
+#   scripts/network.sh enroll --msp MSPID --institution ID --role ROLE [--name NAME]
+#                                      on a running network: register and enroll
+#                                      an institution user (ROLE: recorder|
+#                                      inspector|operator), add it to
+#                                      connection.json; existing ones are kept
+#   scripts/network.sh enroll --batch FILE [--jobs N]
+#                                      the same for many users; FILE ('-' =
+#                                      stdin) has lines "MSPID INSTITUTION ROLE
+#                                      [NAME]", '#' comments; all are checked
+#                                      before any is enrolled
 #
 # Environment:
 #   METROTRACE_NETWORK_DIR   runtime dir (default <repo>/.network)
@@ -21,6 +31,7 @@
 #   METROTRACE_CC_TLS        1: mutual TLS peer <-> chaincode server (default
 #                            for cmd/metrotrace-cc), 0: plaintext on loopback
 #   METROTRACE_CACHE         cache for the Fabric binaries (scripts/fabric-tools.sh)
+#   METROTRACE_ENROLL_JOBS   parallel enroll workers (default 2 per core, 3..8)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -324,6 +335,7 @@ STEP=""
 DEPLOY_STARTED=()
 on_exit() {
 	local rc=$?
+	[[ -z "${ENROLL_TMP:-}" ]] || rm -rf "$ENROLL_TMP"
 	[[ $rc -ne 0 && -n "$PHASE" ]] || return 0
 	case "$PHASE" in
 	up)
@@ -700,6 +712,310 @@ retry() {
 	return 1
 }
 
+# ---------------------------------------------------------------- enroll
+# Institution users enrolled after "up": registered with the org's Fabric CA
+# (type client, attributes metrotrace.institution/metrotrace.role as ECert
+# attributes), enrolled into orgs/<org>/users/<name>/msp like up's users, and
+# added to connection.json. Keyed by (MSP, institution, role): enrolling an
+# existing triple is a no-op.
+INST_RE='^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
+ENROLL_TMP=""
+
+enroll_usage() {
+	cat >&2 <<'USAGE'
+usage: network.sh enroll --msp MSPID --institution ID --role recorder|inspector|operator [--name NAME]
+       network.sh enroll --batch FILE [--jobs N]    FILE ('-' = stdin): lines "MSPID INSTITUTION ROLE [NAME]"
+USAGE
+	exit 2
+}
+
+# org_of_msp MSPID: the short org name of a peer org's MSP id ("" if none)
+org_of_msp() {
+	local o
+	for o in "${ORGS[@]}"; do [[ "${MSP[$o]}" == "$1" ]] && { echo "$o"; return 0; }; done
+	return 0
+}
+
+# enroll_one ORG NAME INST ROLE: register (tolerating an earlier registration
+# of the same name), enroll into a fresh MSP dir, check the certificate's
+# attributes, then put the MSP in place. Prints the result as one TSV line.
+# Kept to few processes: two fabric-ca-client runs are most of the client's
+# cost, and the CA's bcrypt of the secret (register, enroll) most of the
+# server's. Needs E_PORT/E_CACERT and the MSP templates from cmd_enroll.
+enroll_one() {
+	local org="$1" name="$2" inst="$3" role="$4" out rc
+	local port="${E_PORT[$org]}" secret="${name}-pw" log="$NET/logs/ca-client-$org.log"
+	local attrs="metrotrace.institution=$inst:ecert,metrotrace.role=$role:ecert"
+	local common=(--caname "ca-$org" --tls.certfiles "${E_CACERT[$org]}")
+	export FABRIC_CA_CLIENT_HOME="$NET/cas/$org/client"
+	rc=0
+	out="$(fabric-ca-client register --id.name "$name" --id.secret "$secret" --id.type client \
+		--id.attrs "$attrs" -u "https://127.0.0.1:$port" -M "$NET/cas/$org/registrar/msp" "${common[@]}" 2>&1)" || rc=$?
+	printf '%s\n' "$out" >>"$log"
+	if ((rc != 0)); then
+		if [[ "$out" != *"is already registered"* ]]; then
+			echo "register $name with ca-$org failed: ${out##*$'\n'}" >&2
+			return 1
+		fi
+		# Left by an interrupted enroll: make the registration what we want.
+		out="$(fabric-ca-client identity modify "$name" --secret "$secret" --type client --attrs "$attrs" \
+			-u "https://127.0.0.1:$port" -M "$NET/cas/$org/registrar/msp" "${common[@]}" 2>&1)" ||
+			{ printf '%s\n' "$out" >>"$log"; echo "identity modify $name at ca-$org failed: ${out##*$'\n'}" >&2; return 1; }
+		printf '%s\n' "$out" >>"$log"
+	fi
+	local dir="$NET/orgs/$org/users/$name" tmp="$ENROLL_TMP/$org-$name"
+	out="$(fabric-ca-client enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$tmp/msp" \
+		--csr.hosts "$name" --csr.names "${CSR_NAMES[$org]}" "${common[@]}" 2>&1)" ||
+		{ printf '%s\n' "$out" >>"$log"; echo "enroll $name at ca-$org failed: ${out##*$'\n'}" >&2; return 1; }
+	printf '%s\n' "$out" >>"$log"
+	# The MSP as normalize_msp makes it (cacerts/ca.pem, tlscacerts/ca.pem, NodeOUs).
+	rm -rf "$tmp/msp/cacerts" "$tmp/msp/intermediatecerts" "$tmp/msp/tlscacerts" &&
+		cp -r "$ENROLL_TMP/tpl-$org/." "$tmp/msp/" || { echo "cannot normalize the MSP of $name" >&2; return 1; }
+	# The ECert attributes are JSON inside the DER (extension 1.2.3.4.5.6.7.8.1).
+	local ext
+	ext="$(sed '/^-----/d' "$tmp/msp/signcerts/cert.pem" | base64 -d | grep -a -o '{"attrs":{[^}]*}}')" || ext=""
+	if [[ "$ext" != *"\"metrotrace.institution\":\"$inst\""* || "$ext" != *"\"metrotrace.role\":\"$role\""* ||
+		"$ext" != *"\"hf.Type\":\"client\""* ]]; then
+		echo "certificate of $name at ca-$org does not carry institution=$inst, role=$role, type client: ${ext:-no attributes}" >&2
+		return 1
+	fi
+	if [[ -e "$dir" ]]; then rm -rf "$dir" || return 1; fi
+	mv "$tmp" "$dir" || { echo "cannot move the MSP of $name to $dir" >&2; return 1; }
+	local keys=("$dir"/msp/keystore/*_sk)
+	if ((${#keys[@]} != 1)) || [[ ! -f "${keys[0]}" ]]; then
+		echo "expected one key in $dir/msp/keystore" >&2
+		return 1
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${MSP[$org]}" "$name" "$inst" "$role" \
+		"$dir/msp/signcerts/cert.pem" "${keys[0]}" "$dir/msp"
+}
+
+# enroll_worker OUT ITEM...: enroll items ("org name inst role", tab-separated)
+# one after another, results to OUT, failures to OUT.failed
+enroll_worker() {
+	local out="$1" item org name inst role
+	shift
+	for item in "$@"; do
+		IFS=$'\t' read -r org name inst role <<<"$item"
+		if ! enroll_one "$org" "$name" "$inst" "$role" >>"$out"; then
+			printf '%s\t%s\t%s\t%s\n' "${MSP[$org]}" "$inst" "$role" "$name" >>"$out.failed"
+		fi
+	done
+}
+
+cmd_enroll() {
+	local t0 batch="" jobs="${METROTRACE_ENROLL_JOBS:-}" a_msp="" a_inst="" a_role="" a_name="" single=0
+	t0="$(now)"
+	while (($#)); do
+		case "$1" in
+		--msp | --institution | --role | --name | --batch | --jobs)
+			(($# >= 2)) || { echo "network.sh enroll: $1 needs a value" >&2; enroll_usage; }
+			case "$1" in
+			--msp) a_msp="$2"; single=1 ;;
+			--institution) a_inst="$2"; single=1 ;;
+			--role) a_role="$2"; single=1 ;;
+			--name) a_name="$2"; single=1 ;;
+			--batch) batch="$2" ;;
+			--jobs) jobs="$2" ;;
+			esac
+			shift 2
+			;;
+		-h | --help) enroll_usage ;;
+		*) echo "network.sh enroll: unknown argument '$1'" >&2; enroll_usage ;;
+		esac
+	done
+	[[ -n "$batch" && $single == 1 ]] && { echo "network.sh enroll: --batch excludes --msp/--institution/--role/--name" >&2; enroll_usage; }
+	[[ -z "$jobs" || "$jobs" =~ ^[1-9][0-9]?$ ]] || die "enroll: --jobs must be a number from 1 to 99 (got '$jobs')"
+
+	# Requests: "MSPID INSTITUTION ROLE [NAME]" plus where they came from.
+	local reqs=() wheres=() line n=0
+	if [[ -n "$batch" ]]; then
+		[[ "$batch" == - || -f "$batch" ]] || die "enroll: batch file '$batch' does not exist"
+		while IFS= read -r line || [[ -n "$line" ]]; do
+			n=$((n + 1))
+			line="${line%%#*}"
+			[[ -z "${line//[[:space:]]/}" ]] && continue
+			reqs+=("$line")
+			wheres+=("$batch:$n")
+		done < <(if [[ "$batch" == - ]]; then cat; else cat -- "$batch"; fi)
+		((${#reqs[@]})) || die "enroll: no users in batch file '$batch'"
+	else
+		[[ -n "$a_msp" && -n "$a_inst" && -n "$a_role" ]] || { echo "network.sh enroll: --msp, --institution and --role are required" >&2; enroll_usage; }
+		[[ "$a_msp$a_inst$a_role$a_name" != *[[:space:]]* ]] || die "enroll: values must not contain white space"
+		reqs+=("$a_msp $a_inst $a_role${a_name:+ $a_name}")
+		wheres+=("arguments")
+	fi
+
+	# Validate every request before touching anything.
+	local i f errs=() r_org=() r_inst=() r_role=() r_name=() org
+	for i in "${!reqs[@]}"; do
+		read -r -a f <<<"${reqs[$i]}"
+		local w="${wheres[$i]}"
+		if ((${#f[@]} < 3 || ${#f[@]} > 4)); then
+			errs+=("$w: want 'MSPID INSTITUTION ROLE [NAME]', got '${reqs[$i]}'")
+			continue
+		fi
+		org="$(org_of_msp "${f[0]}")"
+		local e=()
+		[[ -n "$org" ]] || e+=("unknown MSP '${f[0]}' (BeijingMSP, TianjinMSP or HebeiMSP)")
+		[[ "${f[1]}" =~ $INST_RE ]] || e+=("institution id '${f[1]}' does not match $INST_RE")
+		case "${f[2]}" in recorder | inspector | operator) ;; *) e+=("unknown role '${f[2]}' (recorder, inspector or operator)") ;; esac
+		if ((${#f[@]} == 4)); then
+			[[ "${f[3]}" =~ $INST_RE ]] || e+=("user name '${f[3]}' does not match $INST_RE")
+			case "${f[3]}" in admin | peer0 | ccserver | "${org}admin") e+=("user name '${f[3]}' is reserved") ;; esac
+		fi
+		if ((${#e[@]})); then
+			local x
+			for x in "${e[@]}"; do errs+=("$w: $x"); done
+			continue
+		fi
+		r_org+=("$org") r_inst+=("${f[1]}") r_role+=("${f[2]}") r_name+=("${f[3]:-}")
+	done
+	if ((${#errs[@]})); then
+		printf 'network.sh enroll: %s\n' "${errs[@]}" >&2
+		die "enroll: refused (${#errs[@]} problem(s)); nothing was enrolled"
+	fi
+
+	[[ -f "$NET/.metrotrace-network" ]] || die "enroll: no network in $NET; run 'scripts/network.sh up' first (same METROTRACE_NETWORK_DIR)"
+	load_state
+	is_up || die "enroll: the network in $NET is not running (not up, or not every recorded process is alive: 'scripts/network.sh status'); start it with 'scripts/network.sh up' ('down' first if it is half running)"
+	[[ -f "$NET/connection.json" ]] || die "enroll: $NET/connection.json is missing"
+	BIN="$("$ROOT/scripts/fabric-tools.sh" --print-bin-dir)"
+	[[ -x "$BIN/fabric-ca-client" ]] || die "enroll: no fabric-ca-client in $BIN"
+	export PATH="$BIN:$PATH"
+	command -v jq >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || die "enroll: jq and openssl are required"
+	for org in "${ORGS[@]}"; do
+		[[ -d "$NET/cas/$org/registrar/msp/keystore" ]] || die "enroll: the registrar of ca-$org is not enrolled ($NET/cas/$org/registrar/msp)"
+	done
+
+	# One enroll at a time per network: connection.json is read, then replaced.
+	exec 9>"$NET/.enroll.lock"
+	flock -w 600 9 || die "enroll: another enroll holds $NET/.enroll.lock"
+
+	# What connection.json already has: "MSP<TAB>name<TAB>institution<TAB>role".
+	declare -A have_triple=() have_name=()
+	local m nm in ro
+	while IFS=$'\t' read -r m nm in ro; do
+		have_triple["$m|$in|$ro"]="$nm"
+		have_name["$m|$nm"]="$in|$ro"
+	done < <(jq -r '.orgs[] | .msp_id as $m | (.users // [])[] | [$m, .name, (.institution // ""), .role] | @tsv' "$NET/connection.json") ||
+		die "enroll: cannot read $NET/connection.json"
+
+	local todo=() skipped=0 key name want
+	for i in "${!r_org[@]}"; do
+		org="${r_org[$i]}" m="${MSP[${r_org[$i]}]}" in="${r_inst[$i]}" ro="${r_role[$i]}"
+		key="$m|$in|$ro"
+		if [[ -n "${have_triple[$key]:-}" ]]; then
+			echo "note: $m $in $ro is already enrolled as ${have_triple[$key]} ($NET/orgs/$org/users/${have_triple[$key]}/msp); not enrolling it again" >&2
+			skipped=$((skipped + 1))
+			continue
+		fi
+		name="${r_name[$i]}"
+		if [[ -n "$name" ]]; then
+			[[ -z "${have_name["$m|$name"]:-}" ]] ||
+				die "enroll: user name '$name' is already used in $m for ${have_name["$m|$name"]/|/ }; nothing was enrolled"
+		else
+			name="${in,,}-$ro"
+			# Institution ids differing only in case (or a --name taken before).
+			if [[ -n "${have_name["$m|$name"]:-}" ]]; then
+				name="$name-$(printf '%s' "$in" | sha256sum | cut -c1-8)"
+				[[ -z "${have_name["$m|$name"]:-}" ]] || die "enroll: cannot find a free user name for $m $in $ro; pass --name"
+			fi
+		fi
+		# Institutions belong to one org in the chaincode.
+		for want in "${MSP[@]}"; do
+			[[ "$want" != "$m" && ( -n "${have_triple["$want|$in|recorder"]:-}" || -n "${have_triple["$want|$in|operator"]:-}" ||
+				-n "${have_triple["$want|$in|inspector"]:-}" ) ]] &&
+				echo "warning: institution $in already has users in $want; the chaincode lets only its own org's identities write for it" >&2
+		done
+		have_triple["$key"]="$name"
+		have_name["$m|$name"]="$in|$ro"
+		todo+=("$org"$'\t'"$name"$'\t'"$in"$'\t'"$ro")
+	done
+	if ((${#todo[@]} == 0)); then
+		log "enroll: nothing to enroll (${skipped} already enrolled)"
+		return 0
+	fi
+
+	# Spread the work over JOBS workers, the orgs interleaved so every worker
+	# keeps a different CA busy. Registrations reuse each CA's registrar
+	# enrollment from up; nothing re-enrolls it.
+	((${#todo[@]} > 1)) || jobs=1
+	if [[ -z "$jobs" ]]; then
+		# Each user is client CPU, CA CPU (bcrypt), client, CA in turn: two
+		# workers per core keep the cores busy (measured on 2 cores: 4 beat 2, 3 and 6).
+		jobs=$((2 * $(nproc 2>/dev/null || echo 2)))
+		((jobs >= 3)) || jobs=3
+		((jobs <= 8)) || jobs=8
+	fi
+	((jobs <= ${#todo[@]})) || jobs=${#todo[@]}
+	ENROLL_TMP="$(mktemp -d "$NET/.enroll.XXXXXX")"
+	declare -gA E_PORT=() E_CACERT=()
+	for org in "${ORGS[@]}"; do
+		E_PORT[$org]="$(ca_port "$org")"
+		E_CACERT[$org]="$(ca_cert "$org")"
+		mkdir -p "$ENROLL_TMP/tpl-$org" "$NET/orgs/$org/users"
+		normalize_msp "$org" "$ENROLL_TMP/tpl-$org"
+	done
+	local sorted=() k
+	mapfile -t sorted < <(
+		declare -A seen=()
+		for k in "${todo[@]}"; do
+			org="${k%%$'\t'*}"
+			seen[$org]=$((${seen[$org]:-0} + 1))
+			printf '%d\t%d\t%s\n' "${seen[$org]}" "$(org_index "$org")" "$k"
+		done | sort -t $'\t' -k1,1n -k2,2n | cut -f3-
+	)
+	local pids=() j t1
+	t1="$(now)"
+	for ((j = 0; j < jobs; j++)); do
+		local mine=()
+		for ((k = j; k < ${#sorted[@]}; k += jobs)); do mine+=("${sorted[$k]}"); done
+		: >"$ENROLL_TMP/out.$j"
+		enroll_worker "$ENROLL_TMP/out.$j" "${mine[@]}" &
+		pids+=($!)
+	done
+	for j in "${pids[@]}"; do wait "$j" || true; done
+	local t_ca
+	t_ca="$(elapsed "$t1")"
+
+	local results failed=()
+	results=""
+	for ((j = 0; j < jobs; j++)); do
+		results+="$(cat "$ENROLL_TMP/out.$j")"$'\n'
+		[[ -f "$ENROLL_TMP/out.$j.failed" ]] && mapfile -t -O "${#failed[@]}" failed <"$ENROLL_TMP/out.$j.failed"
+	done
+	results="$(grep -v '^$' <<<"$results" || true)"
+	local done_n=0
+	[[ -n "$results" ]] && done_n="$(wc -l <<<"$results")"
+
+	if ((done_n > 0)); then
+		# Add the users to connection.json: a temp file in the same dir, checked, renamed.
+		local conn="$NET/connection.json" tmpc="$NET/.connection.json.$$"
+		jq --rawfile new <(printf '%s\n' "$results") '
+			($new | split("\n") | map(select(length > 0) | split("\t")
+				| {msp: .[0], user: {name: .[1], institution: .[2], role: .[3], cert: .[4], key: .[5], msp_dir: .[6]}})) as $add
+			| .orgs |= map(. as $o | .users = ((.users // []) + [$add[] | select(.msp == $o.msp_id) | .user
+				| select(. as $u | [$o.users[]? | select(.name == $u.name or (.institution == $u.institution and .role == $u.role))] | length == 0)]))' \
+			"$conn" >"$tmpc" || { rm -f "$tmpc"; die "enroll: updating connection.json failed (the enrolled MSPs are in $NET/orgs/*/users)"; }
+		jq -e '(.channel | type == "string") and (.orgs | type == "array" and length > 0)
+			and all(.orgs[]; (.users | map(.name) | length == (unique | length))
+				and (.users | map([.institution, .role]) | length == (unique | length))
+				and all(.users[]; (.name | length > 0) and (.cert | length > 0) and (.key | length > 0) and (.msp_dir | length > 0)))' \
+			"$tmpc" >/dev/null || { rm -f "$tmpc"; die "enroll: the new connection.json did not validate; $conn is unchanged"; }
+		mv -f "$tmpc" "$conn"
+		rm -rf "$ENROLL_TMP"
+		awk -F'\t' '{printf "enrolled %s %s %s as %s: %s\n", $1, $3, $4, $2, $7}' <<<"$results"
+	fi
+	local total
+	total="$(elapsed "$t0")"
+	log "enroll: ${done_n} enrolled, ${skipped} already enrolled, ${#failed[@]} failed; ${total}s in all, CA work ${t_ca}s with ${jobs} worker(s) ($(awk -v t="$t_ca" -v n="$done_n" 'BEGIN{printf "%.0f", n ? 1000*t/n : 0}') ms per user)"
+	if ((${#failed[@]})); then
+		printf 'network.sh enroll: failed: %s\n' "${failed[@]}" >&2
+		die "enroll: ${#failed[@]} user(s) failed (logs: $NET/logs/ca-client-*.log); the others were added to connection.json; re-run to retry"
+	fi
+}
+
 # ---------------------------------------------------------------- status, down, env
 cmd_status() {
 	[[ -d "$NET" && -f "$NET/.metrotrace-network" ]] || { echo "no network in $NET"; return 3; }
@@ -761,6 +1077,7 @@ deploy) cmd_deploy ;;
 status) cmd_status ;;
 down) cmd_down ;;
 env) shift; cmd_env "$@" ;;
+enroll) shift; cmd_enroll "$@" ;;
 *)
 	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 	[[ -z "${1:-}" || "${1:-}" == -h || "${1:-}" == --help || "${1:-}" == help ]] || exit 2
