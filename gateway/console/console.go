@@ -1,0 +1,30 @@
+// Package console is metrotrace's web console: static HTML, CSS and plain
+// JavaScript, embedded in the binary and served by the HTTP gateway at /
+// (httpapi.Config.ConsoleFS). There is no build step and nothing is loaded
+// from elsewhere, so the console works on an offline network.
+//
+// The console talks to the public JSON API under /api/v1 with the bearer
+// token the user pastes (kept in the browser's localStorage). Its views:
+// search, a record with its history, trace up to a primary standard,
+// impact down from a standard, cross-region recognition of a certificate,
+// and verification of a certificate file. Every label is bilingual
+// (中文 / English).
+package console
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed static
+var static embed.FS
+
+// FS returns the console's files, rooted so that index.html is at the top.
+func FS() fs.FS {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		// fs.Sub fails only on an invalid path, and "static" is valid.
+		panic(err)
+	}
+	return sub
+}

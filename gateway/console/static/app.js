@@ -1,0 +1,676 @@
+// metrotrace console: plain JavaScript, no dependencies, no build step.
+//
+// Views are chosen by the URL hash (#/trace/ID?at=…), so every answer can
+// be bookmarked and linked. Every request goes to the JSON API under
+// /api/v1 with the bearer token kept in localStorage. Text from the API is
+// always inserted as text nodes, never as HTML.
+(function () {
+  'use strict';
+
+  var API = 'api/v1';
+  var TOKEN_KEY = 'metrotrace.token';
+
+  // ---- labels -------------------------------------------------------------
+
+  // Plural API path of each doc_type.
+  var PLURAL = {
+    institution: 'institutions', capability: 'capabilities', standard: 'standards',
+    instrument: 'instruments', certificate: 'certificates', comparison: 'comparisons',
+    agreement: 'agreements'
+  };
+  var KIND_LABEL = {
+    institutions: ['机构', 'Institution'], capabilities: ['校准测量能力', 'Capability'],
+    standards: ['计量标准', 'Standard'], instruments: ['计量器具', 'Instrument'],
+    certificates: ['检定/校准证书', 'Certificate'], comparisons: ['比对', 'Comparison'],
+    agreements: ['互认协议', 'Agreement'], subjects: ['器具或标准', 'Subject']
+  };
+  var CHECK_LABEL = {
+    certificate_valid: ['证书有效', 'certificate valid'],
+    reference_active_at_use: ['使用时参考标准在用', 'reference active at use'],
+    reference_certificate_valid_at_use: ['使用时参考标准证书有效', 'reference certificate valid at use'],
+    approval_valid_at_use: ['使用时标准考核证书有效', 'approval valid at use'],
+    issuer_capable: ['出具机构具备校准测量能力', 'issuer capable (CMC)'],
+    uncertainty_ratio: ['不确定度比满足要求', 'uncertainty ratio'],
+    no_cycle: ['无循环溯源', 'no cycle'],
+    reaches_primary: ['溯源至计量基准', 'reaches a primary standard'],
+    agreement_in_force: ['互认协议有效且覆盖', 'agreement in force'],
+    issuer_accredited: ['出具机构获认可', 'issuer accredited'],
+    comparison_satisfactory: ['比对结果满意 |En| ≤ 1', 'comparison satisfactory'],
+    traceable: ['被校对象可溯源', 'subject traceable']
+  };
+  var FIELD_LABEL = {
+    id: ['编号', 'id'], doc_type: ['类型', 'doc type'], name: ['名称', 'name'], region: ['地区', 'region'],
+    msp_id: ['组织 MSP', 'MSP id'], kind: ['类别', 'kind'], accreditations: ['认可', 'accreditations'],
+    institution_id: ['所属机构', 'institution'], quantity: ['量', 'quantity'], quantities: ['量', 'quantities'],
+    range: ['测量范围', 'range'], uncertainty: ['扩展不确定度', 'expanded uncertainty'], method: ['方法/规程', 'method'],
+    valid_until: ['有效期至', 'valid until'], valid_from: ['生效日期', 'valid from'], level: ['等级', 'level'],
+    approval: ['计量标准考核证书', 'approval'], status: ['状态', 'status'], status_since: ['状态起始', 'status since'],
+    status_reason: ['状态原因', 'status reason'], status_history: ['状态历史', 'status history'],
+    type: ['器具类型', 'type'], manufacturer: ['制造商', 'manufacturer'], model: ['型号', 'model'],
+    serial: ['出厂编号', 'serial'], mpe: ['最大允许误差', 'MPE'], compulsory: ['强制检定', 'compulsory (强检)'],
+    issuer_id: ['出具机构', 'issuer'], subject_id: ['被检/被校对象', 'subject'], reference_ids: ['所用计量标准', 'reference standards'],
+    performed_on: ['检定/校准日期', 'performed on'], results: ['结果', 'results'], conformity: ['检定结论', 'conformity'],
+    dcc_sha256: ['DCC SHA-256', 'DCC SHA-256'], superseded_by: ['被替代为', 'superseded by'],
+    pilot_id: ['主导实验室', 'pilot'], completed_on: ['完成日期', 'completed on'], reference: ['参考值', 'reference value'],
+    parties: ['协议方', 'parties'], requires_accreditation: ['要求认可', 'requires accreditation'],
+    comparison_within_years: ['比对有效年限', 'comparison within (years)'], approvals: ['已批准方', 'approved by'],
+    proposed_by: ['提议方', 'proposed by'], scheme: ['认可体系', 'scheme'], number: ['证书号', 'number'],
+    en: ['En 值', 'En'], value: ['值', 'value'], unit: ['单位', 'unit'], since: ['起始', 'since'], reason: ['原因', 'reason']
+  };
+  // Fields whose values are ids of records, with the plural they live under.
+  var ID_FIELDS = {
+    institution_id: 'institutions', issuer_id: 'institutions', pilot_id: 'institutions', proposed_by: 'institutions',
+    parties: 'institutions', approvals: 'institutions', subject_id: 'subjects', reference_ids: 'standards',
+    superseded_by: 'certificates'
+  };
+  var LEVEL_LABEL = {
+    primary: '计量基准 primary', public: '社会公用 public', department: '部门 department',
+    enterprise: '企事业 enterprise', working: '工作 working'
+  };
+
+  // ---- DOM helpers ----------------------------------------------------------
+
+  // h builds an element: h('a', {href: '#'}, 'text', child, [more]).
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === undefined || v === null || v === false) return;
+        if (k === 'class') el.className = v;
+        else if (k === 'style') el.setAttribute('style', v);
+        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v === true ? '' : String(v));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  }
+  function append(el, c) {
+    if (c === undefined || c === null || c === false) return;
+    if (Array.isArray(c)) { c.forEach(function (x) { append(el, x); }); return; }
+    el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  function $(id) { return document.getElementById(id); }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+  function show(el) { clear(el); for (var i = 1; i < arguments.length; i++) append(el, arguments[i]); }
+  // bi renders a bilingual label: Chinese, then English in a quieter tone.
+  function bi(zh, en) { return [h('span', {class: 'zh'}, zh), h('span', {class: 'en'}, en)]; }
+  function loading(zh, en) { return h('div', {class: 'loading'}, zh + '… ', h('span', {class: 'en'}, en + '…')); }
+  function enc(s) { return encodeURIComponent(s); }
+  function recordHref(plural, id) { return '#/record/' + plural + '/' + enc(id); }
+  function idLink(plural, id) {
+    return h('a', {href: recordHref(plural, id), class: 'mono', 'data-id': id}, id);
+  }
+  function badge(text, cls) { return h('span', {class: 'badge' + (cls ? ' ' + cls : '')}, text); }
+  function checkLabel(name) { return CHECK_LABEL[name] || [name.replace(/_/g, ' '), '']; }
+  function fieldLabel(name) { return FIELD_LABEL[name] || [name.replace(/_/g, ' '), name]; }
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  }
+
+  // ---- token ------------------------------------------------------------------
+
+  function getToken() { try { return localStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; } }
+  function setToken(t) {
+    try { if (t) localStorage.setItem(TOKEN_KEY, t); else localStorage.removeItem(TOKEN_KEY); } catch (e) { /* private mode */ }
+    renderTokenButton();
+  }
+  // claimsOf decodes a JWT's payload for display only; the server verifies it.
+  function claimsOf(token) {
+    var parts = (token || '').split('.');
+    if (parts.length !== 3) return null;
+    try {
+      var b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+      while (b64.length % 4) b64 += '=';
+      var bin = atob(b64);
+      var bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) { return null; }
+  }
+  function describeClaims(c) {
+    if (!c) return '';
+    var who = [c.role, c.institution, c.msp].filter(Boolean).join(' · ');
+    if (c.exp) {
+      var exp = new Date(c.exp * 1000);
+      var expired = exp.getTime() < Date.now();
+      who += (expired ? ' · 已过期 expired ' : ' · 有效至 expires ') + exp.toLocaleString();
+    }
+    return who;
+  }
+  function renderTokenButton() {
+    var t = getToken(), c = claimsOf(t), btn = $('token-button');
+    if (!t) {
+      btn.setAttribute('data-state', 'none');
+      $('token-label').textContent = '未设置令牌 · No token';
+      return;
+    }
+    var expired = c && c.exp && c.exp * 1000 < Date.now();
+    btn.setAttribute('data-state', expired ? 'expired' : 'set');
+    $('token-label').textContent = c ? [c.role, c.institution].filter(Boolean).join(' · ') + (expired ? ' · 已过期 expired' : '') : '令牌已设置 · Token set';
+  }
+  function openTokenDialog(reason) {
+    var d = $('token-dialog');
+    $('token-input').value = getToken();
+    $('token-claims').textContent = describeClaims(claimsOf(getToken()));
+    var r = $('token-reason');
+    if (reason) { r.textContent = reason; r.hidden = false; } else { r.hidden = true; }
+    if (!d.open) {
+      if (typeof d.showModal === 'function') d.showModal(); else d.setAttribute('open', '');
+    }
+    $('token-input').focus();
+  }
+  function closeTokenDialog() {
+    var d = $('token-dialog');
+    if (typeof d.close === 'function') d.close(); else d.removeAttribute('open');
+  }
+
+  // ---- API ----------------------------------------------------------------------
+
+  // ApiError is an error answer of the API, or a failure to reach it.
+  function ApiError(status, code, message, requestId) {
+    this.status = status; this.code = code; this.message = message; this.requestId = requestId;
+  }
+
+  // api calls the API and resolves to the decoded JSON answer; an error
+  // answer rejects with an ApiError, and a 401 also opens the token dialog.
+  function api(method, path, opts) {
+    opts = opts || {};
+    var headers = {Accept: 'application/json'};
+    var token = getToken();
+    if (token && opts.auth !== false) headers.Authorization = 'Bearer ' + token;
+    if (opts.contentType) headers['Content-Type'] = opts.contentType;
+    return fetch(API + path, {method: method, headers: headers, body: opts.body, cache: 'no-store'})
+      .catch(function (e) {
+        throw new ApiError(0, 'network', '无法连接网关 Cannot reach the gateway: ' + e.message, '');
+      })
+      .then(function (res) {
+        var rid = res.headers.get('X-Request-ID') || '';
+        return res.text().then(function (text) {
+          var data = null;
+          try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+          if (res.ok) {
+            if (data === null) throw new ApiError(res.status, 'bad_answer', 'The gateway answered with something that is not JSON', rid);
+            return data;
+          }
+          var err = data && data.error ? data.error : {};
+          var e = new ApiError(res.status, err.code || ('http_' + res.status), err.message || text || res.statusText, rid);
+          if (res.status === 401 && opts.auth !== false) {
+            openTokenDialog((token ? '令牌无效或已过期 The token was refused: ' : '需要访问令牌 A bearer token is needed: ') + e.message);
+          }
+          throw e;
+        });
+      });
+  }
+
+  function errorBox(e) {
+    if (!(e instanceof ApiError)) e = new ApiError(0, 'console', String(e && e.message || e), '');
+    var hint = null;
+    if (e.status === 401) hint = h('button', {type: 'button', class: 'ghost small', onclick: function () { openTokenDialog(); }}, '设置令牌 Set token');
+    if (e.status === 403) hint = h('span', {}, ' 当前令牌的角色无权执行此操作。 This token\'s role may not do this.');
+    return h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status},
+      h('span', {class: 'code'}, e.code), h('span', {class: 'message'}, e.message), ' ', hint,
+      h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? ' · request ' + e.requestId : '')));
+  }
+
+  // ---- value rendering ------------------------------------------------------------
+
+  function num(v) { return typeof v === 'number' ? String(+v.toPrecision(12)) : String(v); }
+  function fmtQuantity(v) {
+    if (v && typeof v === 'object' && 'min' in v && 'max' in v) return num(v.min) + ' – ' + num(v.max) + ' ' + (v.unit || '');
+    if (v && typeof v === 'object' && 'value' in v && !('institution_id' in v)) {
+      var s = num(v.value) + (v.relative ? ' (relative)' : (v.unit ? ' ' + v.unit : ''));
+      if (v.k) s = 'U = ' + s + ', k = ' + num(v.k);
+      if (v.uncertainty && typeof v.uncertainty === 'object') s += ' ± ' + fmtQuantity(v.uncertainty);
+      return s;
+    }
+    return null;
+  }
+  function renderValue(key, v) {
+    if (v === null || v === undefined || v === '') return h('span', {class: 'en'}, '—');
+    var plural = ID_FIELDS[key];
+    if (plural && typeof v === 'string') return idLink(plural, v);
+    if (plural && Array.isArray(v)) return v.length ? v.map(function (x, i) { return [i ? ', ' : '', idLink(plural, x)]; }) : h('span', {class: 'en'}, '—');
+    if (typeof v === 'boolean') return v ? '是 yes' : '否 no';
+    if (key === 'level' && LEVEL_LABEL[v]) return badge(LEVEL_LABEL[v], v === 'primary' ? 'primary' : '');
+    if (key === 'status') return badge(v, v === 'active' || v === 'valid' ? 'ok' : 'bad');
+    if (key === 'conformity') return badge(v, v === 'pass' ? 'ok' : 'bad');
+    if (key === 'dcc_sha256') return h('span', {class: 'hash'}, v);
+    var q = fmtQuantity(v);
+    if (q !== null) return q;
+    if (Array.isArray(v)) {
+      if (!v.length) return h('span', {class: 'en'}, '—');
+      if (typeof v[0] !== 'object') return v.join(', ');
+      return objectTable(v);
+    }
+    if (typeof v === 'object') return fieldsTable(v);
+    return String(v);
+  }
+  function objectTable(list) {
+    var cols = [];
+    list.forEach(function (o) { Object.keys(o).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
+    return h('table', {},
+      h('thead', {}, h('tr', {}, cols.map(function (c) { return h('th', {}, fieldLabel(c)[0] + ' ', h('em', {}, fieldLabel(c)[1])); }))),
+      h('tbody', {}, list.map(function (o) { return h('tr', {}, cols.map(function (c) { return h('td', {}, renderValue(c, o[c])); })); })));
+  }
+  function fieldsTable(obj, skip) {
+    return h('table', {class: 'fields'}, h('tbody', {}, Object.keys(obj).filter(function (k) { return !skip || skip.indexOf(k) < 0; }).map(function (k) {
+      var l = fieldLabel(k);
+      return h('tr', {'data-field': k}, h('th', {}, l[0], h('em', {}, l[1])), h('td', {}, renderValue(k, obj[k])));
+    })));
+  }
+  function checkList(checks) {
+    return h('ul', {class: 'checks'}, (checks || []).map(function (c) {
+      var l = checkLabel(c.name);
+      return h('li', {class: 'check ' + (c.ok ? 'ok' : 'bad'), 'data-check': c.name, 'data-ok': String(!!c.ok)},
+        h('span', {class: 'icon', 'aria-label': c.ok ? 'pass' : 'fail'}, c.ok ? '✓' : '✗'),
+        h('span', {class: 'name', title: l[1]}, l[0], h('code', {}, c.name)),
+        h('span', {class: 'detail'}, c.detail || ''));
+    }));
+  }
+  function verdictBanner(ok, zh, en, sub, attrs, cls) {
+    var a = Object.assign({class: 'verdict ' + (cls || (ok ? 'ok' : 'bad')), role: 'status'}, attrs || {});
+    return h('div', a,
+      h('div', {class: 'mark', 'aria-hidden': 'true'}, cls === 'warn' ? '!' : (ok ? '✓' : '✗')),
+      h('div', {}, h('div', {class: 'title'}, zh + ' ', h('span', {class: 'en'}, en)), sub ? h('div', {class: 'sub'}, sub) : null));
+  }
+
+  // ---- router -------------------------------------------------------------------------
+
+  // route parses the hash into a view name, path arguments and a query.
+  function route() {
+    var hash = location.hash.replace(/^#\/?/, '');
+    var qi = hash.indexOf('?');
+    var path = qi < 0 ? hash : hash.slice(0, qi);
+    var query = new URLSearchParams(qi < 0 ? '' : hash.slice(qi + 1));
+    var parts = path.split('/').filter(Boolean).map(function (p) {
+      try { return decodeURIComponent(p); } catch (e) { return p; }
+    });
+    return {view: parts[0] || 'home', args: parts.slice(1), query: query};
+  }
+  var VIEWS = {home: showHome, search: showSearch, record: showRecord, trace: showTrace,
+    impact: showImpact, recognition: showRecognition, verify: showVerify};
+  // seq numbers renders, so an answer that arrives after the user moved on
+  // is dropped.
+  var seq = 0;
+  function render() {
+    var r = route();
+    var fn = VIEWS[r.view] || showHome;
+    var view = VIEWS[r.view] ? r.view : 'home';
+    document.querySelectorAll('.view').forEach(function (s) { s.hidden = s.id !== 'view-' + view; });
+    document.querySelectorAll('.tabs a').forEach(function (a) {
+      var v = a.getAttribute('data-view');
+      a.classList.toggle('active', v === view || (view === 'record' && v === 'search'));
+    });
+    seq++;
+    fn(r, seq);
+  }
+  function current(n) { return n === seq; }
+  function go(hash) {
+    if (location.hash === hash) render(); else location.hash = hash;
+  }
+
+  // ---- views ---------------------------------------------------------------------------
+
+  function showHome() { document.title = 'metrotrace · 京津冀量值溯源'; }
+
+  function showSearch(r, n) {
+    var q = r.query.get('q') || '';
+    $('search-q').value = q;
+    var out = $('search-result');
+    document.title = (q ? q + ' · ' : '') + '检索 Search · metrotrace';
+    if (!q) { clear(out); return; }
+    show(out, loading('检索中', 'Searching'));
+    api('GET', '/search?q=' + enc(q) + '&limit=100').then(function (res) {
+      if (!current(n)) return;
+      var hits = res.hits || [];
+      if (!hits.length) { show(out, h('div', {class: 'panel empty', 'data-count': 0}, '没有匹配的记录。 ', h('span', {class: 'en'}, 'No record matches “' + q + '”.'))); return; }
+      show(out, h('div', {class: 'panel'},
+        h('h2', {}, bi('检索结果', 'Results'), h('span', {class: 'count'}, hits.length)),
+        h('table', {class: 'hits', 'data-count': hits.length},
+          h('thead', {}, h('tr', {}, h('th', {}, '类型 ', h('em', {}, 'Kind')), h('th', {}, '编号 ', h('em', {}, 'Id')), h('th', {}, '名称 ', h('em', {}, 'Name')), h('th', {}, ''))),
+          h('tbody', {}, hits.map(function (hit) {
+            var plural = PLURAL[hit.doc_type] || hit.doc_type + 's';
+            var kl = KIND_LABEL[plural] || [hit.doc_type, ''];
+            var quick = null;
+            if (hit.doc_type === 'standard' || hit.doc_type === 'instrument') quick = h('a', {class: 'button', href: '#/trace/' + enc(hit.id)}, '溯源 Trace');
+            if (hit.doc_type === 'certificate') quick = h('a', {class: 'button', href: '#/recognition?certificate=' + enc(hit.id)}, '互认 Recognition');
+            return h('tr', {class: 'hit', 'data-doc-type': hit.doc_type},
+              h('td', {}, badge(kl[0] + ' ' + kl[1])), h('td', {}, idLink(plural, hit.id)), h('td', {}, hit.name || ''), h('td', {}, quick));
+          })))));
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+
+  function fetchRecord(plural, id) {
+    if (plural !== 'subjects') return api('GET', '/' + plural + '/' + enc(id)).then(function (rec) { return {plural: plural, rec: rec}; });
+    // A subject is an instrument or a standard.
+    return fetchRecord('instruments', id).catch(function (e) {
+      if (e.status !== 404) throw e;
+      return fetchRecord('standards', id);
+    });
+  }
+
+  function showRecord(r, n) {
+    var plural = r.args[0] || '', id = r.args[1] || '';
+    var out = $('record-result');
+    document.title = id + ' · metrotrace';
+    if (!KIND_LABEL[plural] || !id) { show(out, errorBox(new ApiError(0, 'not_found', 'No such page: ' + location.hash, ''))); return; }
+    show(out, loading('读取中', 'Loading'));
+    fetchRecord(plural, id).then(function (got) {
+      if (!current(n)) return;
+      plural = got.plural;
+      var rec = got.rec, kl = KIND_LABEL[plural];
+      var actions = [];
+      if (plural === 'instruments' || plural === 'standards') actions.push(h('a', {class: 'button', href: '#/trace/' + enc(id)}, '溯源 Trace'));
+      if (plural === 'standards') actions.push(h('a', {class: 'button', href: '#/impact/' + enc(id)}, '影响分析 Impact'));
+      if (plural === 'certificates') {
+        actions.push(h('a', {class: 'button', href: '#/recognition?certificate=' + enc(id)}, '互认 Recognition'));
+        if (rec.subject_id) actions.push(h('a', {class: 'button', href: '#/trace/' + enc(rec.subject_id) + '?at=' + enc(rec.performed_on || '')}, '溯源被校对象 Trace subject'));
+      }
+      var history = h('div', {class: 'panel', id: 'record-history'}, h('h2', {}, bi('历史版本', 'History')), loading('读取中', 'Loading'));
+      show(out,
+        h('div', {class: 'record-head', 'data-record': plural + '/' + id},
+          badge(kl[0] + ' ' + kl[1]), h('h1', {class: 'mono'}, id), rec.name ? h('span', {class: 'lead', style: 'margin:0'}, rec.name) : null,
+          h('div', {class: 'actions'}, actions)),
+        h('div', {class: 'panel'}, fieldsTable(rec, ['id'])),
+        history);
+      api('GET', '/' + plural + '/' + enc(id) + '/history').then(function (hist) {
+        if (!current(n)) return;
+        var versions = hist.versions || [];
+        var prev = null;
+        show(history, h('h2', {}, bi('历史版本', 'History'), h('span', {class: 'count'}, versions.length)),
+          versions.length ? h('table', {},
+            h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, '时间 ', h('em', {}, 'Time')), h('th', {}, '交易 ', h('em', {}, 'Transaction')), h('th', {}, '变更 ', h('em', {}, 'Changes')))),
+            h('tbody', {}, versions.map(function (v, i) {
+              var changed = diffKeys(prev, v.value);
+              prev = v.value;
+              return h('tr', {},
+                h('td', {}, String(i + 1)),
+                h('td', {}, v.timestamp || ''),
+                h('td', {}, h('span', {class: 'hash', title: v.tx_id}, (v.tx_id || '').slice(0, 16) + ((v.tx_id || '').length > 16 ? '…' : ''))),
+                h('td', {}, v.is_delete ? badge('删除 deleted', 'bad') : (i === 0 ? badge('创建 created', 'ok') : changed.join(', ')),
+                  h('details', {}, h('summary', {}, 'JSON'), h('pre', {class: 'json'}, JSON.stringify(v.value, null, 2)))));
+            }))) : h('div', {class: 'empty'}, '无历史 No history'));
+      }).catch(function (e) { if (current(n)) show(history, h('h2', {}, bi('历史版本', 'History')), errorBox(e)); });
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+  function diffKeys(a, b) {
+    if (!a || !b) return [];
+    var keys = {};
+    Object.keys(a).concat(Object.keys(b)).forEach(function (k) { keys[k] = true; });
+    return Object.keys(keys).filter(function (k) { return JSON.stringify(a[k]) !== JSON.stringify(b[k]); });
+  }
+
+  function showTrace(r, n) {
+    var subject = r.args[0] || '', at = r.query.get('at') || '';
+    $('trace-subject').value = subject;
+    $('trace-at').value = at;
+    var out = $('trace-result');
+    document.title = (subject ? subject + ' · ' : '') + '溯源 Trace · metrotrace';
+    if (!subject) { clear(out); return; }
+    show(out, loading('溯源中', 'Tracing'));
+    api('GET', '/trace/' + enc(subject) + (at ? '?at=' + enc(at) : '')).then(function (rep) {
+      if (!current(n)) return;
+      renderTrace(out, rep, n);
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+
+  function renderTrace(out, rep, n) {
+    var links = rep.links || [], problems = rep.problems || [];
+    var deepest = links.reduce(function (m, l) { return Math.max(m, l.depth || 0); }, -1);
+    var subjects = {};
+    links.forEach(function (l) { subjects[l.subject_id] = true; });
+    var sub = [h('span', {class: 'mono'}, rep.subject_id), ' · 核查日期 at ', h('b', {}, rep.at),
+      ' · ', String(links.length), ' 个环节 links'];
+    if (links.length) sub.push(' · ', String(deepest + 2), ' 级 levels');
+    var banner = rep.traceable
+      ? verdictBanner(true, '可溯源', 'Traceable', sub, {'data-verdict': 'traceable', 'data-subject': rep.subject_id, 'data-links': links.length})
+      : verdictBanner(false, '不可溯源', 'Not traceable', sub, {'data-verdict': 'not-traceable', 'data-subject': rep.subject_id, 'data-links': links.length});
+    var parts = [banner];
+    if (problems.length) {
+      parts.push(h('div', {class: 'panel', id: 'trace-problems'},
+        h('h2', {}, bi('问题', 'Problems'), h('span', {class: 'count', style: 'background:var(--bad)'}, problems.length)),
+        h('ul', {class: 'problems'}, problems.map(function (p) { return h('li', {}, h('span', {}, p)); }))));
+    }
+    var roots = [];
+    var chain = h('ol', {class: 'chain'});
+    if (!links.length && rep.traceable) {
+      chain.appendChild(h('li', {class: 'root-node', style: '--depth: 0'}, h('div', {class: 'link-card'},
+        badge('计量基准 primary', 'primary'), ' ', h('span', {class: 'mono'}, rep.subject_id), ' ',
+        h('span', {class: 'en'}, '本身即为计量基准，无需上级证书。 A primary standard is a root: it needs no certificate.'))));
+    }
+    links.forEach(function (l, i) {
+      var failing = (l.checks || []).some(function (c) { return !c.ok; });
+      var refs = l.reference_ids || [];
+      chain.appendChild(h('li', {class: 'link' + (failing ? ' failing' : '') + (l.depth ? '' : ' top'), style: '--depth: ' + (l.depth || 0),
+        'data-depth': l.depth || 0, 'data-certificate': l.certificate_id || '', 'data-ok': String(!failing)},
+      h('div', {class: 'link-card'},
+        h('div', {class: 'link-head'},
+          h('span', {class: 'step'}, 'L' + (i + 1)),
+          h('span', {class: 'subject'}, idLink('subjects', l.subject_id)),
+          h('span', {class: 'kv'}, '证书 certificate ', l.certificate_id ? idLink('certificates', l.certificate_id) : h('b', {}, '无 none')),
+          l.issuer_id ? h('span', {class: 'kv'}, '出具 issuer ', idLink('institutions', l.issuer_id)) : null,
+          refs.length ? h('span', {class: 'kv'}, '参考标准 references ', refs.map(function (x, j) { return [j ? ', ' : '', idLink('standards', x)]; })) : null,
+          l.used_on ? h('span', {class: 'kv'}, '核查于 checked on ', h('b', {}, l.used_on)) : null),
+        checkList(l.checks))));
+      refs.forEach(function (ref) {
+        if (subjects[ref]) return;
+        var node = h('li', {class: 'root-node', style: '--depth: ' + ((l.depth || 0) + 1), 'data-standard': ref},
+          h('div', {class: 'link-card'}, h('div', {class: 'link-head'},
+            h('span', {class: 'subject'}, idLink('standards', ref)), h('span', {class: 'kv root-info'}, '…'))));
+        chain.appendChild(node);
+        roots.push({id: ref, node: node});
+      });
+    });
+    parts.push(h('div', {class: 'panel'},
+      h('h2', {}, bi('溯源链', 'Chain'), ' ', h('span', {class: 'en', style: 'font-size:13px'}, '（被测对象 → 计量基准 subject → primary standard）')),
+      chain));
+    show(out, parts);
+    // Describe the roots of the chain: primary standards, or dead ends.
+    roots.forEach(function (root) {
+      api('GET', '/standards/' + enc(root.id)).then(function (s) {
+        if (!current(n)) return;
+        var info = root.node.querySelector('.root-info');
+        show(info, s.level === 'primary' ? badge('计量基准 primary standard', 'primary') : badge((LEVEL_LABEL[s.level] || s.level) + ' · 非基准 not primary', 'warn'),
+          ' ', s.name || '', s.institution_id ? [' · ', idLink('institutions', s.institution_id)] : null);
+      }).catch(function () {
+        var info = root.node.querySelector('.root-info');
+        if (info) show(info, badge('未找到 not found', 'bad'));
+      });
+    });
+  }
+
+  function showImpact(r, n) {
+    var standard = r.args[0] || '', since = r.query.get('since') || '';
+    $('impact-standard').value = standard;
+    $('impact-since').value = since;
+    var out = $('impact-result');
+    document.title = (standard ? standard + ' · ' : '') + '影响分析 Impact · metrotrace';
+    if (!standard) { clear(out); return; }
+    if (!since) { show(out, h('div', {class: 'notice'}, '请选择起始日期。 Choose the date since which the standard is suspect.')); return; }
+    show(out, loading('分析中', 'Analysing'));
+    api('GET', '/impact/' + enc(standard) + '?since=' + enc(since)).then(function (set) {
+      if (!current(n)) return;
+      var paths = set.paths || {};
+      var groups = [
+        ['certificates', '受影响证书', 'Certificates'], ['instruments', '受影响计量器具', 'Instruments'],
+        ['standards', '受影响计量标准', 'Standards'], ['institutions', '涉及机构', 'Institutions']];
+      var total = groups.reduce(function (s, g) { return s + (set[g[0]] || []).length; }, 0);
+      show(out,
+        verdictBanner(total === 0, total === 0 ? '无受影响记录' : '发现受影响记录', total === 0 ? 'Nothing affected' : 'Records affected',
+          [h('span', {class: 'mono'}, set.standard_id), ' · 自 since ', h('b', {}, set.since)],
+          {'data-standard': set.standard_id, 'data-total': total}, total === 0 ? 'ok' : 'warn'),
+        h('div', {class: 'summary'}, groups.map(function (g) {
+          return h('div', {class: 'stat', 'data-group': g[0]}, h('b', {}, String((set[g[0]] || []).length)), h('span', {}, g[1] + ' · ' + g[2]));
+        })),
+        h('div', {class: 'grid2'}, groups.map(function (g) {
+          var ids = set[g[0]] || [];
+          return h('div', {class: 'panel', id: 'impact-' + g[0]},
+            h('h2', {}, bi(g[1], g[2]), h('span', {class: 'count'}, ids.length)),
+            ids.length ? h('ul', {class: 'impact-list'}, ids.map(function (id) {
+              var p = paths[id] || [];
+              return h('li', {'data-id': id}, idLink(g[0], id),
+                p.length ? h('span', {class: 'path'}, '路径 path: ', p.map(function (x, i) { return [i ? h('span', {class: 'arrow'}, '→') : null, h('span', {class: 'mono'}, x)]; })) : null);
+            })) : h('div', {class: 'empty'}, '无 none'));
+        })));
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+
+  function showRecognition(r, n) {
+    var cert = r.query.get('certificate') || '', by = r.query.get('by') || '', at = r.query.get('at') || '';
+    $('recognition-certificate').value = cert;
+    $('recognition-by').value = by;
+    var out = $('recognition-result');
+    document.title = (cert ? cert + ' · ' : '') + '互认 Recognition · metrotrace';
+    if (!cert || !by) { clear(out); return; }
+    show(out, loading('判定中', 'Deciding'));
+    api('GET', '/recognition?certificate=' + enc(cert) + '&by=' + enc(by) + (at ? '&at=' + enc(at) : '')).then(function (d) {
+      if (!current(n)) return;
+      var checks = d.checks || [];
+      var failed = checks.filter(function (c) { return !c.ok; }).length;
+      var sub = [h('span', {class: 'mono'}, d.certificate_id), ' · 承认机构 by ', idLink('institutions', d.by), ' · 日期 at ', h('b', {}, d.at || '')];
+      if (d.agreement_id) sub.push(' · 协议 agreement ', idLink('agreements', d.agreement_id));
+      show(out,
+        d.recognized
+          ? verdictBanner(true, '予以承认', 'Recognized', sub, {'data-verdict': 'recognized', 'data-certificate': d.certificate_id})
+          : verdictBanner(false, '不予承认', 'Not recognized', sub, {'data-verdict': 'not-recognized', 'data-certificate': d.certificate_id}),
+        h('div', {class: 'panel'},
+          h('h2', {}, bi('核查项', 'Checks'), h('span', {class: 'count', style: failed ? 'background:var(--bad)' : 'background:var(--ok)'}, (checks.length - failed) + '/' + checks.length)),
+          checkList(checks)),
+        h('div', {class: 'panel'}, h('a', {href: recordHref('certificates', d.certificate_id)}, '查看证书 View the certificate →')));
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+
+  function showVerify() {
+    document.title = '证书验真 Verify · metrotrace';
+  }
+
+  // Verification statuses of POST /verify, as banner titles.
+  var VERIFY_STATUS = {
+    valid: ['已上链锚定 · 证书有效', 'Anchored · valid', 'ok'],
+    expired: ['已上链锚定 · 证书已过期', 'Anchored · expired', 'warn'],
+    revoked: ['已上链锚定 · 证书已撤销', 'Anchored · revoked', 'bad'],
+    superseded: ['已上链锚定 · 证书已被替代', 'Anchored · superseded', 'warn'],
+    altered: ['文件已被篡改', 'Altered', 'bad'],
+    not_anchored: ['未上链锚定', 'Not anchored', 'warn']
+  };
+
+  // verdictOf reads a verification: anchored, altered or not anchored.
+  function verdictOf(res) {
+    if (res.anchored) return 'anchored';
+    if (res.altered) return 'altered';
+    return 'not-anchored';
+  }
+
+  function verifyFile(file) {
+    var out = $('verify-result');
+    var n = ++seq;
+    show(out, loading('验真中', 'Verifying'));
+    var isXML = /\.xml$/i.test(file.name) || /xml/.test(file.type || '');
+    file.arrayBuffer().then(function (buf) {
+      return api('POST', '/verify', {body: buf, contentType: isXML ? 'application/xml' : 'application/octet-stream', auth: false});
+    }).then(function (res) {
+      if (!current(n)) return;
+      var verdict = verdictOf(res), cert = res.certificate;
+      var status = res.status || (verdict === 'anchored' ? 'valid' : verdict.replace('-', '_'));
+      var look = VERIFY_STATUS[status] || [status, status, verdict === 'anchored' ? 'ok' : 'bad'];
+      var sub = [h('span', {class: 'mono'}, file.name), ' · ', String(file.size), ' bytes'];
+      if (res.checked_on) sub.push(' · 核查日期 checked on ', h('b', {}, res.checked_on));
+      var banner = verdictBanner(look[2] === 'ok', look[0], look[1], sub,
+        {'data-verdict': verdict, 'data-status': status}, look[2]);
+      var row = function (field, zh, en, value) {
+        return h('tr', {'data-field': field}, h('th', {}, zh, h('em', {}, en)), h('td', {}, value));
+      };
+      var rows = [];
+      if (res.message) rows.push(row('message', '结论', 'outcome', res.message));
+      rows.push(row('status', '状态', 'status', badge(status, status === 'valid' ? 'ok' : (look[2] === 'warn' ? 'warn' : 'bad'))));
+      if (res.status_reason) rows.push(row('status_reason', '原因', 'reason', res.status_reason));
+      rows.push(row('sha256', '文件 SHA-256', 'file hash', h('span', {class: 'hash'}, res.sha256 || '—')));
+      if (res.issuer) {
+        rows.push(row('issuer', '出具机构', 'issuer', [idLink('institutions', res.issuer.id), ' ', res.issuer.name || '',
+          res.issuer.region ? ' · ' + res.issuer.region : '']));
+      }
+      if (res.tx_id) rows.push(row('tx_id', '锚定交易', 'anchored in', [h('span', {class: 'hash'}, res.tx_id), res.anchored_at ? ' · ' + res.anchored_at : '']));
+      if (res.traceable_today === true || res.traceable_today === false) {
+        rows.push(row('traceable_today', '今日可溯源', 'traceable today', [
+          res.traceable_today ? badge('✓ 可溯源 traceable', 'ok') : badge('✗ 不可溯源 not traceable', 'bad'), ' ',
+          cert ? h('a', {href: '#/trace/' + enc(cert.subject_id)}, '查看溯源链 view the chain →') : null]));
+      }
+      if (res.trace_problems && res.trace_problems.length) {
+        rows.push(row('trace_problems', '溯源问题', 'trace problems', h('ul', {class: 'problems'}, res.trace_problems.map(function (p) { return h('li', {}, h('span', {}, p)); }))));
+      }
+      var parts = [banner, h('div', {class: 'panel'}, h('table', {class: 'fields'}, h('tbody', {}, rows)))];
+      if (cert) {
+        parts.push(h('div', {class: 'panel', 'data-certificate': cert.id},
+          h('h2', {}, bi(verdict === 'altered' ? '文件所称证书' : '锚定证书', verdict === 'altered' ? 'Certificate the file names' : 'Anchoring certificate'), ' ', idLink('certificates', cert.id)),
+          fieldsTable(cert, ['id', 'doc_type'])));
+      }
+      show(out, parts);
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------
+
+  function formValue(form, name) { return (form.elements[name].value || '').trim(); }
+
+  $('search-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    go('#/search?q=' + enc(formValue(this, 'q')));
+  });
+  $('home-search').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    go('#/search?q=' + enc(formValue(this, 'q')));
+  });
+  $('trace-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var at = formValue(this, 'at');
+    go('#/trace/' + enc(formValue(this, 'subject')) + (at ? '?at=' + enc(at) : ''));
+  });
+  $('impact-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    go('#/impact/' + enc(formValue(this, 'standard')) + '?since=' + enc(formValue(this, 'since')));
+  });
+  $('recognition-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    go('#/recognition?certificate=' + enc(formValue(this, 'certificate')) + '&by=' + enc(formValue(this, 'by')));
+  });
+  $('verify-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var f = $('verify-file').files[0];
+    if (f) verifyFile(f);
+  });
+  var drop = $('verify-drop');
+  ['dragenter', 'dragover'].forEach(function (t) { drop.addEventListener(t, function (ev) { ev.preventDefault(); drop.classList.add('dragging'); }); });
+  ['dragleave', 'drop'].forEach(function (t) { drop.addEventListener(t, function () { drop.classList.remove('dragging'); }); });
+  drop.addEventListener('drop', function (ev) {
+    ev.preventDefault();
+    var f = ev.dataTransfer && ev.dataTransfer.files[0];
+    if (f) verifyFile(f);
+  });
+
+  $('token-button').addEventListener('click', function () { openTokenDialog(); });
+  $('token-input').addEventListener('input', function () {
+    $('token-claims').textContent = describeClaims(claimsOf(this.value.trim()));
+  });
+  $('token-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    // Accept a pasted "Bearer xxx" or a whole "Authorization: Bearer xxx" line.
+    var t = $('token-input').value.trim().replace(/^(authorization:\s*)?bearer\s+/i, '');
+    setToken(t);
+    closeTokenDialog();
+    render();
+  });
+  $('token-cancel').addEventListener('click', closeTokenDialog);
+  $('token-clear').addEventListener('click', function () {
+    setToken('');
+    $('token-input').value = '';
+    $('token-claims').textContent = '';
+  });
+
+  if (!$('impact-since').value) $('impact-since').placeholder = today();
+  window.addEventListener('hashchange', render);
+  renderTokenButton();
+  render();
+}());
