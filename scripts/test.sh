@@ -1,11 +1,40 @@
 #!/usr/bin/env bash
-# The one test command: vet, then every Go test of the module. Everything a
-# test needs is installed by the project's own scripts, idempotently.
+# The one test command (README, CI): installs what the tests need, then runs
+# every test of the module, including the ones on a real Fabric network.
+#
+#   1. Debian packages for the browser test (scripts/install-deps.sh)
+#   2. Fabric binaries built from network/tools into a cache (scripts/fabric-tools.sh)
+#   3. gofmt and go vet
+#   4. go test ./...                     unit, embedded, HTTP, browser tests
+#   5. the Fabric tests, one package at a time: the network integration test
+#      and the conformance suite (embedded vs a real network)
+#
+# Everything is idempotent and cached; a second run only runs the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$1" "$(($(date +%s) - start))"; }
 
-echo "== go vet"
+step "test packages"
+bash scripts/install-deps.sh
+
+step "Fabric binaries"
+bash scripts/fabric-tools.sh | tail -n 1
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "not gofmt-formatted:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
 go vet ./...
 
-echo "== go test"
-go test -count=1 -timeout 45m ./...
+step "go test ./..."
+go test -count=1 -timeout 30m ./...
+
+step "Fabric network tests"
+METROTRACE_NETWORK_TESTS=1 go test -count=1 -p 1 -timeout 40m \
+	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers' ./network ./gateway/conformance
+
+step "done"

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -17,16 +18,17 @@ import (
 type Wallet struct {
 	dir string // "" keeps CAs in memory only
 
-	mu  sync.Mutex
-	cas map[string]*identity.CA
-	ids map[string]*identity.Identity
+	mu       sync.Mutex
+	cas      map[string]*identity.CA
+	ids      map[string]*identity.Identity
+	verified map[[32]byte]bool // certificates already checked against their CA
 }
 
 var mspPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9.-]{0,63}$`)
 
 // NewWallet returns a wallet keeping CAs under dir (created on first use).
 func NewWallet(dir string) *Wallet {
-	return &Wallet{dir: dir, cas: map[string]*identity.CA{}, ids: map[string]*identity.Identity{}}
+	return &Wallet{dir: dir, cas: map[string]*identity.CA{}, ids: map[string]*identity.Identity{}, verified: map[[32]byte]bool{}}
 }
 
 // CA returns the organization's CA, loading or creating it.
@@ -126,6 +128,13 @@ func (w *Wallet) Verify(id *identity.Identity) error {
 	if id == nil {
 		return errors.New("no identity")
 	}
+	key := sha256.Sum256(append([]byte(id.MSPID+"\x00"), id.CertPEM...))
+	w.mu.Lock()
+	known := w.verified[key]
+	w.mu.Unlock()
+	if known {
+		return nil
+	}
 	ca, err := w.CA(id.MSPID)
 	if err != nil {
 		return err
@@ -133,5 +142,8 @@ func (w *Wallet) Verify(id *identity.Identity) error {
 	if err := ca.Verify(id); err != nil {
 		return fmt.Errorf("identity is not issued by the CA of %s: %w", id.MSPID, err)
 	}
+	w.mu.Lock()
+	w.verified[key] = true
+	w.mu.Unlock()
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -276,8 +277,16 @@ func retryable(err error) bool {
 		return cc.Code == peer.TxValidationCode_MVCC_READ_CONFLICT || cc.Code == peer.TxValidationCode_PHANTOM_READ_CONFLICT
 	}
 	var le *ledger.Error
-	if errors.As(err, &le) && le.Phase == ledger.PhaseSubmit {
+	if !errors.As(err, &le) {
+		return false
+	}
+	switch le.Phase {
+	case ledger.PhaseSubmit:
 		return status.Code(errors.Unwrap(le)) == codes.Unavailable
+	case ledger.PhaseEndorse:
+		// Endorsers that have not committed the previous block yet answer
+		// from older state; their responses differ until they catch up.
+		return strings.Contains(le.Err.Error(), "ProposalResponsePayloads do not match")
 	}
 	return false
 }

@@ -36,6 +36,9 @@ func TestChaincodeRefusalsBecomeRecordErrors(t *testing.T) {
 	if !retryable(&ledger.Error{Phase: ledger.PhaseCommit, Err: &CommitCodeError{Code: peer.TxValidationCode_MVCC_READ_CONFLICT}}) {
 		t.Fatal("an MVCC read conflict must be retried")
 	}
+	if !retryable(&ledger.Error{Phase: ledger.PhaseEndorse, Err: errors.New("failed to collect enough transaction endorsements: ProposalResponsePayloads do not match")}) {
+		t.Fatal("endorsers at different heights must be retried")
+	}
 	if retryable(&ledger.Error{Phase: ledger.PhaseCommit, Err: &CommitCodeError{Code: peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE}}) {
 		t.Fatal("an endorsement policy failure must not be retried")
 	}

@@ -311,6 +311,12 @@ func TestPublicRoutes(t *testing.T) {
 			t.Errorf("%v", m)
 		}
 	})
+	t.Run("readyz is ready on an empty ledger", func(t *testing.T) {
+		fresh := newEnv(t)
+		if m := fresh.get("/readyz", "").expect(t, 200); m["ready"] != true || m["ledger_height"].(float64) != 1 {
+			t.Errorf("%v", m)
+		}
+	})
 	t.Run("readyz reports both heights", func(t *testing.T) {
 		e.seed()
 		m := e.get("/readyz", "").expect(t, 200)

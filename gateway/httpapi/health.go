@@ -40,7 +40,10 @@ func (s *Server) readyz(c echo.Context) error {
 		r.Problems = append(r.Problems, "no index configured")
 	} else {
 		r.IndexHeight = s.cfg.Index.Height()
-		if len(r.Problems) == 0 && r.IndexHeight < r.LedgerHeight {
+		// An empty ledger (height 1: the next block is the first) has
+		// nothing to index yet.
+		empty := r.IndexHeight == 0 && r.LedgerHeight <= 1
+		if len(r.Problems) == 0 && r.IndexHeight < r.LedgerHeight && !empty {
 			r.Problems = append(r.Problems, "index is behind the ledger")
 		}
 	}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/metrotrace/metrotrace/gateway/apiclient"
+)
+
+// DefaultImportConcurrency is how many records import sends at once.
+const DefaultImportConcurrency = 4
+
+func newImportCommand(env Env) *cobra.Command {
+	var o clientOptions
+	var kindName, format string
+	concurrency := DefaultImportConcurrency
+	cmd := &cobra.Command{
+		Use:   "import FILE --kind KIND",
+		Short: "Create records in bulk from a JSON or CSV file, with a summary of what was rejected and why",
+		Long: `import creates every record of a file, one request per record, as the token's
+institution (POST /api/v1/{kind}s), showing progress on standard error, then
+prints how many were created and, for each rejected record, where it is in the
+file, its id and the server's reason. The exit status is 1 if any was rejected.
+
+Formats (--format, by default from the file name and content):
+  json   a JSON array of records, or JSON objects one after another
+  jsonl  one JSON record a line
+  csv    a header row of JSON field names, nested fields as dotted names
+         (range.min, range.max, range.unit, uncertainty.value, uncertainty.k),
+         lists of values ';'-separated (reference_ids: STD-1;STD-2), lists of
+         objects as a JSON cell; an empty cell leaves the field out.
+
+KIND is ` + kindsHelp + `. FILE "-" reads standard input.`,
+		Example: "  metrotrace import capabilities.csv --kind capability\n  metrotrace import instruments.jsonl --kind instrument --concurrency 8",
+		Args:    exactArgs(1, "FILE"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if kindName == "" {
+				return usageErrorf("--kind is required (%s)", kindsHelp)
+			}
+			kind, err := apiclient.ParseKind(kindName)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			if concurrency < 1 || concurrency > 64 {
+				return usageErrorf("--concurrency must be from 1 to 64, got %d", concurrency)
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			data, err := readInput(args[0], env.Stdin)
+			if err != nil {
+				return err
+			}
+			items, err := readItems(data, args[0], format, kind.DocType)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			im := &importer{client: c, kind: kind, concurrency: concurrency, progress: env.Stderr}
+			sum := im.run(cmd.Context(), items)
+			if o.output == outputJSON {
+				if err := writeJSON(env.Stdout, sum); err != nil {
+					return err
+				}
+			} else {
+				sum.print(env.Stdout, args[0])
+			}
+			if sum.Stopped != "" {
+				return errReported("import stopped: %s", o.explain(sum.stopErr))
+			}
+			if n := len(sum.Rejected); n > 0 {
+				return errReported("%d of %d record(s) rejected", n, sum.Total)
+			}
+			return nil
+		}),
+	}
+	o.bind(cmd.Flags())
+	fs := cmd.Flags()
+	fs.StringVarP(&kindName, "kind", "k", "", "record kind: "+kindsHelp+" (required)")
+	fs.StringVar(&format, "format", formatAuto, "input format: auto, json, jsonl or csv")
+	fs.IntVarP(&concurrency, "concurrency", "c", concurrency, "records sent at once")
+	return cmd
+}
+
+// importer sends records to the server.
+type importer struct {
+	client      *apiclient.Client
+	kind        apiclient.Kind
+	concurrency int
+	// progress receives a progress bar (nil: none).
+	progress io.Writer
+	// onResult, when set, sees every record's outcome as it arrives.
+	onResult func(outcome)
+}
+
+// outcome is what became of one record.
+type outcome struct {
+	item
+	// Created is true once the server answered 201.
+	Created bool `json:"created"`
+	// Status, Code and Message are the server's refusal; Status 0 with a
+	// Message: the record never reached the server, or got no answer.
+	Status  int    `json:"status,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Unanswered marks a record in flight when the connection failed: the
+	// server may or may not have stored it.
+	Unanswered bool `json:"unanswered,omitempty"`
+}
+
+// importSummary is the result of an import.
+type importSummary struct {
+	Kind       string    `json:"kind"`
+	Total      int       `json:"total"`
+	Created    int       `json:"created"`
+	Rejected   []outcome `json:"rejected"`
+	Unanswered []outcome `json:"unanswered,omitempty"`
+	NotSent    int       `json:"not_sent,omitempty"`
+	// Stopped says why the import stopped early (the server became
+	// unreachable).
+	Stopped string `json:"stopped,omitempty"`
+	stopErr error
+}
+
+// run sends every item, concurrency at a time. Local rejections are not
+// sent. A transport error (server unreachable) stops the import: records
+// not yet sent are counted as not sent.
+func (im *importer) run(ctx context.Context, items []item) *importSummary {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sum := &importSummary{Kind: im.kind.DocType, Total: len(items), Rejected: []outcome{}}
+	var bar interface {
+		Add(int) error
+		Finish() error
+	}
+	if im.progress != nil {
+		bar = newBar(im.progress, len(items), "importing "+im.kind.Plural, "rec")
+	}
+	var mu sync.Mutex
+	done := func(o outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case o.Created:
+			sum.Created++
+		case o.Unanswered:
+			sum.Unanswered = append(sum.Unanswered, o)
+		default:
+			sum.Rejected = append(sum.Rejected, o)
+		}
+		if bar != nil {
+			_ = bar.Add(1)
+		}
+		if im.onResult != nil {
+			im.onResult(o)
+		}
+	}
+	stop := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if sum.stopErr == nil {
+			sum.stopErr = err
+			sum.Stopped = err.Error()
+		}
+		cancel()
+	}
+
+	work := make(chan item)
+	var wg sync.WaitGroup
+	for range max(im.concurrency, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				_, err := im.client.Create(ctx, im.kind.Plural, it.Body)
+				var ae *apiclient.Error
+				switch {
+				case err == nil:
+					done(outcome{item: it, Created: true})
+				case errors.As(err, &ae):
+					done(outcome{item: it, Status: ae.Status, Code: ae.Code, Message: ae.Message})
+				case ctx.Err() != nil:
+					// Cancelled after another request found the server gone.
+					done(outcome{item: it, Unanswered: true, Message: "no answer: the import stopped"})
+				default:
+					done(outcome{item: it, Unanswered: true, Message: "no answer: " + err.Error()})
+					stop(err)
+				}
+			}
+		}()
+	}
+	sent := 0
+feed:
+	for _, it := range items {
+		if it.Err != nil {
+			done(outcome{item: it, Message: it.Err.Error()})
+			sent++
+			continue
+		}
+		select {
+		case work <- it:
+			sent++
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	sum.NotSent = len(items) - sent
+	if sum.stopErr == nil && ctx.Err() != nil && sum.NotSent > 0 {
+		sum.stopErr = ctx.Err()
+		sum.Stopped = ctx.Err().Error()
+	}
+	byLine := func(list []outcome) {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Line < list[j].Line })
+	}
+	byLine(sum.Rejected)
+	byLine(sum.Unanswered)
+	return sum
+}
+
+// print writes the summary for people.
+func (s *importSummary) print(w io.Writer, file string) {
+	parts := []string{fmt.Sprintf("%d created", s.Created), fmt.Sprintf("%d rejected", len(s.Rejected))}
+	if n := len(s.Unanswered); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d without answer", n))
+	}
+	if s.NotSent > 0 {
+		parts = append(parts, fmt.Sprintf("%d not sent", s.NotSent))
+	}
+	fmt.Fprintf(w, "Imported %s from %s: %s, of %d record(s).\n", s.Kind, file, strings.Join(parts, ", "), s.Total)
+	list := func(title string, outs []outcome) {
+		if len(outs) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "%s:\n", title)
+		pw, iw := 0, 0
+		for _, o := range outs {
+			pw, iw = max(pw, len(o.Pos)), max(iw, len(o.ID))
+		}
+		for _, o := range outs {
+			id := o.ID
+			if id == "" {
+				id = "-"
+			}
+			fmt.Fprintf(w, "  %s %-*s  %-*s  %s\n", markFail, pw, o.Pos, max(iw, 1), id, o.Message)
+		}
+	}
+	list("Rejected", s.Rejected)
+	list("Without answer (the server may have stored them; check with `metrotrace get`)", s.Unanswered)
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "Stopped early: %s\n", s.Stopped)
+	}
+}

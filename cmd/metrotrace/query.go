@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/metrotrace/metrotrace/gateway/apiclient"
+)
+
+// kindsHelp lists the record kinds for usage texts.
+const kindsHelp = "institution, capability, standard, instrument, certificate, comparison or agreement"
+
+func newGetCommand(env Env) *cobra.Command {
+	var o clientOptions
+	var source string
+	cmd := &cobra.Command{
+		Use:     "get KIND ID",
+		Short:   "Show a record",
+		Long:    "get shows a record of a kind (" + kindsHelp + ") by id, from the server's index or, with --source ledger, from the chaincode.",
+		Example: "  metrotrace get certificate BJIM-M-2024-0001\n  metrotrace get instrument INS-0042 --source ledger -o json",
+		Args:    exactArgs(2, "KIND and ID"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			kind, err := apiclient.ParseKind(args[0])
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			src, err := parseSource(source)
+			if err != nil {
+				return err
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			rec, err := c.Get(cmd.Context(), kind.Plural, args[1], src)
+			if err != nil {
+				return o.explain(err)
+			}
+			return writeJSON(env.Stdout, rec)
+		}),
+	}
+	o.bind(cmd.Flags())
+	cmd.Flags().StringVar(&source, "source", "", "where to read: index (default) or ledger")
+	return cmd
+}
+
+func newHistoryCommand(env Env) *cobra.Command {
+	var o clientOptions
+	cmd := &cobra.Command{
+		Use:     "history KIND ID",
+		Short:   "Show every version of a record, oldest first, with its transaction",
+		Example: "  metrotrace history standard STD-BJIM-MASS-1",
+		Args:    exactArgs(2, "KIND and ID"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			kind, err := apiclient.ParseKind(args[0])
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			h, err := c.History(cmd.Context(), kind.Plural, args[1])
+			if err != nil {
+				return o.explain(err)
+			}
+			if o.output == outputJSON {
+				return writeJSON(env.Stdout, h)
+			}
+			return printHistory(env.Stdout, h)
+		}),
+	}
+	o.bind(cmd.Flags())
+	return cmd
+}
+
+func newTraceCommand(env Env) *cobra.Command {
+	var o clientOptions
+	var at, source string
+	cmd := &cobra.Command{
+		Use:   "trace SUBJECT",
+		Short: "Is a standard or instrument traceable to a national primary standard? Link by link",
+		Long: `trace walks from a standard or instrument up through the reference standards of
+its certificates to primary standards, and reports every check of every link.
+The exit status is 0 whatever the verdict; read it from the output.`,
+		Example: "  metrotrace trace INS-0042\n  metrotrace trace INS-0042 --at 2024-01-31 --source ledger",
+		Args:    exactArgs(1, "SUBJECT (a standard or instrument id)"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := checkDate("at", at, false); err != nil {
+				return err
+			}
+			src, err := parseSource(source)
+			if err != nil {
+				return err
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			rep, err := c.Trace(cmd.Context(), args[0], at, src)
+			if err != nil {
+				return o.explain(err)
+			}
+			if o.output == outputJSON {
+				return writeJSON(env.Stdout, rep)
+			}
+			printTrace(env.Stdout, rep)
+			return nil
+		}),
+	}
+	o.bind(cmd.Flags())
+	cmd.Flags().StringVar(&at, "at", "", "date of the question, YYYY-MM-DD (default: the server's today)")
+	cmd.Flags().StringVar(&source, "source", "", "where to ask: index (default) or ledger (the chaincode)")
+	return cmd
+}
+
+func newImpactCommand(env Env) *cobra.Command {
+	var o clientOptions
+	var since, source string
+	cmd := &cobra.Command{
+		Use:     "impact STANDARD --since DATE",
+		Short:   "What did a standard found out of tolerance affect since a date?",
+		Example: "  metrotrace impact STD-TJIM-PRES-1 --since 2024-03-03",
+		Args:    exactArgs(1, "STANDARD (a standard id)"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := checkDate("since", since, true); err != nil {
+				return err
+			}
+			src, err := parseSource(source)
+			if err != nil {
+				return err
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			set, err := c.Impact(cmd.Context(), args[0], since, src)
+			if err != nil {
+				return o.explain(err)
+			}
+			if o.output == outputJSON {
+				return writeJSON(env.Stdout, set)
+			}
+			printImpact(env.Stdout, set)
+			return nil
+		}),
+	}
+	o.bind(cmd.Flags())
+	cmd.Flags().StringVar(&since, "since", "", "first day the standard may have been out of tolerance, YYYY-MM-DD (required)")
+	cmd.Flags().StringVar(&source, "source", "", "where to ask: index (default) or ledger (the chaincode)")
+	return cmd
+}
+
+func newRecognizeCommand(env Env) *cobra.Command {
+	var o clientOptions
+	var by, at, source string
+	cmd := &cobra.Command{
+		Use:     "recognize CERTIFICATE --by INSTITUTION",
+		Short:   "Does an institution recognize a certificate (京津冀 mutual recognition)? Every check",
+		Example: "  metrotrace recognize HBIM-P-2024-0007 --by TJIM",
+		Args:    exactArgs(1, "CERTIFICATE (a certificate id)"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if by == "" {
+				return usageErrorf("--by INSTITUTION is required")
+			}
+			if err := checkDate("at", at, false); err != nil {
+				return err
+			}
+			src, err := parseSource(source)
+			if err != nil {
+				return err
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			d, err := c.Recognize(cmd.Context(), args[0], by, at, src)
+			if err != nil {
+				return o.explain(err)
+			}
+			if o.output == outputJSON {
+				return writeJSON(env.Stdout, d)
+			}
+			printRecognition(env.Stdout, d)
+			return nil
+		}),
+	}
+	o.bind(cmd.Flags())
+	cmd.Flags().StringVar(&by, "by", "", "institution asked to recognize the certificate (required)")
+	cmd.Flags().StringVar(&at, "at", "", "date of the question, YYYY-MM-DD (default: the server's today)")
+	cmd.Flags().StringVar(&source, "source", "", "where to ask: index (default) or ledger (the chaincode)")
+	return cmd
+}
+
+func newVerifyCommand(env Env) *cobra.Command {
+	var o clientOptions
+	cmd := &cobra.Command{
+		Use:   "verify FILE",
+		Short: "Is a certificate file (a DCC or any file) anchored on the ledger, and valid?",
+		Long: `verify sends the file's bytes to the server, which looks up their SHA-256 among
+the certificates on the ledger: anchored or not, which certificate, its issuer
+and status, and whether its subject is traceable today. It needs no token.
+FILE "-" reads standard input. The exit status is 0 whatever the verdict
+(anchored, not anchored, altered, revoked ...); read it from the output.`,
+		Example: "  metrotrace verify dcc_mass_tjim.xml",
+		Args:    exactArgs(1, "FILE"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			data, err := readInput(args[0], env.Stdin)
+			if err != nil {
+				return err
+			}
+			c, err := o.client()
+			if err != nil {
+				return err
+			}
+			res, err := c.Verify(cmd.Context(), data)
+			if err != nil {
+				return o.explain(err)
+			}
+			if o.output == outputJSON {
+				return writeJSON(env.Stdout, res)
+			}
+			return printVerification(env.Stdout, res)
+		}),
+	}
+	o.bind(cmd.Flags())
+	return cmd
+}
+
+// readInput reads a file, or standard input for "-".
+func readInput(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(stdin)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// writeJSON prints v as indented JSON; raw JSON is re-indented as is.
+func writeJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	if raw, ok := v.(json.RawMessage); ok {
+		if err := json.Indent(&buf, raw, "", "  "); err != nil {
+			buf.Reset()
+			buf.Write(raw)
+		}
+	} else {
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	if b := buf.Bytes(); len(b) == 0 || b[len(b)-1] != '\n' {
+		buf.WriteByte('\n')
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}

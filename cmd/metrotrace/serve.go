@@ -1,0 +1,495 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/time/rate"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/blob"
+	"github.com/metrotrace/metrotrace/gateway/client"
+	"github.com/metrotrace/metrotrace/gateway/console"
+	"github.com/metrotrace/metrotrace/gateway/demo"
+	"github.com/metrotrace/metrotrace/gateway/httpapi"
+	"github.com/metrotrace/metrotrace/gateway/index"
+)
+
+// Defaults of serve.
+const (
+	DefaultListen    = "127.0.0.1:8080"
+	DefaultTokenTTL  = 24 * time.Hour
+	DefaultRateLimit = float64(httpapi.DefaultRateLimit)
+	DefaultBodyLimit = int64(httpapi.DefaultBodyLimit)
+	DefaultLogLevel  = "info"
+)
+
+// Config is the configuration of metrotrace serve.
+type Config struct {
+	// Listen is the HTTP listen address; port 0 picks a free port.
+	Listen string
+	// DataDir holds the embedded ledger, the index, the token secret and
+	// the local CAs.
+	DataDir string
+	// Fabric, when set, is the connection description of a Fabric network
+	// to use instead of the embedded ledger.
+	Fabric string
+	// NoDemo keeps an empty embedded ledger empty.
+	NoDemo bool
+	// TokenTTL is the lifetime of the tokens printed at start-up.
+	TokenTTL time.Duration
+	// RateLimit is the requests per second allowed per client IP; 0
+	// disables rate limiting.
+	RateLimit float64
+	// BodyLimit bounds a request body, in bytes.
+	BodyLimit int64
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+}
+
+// DefaultConfig returns the configuration serve starts from.
+func DefaultConfig() Config {
+	return Config{Listen: DefaultListen, DataDir: DefaultDataDir, TokenTTL: DefaultTokenTTL,
+		RateLimit: DefaultRateLimit, BodyLimit: DefaultBodyLimit, LogLevel: DefaultLogLevel}
+}
+
+// bindFlags defines serve's flags on fs, bound to c, with their
+// environment fallbacks.
+func (c *Config) bindFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen address (port 0: any free port)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory: embedded ledger, index, token secret, local CAs")
+	fs.StringVar(&c.Fabric, "fabric", c.Fabric, "connection description of a Fabric network (from scripts/network.sh up); default: the embedded ledger")
+	fs.BoolVar(&c.NoDemo, "no-demo", c.NoDemo, "do not load the demo dataset into an empty embedded ledger")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "lifetime of the tokens printed at start-up")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per client IP, in bursts of "+fmt.Sprint(httpapi.DefaultRateBurst)+" (0: no limit)")
+	fs.Int64Var(&c.BodyLimit, "body-limit", c.BodyLimit, "largest request body, in bytes")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
+	for _, name := range []string{"listen", "data-dir", "fabric", "no-demo", "token-ttl", "rate-limit", "body-limit", "log-level"} {
+		withEnv(fs, name)
+	}
+}
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	if c.Listen == "" {
+		return usageErrorf("--listen must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return usageErrorf("--listen %q is not host:port: %v", c.Listen, err)
+	}
+	if c.DataDir == "" {
+		return usageErrorf("--data-dir must not be empty")
+	}
+	if c.TokenTTL <= 0 {
+		return usageErrorf("--token-ttl must be positive, got %v", c.TokenTTL)
+	}
+	if c.RateLimit < 0 {
+		return usageErrorf("--rate-limit must be 0 (no limit) or positive, got %v", c.RateLimit)
+	}
+	if c.BodyLimit <= 0 {
+		return usageErrorf("--body-limit must be a positive number of bytes, got %d", c.BodyLimit)
+	}
+	if _, err := parseLogLevel(c.LogLevel); err != nil {
+		return err
+	}
+	return nil
+}
+
+func parseLogLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, usageErrorf("--log-level %q is not debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// Main is a running metrotrace gateway: the ledger backend, the index
+// following its events, and the HTTP API. Build it with NewMain, then
+// ParseFlags (or set Config), Run, and Close.
+type Main struct {
+	// Config is the configuration Run uses.
+	Config Config
+	// Stdout receives the start-up banner (address, tokens, examples);
+	// Stderr receives logs and progress.
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment for ParseFlags (nil: none).
+	Getenv func(string) string
+	// Now is the clock that dates the demo dataset (nil: time.Now).
+	Now func() time.Time
+
+	// Set by Run.
+	Backend  *backend
+	Index    *index.Index
+	Blobs    *blob.Store
+	Tokens   *auth.Issuer
+	Server   *httpapi.Server
+	Showcase *demo.Showcase // the demo's showcase when the demo is loaded
+
+	log      *slog.Logger
+	listener net.Listener
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	serveErr chan error
+	closed   bool
+}
+
+// NewMain returns a Main with the default configuration, printing to w
+// and logging to errw.
+func NewMain(w, errw io.Writer) *Main {
+	return &Main{Config: DefaultConfig(), Stdout: w, Stderr: errw, serveErr: make(chan error, 1)}
+}
+
+// ParseFlags reads serve's flags from args, with environment fallbacks.
+func (m *Main) ParseFlags(args []string) error {
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	m.Config.bindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageErrorf("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("serve takes no arguments, got %q", fs.Args())
+	}
+	getenv := m.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return applyEnv(fs, getenv)
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
+}
+
+// Run opens the ledger and the index, loads the demo into an empty embedded
+// ledger, waits for the index to catch up, and starts serving; it returns
+// once the server is ready. ctx bounds the start-up only: the server runs
+// until Close.
+func (m *Main) Run(ctx context.Context) (err error) {
+	c := m.Config
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	level, _ := parseLogLevel(c.LogLevel)
+	m.log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	runCtx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+
+	secret, err := auth.LoadOrCreateSecret(filepath.Join(c.DataDir, secretFileName))
+	if err != nil {
+		return err
+	}
+	m.Tokens = &auth.Issuer{Secret: secret}
+	if m.Backend, err = openBackend(c.DataDir, c.Fabric, m.log); err != nil {
+		return err
+	}
+	if m.Index, err = openIndex(c.DataDir, m.log); err != nil {
+		return err
+	}
+	if err := checkIndexBelongs(ctx, m.Backend, m.Index, m.log); err != nil {
+		return err
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		if err := m.Index.Follow(runCtx, m.Backend.ledger); err != nil && !errors.Is(err, context.Canceled) {
+			m.log.Error("index stopped following the ledger", "err", err)
+		}
+	}()
+
+	if err := m.prepareDemo(ctx); err != nil {
+		return err
+	}
+	if err := m.waitForIndex(ctx); err != nil {
+		return err
+	}
+
+	if m.listener, err = net.Listen("tcp", c.Listen); err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Listen, err)
+	}
+	limit := rate.Limit(c.RateLimit)
+	if c.RateLimit == 0 {
+		limit = rate.Inf
+	}
+	if m.Blobs, err = blob.Open(filepath.Join(c.DataDir, blobDirName)); err != nil {
+		return fmt.Errorf("open the DCC store in %s: %w", filepath.Join(c.DataDir, blobDirName), inUse(err))
+	}
+	reader, err := m.Backend.readerIdentity()
+	if err != nil {
+		// Only POST /verify needs it; it answers 503 without one.
+		m.log.Warn("no reader identity: certificate verification is unavailable", "err", err)
+	}
+	m.Server = httpapi.New(httpapi.Config{
+		Client:         client.New(m.Backend.ledger),
+		Index:          readModel{m.Index},
+		Blobs:          m.Blobs,
+		VerifyIdentity: reader,
+		Tokens:         m.Tokens,
+		Identities:     m.Backend.identities,
+		Logger:         m.log,
+		BodyLimit:      c.BodyLimit,
+		RateLimit:      limit,
+		ConsoleFS:      console.FS(),
+		Now:            m.Now,
+	})
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.serveErr <- m.Server.Serve(runCtx, m.listener)
+	}()
+	return m.printBanner(ctx)
+}
+
+// prepareDemo loads (or finishes loading) the demo into an empty embedded
+// ledger unless --no-demo, and remembers its showcase.
+func (m *Main) prepareDemo(ctx context.Context) error {
+	b := m.Backend
+	if b.embedded == nil {
+		return nil
+	}
+	marker, err := readDemoMarker(m.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	height, err := b.embedded.Store().Height()
+	if err != nil {
+		return fmt.Errorf("ledger height: %w", err)
+	}
+	loadable := (marker == nil && height == 0) || (marker != nil && !marker.Complete)
+	switch {
+	case loadable && m.Config.NoDemo:
+		if marker != nil {
+			m.log.Warn("the demo dataset was only partly loaded; run without --no-demo, or `metrotrace seed`, to finish it")
+		}
+		return nil
+	case loadable:
+		today := m.now().Format(record.DateLayout)
+		fmt.Fprintf(m.Stdout, "Loading the demo dataset into the empty ledger in %s ...\n", filepath.Join(m.Config.DataDir, ledgerDirName))
+		res, err := loadDemo(ctx, b.embedded, m.Config.DataDir, today, m.Stderr)
+		if err != nil {
+			return fmt.Errorf("load the demo dataset: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "Loaded the demo dataset of %s: %d transactions in %.1fs.\n",
+			res.Dataset.Today, res.Steps-res.Resumed, res.Duration.Seconds())
+		m.Showcase = &res.Dataset.Showcase
+	case marker != nil:
+		m.Showcase = &marker.Showcase
+	}
+	return nil
+}
+
+// waitForIndex returns once the index has applied every block the ledger
+// had when it was called.
+func (m *Main) waitForIndex(ctx context.Context) error {
+	h, err := m.Backend.ledger.Height(ctx)
+	if err != nil {
+		return fmt.Errorf("ledger height: %w", err)
+	}
+	if h <= 1 || m.Index.Height() >= h {
+		return nil
+	}
+	m.log.Info("index catching up with the ledger", "index_height", m.Index.Height(), "ledger_height", h)
+	wctx := ctx
+	if m.Backend.embedded == nil {
+		// Fabric blocks without metrotrace transactions may never reach
+		// the index: do not wait forever; /readyz tells when it is done.
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+	}
+	if err := m.Index.WaitFor(wctx, h-1); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		m.log.Warn("index still behind the ledger; serving anyway", "err", err)
+	}
+	return nil
+}
+
+// URL returns the server's base URL, with a loopback address in place of
+// an unspecified one.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	host, port, _ := net.SplitHostPort(m.listener.Addr().String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Done returns a channel that yields the server's error if it stops
+// serving before Close.
+func (m *Main) Done() <-chan error { return m.serveErr }
+
+// Close stops serving (letting requests in flight finish), stops following
+// the ledger and closes the index and the ledger.
+func (m *Main) Close() error {
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	var errs []error
+	select {
+	case err := <-m.serveErr:
+		errs = append(errs, err)
+	default:
+	}
+	if m.Blobs != nil {
+		errs = append(errs, m.Blobs.Close())
+	}
+	if m.Index != nil {
+		errs = append(errs, m.Index.Close())
+	}
+	if m.Backend != nil {
+		errs = append(errs, m.Backend.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// printBanner prints where the server listens, ready-to-use tokens and
+// examples, and that it is ready.
+func (m *Main) printBanner(ctx context.Context) error {
+	w := m.Stdout
+	base := m.URL()
+	fmt.Fprintf(w, "listening on %s\n", base)
+	fmt.Fprintf(w, "Ledger: %s\n", m.Backend.name)
+
+	type tok struct{ role, who, token string }
+	var toks []tok
+	issue := func(role, inst, msp string) error {
+		t, err := m.Tokens.Issue(auth.Claims{Role: role, Institution: inst, MSP: msp}, m.Config.TokenTTL)
+		if err != nil {
+			return fmt.Errorf("issue a %s token: %w", role, err)
+		}
+		who := inst
+		if who == "" {
+			who = msp
+		}
+		toks = append(toks, tok{role, who, t})
+		return nil
+	}
+	if m.Showcase != nil {
+		for _, p := range []struct{ role, inst string }{
+			{auth.RoleInspector, "BJIM"}, {auth.RoleRecorder, "BJIM"}, {auth.RoleRecorder, "TJIM"}, {auth.RoleRecorder, "HBIM"},
+		} {
+			msp, err := institutionMSP(m.Index, p.inst)
+			if err != nil {
+				m.log.Warn("no token for a demo institution", "institution", p.inst, "err", err)
+				continue
+			}
+			if err := issue(p.role, p.inst, msp); err != nil {
+				return err
+			}
+		}
+	}
+	for _, msp := range m.Backend.msps {
+		if err := issue(auth.RoleOperator, "", msp); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\nReady-to-use tokens (valid for %v; more with `metrotrace token --data-dir %s`):\n", m.Config.TokenTTL, m.Config.DataDir)
+	for _, t := range toks {
+		fmt.Fprintf(w, "  %-9s %-11s %s\n", t.role, t.who, t.token)
+	}
+	if s := m.Showcase; s != nil && len(toks) > 0 && toks[0].role == auth.RoleInspector {
+		api := base + httpapi.Prefix
+		q := func(s string) string { return url.PathEscape(s) }
+		fmt.Fprintf(w, "\nTry it, as the inspector of BJIM:\n")
+		fmt.Fprintf(w, "  export METROTRACE_TOKEN=%s METROTRACE_SERVER=%s\n", toks[0].token, base)
+		fmt.Fprintf(w, "  # a traceable instrument: a seven-level chain up to a national primary standard\n")
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" %s/trace/%s\n", api, q(s.Traceable))
+		fmt.Fprintf(w, "  # an untraceable one: verified against %s, sealed since %s\n", s.SealedStandard, s.SealedSince)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" %s/trace/%s\n", api, q(s.SealedReference))
+		fmt.Fprintf(w, "  # what %s affected after it went out of tolerance\n", s.ImpactStandard)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" '%s/impact/%s?since=%s'\n", api, q(s.ImpactStandard), s.ImpactSince)
+		fmt.Fprintf(w, "  # is a Hebei certificate recognized in %s?\n", s.RecognizedBy)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" '%s/recognition?certificate=%s&by=%s'\n",
+			api, url.QueryEscape(s.RecognizedCertificate), url.QueryEscape(s.RecognizedBy))
+		fmt.Fprintf(w, "  # the same with the command line\n")
+		fmt.Fprintf(w, "  metrotrace trace %s\n  metrotrace trace %s\n  metrotrace impact %s --since %s\n  metrotrace recognize %s --by %s\n",
+			s.Traceable, s.SealedReference, s.ImpactStandard, s.ImpactSince, s.RecognizedCertificate, s.RecognizedBy)
+	} else if m.Backend.embedded != nil {
+		fmt.Fprintf(w, "\nThe ledger has no demo data. Register institutions with an operator token:\n")
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
+		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --role recorder --institution ID\n", m.Config.DataDir)
+	}
+	h, err := m.Backend.ledger.Height(ctx)
+	if err != nil {
+		return fmt.Errorf("ledger height: %w", err)
+	}
+	fmt.Fprintf(w, "\nmetrotrace is ready: ledger height %d, index height %d. Ctrl-C stops it.\n", h, m.Index.Height())
+	return nil
+}
+
+// institutionMSP returns an institution's organization from the index.
+func institutionMSP(x *index.Index, institution string) (string, error) {
+	data, err := x.Get(record.DocInstitution, institution)
+	if err != nil {
+		return "", err
+	}
+	var in record.Institution
+	if err := json.Unmarshal(data, &in); err != nil {
+		return "", fmt.Errorf("institution %s in the index: %w", institution, err)
+	}
+	if in.MSPID == "" {
+		return "", fmt.Errorf("institution %s has no msp_id", institution)
+	}
+	return in.MSPID, nil
+}
+
+func newServeCommand(env Env) *cobra.Command {
+	m := NewMain(env.Stdout, env.Stderr)
+	m.Getenv = env.Getenv
+	m.Now = env.Now
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the HTTP API over the embedded ledger (with demo data) or a Fabric network",
+		Long: `serve opens the ledger (embedded under DATA_DIR/ledger by default, or the Fabric
+network of --fabric), keeps the read model under DATA_DIR/index up to date from
+the ledger's events, and serves the HTTP API. An empty embedded ledger first
+gets the demo dataset (unless --no-demo). At start-up it prints the address it
+listens on, ready-to-use tokens and examples. SIGINT or SIGTERM stops it
+gracefully.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if err := m.Run(ctx); err != nil {
+				return errors.Join(err, m.Close())
+			}
+			select {
+			case <-ctx.Done():
+				fmt.Fprintln(m.Stdout, "Shutting down ...")
+			case err := <-m.Done():
+				m.serveErr <- err // for Close to report
+			}
+			if err := m.Close(); err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, "Stopped.")
+			return nil
+		}),
+	}
+	m.Config.bindFlags(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+)
+
+// tokenRequest is what `metrotrace token` is asked for.
+type tokenRequest struct {
+	dataDir     string
+	role        string
+	institution string
+	msp         string
+	subject     string
+	ttl         time.Duration
+}
+
+func newTokenCommand(env Env) *cobra.Command {
+	r := tokenRequest{dataDir: DefaultDataDir, ttl: DefaultTokenTTL}
+	cmd := &cobra.Command{
+		Use:   "token --role recorder|inspector --institution ID | --role operator --msp MSP",
+		Short: "Print a bearer token that a server on the data directory accepts",
+		Long: `token signs a token with the secret in DATA_DIR/token-secret (created if
+missing), so a server on the same data directory accepts it.
+
+  metrotrace token --role recorder  --institution TJIM
+  metrotrace token --role inspector --institution BJIM
+  metrotrace token --role operator  --msp BeijingMSP
+
+A recorder or inspector acts for an institution, and the token names the
+institution's organization: it is read from the index in DATA_DIR/index when
+the institution is registered there, else --msp is required. An operator acts
+for its organization (--msp). The token alone is printed on standard output.`,
+		Example: "  export METROTRACE_TOKEN=$(metrotrace token --role inspector --institution BJIM)",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: runE(func(_ *cobra.Command, _ []string) error {
+			tok, err := issueToken(r, env.Stderr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, tok)
+			return nil
+		}),
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&r.dataDir, "data-dir", r.dataDir, "data directory of the server the token is for")
+	withEnv(fs, "data-dir")
+	fs.StringVar(&r.role, "role", "", "role: "+strings.Join(auth.Roles, ", "))
+	fs.StringVar(&r.institution, "institution", "", "institution the bearer acts for (recorder, inspector)")
+	fs.StringVar(&r.msp, "msp", "", "organization (MSP id), e.g. BeijingMSP; required for an operator")
+	fs.StringVar(&r.subject, "subject", "", "who the token is for (default role@institution)")
+	fs.DurationVar(&r.ttl, "ttl", r.ttl, "lifetime of the token")
+	return cmd
+}
+
+// issueToken validates the request, finds the institution's organization,
+// and signs the token. Notes go to notes.
+func issueToken(r tokenRequest, notes io.Writer) (string, error) {
+	switch {
+	case r.role == "":
+		return "", usageErrorf("--role is required: %s", strings.Join(auth.Roles, ", "))
+	case !slices.Contains(auth.Roles, r.role):
+		return "", usageErrorf("unknown role %q: use %s", r.role, strings.Join(auth.Roles, ", "))
+	case r.dataDir == "":
+		return "", usageErrorf("--data-dir must not be empty")
+	case r.ttl <= 0:
+		return "", usageErrorf("--ttl must be positive, got %v", r.ttl)
+	}
+	if r.role == auth.RoleOperator {
+		if r.msp == "" {
+			return "", usageErrorf("an operator token needs --msp (the organization it acts for, e.g. BeijingMSP)")
+		}
+	} else {
+		if r.institution == "" {
+			return "", usageErrorf("a %s token needs --institution", r.role)
+		}
+		if err := record.ValidateID("--institution", r.institution); err != nil {
+			return "", usageErrorf("%v", err)
+		}
+		msp, err := lookupMSP(r.dataDir, r.institution)
+		switch {
+		case err == nil && r.msp != "" && r.msp != msp:
+			return "", usageErrorf("institution %s belongs to %s, not %s", r.institution, msp, r.msp)
+		case err == nil:
+			r.msp = msp
+		case r.msp != "":
+			fmt.Fprintf(notes, "metrotrace: note: %v; using --msp %s\n", err, r.msp)
+		default:
+			return "", usageErrorf("%v: pass --msp", err)
+		}
+	}
+	if !mspPattern(r.msp) {
+		return "", usageErrorf("--msp %q is not an MSP id (letters, digits, '.', '-', starting with a letter)", r.msp)
+	}
+	secret, err := auth.LoadOrCreateSecret(filepath.Join(r.dataDir, secretFileName))
+	if err != nil {
+		return "", err
+	}
+	is := &auth.Issuer{Secret: secret}
+	return is.Issue(auth.Claims{Subject: r.subject, Institution: r.institution, Role: r.role, MSP: r.msp}, r.ttl)
+}
+
+func mspPattern(s string) bool {
+	if s == "" || len(s) > 64 || !(s[0] >= 'A' && s[0] <= 'Z' || s[0] >= 'a' && s[0] <= 'z') {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupMSP reads an institution's organization from the index of a data
+// directory. It fails when there is no index, the index is in use by a
+// running server, or the institution is not registered.
+func lookupMSP(dataDir, institution string) (string, error) {
+	dir := filepath.Join(dataDir, indexDirName)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("no index in %s to look up the organization of %s", dir, institution)
+	}
+	x, err := openIndex(dataDir, slog.New(slog.DiscardHandler))
+	if errors.Is(err, errInUse) {
+		return "", fmt.Errorf("cannot read the index in %s while a server uses it, to look up the organization of %s", dir, institution)
+	}
+	if err != nil {
+		return "", err
+	}
+	defer x.Close()
+	msp, err := institutionMSP(x, institution)
+	var re *record.Error
+	if errors.As(err, &re) && re.Code == record.NotFound {
+		return "", fmt.Errorf("institution %s is not registered (index in %s)", institution, dir)
+	}
+	return msp, err
+}

@@ -1,0 +1,39 @@
+package apiclient
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is a record kind as the API names it: the plural of its routes
+// (/api/v1/capabilities) and the doc_type of its records (capability).
+type Kind struct {
+	Plural  string
+	DocType string
+}
+
+// Kinds lists the record kinds of the API in DESIGN.md order.
+var Kinds = []Kind{
+	{"institutions", "institution"},
+	{"capabilities", "capability"},
+	{"standards", "standard"},
+	{"instruments", "instrument"},
+	{"certificates", "certificate"},
+	{"comparisons", "comparison"},
+	{"agreements", "agreement"},
+}
+
+// ParseKind finds a kind by its plural or its doc type, in any case.
+func ParseKind(name string) (Kind, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	for _, k := range Kinds {
+		if n == k.Plural || n == k.DocType {
+			return k, nil
+		}
+	}
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = k.DocType
+	}
+	return Kind{}, fmt.Errorf("unknown record kind %q (one of %s)", name, strings.Join(names, ", "))
+}
