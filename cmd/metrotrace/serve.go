@@ -236,7 +236,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.Server = httpapi.New(httpapi.Config{
 		Client:         client.New(m.Backend.ledger),
-		Index:          readModel{m.Index},
+		Index:          m.Index,
 		Blobs:          m.Blobs,
 		VerifyIdentity: reader,
 		Tokens:         m.Tokens,

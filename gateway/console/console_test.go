@@ -91,32 +91,6 @@ type gateway struct {
 	showcase demo.Showcase
 }
 
-// readModel adapts the index to httpapi.ReadModel: only the page and hit
-// types differ, field for field.
-type readModel struct{ *index.Index }
-
-// List returns a page of the index as the API's page type.
-func (r readModel) List(docType, idx, value string, pageSize int, pageToken string) (*httpapi.Page, error) {
-	p, err := r.Index.List(docType, idx, value, pageSize, pageToken)
-	if err != nil {
-		return nil, err
-	}
-	return &httpapi.Page{Records: p.Records, NextPageToken: p.NextPageToken}, nil
-}
-
-// Search returns the index's hits as the API's hit type.
-func (r readModel) Search(query string, limit int) ([]httpapi.Hit, error) {
-	hits, err := r.Index.Search(query, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]httpapi.Hit, len(hits))
-	for i, h := range hits {
-		out[i] = httpapi.Hit{DocType: h.DocType, ID: h.ID, Name: h.Name}
-	}
-	return out, nil
-}
-
 // startGateway serves the console and the API on 127.0.0.1:0 and loads the
 // demo dataset through the chaincode, each step as its wallet identity.
 func startGateway(t *testing.T) *gateway {
@@ -179,7 +153,7 @@ func startGateway(t *testing.T) *gateway {
 	}
 	srv := httpapi.New(httpapi.Config{
 		Client:         client.New(l),
-		Index:          readModel{idx},
+		Index:          idx,
 		Tokens:         tokens,
 		Identities:     l.Wallet(),
 		VerifyIdentity: reader,
