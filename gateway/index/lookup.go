@@ -31,7 +31,7 @@ func (s source) IDs(index, value string) ([]string, error) {
 // of a standard.
 func (s source) UsagesOf(standardID string) ([]rules.Usage, error) {
 	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
-	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix}) // small inline values: no prefetching goroutines
 	defer it.Close()
 	var out []rules.Usage
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
