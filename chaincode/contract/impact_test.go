@@ -28,7 +28,7 @@ func TestImpactListsExactlyWhatWasCalibratedAfterTheDate(t *testing.T) {
 		MPE: record.Value{Value: 1, Unit: "mg"}})
 	l := newLedger(t)
 	l.load(f)
-	set := decode[rules.ImpactSet](t, l.mustEvaluate(l.as("BeijingMSP", "inspector", "BJIM"), "Impact", "BJ-STD-MASS", "2024-02-01"))
+	set := decode[rules.ImpactSet](t, l.mustEvaluate(l.as("BeijingMSP", "inspector", "BJIM"), "Impact", "BJ-STD-MASS", "2024-02-01", "true"))
 	want := rules.ImpactSet{
 		StandardID:   "BJ-STD-MASS",
 		Since:        "2024-02-01",
@@ -57,7 +57,7 @@ func TestImpactListsExactlyWhatWasCalibratedAfterTheDate(t *testing.T) {
 func TestImpactAfterEveryUseIsEmpty(t *testing.T) {
 	l := newLedger(t)
 	l.load(scenario.New())
-	set := decode[rules.ImpactSet](t, l.mustEvaluate(l.as("BeijingMSP", "inspector", "BJIM"), "Impact", "BJ-STD-MASS", "2024-03-02"))
+	set := decode[rules.ImpactSet](t, l.mustEvaluate(l.as("BeijingMSP", "inspector", "BJIM"), "Impact", "BJ-STD-MASS", "2024-03-02", ""))
 	if len(set.Certificates)+len(set.Instruments)+len(set.Standards)+len(set.Institutions) != 0 {
 		t.Fatalf("impact after the last use = %+v, want nothing", set)
 	}
@@ -67,8 +67,15 @@ func TestImpactRefusesBadInput(t *testing.T) {
 	l := newLedger(t)
 	l.load(scenario.New())
 	viewer := l.as("BeijingMSP", "inspector", "BJIM")
-	_, err := l.evaluate(viewer, "Impact", "BJ-STD-MASS", "yesterday")
+	_, err := l.evaluate(viewer, "Impact", "BJ-STD-MASS", "yesterday", "")
 	wantCode(t, err, record.Invalid)
-	_, err = l.evaluate(viewer, "Impact", "TJ-BAL-001", "2024-01-01")
+	_, err = l.evaluate(viewer, "Impact", "TJ-BAL-001", "2024-01-01", "")
 	wantCode(t, err, record.NotFound)
+	_, err = l.evaluate(viewer, "Impact", "BJ-STD-MASS", "2024-01-01", "yes")
+	wantCode(t, err, record.Invalid)
+	// Without paths the answer lists the same ids and no paths.
+	bare := decode[rules.ImpactSet](t, l.mustEvaluate(viewer, "Impact", "BJ-STD-MASS", "2024-02-01", "false"))
+	if bare.Paths != nil || len(bare.Certificates) != 3 || len(bare.Instruments) != 1 {
+		t.Fatalf("impact without paths = %+v", bare)
+	}
 }

@@ -21,9 +21,14 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, subjectID,
 }
 
 // Impact lists what a standard affected from date since on: certificates,
-// standards, instruments and institutions, with the path to each.
-func (c *Contract) Impact(ctx contractapi.TransactionContextInterface, standardID, since string) (string, error) {
-	set, err := rules.Impact(rules.FromSource(stateSource{ctx}), standardID, since)
+// standards, instruments and institutions; with paths "true", also the path
+// to each ("" or "false": without).
+func (c *Contract) Impact(ctx contractapi.TransactionContextInterface, standardID, since, paths string) (string, error) {
+	withPaths, err := parseFlag("paths", paths)
+	if err != nil {
+		return "", err
+	}
+	set, err := rules.Impact(rules.FromSource(stateSource{ctx}), standardID, since, withPaths)
 	return answer(set, err)
 }
 
@@ -36,6 +41,16 @@ func (c *Contract) Recognize(ctx contractapi.TransactionContextInterface, certif
 	}
 	d, err := rules.Recognize(rules.FromSource(stateSource{ctx}), certificateID, by, at)
 	return answer(d, err)
+}
+
+func parseFlag(name, v string) (bool, error) {
+	switch v {
+	case "true":
+		return true, nil
+	case "", "false":
+		return false, nil
+	}
+	return false, record.Errorf(record.Invalid, "%s must be true or false, not %q", name, v)
 }
 
 func dateOrToday(ctx contractapi.TransactionContextInterface, at string) (string, error) {

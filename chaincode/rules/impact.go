@@ -9,7 +9,9 @@ import (
 )
 
 // ImpactSet answers "this standard was found faulty since a date: what is
-// affected?". Every id comes with the path from the faulty standard to it.
+// affected?". Paths, when asked for, gives for every id the path from the
+// faulty standard to it (for an institution: to the certificate or subject
+// that involves it).
 type ImpactSet struct {
 	StandardID   string              `json:"standard_id"`
 	Since        string              `json:"since"`
@@ -17,13 +19,22 @@ type ImpactSet struct {
 	Instruments  []string            `json:"instruments"`
 	Standards    []string            `json:"standards"`
 	Institutions []string            `json:"institutions"`
-	Paths        map[string][]string `json:"paths"`
+	Paths        map[string][]string `json:"paths,omitempty"`
+}
+
+// reached is how the impact walk first reached an id: its kind, the id
+// before it on the path, and whether the path names the id itself.
+type reached struct {
+	kind string
+	via  string
+	self bool
 }
 
 // Impact walks down from a standard: every certificate that used it on or
 // after since, their subjects, and transitively everything calibrated by an
-// affected standard on or after the day it was affected.
-func Impact(l Lookup, standardID, since string) (*ImpactSet, error) {
+// affected standard on or after the day it was affected. withPaths adds the
+// path to every id, which costs memory in proportion to the answer.
+func Impact(l Lookup, standardID, since string, withPaths bool) (*ImpactSet, error) {
 	if _, err := record.ParseDate(since); err != nil {
 		return nil, record.Errorf(record.Invalid, "since: %v", err)
 	}
@@ -34,48 +45,55 @@ func Impact(l Lookup, standardID, since string) (*ImpactSet, error) {
 	if root == nil {
 		return nil, record.Errorf(record.NotFound, "no standard %s", standardID)
 	}
-	set := &ImpactSet{StandardID: standardID, Since: since, Paths: map[string][]string{}}
+	set := &ImpactSet{StandardID: standardID, Since: since}
 	affectedSince := map[string]string{standardID: since}
-	pathTo := map[string][]string{standardID: {standardID}}
 	type item struct{ id, since string }
 	queue := []item{{standardID, since}}
-	kinds := map[string]string{}
+	var seen map[string]reached
+	note := func(id, kind, via string, self bool) {
+		if seen == nil {
+			seen = map[string]reached{}
+		}
+		if _, ok := seen[id]; !ok {
+			seen[id] = reached{kind: kind, via: via, self: self}
+		}
+	}
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
 		if affectedSince[it.id] != it.since {
 			continue // superseded by an earlier date found later
 		}
-		uses, err := usagesOf(l, it.id)
+		uses, err := usagesOf(l, it.id, withPaths)
 		if err != nil {
 			return nil, fmt.Errorf("certificates using %s: %w", it.id, err)
+		}
+		if len(seen) == 0 {
+			seen = make(map[string]reached, 2*len(uses))
 		}
 		for _, c := range uses {
 			if c.PerformedOn < it.since {
 				continue
 			}
-			certPath := appendPath(pathTo[it.id], c.CertificateID)
-			set.note(kinds, c.CertificateID, record.DocCertificate, certPath)
-			set.note(kinds, c.IssuerID, record.DocInstitution, certPath)
+			note(c.CertificateID, record.DocCertificate, it.id, true)
+			note(c.IssuerID, record.DocInstitution, c.CertificateID, false)
 			if c.SubjectDocType == "" {
 				continue // the subject is not registered
 			}
-			subjPath := appendPath(certPath, c.SubjectID)
-			set.note(kinds, c.SubjectID, c.SubjectDocType, subjPath)
-			set.note(kinds, c.SubjectInstitutionID, record.DocInstitution, subjPath)
+			note(c.SubjectID, c.SubjectDocType, c.CertificateID, true)
+			note(c.SubjectInstitutionID, record.DocInstitution, c.SubjectID, false)
 			if c.SubjectDocType != record.DocStandard || c.SubjectID == standardID {
 				continue
 			}
-			if prev, seen := affectedSince[c.SubjectID]; !seen || c.PerformedOn < prev {
+			if prev, ok := affectedSince[c.SubjectID]; !ok || c.PerformedOn < prev {
 				affectedSince[c.SubjectID] = c.PerformedOn
-				pathTo[c.SubjectID] = subjPath
 				queue = append(queue, item{c.SubjectID, c.PerformedOn})
 			}
 		}
 	}
 	set.Certificates, set.Instruments, set.Standards, set.Institutions = []string{}, []string{}, []string{}, []string{}
-	for id, kind := range kinds {
-		switch kind {
+	for id, r := range seen {
+		switch r.kind {
 		case record.DocCertificate:
 			set.Certificates = append(set.Certificates, id)
 		case record.DocInstrument:
@@ -89,21 +107,37 @@ func Impact(l Lookup, standardID, since string) (*ImpactSet, error) {
 	for _, list := range [][]string{set.Certificates, set.Instruments, set.Standards, set.Institutions} {
 		sort.Strings(list)
 	}
+	if withPaths {
+		set.Paths = paths(seen, standardID)
+	}
 	return set, nil
 }
 
-// note records an affected id with the first path found to it.
-func (s *ImpactSet) note(kinds map[string]string, id, kind string, path []string) {
-	if _, seen := kinds[id]; seen {
-		return
+// paths materializes the path to every reached id from the root.
+func paths(seen map[string]reached, root string) map[string][]string {
+	memo := map[string][]string{root: {root}}
+	var pathTo func(id string) []string // the path ending with id itself
+	pathTo = func(id string) []string {
+		if p, ok := memo[id]; ok {
+			return p
+		}
+		r := seen[id]
+		p := pathTo(r.via)
+		out := make([]string, len(p), len(p)+1)
+		copy(out, p)
+		out = append(out, id)
+		memo[id] = out
+		return out
 	}
-	kinds[id] = kind
-	s.Paths[id] = path
-}
-
-func appendPath(path []string, id string) []string {
-	out := make([]string, 0, len(path)+1)
-	return append(append(out, path...), id)
+	out := make(map[string][]string, len(seen))
+	for id, r := range seen {
+		if r.self {
+			out[id] = pathTo(id)
+		} else {
+			out[id] = pathTo(r.via)
+		}
+	}
+	return out
 }
 
 // Usage is a certificate that used a reference standard, reduced to what
@@ -140,9 +174,10 @@ type UsageLookup interface {
 	UsagesOf(standardID string) ([]Usage, error)
 }
 
-// usagesOf returns the usages of a standard ordered by performance date,
-// then certificate id.
-func usagesOf(l Lookup, standardID string) ([]Usage, error) {
+// usagesOf returns the usages of a standard; ordered by performance date,
+// then certificate id, when the order matters (it decides which path to an
+// id is reported first).
+func usagesOf(l Lookup, standardID string, ordered bool) ([]Usage, error) {
 	var uses []Usage
 	if ul, ok := l.(UsageLookup); ok {
 		var err error
@@ -162,12 +197,14 @@ func usagesOf(l Lookup, standardID string) ([]Usage, error) {
 			uses = append(uses, u)
 		}
 	}
-	sort.Slice(uses, func(i, j int) bool {
-		if uses[i].PerformedOn != uses[j].PerformedOn {
-			return uses[i].PerformedOn < uses[j].PerformedOn
-		}
-		return uses[i].CertificateID < uses[j].CertificateID
-	})
+	if ordered {
+		sort.Slice(uses, func(i, j int) bool {
+			if uses[i].PerformedOn != uses[j].PerformedOn {
+				return uses[i].PerformedOn < uses[j].PerformedOn
+			}
+			return uses[i].CertificateID < uses[j].CertificateID
+		})
+	}
 	return uses, nil
 }
 

@@ -122,6 +122,7 @@ The exit status is 0 whatever the verdict; read it from the output.`,
 func newImpactCommand(env Env) *cobra.Command {
 	var o clientOptions
 	var since, source string
+	var withPaths bool
 	cmd := &cobra.Command{
 		Use:     "impact STANDARD --since DATE",
 		Short:   "What did a standard found out of tolerance affect since a date?",
@@ -139,7 +140,7 @@ func newImpactCommand(env Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			set, err := c.Impact(cmd.Context(), args[0], since, src)
+			set, err := c.Impact(cmd.Context(), args[0], since, withPaths, src)
 			if err != nil {
 				return o.explain(err)
 			}
@@ -152,6 +153,7 @@ func newImpactCommand(env Env) *cobra.Command {
 	}
 	o.bind(cmd.Flags())
 	cmd.Flags().StringVar(&since, "since", "", "first day the standard may have been out of tolerance, YYYY-MM-DD (required)")
+	cmd.Flags().BoolVar(&withPaths, "paths", false, "also show the path from the standard to each affected record")
 	cmd.Flags().StringVar(&source, "source", "", "where to ask: index (default) or ledger (the chaincode)")
 	return cmd
 }

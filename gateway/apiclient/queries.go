@@ -24,9 +24,12 @@ func (c *Client) Trace(ctx context.Context, subjectID, at string, source Source)
 }
 
 // Impact asks what a standard affected from date since (YYYY-MM-DD) on.
-func (c *Client) Impact(ctx context.Context, standardID, since string, source Source) (*rules.ImpactSet, error) {
+func (c *Client) Impact(ctx context.Context, standardID, since string, withPaths bool, source Source) (*rules.ImpactSet, error) {
 	q := source.set(url.Values{})
 	q.Set("since", since)
+	if withPaths {
+		q.Set("paths", "true")
+	}
 	var s rules.ImpactSet
 	if err := c.getJSON(ctx, "/impact/"+seg(standardID), q, &s); err != nil {
 		return nil, err

@@ -116,9 +116,10 @@ func (c *Client) Trace(ctx context.Context, id *identity.Identity, subjectID, at
 	return &r, err
 }
 
-// Impact asks the chaincode what a standard affected since a date.
-func (c *Client) Impact(ctx context.Context, id *identity.Identity, standardID, since string) (*rules.ImpactSet, error) {
-	s, err := decode[rules.ImpactSet](c.evaluate(ctx, id, "Impact", standardID, since))
+// Impact asks the chaincode what a standard affected since a date, with
+// the path to each affected id when withPaths.
+func (c *Client) Impact(ctx context.Context, id *identity.Identity, standardID, since string, withPaths bool) (*rules.ImpactSet, error) {
+	s, err := decode[rules.ImpactSet](c.evaluate(ctx, id, "Impact", standardID, since, strconv.FormatBool(withPaths)))
 	return &s, err
 }
 

@@ -31,7 +31,7 @@ func variants() []variant {
 	vs = append(vs, variant{prefix: p, fixture: base(p), questions: []question{
 		{"the five-level chain is traceable", "/trace/" + p + "TJ-BAL-001?at=2024-06-01", nil},
 		{"the recognition holds", "/recognition?certificate=" + p + scenario.RecognitionCertificate + "&by=" + p + scenario.RecognitionBy + "&at=" + scenario.RecognitionAt, nil},
-		{"the impact of the Beijing standard", "/impact/" + p + "BJ-STD-MASS?since=2024-02-01", nil},
+		{"the impact of the Beijing standard", "/impact/" + p + "BJ-STD-MASS?since=2024-02-01&paths=true", nil},
 	}})
 	for i, b := range scenario.TraceBreaks() {
 		p := fmt.Sprintf("t%02d-", i+1)

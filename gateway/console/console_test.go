@@ -449,7 +449,7 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 	})
 
 	t.Run("impact of an out-of-tolerance standard", func(t *testing.T) {
-		set, err := gw.index.Impact(sc.ImpactStandard, sc.ImpactSince)
+		set, err := gw.index.Impact(sc.ImpactStandard, sc.ImpactSince, true)
 		if err != nil {
 			t.Fatal(err)
 		}

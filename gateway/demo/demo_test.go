@@ -401,7 +401,7 @@ func checkVerdicts(t *testing.T, day string) {
 	})
 
 	t.Run("impact", func(t *testing.T) {
-		set := decode[rules.ImpactSet](t, l.evaluate("Impact", sc.ImpactStandard, sc.ImpactSince))
+		set := decode[rules.ImpactSet](t, l.evaluate("Impact", sc.ImpactStandard, sc.ImpactSince, "true"))
 		want := impactOf(d, sc.ImpactStandard, sc.ImpactSince)
 		got := map[string][]string{"certificates": set.Certificates, "instruments": set.Instruments,
 			"standards": set.Standards, "institutions": set.Institutions}

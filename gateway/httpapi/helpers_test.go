@@ -189,8 +189,8 @@ func (f *fakeIndex) Trace(subjectID, at string) (*rules.TraceReport, error) {
 	return f.cl.Trace(context.Background(), f.viewer, subjectID, at)
 }
 
-func (f *fakeIndex) Impact(standardID, since string) (*rules.ImpactSet, error) {
-	return f.cl.Impact(context.Background(), f.viewer, standardID, since)
+func (f *fakeIndex) Impact(standardID, since string, withPaths bool) (*rules.ImpactSet, error) {
+	return f.cl.Impact(context.Background(), f.viewer, standardID, since, withPaths)
 }
 
 func (f *fakeIndex) Recognize(certificateID, by, at string) (*rules.RecognitionDecision, error) {

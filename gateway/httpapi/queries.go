@@ -100,11 +100,19 @@ func (s *Server) trace(c echo.Context) error {
 	return c.JSON(http.StatusOK, rep)
 }
 
-// impact handles GET /impact/{standard_id}?since=.
+// impact handles GET /impact/{standard_id}?since=&paths=.
 func (s *Server) impact(c echo.Context) error {
 	since, err := s.date(c, "since", true)
 	if err != nil {
 		return err
+	}
+	withPaths := false
+	switch v := c.QueryParam("paths"); v {
+	case "", "false":
+	case "true":
+		withPaths = true
+	default:
+		return invalidf("paths must be true or false, not %q", v)
 	}
 	ledger, err := s.fromLedger(c)
 	if err != nil {
@@ -117,11 +125,11 @@ func (s *Server) impact(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		set, err = s.cfg.Client.Impact(c.Request().Context(), id, standard, since)
+		set, err = s.cfg.Client.Impact(c.Request().Context(), id, standard, since, withPaths)
 		if err != nil {
 			return err
 		}
-	} else if set, err = s.cfg.Index.Impact(standard, since); err != nil {
+	} else if set, err = s.cfg.Index.Impact(standard, since, withPaths); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, set)

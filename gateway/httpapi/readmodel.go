@@ -24,7 +24,7 @@ type ReadModel interface {
 	Search(query string, limit int) ([]Hit, error)
 	// Trace, Impact and Recognize answer the traceability rules.
 	Trace(subjectID, at string) (*rules.TraceReport, error)
-	Impact(standardID, since string) (*rules.ImpactSet, error)
+	Impact(standardID, since string, withPaths bool) (*rules.ImpactSet, error)
 	Recognize(certificateID, by, at string) (*rules.RecognitionDecision, error)
 	// FindByDCC returns the certificates anchoring a DCC's SHA-256.
 	FindByDCC(sha256Hex string) ([]record.Certificate, error)

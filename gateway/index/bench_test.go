@@ -142,7 +142,7 @@ func BenchmarkImpactAllInstruments(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(int) error {
-		set, err := x.Impact("STD-6", "2024-01-01")
+		set, err := x.Impact("STD-6", "2024-01-01", false)
 		if err == nil && len(set.Instruments) != n {
 			return fmt.Errorf("impact reached %d instruments, want %d", len(set.Instruments), n)
 		}

@@ -109,8 +109,8 @@ func TestIndexAnswersAsTheChaincodeDoes(t *testing.T) {
 	}
 	qs = append(qs, question{"impact", func(*scenario.Fixture) {}, func(ld *loaded, x *index.Index) (any, any, error, error) {
 		id, _ := ld.l.Wallet().Identity("BeijingMSP", "inspector", "BJIM")
-		a, e1 := ld.client.Impact(ctx, id, "BJ-STD-MASS", "2024-02-01")
-		b, e2 := x.Impact("BJ-STD-MASS", "2024-02-01")
+		a, e1 := ld.client.Impact(ctx, id, "BJ-STD-MASS", "2024-02-01", true)
+		b, e2 := x.Impact("BJ-STD-MASS", "2024-02-01", true)
 		return a, b, e1, e2
 	}})
 	for _, q := range qs {

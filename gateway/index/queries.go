@@ -180,9 +180,9 @@ func (x *Index) Trace(subjectID, at string) (rep *rules.TraceReport, err error) 
 }
 
 // Impact runs the chaincode's impact rule over the index.
-func (x *Index) Impact(standardID, since string) (set *rules.ImpactSet, err error) {
+func (x *Index) Impact(standardID, since string, withPaths bool) (set *rules.ImpactSet, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		set, err = rules.Impact(rules.FromSource(source{txn}), standardID, since)
+		set, err = rules.Impact(rules.FromSource(source{txn}), standardID, since, withPaths)
 		return err
 	})
 	return set, err

@@ -491,7 +491,7 @@
     if (!standard) { clear(out); return; }
     if (!since) { show(out, h('div', {class: 'notice'}, '请选择起始日期。 Choose the date since which the standard is suspect.')); return; }
     show(out, loading('分析中', 'Analysing'));
-    api('GET', '/impact/' + enc(standard) + '?since=' + enc(since)).then(function (set) {
+    api('GET', '/impact/' + enc(standard) + '?since=' + enc(since) + '&paths=true').then(function (set) {
       if (!current(n)) return;
       var paths = set.paths || {};
       var groups = [
