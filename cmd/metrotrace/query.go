@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/apiclient"
 )
 
@@ -94,23 +95,9 @@ The exit status is 0 whatever the verdict; read it from the output.`,
 			if err := checkDate("at", at, false); err != nil {
 				return err
 			}
-			src, err := parseSource(source)
-			if err != nil {
-				return err
-			}
-			c, err := o.client()
-			if err != nil {
-				return err
-			}
-			rep, err := c.Trace(cmd.Context(), args[0], at, src)
-			if err != nil {
-				return o.explain(err)
-			}
-			if o.output == outputJSON {
-				return writeJSON(env.Stdout, rep)
-			}
-			printTrace(env.Stdout, rep)
-			return nil
+			return askServer(env, &o, source, func(c *apiclient.Client, src apiclient.Source) (*rules.TraceReport, error) {
+				return c.Trace(cmd.Context(), args[0], at, src)
+			}, printTrace)
 		}),
 	}
 	o.bind(cmd.Flags())
@@ -132,23 +119,9 @@ func newImpactCommand(env Env) *cobra.Command {
 			if err := checkDate("since", since, true); err != nil {
 				return err
 			}
-			src, err := parseSource(source)
-			if err != nil {
-				return err
-			}
-			c, err := o.client()
-			if err != nil {
-				return err
-			}
-			set, err := c.Impact(cmd.Context(), args[0], since, withPaths, src)
-			if err != nil {
-				return o.explain(err)
-			}
-			if o.output == outputJSON {
-				return writeJSON(env.Stdout, set)
-			}
-			printImpact(env.Stdout, set)
-			return nil
+			return askServer(env, &o, source, func(c *apiclient.Client, src apiclient.Source) (*rules.ImpactSet, error) {
+				return c.Impact(cmd.Context(), args[0], since, withPaths, src)
+			}, printImpact)
 		}),
 	}
 	o.bind(cmd.Flags())
@@ -173,23 +146,9 @@ func newRecognizeCommand(env Env) *cobra.Command {
 			if err := checkDate("at", at, false); err != nil {
 				return err
 			}
-			src, err := parseSource(source)
-			if err != nil {
-				return err
-			}
-			c, err := o.client()
-			if err != nil {
-				return err
-			}
-			d, err := c.Recognize(cmd.Context(), args[0], by, at, src)
-			if err != nil {
-				return o.explain(err)
-			}
-			if o.output == outputJSON {
-				return writeJSON(env.Stdout, d)
-			}
-			printRecognition(env.Stdout, d)
-			return nil
+			return askServer(env, &o, source, func(c *apiclient.Client, src apiclient.Source) (*rules.RecognitionDecision, error) {
+				return c.Recognize(cmd.Context(), args[0], by, at, src)
+			}, printRecognition)
 		}),
 	}
 	o.bind(cmd.Flags())
@@ -267,4 +226,26 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// askServer asks the server a rule question and prints the answer, as
+// JSON or as text.
+func askServer[T any](env Env, o *clientOptions, source string, call func(*apiclient.Client, apiclient.Source) (T, error), text func(io.Writer, T)) error {
+	src, err := parseSource(source)
+	if err != nil {
+		return err
+	}
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	answer, err := call(c, src)
+	if err != nil {
+		return o.explain(err)
+	}
+	if o.output == outputJSON {
+		return writeJSON(env.Stdout, answer)
+	}
+	text(env.Stdout, answer)
+	return nil
 }

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 )
@@ -79,25 +81,33 @@ func (s *Server) trace(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	subject := c.Param("subject_id")
+	return ask(s, c, func(ctx context.Context, id *identity.Identity) (*rules.TraceReport, error) {
+		return s.cfg.Client.Trace(ctx, id, subject, at)
+	}, func() (*rules.TraceReport, error) { return s.cfg.Index.Trace(subject, at) })
+}
+
+// ask answers a rule question from the chaincode (?source=ledger) or from
+// the index.
+func ask[T any](s *Server, c echo.Context, chaincode func(context.Context, *identity.Identity) (T, error), index func() (T, error)) error {
 	ledger, err := s.fromLedger(c)
 	if err != nil {
 		return err
 	}
-	subject := c.Param("subject_id")
-	var rep *rules.TraceReport
+	var answer T
 	if ledger {
 		id, err := s.caller(c)
 		if err != nil {
 			return err
 		}
-		rep, err = s.cfg.Client.Trace(c.Request().Context(), id, subject, at)
+		answer, err = chaincode(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
-	} else if rep, err = s.cfg.Index.Trace(subject, at); err != nil {
+	} else if answer, err = index(); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, rep)
+	return c.JSON(http.StatusOK, answer)
 }
 
 // impact handles GET /impact/{standard_id}?since=&paths=.
@@ -114,25 +124,10 @@ func (s *Server) impact(c echo.Context) error {
 	default:
 		return invalidf("paths must be true or false, not %q", v)
 	}
-	ledger, err := s.fromLedger(c)
-	if err != nil {
-		return err
-	}
 	standard := c.Param("standard_id")
-	var set *rules.ImpactSet
-	if ledger {
-		id, err := s.caller(c)
-		if err != nil {
-			return err
-		}
-		set, err = s.cfg.Client.Impact(c.Request().Context(), id, standard, since, withPaths)
-		if err != nil {
-			return err
-		}
-	} else if set, err = s.cfg.Index.Impact(standard, since, withPaths); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, set)
+	return ask(s, c, func(ctx context.Context, id *identity.Identity) (*rules.ImpactSet, error) {
+		return s.cfg.Client.Impact(ctx, id, standard, since, withPaths)
+	}, func() (*rules.ImpactSet, error) { return s.cfg.Index.Impact(standard, since, withPaths) })
 }
 
 // recognition handles GET /recognition?certificate=&by=&at=.
@@ -149,22 +144,7 @@ func (s *Server) recognition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ledger, err := s.fromLedger(c)
-	if err != nil {
-		return err
-	}
-	var d *rules.RecognitionDecision
-	if ledger {
-		id, err := s.caller(c)
-		if err != nil {
-			return err
-		}
-		d, err = s.cfg.Client.Recognize(c.Request().Context(), id, cert, by, at)
-		if err != nil {
-			return err
-		}
-	} else if d, err = s.cfg.Index.Recognize(cert, by, at); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return ask(s, c, func(ctx context.Context, id *identity.Identity) (*rules.RecognitionDecision, error) {
+		return s.cfg.Client.Recognize(ctx, id, cert, by, at)
+	}, func() (*rules.RecognitionDecision, error) { return s.cfg.Index.Recognize(cert, by, at) })
 }
