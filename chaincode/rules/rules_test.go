@@ -1,0 +1,121 @@
+package rules
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// memSource is raw storage in maps, for the rules alone.
+type memSource struct {
+	records map[string][]byte
+	index   map[string][]string
+}
+
+func newMem() *memSource {
+	return &memSource{records: map[string][]byte{}, index: map[string][]string{}}
+}
+
+func (m *memSource) put(docType, id string, v any) {
+	data, _ := json.Marshal(v)
+	m.records[docType+"/"+id] = data
+	for idx, values := range record.IndexEntries(v) {
+		for _, val := range values {
+			m.index[idx+"/"+val] = append(m.index[idx+"/"+val], id)
+		}
+	}
+}
+
+func (m *memSource) Record(docType, id string) ([]byte, error) { return m.records[docType+"/"+id], nil }
+
+func (m *memSource) IDs(index, value string) ([]string, error) {
+	ids := append([]string(nil), m.index[index+"/"+value]...)
+	sort.Strings(ids)
+	return ids, nil
+}
+
+func std(id string) *record.Standard {
+	return &record.Standard{ID: id, InstitutionID: "LAB", Name: id, Level: record.LevelWorking, Quantity: "mass",
+		Range: record.Range{Min: 0, Max: 1, Unit: "kg"}, Uncertainty: record.Uncertainty{Value: 1, Unit: "mg", K: 2}, Status: "active"}
+}
+
+func cert(id, subject, ref, on string) *record.Certificate {
+	return &record.Certificate{ID: id, Kind: "calibration", IssuerID: "LAB", SubjectID: subject, ReferenceIDs: []string{ref},
+		Quantity: "mass", PerformedOn: on, ValidUntil: "2030-01-01", Method: "m", Status: "valid",
+		Results: []record.Result{{Value: 1, Unit: "kg", Uncertainty: &record.Uncertainty{Value: 2, Unit: "mg", K: 2}}}}
+}
+
+// TestImpactFollowsTheEarliestAffectedDate: B is first reached as affected
+// from June, then found affected from February through C; what B calibrated
+// between the two dates (B-I1, March) is affected too.
+func TestImpactFollowsTheEarliestAffectedDate(t *testing.T) {
+	m := newMem()
+	for _, id := range []string{"A", "B", "C"} {
+		m.put(record.DocStandard, id, std(id))
+	}
+	m.put(record.DocInstrument, "I", &record.Instrument{ID: "I", InstitutionID: "OWNER", Type: "t", Manufacturer: "m", Model: "x", Serial: "1",
+		Quantity: "mass", Range: record.Range{Min: 0, Max: 1, Unit: "kg"}, MPE: record.Value{Value: 10, Unit: "mg"}})
+	m.put(record.DocCertificate, "A-C", cert("A-C", "C", "A", "2024-01-10"))   // A → C
+	m.put(record.DocCertificate, "C-B", cert("C-B", "B", "C", "2024-06-01"))   // C → B late
+	m.put(record.DocCertificate, "A-B", cert("A-B", "B", "A", "2024-02-01"))   // A → B early
+	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01")) // between the two
+	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15")) // before B was affected
+	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))   // before since
+	set, err := Impact(FromSource(m), "A", "2024-01-01", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"A-B", "A-C", "B-I1", "C-B"}; !reflect.DeepEqual(set.Certificates, want) {
+		t.Fatalf("certificates = %v, want %v", set.Certificates, want)
+	}
+	if !reflect.DeepEqual(set.Standards, []string{"B", "C"}) || !reflect.DeepEqual(set.Instruments, []string{"I"}) ||
+		!reflect.DeepEqual(set.Institutions, []string{"LAB", "OWNER"}) {
+		t.Fatalf("set = %+v", set)
+	}
+	// Paths follow the first way an id was reached.
+	if got := set.Paths["B-I1"]; !reflect.DeepEqual(got, []string{"A", "A-B", "B", "B-I1"}) {
+		t.Fatalf("path to B-I1 = %v", got)
+	}
+	if got := set.Paths["OWNER"]; got[len(got)-1] != "I" {
+		t.Fatalf("path to the owner institution = %v, want it to end at the instrument", got)
+	}
+	bare, _ := Impact(FromSource(m), "A", "2024-01-01", false)
+	if bare.Paths != nil || !reflect.DeepEqual(bare.Certificates, set.Certificates) {
+		t.Fatalf("impact without paths = %+v", bare)
+	}
+}
+
+func TestCertificateAtPrefersTheLatestValidOne(t *testing.T) {
+	old := cert("OLD", "X", "R", "2023-01-01")
+	old.ValidUntil = "2024-01-01"
+	cur := cert("CUR", "X", "R", "2024-01-02")
+	revoked := cert("REV", "X", "R", "2024-03-01")
+	revoked.Status = record.CertRevoked
+	certs := []*record.Certificate{revoked, old, cur}
+	if c, ok := CertificateAt(certs, "2024-06-01"); c.ID != "CUR" || !ok {
+		t.Fatalf("on 2024-06-01: %s %v, want CUR valid", c.ID, ok)
+	}
+	if c, ok := CertificateAt(certs, "2023-06-01"); c.ID != "OLD" || !ok {
+		t.Fatalf("on 2023-06-01: %s %v, want OLD valid", c.ID, ok)
+	}
+	if c, ok := CertificateAt(certs, "2031-01-01"); c.ID != "REV" || ok {
+		t.Fatalf("on 2031-01-01: %v %v, want the latest (revoked), not valid", c, ok)
+	}
+	if c, _ := CertificateAt(certs, "2022-01-01"); c != nil {
+		t.Fatalf("before any certificate: %v", c)
+	}
+}
+
+func TestUsageEncodingRoundTrips(t *testing.T) {
+	u := Usage{"C1", "2024-01-01", "LAB", "S", record.DocStandard, "LAB2"}
+	got, err := DecodeUsage(u.Encode())
+	if err != nil || got != u {
+		t.Fatalf("round trip = %+v, %v", got, err)
+	}
+	if _, err := DecodeUsage([]byte("a\x00b")); err == nil {
+		t.Fatal("a malformed entry was accepted")
+	}
+}
