@@ -2,8 +2,8 @@ package demo_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"reflect"
 	"sort"
@@ -11,108 +11,69 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
-
-	"github.com/metrotrace/metrotrace/chaincode/badgerstub"
 	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/demo"
+	"github.com/metrotrace/metrotrace/gateway/embedded"
+	ledgerpkg "github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
 const today = "2026-03-15"
 
-// ledger runs the real chaincode over an in-memory badger stub, as the
-// chaincode's own tests do.
+// ledger runs the real chaincode on the embedded ledger in memory, with
+// the clock on the demo's day.
 type ledger struct {
-	t     testing.TB
-	store *badgerstub.Store
-	cc    *contractapi.ContractChaincode
-	cas   map[string]*identity.CA
-	ids   map[string]*identity.Identity
-	now   time.Time
-	seq   int
+	t  testing.TB
+	el *embedded.Ledger
 }
 
 func newLedger(t testing.TB, day string) *ledger {
 	t.Helper()
-	store, err := badgerstub.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	cc, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	at, err := record.ParseDate(day)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &ledger{t: t, store: store, cc: cc, cas: map[string]*identity.CA{}, ids: map[string]*identity.Identity{},
-		now: at.Add(8 * time.Hour)}
+	now := at.Add(8 * time.Hour)
+	el, err := embedded.Open("", embedded.WithClock(func() time.Time { now = now.Add(time.Second); return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { el.Close() })
+	return &ledger{t: t, el: el}
 }
 
 // as returns an identity of an organization with the role and institution
 // attributes of Fabric CA.
 func (l *ledger) as(mspID, role, institution string) *identity.Identity {
 	l.t.Helper()
-	key := mspID + "/" + role + "/" + institution
-	if id, ok := l.ids[key]; ok {
-		return id
-	}
-	ca, ok := l.cas[mspID]
-	if !ok {
-		var err error
-		if ca, err = identity.NewCA(mspID); err != nil {
-			l.t.Fatal(err)
-		}
-		l.cas[mspID] = ca
-	}
-	attrs := map[string]string{contract.AttrRole: role}
-	if institution != "" {
-		attrs[contract.AttrInstitution] = institution
-	}
-	id, err := ca.Issue(key, attrs)
+	id, err := l.el.Wallet().Identity(mspID, role, institution)
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	l.ids[key] = id
 	return id
-}
-
-func (l *ledger) proposal(id *identity.Identity, fn string, args []string, transient map[string][]byte) badgerstub.Proposal {
-	l.seq++
-	l.now = l.now.Add(time.Second)
-	return badgerstub.Proposal{TxID: fmt.Sprintf("tx%06d", l.seq), Timestamp: l.now, ChannelID: "metrology",
-		Creator: id.Serialized(), Function: fn, Args: args, Transient: transient, PeerMSPID: id.MSPID}
 }
 
 // load submits every step of the dataset, failing on the first rejection.
 func (l *ledger) load(d *demo.Dataset) {
 	l.t.Helper()
 	for i, s := range d.Steps() {
-		res, err := l.store.Submit(l.cc, l.proposal(l.as(s.MSPID, s.Role, s.Institution), s.Function, s.Args, s.Transient))
+		_, err := l.el.Submit(context.Background(), l.as(s.MSPID, s.Role, s.Institution),
+			ledgerpkg.Call{Function: s.Function, Args: s.Args, Transient: s.Transient})
 		if err != nil {
-			l.t.Fatalf("step %d %s: %v", i, s.Function, err)
-		}
-		if res.Failed() {
-			l.t.Fatalf("step %d %s(%s) by %s %s %s: %s", i, s.Function, strings.Join(s.Args, ", "), s.MSPID, s.Role, s.Institution, res.Response.Message)
+			l.t.Fatalf("step %d %s(%s) by %s %s %s: %v", i, s.Function, strings.Join(s.Args, ", "), s.MSPID, s.Role, s.Institution, err)
 		}
 	}
 }
 
 func (l *ledger) evaluateAs(id *identity.Identity, fn string, args ...string) string {
 	l.t.Helper()
-	res, err := l.store.Evaluate(l.cc, l.proposal(id, fn, args, nil))
+	out, err := l.el.Evaluate(context.Background(), id, ledgerpkg.Call{Function: fn, Args: args})
 	if err != nil {
 		l.t.Fatalf("%s%v: %v", fn, args, err)
 	}
-	if res.Failed() {
-		l.t.Fatalf("%s%v: %s", fn, args, res.Response.Message)
-	}
-	return string(res.Response.Payload)
+	return string(out)
 }
 
 func (l *ledger) evaluate(fn string, args ...string) string {
