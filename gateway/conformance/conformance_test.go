@@ -35,4 +35,5 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 		}
 	}
 	fab.crossGatewayWrite(t)
+	fab.rebuildIndex(t, 5*len(vs))
 }

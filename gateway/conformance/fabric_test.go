@@ -21,6 +21,8 @@ import (
 type fabricTargets struct {
 	*target
 	beijing *target
+	root    string
+	conn    string // path of the connection description
 }
 
 func repoRoot(t *testing.T) string {
@@ -99,7 +101,8 @@ func startFabric(t *testing.T, vs []variant) *fabricTargets {
 		return l
 	}
 	tj, bj := open("TianjinMSP"), open("BeijingMSP")
-	return &fabricTargets{target: startGateway(t, "fabric", tj, tj), beijing: startGateway(t, "fabric-beijing", bj, bj)}
+	return &fabricTargets{target: startGateway(t, "fabric", tj, tj), beijing: startGateway(t, "fabric-beijing", bj, bj),
+		root: root, conn: filepath.Join(netDir, network.DefaultConnectionFile)}
 }
 
 // crossGatewayWrite writes through the gateway as a Tianjin recorder and
@@ -123,5 +126,23 @@ func (f *fabricTargets) crossGatewayWrite(t *testing.T) {
 			t.Fatalf("the Beijing gateway's index never showed the Tianjin write: %d %s", code, out)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// rebuildIndex runs `metrotrace index rebuild --fabric` into an empty data
+// directory and checks it finds every institution of the variants.
+func (f *fabricTargets) rebuildIndex(t *testing.T, institutions int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "run", "./cmd/metrotrace", "index", "rebuild", "--fabric", f.conn, "--data-dir", t.TempDir())
+	cmd.Dir = f.root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("index rebuild --fabric: %v\n%s", err, out)
+	}
+	want := fmt.Sprintf("institution  %d", institutions)
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("index rebuild --fabric printed\n%s\nwant a line %q", out, want)
 	}
 }
