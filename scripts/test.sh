@@ -6,8 +6,8 @@
 #   2. Fabric binaries built from network/tools into a cache (scripts/fabric-tools.sh)
 #   3. gofmt and go vet
 #   4. go test ./...                     unit, embedded, HTTP, browser tests
-#   5. the Fabric tests, one package at a time: the network integration test
-#      and the conformance suite (embedded vs a real network)
+#   5. the Fabric tests, one package at a time: the network integration test,
+#      the operator tool's test and the conformance suite (embedded vs Fabric)
 #
 # Everything is idempotent and cached; a second run only runs the tests.
 set -euo pipefail
@@ -34,7 +34,9 @@ step "go test ./..."
 go test -count=1 -timeout 30m ./...
 
 step "Fabric network tests"
-METROTRACE_NETWORK_TESTS=1 go test -count=1 -p 1 -timeout 40m \
-	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers' ./network ./gateway/conformance
+# One package at a time (-p 1): each brings up its own network on its own
+# ports, below the kernel's ephemeral range.
+METROTRACE_NETWORK_TESTS=1 METROTRACE_OPS_PORT_BASE=28000 go test -count=1 -p 1 -timeout 40m \
+	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers|TestOpsIntegration' ./network ./network/ops ./gateway/conformance
 
 step "done"

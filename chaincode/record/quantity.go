@@ -3,6 +3,7 @@ package record
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/metrotrace/metrotrace/chaincode/units"
 )
@@ -14,7 +15,16 @@ type Value struct {
 }
 
 // String renders the value as "1.5 kg".
-func (v Value) String() string { return fmt.Sprintf("%g %s", v.Value, v.Unit) }
+func (v Value) String() string { return FormatNumber(v.Value) + " " + v.Unit }
+
+// FormatNumber writes a number as people read it on certificates: plain
+// decimals ("20000000", "0.0005"), exponents beyond 1e12 or below 1e-4.
+func FormatNumber(f float64) string {
+	if a := math.Abs(f); a != 0 && (a >= 1e12 || a < 1e-4) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
 
 // Uncertainty is an expanded uncertainty with its coverage factor k. A
 // relative uncertainty has Relative set and an empty unit (or "%"/"ppm").
@@ -28,9 +38,9 @@ type Uncertainty struct {
 // String renders the uncertainty as "U = 0.2 mg (k=2)".
 func (u Uncertainty) String() string {
 	if u.Relative {
-		return fmt.Sprintf("U = %g%s relative (k=%g)", u.Value, u.Unit, u.K)
+		return fmt.Sprintf("U = %s%s relative (k=%s)", FormatNumber(u.Value), u.Unit, FormatNumber(u.K))
 	}
-	return fmt.Sprintf("U = %g %s (k=%g)", u.Value, u.Unit, u.K)
+	return fmt.Sprintf("U = %s %s (k=%s)", FormatNumber(u.Value), u.Unit, FormatNumber(u.K))
 }
 
 // Absolute returns the uncertainty in unit at the given measured value:
@@ -55,7 +65,9 @@ type Range struct {
 }
 
 // String renders the range as "[0, 20] kg".
-func (r Range) String() string { return fmt.Sprintf("[%g, %g] %s", r.Min, r.Max, r.Unit) }
+func (r Range) String() string {
+	return fmt.Sprintf("[%s, %s] %s", FormatNumber(r.Min), FormatNumber(r.Max), r.Unit)
+}
 
 // Covers reports whether the value lies within the range, converting units.
 func (r Range) Covers(v Value) (bool, error) {

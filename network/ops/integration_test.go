@@ -1,0 +1,371 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/metrotrace/metrotrace/network"
+)
+
+// TestOpsIntegration brings its own real Fabric network up with
+// scripts/network.sh up --deploy (ports from METROTRACE_OPS_PORT_BASE,
+// default 47000, network dir under the temp dir), submits one transaction
+// with the peer CLI as Tianjin's operator (no fabric-gateway in this test
+// binary: it links fabric-sdk-go), audits it, checks that status sees every
+// peer in step, stops Hebei's peer by the pid the script recorded and checks
+// that status (library and binary) reports it with a non-zero exit. The
+// network is always taken down.
+//
+//	METROTRACE_NETWORK_TESTS=1 go test ./network/ops -run TestOpsIntegration -v -timeout 20m
+func TestOpsIntegration(t *testing.T) {
+	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
+		t.Skip("real Fabric network test: set METROTRACE_NETWORK_TESTS=1 to run it")
+	}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	base := 47000
+	if s := os.Getenv("METROTRACE_OPS_PORT_BASE"); s != "" {
+		var err error
+		if base, err = strconv.Atoi(s); err != nil {
+			t.Fatalf("METROTRACE_OPS_PORT_BASE: %v", err)
+		}
+	}
+	tmp, err := os.MkdirTemp("", "metrotrace-ops-it-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	netDir := filepath.Join(tmp, "net")
+	var env []string
+	down := func() {
+		if env == nil {
+			return
+		}
+		out, err := runScript(root, env, 2*time.Minute, "down")
+		if err != nil {
+			t.Errorf("network.sh down: %v\n%s", err, out)
+		}
+	}
+	t.Cleanup(func() {
+		down()
+		_ = os.RemoveAll(tmp)
+	})
+
+	// Ports in the kernel's ephemeral range (32768-60999) can be held for a
+	// minute by a client socket in TIME_WAIT: on "address already in use"
+	// the test tries the next block of ports once.
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		env = append(os.Environ(), "METROTRACE_NETWORK_DIR="+netDir, "METROTRACE_PORT_BASE="+strconv.Itoa(base+100*attempt))
+		out, err := runScript(root, env, 20*time.Minute, "up", "--deploy")
+		if err == nil {
+			break
+		}
+		if attempt == 0 && strings.Contains(out, "address already in use") {
+			t.Logf("port clash at base %d, retrying at %d", base, base+100)
+			down()
+			continue
+		}
+		t.Fatalf("network.sh up --deploy: %v\n%s", err, tail(out, 40))
+	}
+	t.Logf("network up with chaincode in %s", time.Since(start).Round(100*time.Millisecond))
+
+	connFile := filepath.Join(netDir, network.DefaultConnectionFile)
+	conn, err := network.LoadConnection(connFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	// One transaction through the peer CLI, as tjim-operator (carries the
+	// metrotrace.* attributes), endorsed by Tianjin and Beijing.
+	tj, _ := conn.Org("TianjinMSP")
+	bj, _ := conn.Org("BeijingMSP")
+	operator, err := tj.UserFor(network.RoleOperator, "TJIM")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliEnv := peerEnv(t, root, env, "tianjin")
+	cliEnv = append(cliEnv, "CORE_PEER_MSPCONFIGPATH="+operator.MSPDir)
+	inst := `{"id":"TJ-OPS-IT","name":"Ops integration lab","region":"TJ","msp_id":"TianjinMSP","kind":"enterprise"}`
+	args, _ := jsonArgs("RegisterInstitution", inst)
+	t0 := time.Now()
+	cmd := exec.CommandContext(ctx, peerBin(cliEnv), "chaincode", "invoke",
+		"-o", conn.Orderers[0].Endpoint, "--tls", "--cafile", conn.Orderers[0].TLSCACert,
+		"-C", conn.Channel, "-n", conn.Chaincode,
+		"--peerAddresses", tj.PeerEndpoint, "--tlsRootCertFiles", tj.PeerTLSCACert,
+		"--peerAddresses", bj.PeerEndpoint, "--tlsRootCertFiles", bj.PeerTLSCACert,
+		"-c", args, "--waitForEvent")
+	cmd.Env = cliEnv
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("peer chaincode invoke: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`txid \[([0-9a-f]{64})\] committed with status \(VALID\)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no committed VALID txid in the peer CLI output:\n%s", out)
+	}
+	txID := string(m[1])
+	t.Logf("submitted %s in %s", txID, time.Since(t0).Round(time.Millisecond))
+
+	cl, err := Open(conn, Options{Org: "TianjinMSP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+
+	t0 = time.Now()
+	a, err := cl.Audit(ctx, txID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("audit in %s: block %d %s endorsed by %v, creator %+v", time.Since(t0).Round(time.Millisecond), a.BlockNumber, a.ValidationCode, a.EndorsingOrgs, a.Creator)
+	if a.BlockNumber == 0 || a.ValidationCode != "VALID" || !a.OK() || !a.DataHashOK || a.PreviousHashOK == nil || !*a.PreviousHashOK {
+		t.Errorf("audit: %+v", a)
+	}
+	if !slices.Contains(a.EndorsingOrgs, "TianjinMSP") || len(a.EndorsingOrgs) < 2 {
+		t.Errorf("endorsing orgs %v, want TianjinMSP and another", a.EndorsingOrgs)
+	}
+	if a.Creator.MSPID != "TianjinMSP" || a.Creator.Attributes["metrotrace.institution"] != "TJIM" || a.Creator.Attributes["metrotrace.role"] != "operator" {
+		t.Errorf("creator %+v", a.Creator)
+	}
+	// The same proof through another org's peer.
+	if b, err := cl.Audit(ctx, txID, "HebeiMSP"); err != nil || b.BlockHash != a.BlockHash || !b.OK() {
+		t.Errorf("audit through Hebei's peer: %v %+v", err, b)
+	}
+	// The record's history leads to the same transaction.
+	vs, err := cl.RecordHistory(ctx, "institution", "TJ-OPS-IT", "")
+	if err != nil || len(vs) != 1 || vs[0].TxID != txID {
+		t.Errorf("history: %v %+v", err, vs)
+	}
+
+	// Register and enroll a recorder of the new institution through the
+	// sdk's CA client, then write with it and audit that write.
+	if _, err := cl.Register("TianjinMSP", UserRequest{Institution: "TJ-OPS-IT", Role: "admin"}); err == nil {
+		t.Error("role admin was registered")
+	}
+	if err := cl.InstitutionExists(ctx, "TJ-NOWHERE", "TianjinMSP"); err == nil || !strings.Contains(err.Error(), "not on the ledger") {
+		t.Errorf("unknown institution: %v", err)
+	}
+	if err := cl.InstitutionExists(ctx, "TJ-OPS-IT", "HebeiMSP"); err == nil || !strings.Contains(err.Error(), "belongs to TianjinMSP") {
+		t.Errorf("institution of another org: %v", err)
+	}
+	if err := cl.InstitutionExists(ctx, "TJ-OPS-IT", "TianjinMSP"); err != nil {
+		t.Fatal(err)
+	}
+	t0 = time.Now()
+	secret, err := cl.Register("TianjinMSP", UserRequest{Institution: "TJ-OPS-IT", Role: network.RoleRecorder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recDir := filepath.Join(tmp, "tj-ops-it-recorder", "msp")
+	rec, err := cl.Enroll("TianjinMSP", "tj-ops-it-recorder", secret, recDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("registered and enrolled %+v in %s", rec, time.Since(t0).Round(time.Millisecond))
+	if rec.Institution != "TJ-OPS-IT" || rec.Role != network.RoleRecorder || rec.MSPID != "TianjinMSP" {
+		t.Errorf("enrolled %+v", rec)
+	}
+	capJSON := `{"id":"CMC-OPS-IT","institution_id":"TJ-OPS-IT","quantity":"mass","range":{"min":0,"max":1,"unit":"kg"},"uncertainty":{"value":0.001,"unit":"g","k":2},"method":"JJG 99-2022","valid_until":"2030-01-01"}`
+	args, _ = jsonArgs("RegisterCapability", capJSON)
+	recEnv := append(peerEnv(t, root, env, "tianjin"), "CORE_PEER_MSPCONFIGPATH="+rec.MSPDir)
+	cmd = exec.CommandContext(ctx, peerBin(recEnv), "chaincode", "invoke",
+		"-o", conn.Orderers[1].Endpoint, "--tls", "--cafile", conn.Orderers[1].TLSCACert,
+		"-C", conn.Channel, "-n", conn.Chaincode,
+		"--peerAddresses", tj.PeerEndpoint, "--tlsRootCertFiles", tj.PeerTLSCACert,
+		"--peerAddresses", bj.PeerEndpoint, "--tlsRootCertFiles", bj.PeerTLSCACert,
+		"-c", args, "--waitForEvent")
+	cmd.Env = recEnv
+	if out, err = cmd.CombinedOutput(); err != nil {
+		t.Fatalf("invoke as the new recorder: %v\n%s", err, out)
+	}
+	m = regexp.MustCompile(`txid \[([0-9a-f]{64})\] committed with status \(VALID\)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no committed VALID txid:\n%s", out)
+	}
+	if a2, err := cl.Audit(ctx, string(m[1]), "BeijingMSP"); err != nil || !a2.OK() ||
+		a2.Creator.Attributes["metrotrace.institution"] != "TJ-OPS-IT" || a2.Creator.Attributes["metrotrace.role"] != "recorder" ||
+		a2.Creator.Subject != "tj-ops-it-recorder" || a2.BlockNumber != a.BlockNumber+1 {
+		t.Errorf("audit of the recorder's write: %v %+v", err, a2)
+	}
+
+	t0 = time.Now()
+	rep, err := cl.Status(ctx, StatusOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("status in %s: healthy=%v max height %d problems %v", time.Since(t0).Round(time.Millisecond), rep.Healthy, rep.MaxHeight, rep.Problems)
+	if !rep.Healthy || len(rep.Peers) != 3 || rep.MaxHeight != a.BlockNumber+2 {
+		t.Errorf("status of a healthy network: %+v", rep)
+	}
+	for _, p := range rep.Peers {
+		if !p.Reachable || !p.InStep {
+			t.Errorf("peer %s: %+v", p.Name, p)
+		}
+	}
+	if cc := rep.Chaincode; cc == nil || cc.Sequence < 1 || len(cc.Approvals) != 3 || cc.Error != "" {
+		t.Errorf("chaincode: %+v", rep.Chaincode)
+	}
+
+	bin := filepath.Join(tmp, "metrotrace-ops")
+	if out, err := goCmd(root, "build", "-o", bin, "./cmd/metrotrace-ops"); err != nil {
+		t.Fatalf("go build ./cmd/metrotrace-ops: %v\n%s", err, out)
+	}
+	if code, out := runOps(bin, "status", "--connection", connFile); code != 0 || !strings.Contains(out, "healthy") {
+		t.Errorf("metrotrace-ops status on a healthy network: exit %d\n%s", code, out)
+	}
+	if code, out := runOps(bin, "audit", "--connection", connFile, "--org", "beijing", txID); code != 0 || !strings.Contains(out, "VALID") {
+		t.Errorf("metrotrace-ops audit: exit %d\n%s", code, out)
+	}
+
+	// register and enroll through the binary.
+	if code, out := runOps(bin, "register", "--connection", connFile, "--msp", "tianjin", "--institution", "TJ-NOWHERE", "--role", "inspector"); code != 1 || !strings.Contains(out, "not on the ledger") {
+		t.Errorf("register for an unknown institution: exit %d\n%s", code, out)
+	}
+	code, rout := runOps(bin, "register", "--connection", connFile, "--msp", "tianjin", "--institution", "TJ-OPS-IT", "--role", "inspector", "--secret", "insp-pw")
+	if code != 0 || !strings.Contains(rout, "as tj-ops-it-inspector") {
+		t.Errorf("metrotrace-ops register: exit %d\n%s", code, rout)
+	}
+	code, eout := runOps(bin, "enroll", "--connection", connFile, "--msp", "TianjinMSP", "--name", "tj-ops-it-inspector", "--secret", "insp-pw")
+	wantDir := filepath.Join(netDir, "orgs", "tianjin", "users", "tj-ops-it-inspector", "msp")
+	if code != 0 || !strings.Contains(eout, "TianjinMSP TJ-OPS-IT inspector as tj-ops-it-inspector: "+wantDir) {
+		t.Errorf("metrotrace-ops enroll: exit %d\n%s", code, eout)
+	}
+	for _, f := range []string{"signcerts/cert.pem", "cacerts/ca.pem", "tlscacerts/ca.pem", "config.yaml"} {
+		if _, err := os.Stat(filepath.Join(wantDir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+
+	// Stop Hebei's peer by the pid the script recorded.
+	pidText, err := os.ReadFile(filepath.Join(netDir, "pids", "peer-hebei.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(pidText)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill peer-hebei (pid %d): %v", pid, err)
+	}
+	for i := 0; i < 50 && syscall.Kill(pid, 0) == nil; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	sout := ""
+	code, sout = runOps(bin, "status", "--connection", connFile)
+	if code != 1 || !strings.Contains(sout, "peer0.hebei.metrotrace.local") || !strings.Contains(sout, "UNREACHABLE") {
+		t.Errorf("metrotrace-ops status with Hebei's peer stopped: exit %d, want 1\n%s", code, sout)
+	}
+	// As Hebei (whose own peer is down) the others are still read.
+	rep, err = cl.Status(ctx, StatusOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Healthy {
+		t.Errorf("status with a stopped peer is healthy: %+v", rep)
+	}
+	code, sout = runOps(bin, "status", "--connection", connFile, "--org", "HebeiMSP", "--json")
+	if code != 1 || !strings.Contains(sout, `"fallback_identity"`) || strings.Count(sout, `"in_step": true`) != 2 {
+		t.Errorf("status as Hebei with its peer stopped: exit %d\n%s", code, sout)
+	}
+}
+
+func runScript(root string, env []string, timeout time.Duration, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "scripts", "network.sh"), args...)
+	cmd.Dir = root
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// peerEnv is the environment of the peer CLI as org's admin, from
+// "scripts/network.sh env ORG".
+func peerEnv(t *testing.T, root string, env []string, org string) []string {
+	t.Helper()
+	out, err := runScript(root, env, time.Minute, "env", org)
+	if err != nil {
+		t.Fatalf("network.sh env %s: %v\n%s", org, err, out)
+	}
+	res := slices.Clone(env)
+	re := regexp.MustCompile(`([A-Z_]+)=("[^"]*"|\S+)`)
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "export ") {
+			continue
+		}
+		for _, m := range re.FindAllStringSubmatch(strings.TrimPrefix(line, "export "), -1) {
+			v := strings.Trim(m[2], `"`)
+			v = strings.ReplaceAll(v, "$PATH", os.Getenv("PATH"))
+			res = append(res, m[1]+"="+v)
+		}
+	}
+	return res
+}
+
+// peerBin is the peer binary in the first PATH directory of env that has one.
+func peerBin(env []string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if p, ok := strings.CutPrefix(env[i], "PATH="); ok {
+			for _, d := range filepath.SplitList(p) {
+				if st, err := os.Stat(filepath.Join(d, "peer")); err == nil && !st.IsDir() {
+					return filepath.Join(d, "peer")
+				}
+			}
+			break
+		}
+	}
+	return "peer"
+}
+
+// jsonArgs renders a chaincode invocation for the peer CLI's -c flag.
+func jsonArgs(fn string, args ...string) (string, error) {
+	parts := []string{strconv.Quote(fn)}
+	for _, a := range args {
+		parts = append(parts, strconv.Quote(a))
+	}
+	return fmt.Sprintf(`{"Args":[%s]}`, strings.Join(parts, ",")), nil
+}
+
+func goCmd(root string, args ...string) (string, error) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// runOps runs the metrotrace-ops binary and returns its exit code and
+// combined output.
+func runOps(bin string, args ...string) (int, string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), string(out)
+	}
+	if err != nil {
+		return -1, err.Error() + "\n" + string(out)
+	}
+	return 0, string(out)
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
