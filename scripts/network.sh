@@ -7,6 +7,11 @@
 #                                      connection.json; --deploy also deploys
 #   scripts/network.sh deploy          (re)deploy chaincode "metrotrace" as a
 #                                      service; bumps the sequence on redeploy
+#   scripts/network.sh deploy --name NAME --path DIR [--port-offset N]
+#                                      (re)deploy one more chaincode NAME, built
+#                                      from the Go main package DIR, as a service
+#                                      (e.g. --name benchput --path ./network/benchcc);
+#                                      its servers listen on base+N..N+2
 #   scripts/network.sh status          processes, ports, heights, chaincode
 #   scripts/network.sh down            stop every recorded pid, remove all data
 #   scripts/network.sh env ORG         print exports to use the peer CLI as ORG's
@@ -28,6 +33,8 @@
 #   METROTRACE_BATCH_TIMEOUT orderer BatchTimeout (default 100ms)
 #   METROTRACE_CC_SOURCE     directory of a Go main package to run as the
 #                            chaincode instead of ./cmd/metrotrace-cc
+#   METROTRACE_DEPLOY_WITH   ops (default): deploy's install/approve/commit go
+#                            through metrotrace-ops (fabric-sdk-go); peer: the peer CLI
 #   METROTRACE_CC_TLS        1: mutual TLS peer <-> chaincode server (default
 #                            for cmd/metrotrace-cc), 0: plaintext on loopback
 #   METROTRACE_CACHE         cache for the Fabric binaries (scripts/fabric-tools.sh)
@@ -577,8 +584,8 @@ write_connection() {
 
 # ---------------------------------------------------------------- deploy
 committed_sequence() {
-	local out
-	if out="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json 2>/dev/null)"; then
+	local out name="${1:-$CC_NAME}"
+	if out="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null)"; then
 		jq -r '.sequence // 0' <<<"$out"
 	else
 		echo 0
@@ -638,14 +645,25 @@ JSON
 	tar -C "$pkgdir" -czf "$pkg" metadata.json code.tar.gz
 	pkgid="$(as_admin beijing peer lifecycle chaincode calculatepackageid "$pkg")"
 
-	STEP="install chaincode package"
-	for org in "${ORGS[@]}"; do
-		local out
-		if ! out="$(as_admin "$org" peer lifecycle chaincode install "$pkg" 2>&1)"; then
-			grep -q 'already successfully installed' <<<"$out" || { echo "$out" >&2; false; }
-		fi
-		echo "$out" >>"$NET/logs/peer-cli.log"
-	done
+	# Lifecycle through metrotrace-ops (fabric-sdk-go), unless
+	# METROTRACE_DEPLOY_WITH=peer asks for the peer CLI.
+	local with="${METROTRACE_DEPLOY_WITH:-ops}" ops_bin="$NET/bin/metrotrace-ops"
+	[[ "$with" == ops || "$with" == peer ]] || die "METROTRACE_DEPLOY_WITH must be ops or peer"
+	if [[ "$with" == ops ]]; then
+		STEP="build metrotrace-ops"
+		mkdir -p "$NET/bin"
+		(cd "$ROOT" && go build -o "$ops_bin" ./cmd/metrotrace-ops) >>"$NET/logs/chaincode-build.log" 2>&1 ||
+			{ tail -n 20 "$NET/logs/chaincode-build.log" >&2; die "go build ./cmd/metrotrace-ops failed"; }
+	else
+		STEP="install chaincode package"
+		for org in "${ORGS[@]}"; do
+			local out
+			if ! out="$(as_admin "$org" peer lifecycle chaincode install "$pkg" 2>&1)"; then
+				grep -q 'already successfully installed' <<<"$out" || { echo "$out" >&2; false; }
+			fi
+			echo "$out" >>"$NET/logs/peer-cli.log"
+		done
+	fi
 
 	STEP="start chaincode servers"
 	local names=()
@@ -664,25 +682,37 @@ JSON
 	done
 	for org in "${ORGS[@]}"; do wait_port "cc-$org" "$(ccserver_port "$org")" 30; done
 
-	STEP="approve chaincode definition"
-	local oargs
-	mapfile -t oargs < <(orderer_args 0)
-	for org in "${ORGS[@]}"; do
-		retry 5 as_admin "$org" peer lifecycle chaincode approveformyorg "${oargs[@]}" -C "$CHANNEL" \
-			-n "$CC_NAME" -v "$seq" --package-id "$pkgid" --sequence "$seq"
-	done
-
-	STEP="commit chaincode definition"
-	local peers=()
-	for org in "${ORGS[@]}"; do
-		peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$NET/orgs/$org/msp/tlscacerts/ca.pem")
-	done
-	retry 5 as_admin beijing peer lifecycle chaincode commit "${oargs[@]}" -C "$CHANNEL" -n "$CC_NAME" \
-		-v "$seq" --sequence "$seq" "${peers[@]}"
-
-	STEP="check committed definition"
 	local q
-	q="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json)"
+	if [[ "$with" == ops ]]; then
+		STEP="install, approve and commit with metrotrace-ops"
+		local res
+		res="$("$ops_bin" deploy --connection "$NET/connection.json" --package "$pkg" --name "$CC_NAME" \
+			--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
+			{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
+		printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
+		[[ "$(jq -r '.package_id' <<<"$res")" == "$pkgid" ]] || die "metrotrace-ops computed another package id: $res"
+		STEP="check committed definition"
+		q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
+	else
+		STEP="approve chaincode definition"
+		local oargs
+		mapfile -t oargs < <(orderer_args 0)
+		for org in "${ORGS[@]}"; do
+			retry 5 as_admin "$org" peer lifecycle chaincode approveformyorg "${oargs[@]}" -C "$CHANNEL" \
+				-n "$CC_NAME" -v "$seq" --package-id "$pkgid" --sequence "$seq"
+		done
+
+		STEP="commit chaincode definition"
+		local peers=()
+		for org in "${ORGS[@]}"; do
+			peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$NET/orgs/$org/msp/tlscacerts/ca.pem")
+		done
+		retry 5 as_admin beijing peer lifecycle chaincode commit "${oargs[@]}" -C "$CHANNEL" -n "$CC_NAME" \
+			-v "$seq" --sequence "$seq" "${peers[@]}"
+
+		STEP="check committed definition"
+		q="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json)"
+	fi
 	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence is not $seq: $q"
 	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved: $q"
 	STEP="check each peer reaches its chaincode server"
@@ -692,8 +722,161 @@ JSON
 	done
 	printf 'SEQUENCE=%s\nPACKAGE_ID=%s\nCHAINCODE_TLS=%s\n' "$seq" "$pkgid" "$cc_tls" >"$NET/chaincode/deployed.env"
 	PHASE=""
-	log "chaincode $CC_NAME sequence $seq committed (package $pkgid); approvals: $(jq -c '.approvals' <<<"$q")"
+	log "chaincode $CC_NAME sequence $seq committed (package $pkgid, lifecycle via $with); approvals: $(jq -c '.approvals' <<<"$q")"
 	log "deploy took $(elapsed "$t0")s"
+}
+
+# ---------------------------------------------------------------- deploy of another chaincode
+# deploy --name NAME --path DIR [--port-offset N]: one more chaincode on the
+# channel next to metrotrace (e.g. the benchmark's trivial put chaincode),
+# also as a service with one server per peer, on 127.0.0.1:base+N+<org
+# index>. The ccaas builder fills {{address}} with the peer's metrotrace
+# server, so each org gets its own package whose connection.json names its
+# own server's address literally (package ids are per org in the Fabric
+# lifecycle; the approved definition is the same). TLS placeholders are
+# filled by the builder as for metrotrace. State in chaincode/NAME/.
+deploy_usage() {
+	cat >&2 <<'USAGE'
+usage: network.sh deploy                                        (re)deploy metrotrace
+       network.sh deploy --name NAME --path DIR [--port-offset N]   (re)deploy another chaincode
+  NAME: [a-z][a-z0-9_-]*, not "metrotrace"; DIR: a Go main package (a chaincode
+  service reading CHAINCODE_SERVER_ADDRESS and CHAINCODE_ID, and with
+  METROTRACE_CC_TLS=1 CHAINCODE_TLS_CERT/_KEY/_CLIENT_CA) that answers
+  org.hyperledger.fabric:GetMetadata; N: port offset of its three servers
+  (default: as before for NAME, else 90, 93, 96, ... for each new NAME).
+USAGE
+	exit 2
+}
+
+cmd_deploy_args() {
+	(($# == 0)) && { cmd_deploy; return; }
+	local name="" path="" offset=""
+	while (($#)); do
+		case "$1" in
+		--name | --path | --port-offset)
+			(($# >= 2)) || { echo "network.sh deploy: $1 needs a value" >&2; deploy_usage; }
+			case "$1" in --name) name="$2" ;; --path) path="$2" ;; --port-offset) offset="$2" ;; esac
+			shift 2
+			;;
+		-h | --help) deploy_usage ;;
+		*) echo "network.sh deploy: unknown argument '$1'" >&2; deploy_usage ;;
+		esac
+	done
+	[[ -n "$name" && -n "$path" ]] || { echo "network.sh deploy: --name and --path go together" >&2; deploy_usage; }
+	[[ "$name" =~ ^[a-z][a-z0-9_-]{0,48}$ ]] || { echo "network.sh deploy: bad chaincode name '$name' ([a-z][a-z0-9_-]*)" >&2; deploy_usage; }
+	[[ "$name" != "$CC_NAME" ]] || { echo "network.sh deploy: --name $CC_NAME is the default chaincode; use 'deploy' (METROTRACE_CC_SOURCE for another source)" >&2; deploy_usage; }
+	[[ -z "$offset" || "$offset" =~ ^[0-9]+$ ]] || { echo "network.sh deploy: --port-offset must be a number" >&2; deploy_usage; }
+	if [[ "$path" != /* && ! -d "$path" && -d "$ROOT/$path" ]]; then path="$ROOT/$path"; fi
+	[[ -d "$path" ]] || die "deploy: chaincode source $path is not a directory"
+	path="$(cd "$path" && pwd)"
+	cmd_deploy_extra "$name" "$path" "$offset"
+}
+
+cmd_deploy_extra() {
+	local name="$1" src="$2" offset="$3"
+	load_state
+	is_up || die "the network in $NET is not running; run 'scripts/network.sh up' first"
+	ensure_tools
+	local t0 org dir="$NET/chaincode/$name"
+	t0="$(now)"
+	mkdir -p "$dir"
+	if [[ -z "$offset" && -f "$dir/deployed.env" ]]; then
+		offset="$(sed -n 's/^PORT_OFFSET=//p' "$dir/deployed.env")"
+	fi
+	if [[ -z "$offset" ]]; then
+		local others=0 d
+		for d in "$NET"/chaincode/*/deployed.env; do [[ -e "$d" ]] && others=$((others + 1)); done
+		offset=$((90 + 3 * others))
+	fi
+	((offset >= 90 && PORT_BASE + offset + 2 <= 65535)) || die "deploy: --port-offset $offset must be at least 90 (below are the network's own ports) and fit under 65535"
+	local cc_tls="${METROTRACE_CC_TLS:-0}"
+	[[ "$cc_tls" == 0 || "$cc_tls" == 1 ]] || die "METROTRACE_CC_TLS must be 0 or 1"
+	PHASE=deploy
+
+	STEP="build chaincode server $name"
+	local bin="$dir/$name-cc"
+	(cd "$src" && go build -o "$bin" .) >>"$NET/logs/chaincode-build.log" 2>&1 ||
+		{ tail -n 20 "$NET/logs/chaincode-build.log" >&2; die "go build of $src failed"; }
+
+	STEP="package chaincode $name"
+	local seq label
+	seq=$(($(committed_sequence "$name") + 1))
+	label="${name}_${seq}"
+	declare -A pkgid=()
+	for org in "${ORGS[@]}"; do
+		local pkgdir="$dir/pkg-$seq-$org" pkg="$dir/$label-$org.tar.gz" addr
+		addr="127.0.0.1:$((PORT_BASE + offset + $(org_index "$org")))"
+		rm -rf "$pkgdir"
+		mkdir -p "$pkgdir/src"
+		if ((cc_tls)); then
+			printf '{\n  "address": "%s",\n  "dial_timeout": "10s",\n  "tls_required": true,\n  "client_auth_required": true,\n  "root_cert": "{{root_cert}}",\n  "client_cert": "{{client_cert}}",\n  "client_key": "{{client_key}}"\n}\n' "$addr" >"$pkgdir/src/connection.json"
+		else
+			printf '{\n  "address": "%s",\n  "dial_timeout": "10s",\n  "tls_required": false\n}\n' "$addr" >"$pkgdir/src/connection.json"
+		fi
+		printf '{"type":"ccaas","label":"%s"}\n' "$label" >"$pkgdir/metadata.json"
+		tar -C "$pkgdir/src" -czf "$pkgdir/code.tar.gz" connection.json
+		tar -C "$pkgdir" -czf "$pkg" metadata.json code.tar.gz
+		pkgid[$org]="$(as_admin "$org" peer lifecycle chaincode calculatepackageid "$pkg")"
+
+		STEP="install chaincode package $name on $org"
+		local out
+		if ! out="$(as_admin "$org" peer lifecycle chaincode install "$pkg" 2>&1)"; then
+			grep -q 'already successfully installed' <<<"$out" || { echo "$out" >&2; false; }
+		fi
+		echo "$out" >>"$NET/logs/peer-cli.log"
+	done
+
+	STEP="start chaincode servers of $name"
+	local names=()
+	for org in "${ORGS[@]}"; do names+=("cc-$name-$org"); done
+	stop_names "${names[@]}"
+	for org in "${ORGS[@]}"; do
+		local port=$((PORT_BASE + offset + $(org_index "$org"))) tlsenv=()
+		port_open "$port" && die "port $port (offset $offset) is taken by another process; pass another --port-offset"
+		if ((cc_tls)); then
+			tlsenv=(CHAINCODE_TLS_CERT="$NET/ccservers/$org/tls/server.crt"
+				CHAINCODE_TLS_KEY="$NET/ccservers/$org/tls/server.key"
+				CHAINCODE_TLS_CLIENT_CA="$(ca_cert "$org")")
+		fi
+		start_proc "cc-$name-$org" env CHAINCODE_SERVER_ADDRESS="127.0.0.1:$port" \
+			CHAINCODE_ID="${pkgid[$org]}" CORE_PEER_LOCALMSPID="${MSP[$org]}" "${tlsenv[@]}" "$bin"
+		DEPLOY_STARTED+=("cc-$name-$org")
+	done
+	for org in "${ORGS[@]}"; do wait_port "cc-$name-$org" "$((PORT_BASE + offset + $(org_index "$org")))" 30; done
+
+	STEP="approve chaincode definition of $name"
+	local oargs
+	mapfile -t oargs < <(orderer_args 0)
+	for org in "${ORGS[@]}"; do
+		retry 5 as_admin "$org" peer lifecycle chaincode approveformyorg "${oargs[@]}" -C "$CHANNEL" \
+			-n "$name" -v "$seq" --package-id "${pkgid[$org]}" --sequence "$seq"
+	done
+
+	STEP="commit chaincode definition of $name"
+	local peers=()
+	for org in "${ORGS[@]}"; do
+		peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$NET/orgs/$org/msp/tlscacerts/ca.pem")
+	done
+	retry 5 as_admin beijing peer lifecycle chaincode commit "${oargs[@]}" -C "$CHANNEL" -n "$name" \
+		-v "$seq" --sequence "$seq" "${peers[@]}"
+
+	STEP="check committed definition of $name"
+	local q
+	q="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json)"
+	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence of $name is not $seq: $q"
+	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved $name: $q"
+	STEP="check each peer reaches its $name server"
+	for org in "${ORGS[@]}"; do
+		retry 10 as_admin "$org" peer chaincode query -C "$CHANNEL" -n "$name" \
+			-c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
+	done
+	{
+		printf 'NAME=%s\nSOURCE=%s\nSEQUENCE=%s\nPORT_OFFSET=%s\nCHAINCODE_TLS=%s\n' "$name" "$src" "$seq" "$offset" "$cc_tls"
+		for org in "${ORGS[@]}"; do printf 'PACKAGE_ID_%s=%s\n' "${org^^}" "${pkgid[$org]}"; done
+	} >"$dir/deployed.env"
+	PHASE=""
+	log "chaincode $name sequence $seq committed (servers on ports $((PORT_BASE + offset))..$((PORT_BASE + offset + 2)), TLS $cc_tls); approvals: $(jq -c '.approvals' <<<"$q")"
+	log "deploy of $name took $(elapsed "$t0")s"
 }
 
 # retry N CMD...: run CMD up to N times, 1s apart (orderer leader or gossip settling)
@@ -1073,7 +1256,7 @@ cmd_env() {
 
 case "${1:-}" in
 up) shift; cmd_up "$@" ;;
-deploy) cmd_deploy ;;
+deploy) shift; cmd_deploy_args "$@" ;;
 status) cmd_status ;;
 down) cmd_down ;;
 env) shift; cmd_env "$@" ;;

@@ -8,6 +8,9 @@
 //	metrotrace-ops profile [--connection FILE] [--org ORG]
 //	metrotrace-ops register --msp MSPID --institution ID --role ROLE [--name NAME] [--secret S]
 //	metrotrace-ops enroll  --msp MSPID --name NAME --secret S [--out MSPDIR]
+//	metrotrace-ops revoke  --org MSPID --name NAME [--reason R]
+//	metrotrace-ops deploy  --package FILE | --label LABEL [--address ADDR] [--tls] [--out FILE]
+//	                       [--name CC] [--version V] [--sequence N]
 //
 // status prints every peer's height and whether it is in step with the
 // highest, the committed chaincode definition (version, sequence, approvals,
@@ -32,6 +35,19 @@
 // institution that is not on the ledger or belongs to another org. enroll
 // enrolls a registered user into an MSP directory (default
 // <network dir>/orgs/<org>/users/<name>/msp) and checks the attributes.
+//
+// revoke revokes a user's certificates at its org's Fabric CA, has the CA
+// generate its CRL and puts that CRL into the org's MSP in the channel
+// configuration (a config update signed by the admins of a majority of the
+// orgs, the user's org's admin first), then waits until the peers run the
+// new configuration: from then on peers refuse the user's proposals.
+//
+// deploy runs the chaincode lifecycle through the sdk: installs the package
+// (a file, or a ccaas package built from --label, --address and --tls like
+// scripts/network.sh builds it) on every peer, reads the committed
+// definition, approves the next sequence for every org whose admin is in
+// connection.json, commits it and waits until every peer shows it. It does
+// not start chaincode servers.
 //
 // The connection description defaults to $METROTRACE_NETWORK_DIR/connection.json,
 // else .network/connection.json. Exit codes: 0 healthy/valid, 1 unhealthy,
@@ -84,6 +100,12 @@ commands:
                       register an institution user with the org's Fabric CA (ECert attributes)
   enroll --msp MSPID --name NAME --secret S [--out MSPDIR]
                       enroll a registered user into an MSP directory
+  revoke --org MSPID --name NAME [--reason R]
+                      revoke a user at the org's CA and put the CA's CRL into the channel
+                      configuration (signed by a majority of org admins)
+  deploy --package FILE | --label LABEL [--address ADDR] [--tls] [--out FILE]
+         [--name CC] [--version V] [--sequence N]
+                      install on every peer, approve for every org admin, commit the next sequence
 
 run "metrotrace-ops COMMAND -h" for a command's flags
 `
@@ -154,6 +176,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdRegister(ctx, args[1:], stdout, stderr)
 	case "enroll":
 		code, err = cmdEnroll(args[1:], stdout, stderr)
+	case "revoke":
+		code, err = cmdRevoke(ctx, args[1:], stdout, stderr)
+	case "deploy":
+		code, err = cmdDeploy(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -557,5 +583,170 @@ func cmdEnroll(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitOK, writeJSON(stdout, u)
 	}
 	fmt.Fprintf(stdout, "enrolled %s %s %s as %s: %s\n", u.MSPID, u.Institution, u.Role, u.Name, u.MSPDir)
+	return exitOK, nil
+}
+
+func cmdRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	var c common
+	var req ops.RevokeRequest
+	fs := newFlagSet("revoke", stderr)
+	c.register(fs)
+	fs.StringVar(&req.Name, "name", "", "enrollment id of the user to revoke (required)")
+	fs.StringVar(&req.Reason, "reason", "", "revocation reason as Fabric CA spells it (default unspecified), e.g. keycompromise, privilegewithdrawn")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, flagError(err)
+	}
+	switch {
+	case len(pos) > 0:
+		return 0, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	case c.org == "" || req.Name == "":
+		return 0, fmt.Errorf("%w: --org (the user's organisation) and --name are required", errUsage)
+	}
+	if c.user != "" {
+		return 0, fmt.Errorf("%w: revoke acts as the org's admin; --user is not allowed", errUsage)
+	}
+	req.Org = c.org
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	cl, err := open(&c)
+	if err != nil {
+		return 0, err
+	}
+	defer cl.Close()
+	res, err := cl.Revoke(ctx, req)
+	if res != nil && !c.json {
+		printRevoke(stdout, res)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if c.json {
+		return exitOK, writeJSON(stdout, res)
+	}
+	return exitOK, nil
+}
+
+func printRevoke(w io.Writer, r *ops.RevokeResult) {
+	fmt.Fprintf(w, "revoked %s of %s at %s: %d certificate(s)\n", r.Name, r.MSPID, r.CA, len(r.RevokedCerts))
+	for _, rc := range r.RevokedCerts {
+		fmt.Fprintf(w, "  serial %s aki %s\n", rc.Serial, rc.AKI)
+	}
+	u := r.Update
+	if u == nil {
+		return
+	}
+	if u.Unchanged {
+		fmt.Fprintf(w, "channel %s already carries this CRL of %s (config sequence %d); nothing submitted\n", u.Channel, u.MSPID, u.ConfigSequence)
+		return
+	}
+	num := ""
+	if u.CRLNumber != "" {
+		num = ", number " + u.CRLNumber
+	}
+	fmt.Fprintf(w, "CRL of %s: %d revoked certificate(s)%s, issued %s\n", u.MSPID, u.CRLEntries, num, u.CRLThisUpdate.Format(time.RFC3339))
+	fmt.Fprintf(w, "config update %s of channel %s signed by %s\n", u.TxID, u.Channel, strings.Join(u.Signers, ", "))
+	if u.NewConfigSequence > 0 {
+		fmt.Fprintf(w, "config sequence %d -> %d in block %d, seen by %s\n", u.ConfigSequence, u.NewConfigSequence, u.ConfigBlock, strings.Join(u.Peers, ", "))
+	}
+}
+
+// ccaasConnection is the connection.json of a ccaas package, with the
+// placeholders network/builders/ccaas/bin/release fills in.
+func ccaasConnection(address string, tls bool) []byte {
+	m := map[string]any{"address": address, "dial_timeout": "10s", "tls_required": tls}
+	if tls {
+		m["client_auth_required"] = true
+		m["root_cert"] = "{{root_cert}}"
+		m["client_cert"] = "{{client_cert}}"
+		m["client_key"] = "{{client_key}}"
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	return append(b, '\n')
+}
+
+func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	var c common
+	var req ops.DeployRequest
+	var pkgFile, label, address, out string
+	var tls bool
+	fs := newFlagSet("deploy", stderr)
+	c.register(fs)
+	fs.StringVar(&pkgFile, "package", "", "chaincode package file (tar.gz with metadata.json and code.tar.gz)")
+	fs.StringVar(&label, "label", "", "build a ccaas package with this label instead of reading --package")
+	fs.StringVar(&address, "address", "{{address}}", "with --label: the chaincode server address in connection.json")
+	fs.BoolVar(&tls, "tls", false, "with --label: mutual TLS to the chaincode server (certificate placeholders)")
+	fs.StringVar(&out, "out", "", "with --label: also write the package to this file")
+	fs.StringVar(&req.Name, "name", "", "chaincode name (default: the connection's chaincode)")
+	fs.StringVar(&req.Version, "version", "", "definition version (default: the sequence)")
+	fs.Int64Var(&req.Sequence, "sequence", 0, "definition sequence; must be the committed one + 1 (default: that)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return 0, flagError(err)
+	}
+	switch {
+	case len(pos) > 0:
+		return 0, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
+	case (pkgFile == "") == (label == ""):
+		return 0, fmt.Errorf("%w: give --package FILE or --label LABEL", errUsage)
+	case label == "" && (out != "" || tls || address != "{{address}}"):
+		return 0, fmt.Errorf("%w: --address, --tls and --out go with --label", errUsage)
+	case req.Sequence < 0:
+		return 0, fmt.Errorf("%w: --sequence must be positive", errUsage)
+	}
+	if label != "" {
+		if req.Package, err = ops.CCaaSPackage(label, ccaasConnection(address, tls)); err != nil {
+			return 0, err
+		}
+		if out != "" {
+			if err := os.WriteFile(out, req.Package, 0o644); err != nil {
+				return 0, err
+			}
+		}
+	} else if req.Package, err = os.ReadFile(pkgFile); err != nil {
+		return 0, err
+	}
+	if c.timeout == 60*time.Second {
+		c.timeout = 3 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	cl, err := open(&c)
+	if err != nil {
+		return 0, err
+	}
+	defer cl.Close()
+	t0 := time.Now()
+	res, err := cl.Deploy(ctx, req)
+	if err != nil {
+		if res != nil && !c.json {
+			fmt.Fprintf(stderr, "metrotrace-ops deploy: so far: package %s installed %v, approved by %v\n", res.PackageID, res.Installed, res.ApprovedBy)
+		}
+		return 0, err
+	}
+	if c.json {
+		return exitOK, writeJSON(stdout, res)
+	}
+	peers := make([]string, 0, len(res.Installed))
+	for p := range res.Installed {
+		peers = append(peers, p)
+	}
+	sort.Strings(peers)
+	fmt.Fprintf(stdout, "package %s (label %s, type %s)\n", res.PackageID, res.Label, res.Type)
+	for _, p := range peers {
+		fmt.Fprintf(stdout, "  %s on %s\n", res.Installed[p], p)
+	}
+	fmt.Fprintf(stdout, "approved %s version %s sequence %d (committed before: %d) for %s\n", res.Name, res.Version, res.Sequence, res.PreviousSequence, strings.Join(res.ApprovedBy, ", "))
+	keys := make([]string, 0, len(res.Approvals))
+	for k := range res.Approvals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var ap []string
+	for _, k := range keys {
+		ap = append(ap, fmt.Sprintf("%s=%v", k, res.Approvals[k]))
+	}
+	fmt.Fprintf(stdout, "committed %s sequence %d on channel %s (tx %s), endorsement policy %s, approvals %s, seen by %s, in %s\n",
+		res.Name, res.Sequence, res.Channel, res.CommitTxID, res.EndorsementPolicy, strings.Join(ap, " "), strings.Join(res.Peers, ", "), time.Since(t0).Round(time.Millisecond))
 	return exitOK, nil
 }

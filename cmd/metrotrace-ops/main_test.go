@@ -37,9 +37,20 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"status", "--lag", "-1"}, exitUsage, "invalid value"},
 		{[]string{"status", "--no-such-flag"}, exitUsage, "flag provided but not defined"},
 		{[]string{"profile", "x"}, exitUsage, "unexpected argument"},
+		{[]string{"revoke"}, exitUsage, "--org (the user's organisation) and --name are required"},
+		{[]string{"revoke", "--org", "TianjinMSP"}, exitUsage, "--name are required"},
+		{[]string{"revoke", "--org", "TianjinMSP", "--name", "u", "--user", "tjim-operator"}, exitUsage, "--user is not allowed"},
+		{[]string{"revoke", "--org", "TianjinMSP", "--name", "u", "extra"}, exitUsage, `unexpected argument "extra"`},
+		{[]string{"deploy"}, exitUsage, "give --package FILE or --label LABEL"},
+		{[]string{"deploy", "--package", "p.tar.gz", "--label", "l"}, exitUsage, "give --package FILE or --label LABEL"},
+		{[]string{"deploy", "--package", "p.tar.gz", "--tls"}, exitUsage, "go with --label"},
+		{[]string{"deploy", "--label", "l", "--sequence", "-2"}, exitUsage, "--sequence must be positive"},
 		// Valid command lines that fail for want of a network: exit 1.
 		{[]string{"status", "--connection", "/nonexistent/connection.json"}, exitUnhealthy, "read connection description"},
 		{[]string{"audit", tx, "--connection", "/nonexistent/connection.json"}, exitUnhealthy, "read connection description"},
+		{[]string{"revoke", "--org", "TianjinMSP", "--name", "u", "--connection", "/nonexistent/connection.json"}, exitUnhealthy, "read connection description"},
+		{[]string{"deploy", "--label", "metrotrace_9", "--connection", "/nonexistent/connection.json"}, exitUnhealthy, "read connection description"},
+		{[]string{"deploy", "--package", "/nonexistent/p.tar.gz"}, exitUnhealthy, "no such file"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runArgs(c.args...)

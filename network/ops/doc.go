@@ -2,7 +2,9 @@
 // network, built on github.com/hyperledger/fabric-sdk-go: peer heights and the
 // committed chaincode definition (Status), and the proof behind one
 // transaction (Audit): its block, validation code, creator, endorsers and the
-// block's hash chain and data hash.
+// block's hash chain and data hash; Fabric CA registration and enrollment
+// (Register, Enroll), revocation with the CA's CRL put into the channel
+// configuration (Revoke, UpdateCRL), and the chaincode lifecycle (Deploy).
 //
 // fabric-sdk-go registers the protobuf types of the old
 // github.com/hyperledger/fabric-protos-go module under the same names as

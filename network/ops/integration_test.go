@@ -23,7 +23,10 @@ import (
 // default 47000, network dir under the temp dir), submits one transaction
 // with the peer CLI as Tianjin's operator (no fabric-gateway in this test
 // binary: it links fabric-sdk-go), audits it, checks that status sees every
-// peer in step, stops Hebei's peer by the pid the script recorded and checks
+// peer in step, registers and enrolls a Tianjin recorder, writes as it,
+// revokes it (CA, then the CRL into the channel configuration) and checks
+// the peers refuse its next submit while other users still write, upgrades
+// the chaincode with metrotrace-ops deploy (sequence + 1, state kept), stops Hebei's peer by the pid the script recorded and checks
 // that status (library and binary) reports it with a non-zero exit. The
 // network is always taken down.
 //
@@ -247,6 +250,96 @@ func TestOpsIntegration(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(wantDir, f)); err != nil {
 			t.Error(err)
 		}
+	}
+
+	// Revoke the new recorder: at Tianjin's CA, then Tianjin's CRL into the
+	// channel configuration; its next submit is refused by the peers, while
+	// other users keep working.
+	invoke := func(mspDir string, fn string, fargs ...string) (string, error) {
+		a, _ := jsonArgs(fn, fargs...)
+		e := append(peerEnv(t, root, env, "tianjin"), "CORE_PEER_MSPCONFIGPATH="+mspDir)
+		cmd := exec.CommandContext(ctx, peerBin(e), "chaincode", "invoke",
+			"-o", conn.Orderers[2].Endpoint, "--tls", "--cafile", conn.Orderers[2].TLSCACert,
+			"-C", conn.Channel, "-n", conn.Chaincode,
+			"--peerAddresses", tj.PeerEndpoint, "--tlsRootCertFiles", tj.PeerTLSCACert,
+			"--peerAddresses", bj.PeerEndpoint, "--tlsRootCertFiles", bj.PeerTLSCACert,
+			"-c", a, "--waitForEvent")
+		cmd.Env = e
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	t0 = time.Now()
+	code, vout := runOps(bin, "revoke", "--connection", connFile, "--org", "TianjinMSP", "--name", "tj-ops-it-recorder", "--reason", "keycompromise")
+	t.Logf("metrotrace-ops revoke in %s:\n%s", time.Since(t0).Round(time.Millisecond), vout)
+	if code != 0 || !strings.Contains(vout, "revoked tj-ops-it-recorder of TianjinMSP at ca-tianjin: 1 certificate(s)") ||
+		!strings.Contains(vout, "CRL of TianjinMSP: 1 revoked certificate(s)") || !strings.Contains(vout, "signed by tianjinadmin@TianjinMSP, ") ||
+		!regexp.MustCompile(`config sequence (\d+) -> (\d+) in block \d+, seen by peer0\.beijing\.metrotrace\.local, peer0\.hebei\.metrotrace\.local, peer0\.tianjin\.metrotrace\.local`).MatchString(vout) {
+		t.Fatalf("metrotrace-ops revoke: exit %d\n%s", code, vout)
+	}
+	out2, err := invoke(rec.MSPDir, "RegisterCapability", strings.Replace(capJSON, "CMC-OPS-IT", "CMC-OPS-IT2", 1))
+	if err == nil || !strings.Contains(out2, "access denied: channel [metrology] creator org [TianjinMSP]") {
+		t.Errorf("submit as the revoked recorder: err %v, want access denied\n%s", err, out2)
+	}
+	if log, err := os.ReadFile(filepath.Join(netDir, "logs", "peer-tianjin.log")); err != nil || !strings.Contains(string(log), "The certificate has been revoked") {
+		t.Errorf("Tianjin's peer log does not say the certificate was revoked (%v)", err)
+	}
+	if out2, err := invoke(operator.MSPDir, "RegisterInstitution", strings.Replace(inst, "TJ-OPS-IT", "TJ-OPS-IT2", 1)); err != nil || !strings.Contains(out2, "committed with status (VALID)") {
+		t.Errorf("submit as tjim-operator after the revocation: %v\n%s", err, out2)
+	}
+	// Revoking again is refused by the CA and changes nothing.
+	if code, out := runOps(bin, "revoke", "--connection", connFile, "--org", "TianjinMSP", "--name", "tj-ops-it-recorder"); code != 1 {
+		t.Errorf("second revoke: exit %d\n%s", code, out)
+	}
+	if code, out := runOps(bin, "revoke", "--connection", connFile, "--org", "TianjinMSP", "--name", "tianjinadmin"); code != 1 || !strings.Contains(out, "not an institution user") {
+		t.Errorf("revoke of the org admin: exit %d\n%s", code, out)
+	}
+
+	// Upgrade the chaincode through the sdk lifecycle (same ccaas package,
+	// so the running servers keep serving): sequence + 1, state kept.
+	before, err := cl.Status(ctx, StatusOptions{})
+	if err != nil || before.Chaincode == nil || before.Chaincode.Sequence < 1 {
+		t.Fatalf("status before deploy: %v %+v", err, before)
+	}
+	seq := before.Chaincode.Sequence
+	pkgFile := filepath.Join(netDir, "chaincode", fmt.Sprintf("metrotrace_%d.tar.gz", seq))
+	t0 = time.Now()
+	code, dout := runOps(bin, "deploy", "--connection", connFile, "--package", pkgFile)
+	t.Logf("metrotrace-ops deploy in %s:\n%s", time.Since(t0).Round(time.Millisecond), dout)
+	if code != 0 || !strings.Contains(dout, fmt.Sprintf("sequence %d (committed before: %d) for BeijingMSP, TianjinMSP, HebeiMSP", seq+1, seq)) ||
+		strings.Count(dout, "already installed on") != 3 || !strings.Contains(dout, "approvals BeijingMSP=true HebeiMSP=true TianjinMSP=true") {
+		t.Fatalf("metrotrace-ops deploy: exit %d\n%s", code, dout)
+	}
+	if code, out := runOps(bin, "deploy", "--connection", connFile, "--package", pkgFile, "--sequence", fmt.Sprint(seq+1)); code != 1 || !strings.Contains(out, "is committed: the next is") {
+		t.Errorf("deploy of an already committed sequence: exit %d\n%s", code, out)
+	}
+	after, err := cl.Status(ctx, StatusOptions{})
+	if err != nil || !after.Healthy || after.Chaincode == nil || after.Chaincode.Sequence != seq+1 || after.Chaincode.Version != fmt.Sprint(seq+1) {
+		t.Errorf("status after deploy: %v %+v %+v", err, after, after.Chaincode)
+	}
+	qEnv := peerEnv(t, root, env, "hebei")
+	qcmd := exec.CommandContext(ctx, peerBin(qEnv), "chaincode", "query", "-C", conn.Channel, "-n", conn.Chaincode, "-c", `{"Args":["Get","institution","TJ-OPS-IT"]}`)
+	qcmd.Env = qEnv
+	if qout, err := qcmd.CombinedOutput(); err != nil || !strings.Contains(string(qout), "Ops integration lab") {
+		t.Errorf("record written before the upgrade, read after it: %v\n%s", err, qout)
+	}
+	if out2, err := invoke(operator.MSPDir, "RegisterInstitution", strings.Replace(inst, "TJ-OPS-IT", "TJ-OPS-IT3", 1)); err != nil || !strings.Contains(out2, "committed with status (VALID)") {
+		t.Errorf("submit after the upgrade: %v\n%s", err, out2)
+	}
+	// scripts/network.sh deploy: a new package (new label), the servers
+	// restarted with it, the lifecycle through metrotrace-ops.
+	t0 = time.Now()
+	if out, err := runScript(root, env, 10*time.Minute, "deploy"); err != nil ||
+		!strings.Contains(out, fmt.Sprintf("chaincode metrotrace sequence %d committed", seq+2)) || !strings.Contains(out, "lifecycle via ops") {
+		t.Fatalf("network.sh deploy: %v\n%s", err, tail(out, 30))
+	}
+	t.Logf("network.sh deploy (sequence %d) in %s", seq+2, time.Since(t0).Round(time.Millisecond))
+	qcmd = exec.CommandContext(ctx, peerBin(qEnv), "chaincode", "query", "-C", conn.Channel, "-n", conn.Chaincode, "-c", `{"Args":["Get","institution","TJ-OPS-IT3"]}`)
+	qcmd.Env = qEnv
+	if qout, err := qcmd.CombinedOutput(); err != nil || !strings.Contains(string(qout), "Ops integration lab") {
+		t.Errorf("record written before network.sh deploy, read after it: %v\n%s", err, qout)
+	}
+	if out2, err := invoke(operator.MSPDir, "RegisterInstitution", strings.Replace(inst, "TJ-OPS-IT", "TJ-OPS-IT4", 1)); err != nil || !strings.Contains(out2, "committed with status (VALID)") {
+		t.Errorf("submit after network.sh deploy: %v\n%s", err, out2)
 	}
 
 	// Stop Hebei's peer by the pid the script recorded.
