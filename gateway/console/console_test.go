@@ -351,6 +351,11 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		if got := text(t, ctx, `#record-result tr[data-field="name"]`); !strings.Contains(got, "北京") {
 			t.Errorf("BJIM's name row: %q", got)
 		}
+		// Each version names the operator command that proves its block.
+		run(t, ctx, chromedp.Click(`#record-history details.audit summary`, chromedp.ByQuery))
+		if got := text(t, ctx, `#record-history details.audit pre`); !strings.HasPrefix(got, "metrotrace-ops audit ") || len(got) < len("metrotrace-ops audit ")+64 {
+			t.Errorf("audit command: %q", got)
+		}
 	})
 
 	t.Run("a traceable instrument", func(t *testing.T) {

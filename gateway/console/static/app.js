@@ -389,7 +389,10 @@
               return h('tr', {},
                 h('td', {}, String(i + 1)),
                 h('td', {}, v.timestamp || ''),
-                h('td', {}, h('span', {class: 'hash', title: v.tx_id}, (v.tx_id || '').slice(0, 16) + ((v.tx_id || '').length > 16 ? '…' : ''))),
+                h('td', {}, h('span', {class: 'hash', title: v.tx_id}, (v.tx_id || '').slice(0, 16) + ((v.tx_id || '').length > 16 ? '…' : '')),
+                  h('details', {class: 'audit'}, h('summary', {}, '审计 audit'),
+                    h('div', {class: 'hint'}, '区块证明 Block proof (operator, on a Fabric network):'),
+                    h('pre', {class: 'json'}, 'metrotrace-ops audit ' + (v.tx_id || '') + ' --connection .network/connection.json'))),
                 h('td', {}, v.is_delete ? badge('删除 deleted', 'bad') : (i === 0 ? badge('创建 created', 'ok') : changed.join(', ')),
                   h('details', {}, h('summary', {}, 'JSON'), h('pre', {class: 'json'}, JSON.stringify(v.value, null, 2)))));
             }))) : h('div', {class: 'empty'}, '无历史 No history'));
