@@ -48,6 +48,14 @@ type Orderer struct {
 	Endpoint     string `json:"endpoint"`
 	HostOverride string `json:"host_override,omitempty"`
 	TLSCACert    string `json:"tls_ca_cert"`
+	// OperationsEndpoint is the host:port of the orderer's operations
+	// service (Prometheus /metrics, /healthz); optional, older files do
+	// not have it.
+	OperationsEndpoint string `json:"operations_endpoint,omitempty"`
+	// OperationsTLSCACert is the PEM file of the CA of the operations
+	// service's TLS certificate; empty: the service speaks plain HTTP (as
+	// config/orderer.yaml configures it).
+	OperationsTLSCACert string `json:"operations_tls_ca_cert,omitempty"`
 }
 
 // CA is an organisation's Fabric CA.
@@ -142,6 +150,7 @@ func (c *Connection) resolve(baseDir string) {
 	}
 	for i := range c.Orderers {
 		abs(&c.Orderers[i].TLSCACert)
+		abs(&c.Orderers[i].OperationsTLSCACert)
 	}
 	for i := range c.Orgs {
 		o := &c.Orgs[i]
@@ -190,6 +199,17 @@ func (c *Connection) Validate() error {
 			bad("%s: endpoint: %v", what, err)
 		}
 		file(what+": tls_ca_cert", o.TLSCACert, false)
+		if o.OperationsEndpoint != "" {
+			if err := checkEndpoint(o.OperationsEndpoint); err != nil {
+				bad("%s: operations_endpoint: %v", what, err)
+			}
+		}
+		if o.OperationsTLSCACert != "" {
+			if o.OperationsEndpoint == "" {
+				bad("%s: operations_tls_ca_cert without operations_endpoint", what)
+			}
+			file(what+": operations_tls_ca_cert", o.OperationsTLSCACert, false)
+		}
 	}
 	if len(c.Orgs) == 0 {
 		bad("no orgs")

@@ -80,6 +80,25 @@ func TestLoadConnection(t *testing.T) {
 	if _, err := c.Org("NoSuchMSP"); err == nil {
 		t.Error("Org(NoSuchMSP) did not fail")
 	}
+	// A file without operations endpoints (written before they were
+	// recorded) still loads; they stay empty.
+	if len(c.Orderers) != 1 || c.Orderers[0].OperationsEndpoint != "" || c.Orderers[0].OperationsTLSCACert != "" {
+		t.Errorf("orderers = %+v", c.Orderers)
+	}
+}
+
+func TestLoadConnectionOrdererOperations(t *testing.T) {
+	dir := t.TempDir()
+	data := strings.Replace(writeFixture(t, dir), `"tls_ca_cert": "tls/orderer-ca.pem"}`,
+		`"tls_ca_cert": "tls/orderer-ca.pem", "operations_endpoint": "127.0.0.1:17040", "operations_tls_ca_cert": "tls/ca.pem"}`, 1)
+	c, err := ParseConnection([]byte(data), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := c.Orderers[0]
+	if o.OperationsEndpoint != "127.0.0.1:17040" || o.OperationsTLSCACert != filepath.Join(dir, "tls/ca.pem") {
+		t.Errorf("orderer = %+v", o)
+	}
 }
 
 func TestOrgUserFor(t *testing.T) {
@@ -144,6 +163,9 @@ func TestLoadConnectionRejects(t *testing.T) {
 		{"no orgs", `"orgs": [{`, `"orgs": [], "x": [{`, "no orgs"},
 		{"not json", `{`, `[`, "decode"},
 		{"ca url", `"url": "https://127.0.0.1:17002"`, `"url": "127.0.0.1:17002"`, "not an https URL"},
+		{"orderer operations endpoint", `"tls_ca_cert": "tls/orderer-ca.pem"}`, `"tls_ca_cert": "tls/orderer-ca.pem", "operations_endpoint": "127.0.0.1"}`, "operations_endpoint"},
+		{"orderer operations CA without endpoint", `"tls_ca_cert": "tls/orderer-ca.pem"}`, `"tls_ca_cert": "tls/orderer-ca.pem", "operations_tls_ca_cert": "tls/orderer-ca.pem"}`, "without operations_endpoint"},
+		{"orderer operations CA missing", `"tls_ca_cert": "tls/orderer-ca.pem"}`, `"tls_ca_cert": "tls/orderer-ca.pem", "operations_endpoint": "127.0.0.1:17040", "operations_tls_ca_cert": "tls/nope.pem"}`, "operations_tls_ca_cert"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -571,9 +571,11 @@ write_connection() {
 	done
 	local ords=() i
 	for i in 0 1 2; do
+		# operations_endpoint: the orderer's operations service (plain HTTP,
+		# config/orderer.yaml), whose /metrics the ops tool reads raft roles from.
 		ords+=("$(jq -n --arg ep "127.0.0.1:$(orderer_port $i)" --arg host "orderer$i.$DOMAIN" \
-			--arg ca "$NET/orgs/orderer/msp/tlscacerts/ca.pem" \
-			'{endpoint:$ep, host_override:$host, tls_ca_cert:$ca}')")
+			--arg ca "$NET/orgs/orderer/msp/tlscacerts/ca.pem" --arg ops "127.0.0.1:$(orderer_ops_port $i)" \
+			'{endpoint:$ep, host_override:$host, tls_ca_cert:$ca, operations_endpoint:$ops}')")
 	done
 	jq -n --arg ch "$CHANNEL" --arg cc "$CC_NAME" \
 		--argjson orgs "$(printf '%s\n' "${orgs[@]}" | jq -s .)" \

@@ -14,9 +14,12 @@
 //
 // status prints every peer's height and whether it is in step with the
 // highest, the committed chaincode definition (version, sequence, approvals,
-// endorsement policy) and whether the orderers answer; it exits 1 when a peer
-// is unreachable or behind, the definition cannot be read or lacks an
-// approval, or a majority of orderers is down.
+// endorsement policy), whether the orderers answer and their raft roles
+// (leader/follower, from consensus_etcdraft_is_leader on each orderer's
+// operations endpoint /metrics, when connection.json names it); it exits 1
+// when a peer is unreachable or behind, the definition cannot be read or
+// lacks an approval, a majority of orderers is down, or no orderer is the
+// raft leader (or the leader sees fewer active nodes than a quorum).
 //
 // audit prints the proof behind a transaction: its block, validation code,
 // creator MSP and metrotrace.* certificate attributes, endorsing orgs, the
@@ -91,7 +94,8 @@ const (
 const usage = `usage: metrotrace-ops COMMAND [flags]
 
 commands:
-  status              peer heights (in step?), committed chaincode, orderers; exit 1 if unhealthy
+  status              peer heights (in step?), committed chaincode, orderers and raft roles;
+                      exit 1 if unhealthy
   audit TXID          the proof behind a transaction; exit 1 if not VALID or a hash does not match
   audit --record DOCTYPE/ID
                       audit every transaction in a record's history
@@ -309,6 +313,18 @@ func printStatus(w io.Writer, r *ops.StatusReport) {
 		state := "reachable"
 		if !o.Reachable {
 			state = "UNREACHABLE: " + o.Error
+		}
+		if o.Operations != "" {
+			switch {
+			case o.RaftRole == "":
+				state += ", raft role unknown: " + o.RaftError
+			case o.ClusterSize > 0 && o.ActiveNodes > 0:
+				state += fmt.Sprintf(", raft %s (%d of %d nodes active)", o.RaftRole, o.ActiveNodes, o.ClusterSize)
+			case o.ClusterSize > 0:
+				state += fmt.Sprintf(", raft %s (cluster of %d)", o.RaftRole, o.ClusterSize)
+			default:
+				state += ", raft " + o.RaftRole
+			}
 		}
 		fmt.Fprintf(w, "orderer %s %s: %s\n", o.Name, o.Endpoint, state)
 	}

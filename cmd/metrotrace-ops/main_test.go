@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/metrotrace/metrotrace/network/ops"
 )
 
 func runArgs(args ...string) (int, string, string) {
@@ -162,6 +164,29 @@ func TestRegisterEnrollUsage(t *testing.T) {
 		code, _, stderr := runArgs(c.args...)
 		if code != exitUsage || !strings.Contains(stderr, c.msg) {
 			t.Errorf("%v: exit %d; stderr %q should contain %q", c.args, code, stderr, c.msg)
+		}
+	}
+}
+
+func TestPrintStatusRaftRoles(t *testing.T) {
+	r := &ops.StatusReport{Channel: "metrology", Orderers: []ops.OrdererStatus{
+		{Name: "orderer0", Endpoint: "127.0.0.1:1", Reachable: true, Operations: "127.0.0.1:2", RaftRole: ops.RaftLeader, ClusterSize: 3, ActiveNodes: 3},
+		{Name: "orderer1", Endpoint: "127.0.0.1:3", Reachable: true, Operations: "127.0.0.1:4", RaftRole: ops.RaftFollower, ClusterSize: 3},
+		{Name: "orderer2", Endpoint: "127.0.0.1:5", Error: "refused", Operations: "127.0.0.1:6", RaftError: "connection refused"},
+		{Name: "orderer3", Endpoint: "127.0.0.1:7", Reachable: true},
+	}}
+	r.Evaluate(0)
+	var b strings.Builder
+	printStatus(&b, r)
+	for _, want := range []string{
+		"orderer orderer0 127.0.0.1:1: reachable, raft leader (3 of 3 nodes active)\n",
+		"orderer orderer1 127.0.0.1:3: reachable, raft follower (cluster of 3)\n",
+		"orderer orderer2 127.0.0.1:5: UNREACHABLE: refused, raft role unknown: connection refused\n",
+		"orderer orderer3 127.0.0.1:7: reachable\n",
+		"healthy\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("status output lacks %q:\n%s", want, b.String())
 		}
 	}
 }

@@ -23,7 +23,8 @@ import (
 // default 47000, network dir under the temp dir), submits one transaction
 // with the peer CLI as Tianjin's operator (no fabric-gateway in this test
 // binary: it links fabric-sdk-go), audits it, checks that status sees every
-// peer in step, registers and enrolls a Tianjin recorder, writes as it,
+// peer in step and one orderer as raft leader, two as followers (from
+// their operations endpoints), registers and enrolls a Tianjin recorder, writes as it,
 // revokes it (CA, then the CRL into the channel configuration) and checks
 // the peers refuse its next submit while other users still write, upgrades
 // the chaincode with metrotrace-ops deploy (sequence + 1, state kept), stops Hebei's peer by the pid the script recorded and checks
@@ -221,13 +222,26 @@ func TestOpsIntegration(t *testing.T) {
 	if cc := rep.Chaincode; cc == nil || cc.Sequence < 1 || len(cc.Approvals) != 3 || cc.Error != "" {
 		t.Errorf("chaincode: %+v", rep.Chaincode)
 	}
+	// Raft roles from the orderers' operations endpoints (connection.json's
+	// operations_endpoint): one leader, two followers, a cluster of 3.
+	roles := map[string]int{}
+	for _, o := range rep.Orderers {
+		roles[o.RaftRole]++
+		if !o.Reachable || o.Operations == "" || o.RaftError != "" || o.ClusterSize != 3 {
+			t.Errorf("orderer %s: %+v", o.Name, o)
+		}
+	}
+	if len(rep.Orderers) != 3 || roles[RaftLeader] != 1 || roles[RaftFollower] != 2 {
+		t.Errorf("raft roles %v, want 1 leader and 2 followers: %+v", roles, rep.Orderers)
+	}
 
 	bin := filepath.Join(tmp, "metrotrace-ops")
 	if out, err := goCmd(root, "build", "-o", bin, "./cmd/metrotrace-ops"); err != nil {
 		t.Fatalf("go build ./cmd/metrotrace-ops: %v\n%s", err, out)
 	}
-	if code, out := runOps(bin, "status", "--connection", connFile); code != 0 || !strings.Contains(out, "healthy") {
-		t.Errorf("metrotrace-ops status on a healthy network: exit %d\n%s", code, out)
+	if code, out := runOps(bin, "status", "--connection", connFile); code != 0 || !strings.Contains(out, "healthy") ||
+		strings.Count(out, ", raft leader") != 1 || strings.Count(out, ", raft follower") != 2 {
+		t.Errorf("metrotrace-ops status on a healthy network: exit %d, want one raft leader and two followers\n%s", code, out)
 	}
 	if code, out := runOps(bin, "audit", "--connection", connFile, "--org", "beijing", txID); code != 0 || !strings.Contains(out, "VALID") {
 		t.Errorf("metrotrace-ops audit: exit %d\n%s", code, out)

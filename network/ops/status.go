@@ -51,12 +51,26 @@ type ChaincodeStatus struct {
 }
 
 // OrdererStatus tells whether an orderer accepts TLS connections with its
-// expected certificate.
+// expected certificate and, when its operations endpoint is known, its raft
+// role in the channel.
 type OrdererStatus struct {
 	Name      string `json:"name"`
 	Endpoint  string `json:"endpoint"`
 	Reachable bool   `json:"reachable"`
 	Error     string `json:"error,omitempty"`
+	// Operations is the operations endpoint the metrics were read from
+	// ("" when connection.json has none: no raft role).
+	Operations string `json:"operations_endpoint,omitempty"`
+	// RaftRole is "leader" or "follower" from the orderer's
+	// consensus_etcdraft_is_leader gauge, "" when it could not be read
+	// (RaftError says why).
+	RaftRole  string `json:"raft_role,omitempty"`
+	RaftError string `json:"raft_error,omitempty"`
+	// ClusterSize and ActiveNodes are the orderer's
+	// consensus_etcdraft_cluster_size and _active_nodes gauges (-1: not
+	// exported; active nodes are 0 until the leader has measured them).
+	ClusterSize int `json:"raft_cluster_size,omitempty"`
+	ActiveNodes int `json:"raft_active_nodes,omitempty"`
 }
 
 // StatusReport is the health of the channel as the operator sees it.
@@ -78,7 +92,9 @@ type StatusReport struct {
 // Evaluate fills in MaxHeight, each peer's InStep and Behind, Healthy and
 // Problems: a peer that is unreachable or behind the highest peer by more
 // than lag blocks, a chaincode definition that cannot be read or lacks an
-// org's approval, and a majority of orderers unreachable (raft quorum) are
+// org's approval, a majority of orderers unreachable (raft quorum), and,
+// for orderers with an operations endpoint, no raft leader (or more than
+// one), or a leader that sees fewer active nodes than a quorum are
 // problems; a single orderer down is reported, not a problem.
 func (r *StatusReport) Evaluate(lag uint64) {
 	r.MaxHeight = 0
@@ -128,6 +144,7 @@ func (r *StatusReport) Evaluate(lag uint64) {
 		if up <= n/2 {
 			r.Problems = append(r.Problems, fmt.Sprintf("only %d of %d orderers reachable: no raft quorum", up, n))
 		}
+		r.Problems = append(r.Problems, raftProblems(r.Orderers)...)
 	}
 	r.Healthy = len(r.Problems) == 0
 }
@@ -146,7 +163,8 @@ type StatusOptions struct {
 }
 
 // Status reads every peer's height, the committed definition of the
-// connection's chaincode and the orderers' reachability, and evaluates them.
+// connection's chaincode, the orderers' reachability and raft roles (from
+// their operations endpoints' /metrics), and evaluates them.
 func (c *Client) Status(ctx context.Context, opt StatusOptions) (*StatusReport, error) {
 	if opt.Settle == 0 {
 		opt.Settle = 3 * time.Second
@@ -192,6 +210,14 @@ func (c *Client) Status(ctx context.Context, opt StatusOptions) (*StatusReport, 
 			s.Error = err.Error()
 		} else {
 			s.Reachable = true
+		}
+		if o.OperationsEndpoint != "" {
+			s.Operations = o.OperationsEndpoint
+			if m, err := fetchRaftMetrics(ctx, o, c.conn.Channel); err != nil {
+				s.RaftError = firstLine(err.Error())
+			} else {
+				s.RaftRole, s.ClusterSize, s.ActiveNodes = m.Role(), m.ClusterSize, m.ActiveNodes
+			}
 		}
 		r.Orderers = append(r.Orderers, s)
 	}
