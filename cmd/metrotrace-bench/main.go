@@ -1,0 +1,181 @@
+// Command metrotrace-bench measures metrotrace against the performance
+// targets of the design, each figure next to a baseline measured in the
+// same run and their ratio.
+//
+//	metrotrace-bench index   [--instruments N] [--dir DIR] [--samples N] ...
+//	metrotrace-bench network --connection FILE [--concurrency N] [--duration D] ...
+//
+// index builds (or reuses) a read-model index (gateway/index) of N
+// instruments with three certificates each under an eight-level chain, then
+// measures point reads, traces of depth 8, the impact of a standard feeding
+// every instrument (with and without paths), the on-disk size and the
+// process's RSS.
+//
+// network runs on a live Fabric network (scripts/network.sh up --deploy,
+// plus scripts/network.sh deploy --name benchput --path ./network/benchcc):
+// N concurrent submitters, each its own goroutine and identity, first put
+// certificate-sized values through the trivial chaincode benchput (the raw
+// baseline), then issue distinct certificates through metrotrace on the
+// scenario region, while an index follows the channel; it reports TPS and
+// latency of both, their ratio, and the index lag from commit.
+//
+// Both print a table (--markdown: the README's Markdown format). See
+// scripts/bench.sh for the whole suite.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// indexConfig is the configuration of the index subcommand.
+type indexConfig struct {
+	instruments int
+	dir         string
+	samples     int
+	impactRuns  int
+	batch       int
+	seed        uint64
+	rebuild     bool
+	markdown    bool
+}
+
+// networkConfig is the configuration of the network subcommand.
+type networkConfig struct {
+	connection   string
+	concurrency  int
+	duration     time.Duration
+	warmup       time.Duration
+	rounds       int
+	rawChaincode string
+	batchTimeout time.Duration
+	eventsOrg    string
+	evaluate     time.Duration
+	printUsers   bool
+	markdown     bool
+}
+
+const usage = `usage:
+  metrotrace-bench index   [--instruments N] [--dir DIR] [flags]
+  metrotrace-bench network --connection FILE [--concurrency N] [--duration D] [flags]
+  metrotrace-bench network --print-users [--concurrency N]
+run "metrotrace-bench <command> -h" for the flags`
+
+func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
+	c := indexConfig{}
+	fs := flag.NewFlagSet("metrotrace-bench index", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&c.instruments, "instruments", 100000, "instruments in the index (three certificates each)")
+	fs.StringVar(&c.dir, "dir", "", "index directory, reused when it holds a complete index of the same size (default: a temporary directory, removed after)")
+	fs.IntVar(&c.samples, "samples", 10000, "random instruments for the point-read and trace latencies")
+	fs.IntVar(&c.impactRuns, "impact-runs", 5, "runs of each impact query")
+	fs.IntVar(&c.batch, "batch", 2000, "records per applied event while building")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random instrument choice")
+	fs.BoolVar(&c.rebuild, "rebuild", false, "rebuild an index of another size or an unfinished one in --dir")
+	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	case c.instruments < 1 || c.instruments > 9999999:
+		return c, fmt.Errorf("--instruments must be between 1 and 9999999, not %d", c.instruments)
+	case c.samples < 1:
+		return c, fmt.Errorf("--samples must be at least 1, not %d", c.samples)
+	case c.impactRuns < 1:
+		return c, fmt.Errorf("--impact-runs must be at least 1, not %d", c.impactRuns)
+	case c.batch < 1 || c.batch > 5000:
+		return c, fmt.Errorf("--batch must be between 1 and 5000 records (a badger transaction's limit), not %d", c.batch)
+	}
+	return c, nil
+}
+
+func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
+	c := networkConfig{}
+	fs := flag.NewFlagSet("metrotrace-bench network", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.connection, "connection", "", "connection.json of the running network (written by scripts/network.sh up)")
+	fs.IntVar(&c.concurrency, "concurrency", 50, "concurrent submitters, each its own goroutine and identity")
+	fs.DurationVar(&c.duration, "duration", 30*time.Second, "measured time of each phase")
+	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured time at the start of each phase")
+	fs.IntVar(&c.rounds, "rounds", 1, "raw and metrotrace phases alternate this many times; figures are over all rounds")
+	fs.StringVar(&c.rawChaincode, "raw-chaincode", "benchput", "name of the trivial put chaincode (network/benchcc) on the channel")
+	fs.DurationVar(&c.batchTimeout, "batch-timeout", 100*time.Millisecond, "the orderer's BatchTimeout (the index lag target)")
+	fs.StringVar(&c.eventsOrg, "events-org", "", "MSP id of the peer the index follows (default: the first organization)")
+	fs.DurationVar(&c.evaluate, "evaluate", 0, "also run each chaincode through Evaluate alone (execution on one peer, no ordering or commit) for this long, to separate chaincode cost from ordering and validation (0: skip)")
+	fs.BoolVar(&c.printUsers, "print-users", false, "print the users the run needs as a batch for 'scripts/network.sh enroll --batch -', and exit")
+	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	case c.concurrency < 1 || c.concurrency > 999:
+		return c, fmt.Errorf("--concurrency must be between 1 and 999, not %d", c.concurrency)
+	case c.printUsers:
+		return c, nil
+	case c.connection == "":
+		return c, errors.New("--connection is required (the network's connection.json)")
+	case c.duration <= 0:
+		return c, fmt.Errorf("--duration must be positive, not %s", c.duration)
+	case c.warmup < 0:
+		return c, fmt.Errorf("--warmup must not be negative, not %s", c.warmup)
+	case c.rounds < 1:
+		return c, fmt.Errorf("--rounds must be at least 1, not %d", c.rounds)
+	case c.rawChaincode == "":
+		return c, errors.New("--raw-chaincode must name the put chaincode")
+	case c.evaluate < 0:
+		return c, fmt.Errorf("--evaluate must not be negative, not %s", c.evaluate)
+	case c.batchTimeout <= 0:
+		return c, fmt.Errorf("--batch-timeout must be positive, not %s", c.batchTimeout)
+	}
+	return c, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	switch args[0] {
+	case "index":
+		c, err := parseIndex(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return runIndex(c, stdout, stderr)
+	case "network":
+		c, err := parseNetwork(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		if c.printUsers {
+			return printUsers(c, stdout)
+		}
+		return runNetwork(c, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
+}
+
+var errUsage = errors.New(usage)
+
+func main() {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "metrotrace-bench:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseIndex(t *testing.T) {
+	c, err := parseIndex([]string{"--instruments", "1000000", "--dir", "/tmp/x"}, io.Discard)
+	if err != nil || c.instruments != 1000000 || c.dir != "/tmp/x" || c.samples != 10000 || c.batch != 2000 {
+		t.Fatalf("config = %+v, %v", c, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--instruments", "0"}, "--instruments"},
+		{[]string{"--instruments", "10000000"}, "--instruments"},
+		{[]string{"--samples", "0"}, "--samples"},
+		{[]string{"--impact-runs", "0"}, "--impact-runs"},
+		{[]string{"--batch", "6000"}, "--batch"},
+		{[]string{"--instruments", "many"}, "invalid value"},
+		{[]string{"extra"}, "unexpected"},
+	} {
+		if _, err := parseIndex(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseIndex(%q) = %v, want an error mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestParseNetwork(t *testing.T) {
+	c, err := parseNetwork([]string{"--connection", "c.json", "--concurrency", "50", "--duration", "30s"}, io.Discard)
+	if err != nil || c.connection != "c.json" || c.concurrency != 50 || c.duration != 30*time.Second ||
+		c.rawChaincode != "benchput" || c.batchTimeout != 100*time.Millisecond || c.rounds != 1 {
+		t.Fatalf("config = %+v, %v", c, err)
+	}
+	if c, err := parseNetwork([]string{"--print-users", "--concurrency", "9"}, io.Discard); err != nil || !c.printUsers {
+		t.Fatalf("--print-users needs no connection: %+v, %v", c, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--connection is required"},
+		{[]string{"--connection", "c", "--concurrency", "0"}, "--concurrency"},
+		{[]string{"--connection", "c", "--duration", "0s"}, "--duration"},
+		{[]string{"--connection", "c", "--duration", "30"}, "invalid value"},
+		{[]string{"--connection", "c", "--warmup", "-1s"}, "--warmup"},
+		{[]string{"--connection", "c", "--rounds", "0"}, "--rounds"},
+		{[]string{"--connection", "c", "--raw-chaincode", ""}, "--raw-chaincode"},
+		{[]string{"--connection", "c", "--batch-timeout", "0s"}, "--batch-timeout"},
+		{[]string{"--connection", "c", "x"}, "unexpected"},
+	} {
+		if _, err := parseNetwork(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseNetwork(%q) = %v, want an error mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestRunDispatch(t *testing.T) {
+	if err := run(nil, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("no command: %v", err)
+	}
+	if err := run([]string{"bogus"}, io.Discard, io.Discard); !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("unknown command: %v", err)
+	}
+	if err := run([]string{"index", "-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("index -h: %v", err)
+	}
+	var out strings.Builder
+	if err := run([]string{"network", "--print-users", "--concurrency", "4"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"TianjinMSP TJ-ENT recorder", "BeijingMSP NIM recorder", "BeijingMSP BENCH-W000 recorder", "TianjinMSP BENCH-W001 recorder", "HebeiMSP BENCH-W002 recorder", "BeijingMSP BENCH-W003 recorder"} {
+		if !strings.Contains(out.String(), want+"\n") {
+			t.Errorf("--print-users lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "BENCH-W004") {
+		t.Errorf("--print-users prints more submitters than --concurrency:\n%s", out.String())
+	}
+}
+
+func TestIndexRunsSmall(t *testing.T) {
+	var out strings.Builder
+	dir := t.TempDir() + "/idx"
+	args := []string{"index", "--instruments", "300", "--samples", "50", "--impact-runs", "1", "--batch", "500", "--dir", dir}
+	if err := run(args, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"trace depth 8", "impact of STD-6", "process RSS after build", "on-disk size"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// A second run reuses the index; another size is refused without --rebuild.
+	out.Reset()
+	if err := run(args, &out, io.Discard); err != nil || !strings.Contains(out.String(), "reused") {
+		t.Fatalf("second run: %v\n%s", err, out.String())
+	}
+	other := append(args[:len(args):len(args)], "--instruments", "200")
+	if err := run(other, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "--rebuild") {
+		t.Fatalf("another size: %v", err)
+	}
+	if err := run(append(other, "--rebuild"), io.Discard, io.Discard); err != nil {
+		t.Fatalf("--rebuild: %v", err)
+	}
+}
+
+func TestPrepareDirRefusesForeignData(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeFile(dir+"/precious", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prepareDir(dir, 10, true); err == nil || !strings.Contains(err.Error(), "not a metrotrace-bench index") {
+		t.Fatalf("foreign dir: %v", err)
+	}
+}

@@ -1,0 +1,482 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
+	"github.com/metrotrace/metrotrace/gateway/fabric"
+	"github.com/metrotrace/metrotrace/gateway/index"
+	"github.com/metrotrace/metrotrace/gateway/ledger"
+	"github.com/metrotrace/metrotrace/network"
+)
+
+// benchOrgs are the organizations the submitters are spread over, so every
+// peer's Gateway service takes a third of the load.
+var benchOrgs = []struct{ MSPID, Region string }{{"BeijingMSP", "BJ"}, {"TianjinMSP", "TJ"}, {"HebeiMSP", "HB"}}
+
+// benchUser is the identity of one submitter: the recorder of its own
+// institution BENCH-Wnnn, in organization w mod 3.
+type benchUser struct{ MSPID, Region, Institution string }
+
+// benchUsers returns the identities of n submitters.
+func benchUsers(n int) []benchUser {
+	users := make([]benchUser, n)
+	for w := range users {
+		o := benchOrgs[w%len(benchOrgs)]
+		users[w] = benchUser{MSPID: o.MSPID, Region: o.Region, Institution: fmt.Sprintf("BENCH-W%03d", w)}
+	}
+	return users
+}
+
+// neededUsers returns the recorders a run needs, as lines of
+// 'scripts/network.sh enroll --batch' ("MSPID INSTITUTION recorder"): the
+// scenario's recorders and one per submitter.
+func neededUsers(concurrency int) []string {
+	seen := map[string]bool{}
+	var lines []string
+	add := func(msp, inst string) {
+		l := msp + " " + inst + " recorder"
+		if !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
+	}
+	for _, s := range scenario.New().Steps() {
+		if s.Role == "recorder" {
+			add(s.MSPID, s.Institution)
+		}
+	}
+	for _, u := range benchUsers(concurrency) {
+		add(u.MSPID, u.Institution)
+	}
+	return lines
+}
+
+// printUsers prints the enroll batch of a run.
+func printUsers(c networkConfig, w io.Writer) error {
+	_, err := io.WriteString(w, "# metrotrace-bench network --concurrency "+strconv.Itoa(c.concurrency)+": recorders to enroll\n"+strings.Join(neededUsers(c.concurrency), "\n")+"\n")
+	return err
+}
+
+// identityFunc finds the identity of an organization's role and institution.
+type identityFunc func(mspID, role, institution string) (*identity.Identity, error)
+
+// isConflict reports whether the chaincode refused a write because the
+// record exists already (a region loaded by an earlier run).
+func isConflict(err error) bool {
+	var re *record.Error
+	return errors.As(err, &re) && re.Code == record.Conflict
+}
+
+// loadScenario writes the scenario region, skipping records an earlier run
+// wrote, then registers one institution per submitter (in parallel).
+func loadScenario(ctx context.Context, l ledger.Ledger, idOf identityFunc, users []benchUser) (loaded, skipped int, err error) {
+	for _, s := range scenario.New().Steps() {
+		id, err := idOf(s.MSPID, s.Role, s.Institution)
+		if err != nil {
+			return loaded, skipped, err
+		}
+		_, err = l.Submit(ctx, id, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient})
+		switch {
+		case err == nil:
+			loaded++
+		case isConflict(err):
+			skipped++
+		default:
+			return loaded, skipped, fmt.Errorf("scenario step %s as %s %s of %s: %w", s.Function, s.MSPID, s.Role, s.Institution, err)
+		}
+	}
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for _, u := range users {
+		wg.Go(func() {
+			in := record.Institution{ID: u.Institution, Name: "benchmark submitter " + u.Institution, Region: u.Region, MSPID: u.MSPID, Kind: "enterprise"}
+			data, _ := json.Marshal(&in)
+			id, err := idOf(u.MSPID, "operator", "")
+			if err == nil {
+				_, err = l.Submit(ctx, id, ledger.Call{Function: "RegisterInstitution", Args: []string{string(data)}})
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				loaded++
+			case isConflict(err):
+				skipped++
+			case firstErr == nil:
+				firstErr = fmt.Errorf("register institution %s: %w", u.Institution, err)
+			}
+		})
+	}
+	wg.Wait()
+	return loaded, skipped, firstErr
+}
+
+// certificateTemplate is the certificate every metrotrace transaction
+// issues a copy of (a verification of the scenario's Tianjin balance).
+func certificateTemplate() record.Certificate { return *scenario.New().Certificate("TJENT-2024-0042") }
+
+// workload makes the calls of both phases: the same value size, a distinct
+// key or certificate id per transaction.
+type workload struct {
+	runID string
+	cert  record.Certificate
+}
+
+// certificateID is the id of submitter w's seq-th certificate.
+func (wl workload) certificateID(w, seq int) string {
+	return fmt.Sprintf("B%s-%03d-%07d", wl.runID, w, seq)
+}
+
+// issue is the metrotrace call: IssueCertificate of a distinct certificate
+// by the submitter's institution.
+func (wl workload) issue(u benchUser, w, seq int) ledger.Call {
+	c := wl.cert
+	c.ID, c.IssuerID = wl.certificateID(w, seq), u.Institution
+	data, _ := json.Marshal(&c)
+	return ledger.Call{Function: "IssueCertificate", Args: []string{string(data)}}
+}
+
+// put is the raw call: Put(key, value) of a certificate-sized value.
+func (wl workload) put(u benchUser, w, seq int) ledger.Call {
+	call := wl.issue(u, w, seq)
+	return ledger.Call{Function: "Put", Args: []string{"raw-" + wl.certificateID(w, seq), call.Args[0]}}
+}
+
+// commit is a transaction the client saw committed: its block, when the
+// commit status came, and the submitter.
+type commit struct {
+	block  uint64
+	at     time.Time
+	worker int
+}
+
+// phaseResult is what one phase measured in its window.
+type phaseResult struct {
+	window   time.Duration
+	lat      []time.Duration
+	commits  []commit
+	errors   int
+	firstErr error
+}
+
+// add merges another round's result.
+func (p *phaseResult) add(q phaseResult) {
+	p.window += q.window
+	p.lat = append(p.lat, q.lat...)
+	p.commits = append(p.commits, q.commits...)
+	p.errors += q.errors
+	if p.firstErr == nil {
+		p.firstErr = q.firstErr
+	}
+}
+
+// tps is the committed transactions per second in the window.
+func (p *phaseResult) tps() float64 {
+	if p.window <= 0 {
+		return 0
+	}
+	return float64(len(p.lat)) / p.window.Seconds()
+}
+
+// blocks is the number of distinct blocks the measured transactions
+// committed in.
+func (p *phaseResult) blocks() int {
+	seen := map[uint64]bool{}
+	for _, c := range p.commits {
+		seen[c.block] = true
+	}
+	return len(seen)
+}
+
+// runPhase runs n submitters, each in its own goroutine, for warmup then
+// window; each submits op(w, seq) back to back until the window ends.
+// Transactions that complete inside the window are measured (latency from
+// the start of the endorsement to the commit status); those in flight at
+// its end finish but do not count.
+func runPhase(ctx context.Context, n int, warmup, window time.Duration, op func(ctx context.Context, w, seq int) (*ledger.Receipt, error)) phaseResult {
+	from := time.Now().Add(warmup)
+	end := from.Add(window)
+	res := make([]phaseResult, n)
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		wg.Go(func() {
+			r := &res[w]
+			for seq := 0; ctx.Err() == nil; seq++ {
+				t0 := time.Now()
+				if !t0.Before(end) {
+					return
+				}
+				rec, err := op(ctx, w, seq)
+				t1 := time.Now()
+				if t1.Before(from) || t1.After(end) {
+					continue
+				}
+				if err != nil {
+					r.errors++
+					if r.firstErr == nil {
+						r.firstErr = err
+					}
+					continue
+				}
+				r.lat = append(r.lat, t1.Sub(t0))
+				r.commits = append(r.commits, commit{block: rec.BlockNumber, at: t1, worker: w})
+			}
+		})
+	}
+	wg.Wait()
+	out := phaseResult{window: window}
+	for _, r := range res {
+		out.add(r)
+	}
+	out.window = window
+	return out
+}
+
+// applyTimes wraps the ledger the index follows and notes when the index
+// has applied each block's events (the last one's time wins).
+type applyTimes struct {
+	ledger.Ledger
+	mu      sync.Mutex
+	applied map[uint64]time.Time
+}
+
+// Events passes the events to deliver (index.Apply) and notes the time.
+func (a *applyTimes) Events(ctx context.Context, from uint64, deliver func(ledger.Event) error) error {
+	return a.Ledger.Events(ctx, from, func(ev ledger.Event) error {
+		if err := deliver(ev); err != nil {
+			return err
+		}
+		now := time.Now()
+		a.mu.Lock()
+		a.applied[ev.BlockNumber] = now
+		a.mu.Unlock()
+		return nil
+	})
+}
+
+// lags returns, per commit that keep accepts (all when nil), the time from
+// the client's commit status to the index having applied the commit's
+// block (negative: the index was first).
+func (a *applyTimes) lags(commits []commit, keep func(commit) bool) (lags []time.Duration, missing int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range commits {
+		if keep != nil && !keep(c) {
+			continue
+		}
+		t, ok := a.applied[c.block]
+		if !ok {
+			missing++
+			continue
+		}
+		lags = append(lags, t.Sub(c.at))
+	}
+	return lags, missing
+}
+
+// runNetwork runs the network benchmark.
+func runNetwork(c networkConfig, stdout, stderr io.Writer) error {
+	ctx := context.Background()
+	logf := func(format string, args ...any) {
+		fmt.Fprintf(stderr, "[bench %s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+	}
+	conn, err := network.LoadConnection(c.connection)
+	if err != nil {
+		return err
+	}
+	opts := fabric.DefaultOptions
+	opts.EventsOrg = c.eventsOrg
+	mt, err := fabric.Open(conn, opts)
+	if err != nil {
+		return err
+	}
+	defer mt.Close()
+	rawConn := *conn
+	rawConn.Chaincode = c.rawChaincode
+	raw, err := fabric.Open(&rawConn, opts)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+
+	users := benchUsers(c.concurrency)
+	var missing []string
+	for _, line := range neededUsers(c.concurrency) {
+		f := strings.Fields(line)
+		if _, err := mt.Identity(f[0], f[2], f[1]); err != nil {
+			missing = append(missing, line)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%d recorder(s) are not enrolled (first: %s); enroll them with\n  metrotrace-bench network --print-users --concurrency %d | scripts/network.sh enroll --batch -",
+			len(missing), missing[0], c.concurrency)
+	}
+	ids := make([]*identity.Identity, len(users))
+	for w, u := range users {
+		if ids[w], err = mt.Identity(u.MSPID, "recorder", u.Institution); err != nil {
+			return err
+		}
+	}
+
+	wl := workload{runID: strconv.FormatInt(time.Now().UnixNano()/1e6%(36*36*36*36*36*36), 36), cert: certificateTemplate()}
+	if _, err := raw.Submit(ctx, ids[0], wl.put(users[0], 0, -1)); err != nil {
+		return fmt.Errorf("the raw chaincode %q does not answer (deploy it with scripts/network.sh deploy --name %s --path ./network/benchcc): %w", c.rawChaincode, c.rawChaincode, err)
+	}
+	t0 := time.Now()
+	loaded, skipped, err := loadScenario(ctx, mt, mt.Identity, users)
+	if err != nil {
+		return err
+	}
+	logf("scenario and %d submitter institutions: %d written, %d already there, in %s", len(users), loaded, skipped, time.Since(t0).Round(time.Millisecond))
+
+	dir, err := os.MkdirTemp("", "metrotrace-bench-follow-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	x, err := index.Open(dir, nil)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	follower := &applyTimes{Ledger: mt, applied: map[uint64]time.Time{}}
+	fctx, stopFollow := context.WithCancel(ctx)
+	followed := make(chan error, 1)
+	go func() { followed <- x.Follow(fctx, follower) }()
+	defer func() { stopFollow(); <-followed }()
+	height, err := mt.Height(ctx)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	err = x.WaitFor(wctx, height-1)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("the index did not catch up with the channel: %w", err)
+	}
+	events := opts.EventsOrg
+	if events == "" {
+		events = conn.Orgs[0].MSPID
+	}
+	logf("index follows the channel through %s's peer (height %d)", events, height)
+
+	var rawRes, mtRes phaseResult
+	for r := 0; r < c.rounds; r++ {
+		logf("round %d/%d: raw Put through %q, %d submitters, %s warm-up + %s", r+1, c.rounds, c.rawChaincode, c.concurrency, c.warmup, c.duration)
+		p := runPhase(ctx, c.concurrency, c.warmup, c.duration, func(ctx context.Context, w, seq int) (*ledger.Receipt, error) {
+			return raw.Submit(ctx, ids[w], wl.put(users[w], w, r*10000000+seq))
+		})
+		logf("  raw: %d committed (%.1f TPS), %d errors", len(p.lat), p.tps(), p.errors)
+		rawRes.add(p)
+		logf("round %d/%d: metrotrace IssueCertificate, %d submitters, %s warm-up + %s", r+1, c.rounds, c.concurrency, c.warmup, c.duration)
+		p = runPhase(ctx, c.concurrency, c.warmup, c.duration, func(ctx context.Context, w, seq int) (*ledger.Receipt, error) {
+			return mt.Submit(ctx, ids[w], wl.issue(users[w], w, r*10000000+seq))
+		})
+		logf("  metrotrace: %d committed (%.1f TPS), %d errors", len(p.lat), p.tps(), p.errors)
+		mtRes.add(p)
+	}
+	var rawEval, mtEval phaseResult
+	if c.evaluate > 0 {
+		logf("evaluate only: raw Put, then IssueCertificate, %d submitters, %s each", c.concurrency, c.evaluate)
+		evaluate := func(l *fabric.Ledger, call func(u benchUser, w, seq int) ledger.Call) phaseResult {
+			return runPhase(ctx, c.concurrency, time.Second, c.evaluate, func(ctx context.Context, w, seq int) (*ledger.Receipt, error) {
+				_, err := l.Evaluate(ctx, ids[w], call(users[w], w, 90000000+seq))
+				return &ledger.Receipt{}, err
+			})
+		}
+		rawEval, mtEval = evaluate(raw, wl.put), evaluate(mt, wl.issue)
+		logf("  evaluate: raw %.1f/s, metrotrace %.1f/s", rawEval.tps(), mtEval.tps())
+	}
+	var last uint64
+	for _, cm := range mtRes.commits {
+		last = max(last, cm.block)
+	}
+	wctx, cancel = context.WithTimeout(ctx, time.Minute)
+	err = x.WaitFor(wctx, last)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("the index did not apply the last metrotrace block: %w", err)
+	}
+	lagList, lagMissing := follower.lags(mtRes.commits, nil)
+	sameList, _ := follower.lags(mtRes.commits, func(cm commit) bool { return users[cm.worker].MSPID == events })
+	t := networkTable(c, rawRes, mtRes, lagList, lagMissing)
+	same := summarize(sameList)
+	t.Rows = append(t.Rows, row{What: fmt.Sprintf("index lag, only transactions submitted through the followed peer (%s, %d transactions)", events, same.N),
+		Measured: fmt.Sprintf("p50 %s, p99 %s, max %s", ms(same.P50), ms(same.P99), ms(same.Max)),
+		Baseline: "all transactions p99 " + ms(summarize(lagList).P99), Ratio: ratio(float64(same.P99), float64(summarize(lagList).P99)) + " (p99)",
+		Target: "p99 ≤ " + ms(c.batchTimeout) + " (BatchTimeout)"})
+	if c.evaluate > 0 {
+		re, me := summarize(rawEval.lat), summarize(mtEval.lat)
+		t.Rows = append(t.Rows,
+			row{What: "evaluate only (chaincode execution on the submitter's peer, no ordering): raw Put", Measured: fmt.Sprintf("%.1f/s; p50 %s, p99 %s", rawEval.tps(), ms(re.P50), ms(re.P99))},
+			row{What: "evaluate only: metrotrace IssueCertificate", Measured: fmt.Sprintf("%.1f/s; p50 %s, p99 %s", mtEval.tps(), ms(me.P50), ms(me.P99)),
+				Baseline: fmt.Sprintf("raw %.1f/s", rawEval.tps()), Ratio: ratio(mtEval.tps(), rawEval.tps())})
+		if rawEval.errors+mtEval.errors > 0 {
+			t.Notes = append(t.Notes, fmt.Sprintf("evaluate errors: raw %d (%v), metrotrace %d (%v)", rawEval.errors, rawEval.firstErr, mtEval.errors, mtEval.firstErr))
+		}
+	}
+	t.Notes = append(t.Notes, "the other organizations' commit statuses come from their own peers, which may commit a block before the followed peer does: their lag includes that skew")
+	return t.write(stdout, c.markdown)
+}
+
+// networkTable renders the results of the network benchmark.
+func networkTable(c networkConfig, rawRes, mtRes phaseResult, lagList []time.Duration, lagMissing int) *table {
+	rs, ms2, lag := summarize(slices.Clone(rawRes.lat)), summarize(slices.Clone(mtRes.lat)), summarize(lagList)
+	perBlock := func(p phaseResult) string {
+		if b := p.blocks(); b > 0 {
+			return fmt.Sprintf("%.1f tx/block", float64(len(p.commits))/float64(b))
+		}
+		return "no blocks"
+	}
+	t := &table{Title: fmt.Sprintf("metrotrace-bench network: %d submitters, %d × %s measured per phase (after %s warm-up), GOMAXPROCS %d",
+		c.concurrency, c.rounds, c.duration, c.warmup, runtime.GOMAXPROCS(0))}
+	t.Rows = []row{
+		{What: fmt.Sprintf("raw writes: %s Put of a certificate-sized value", c.rawChaincode),
+			Measured: fmt.Sprintf("%.1f TPS; p50 %s, p99 %s", rawRes.tps(), ms(rs.P50), ms(rs.P99))},
+		{What: "metrotrace writes: IssueCertificate of distinct certificates",
+			Measured: fmt.Sprintf("%.1f TPS; p50 %s, p99 %s", mtRes.tps(), ms(ms2.P50), ms(ms2.P99)),
+			Baseline: fmt.Sprintf("raw %.1f TPS", rawRes.tps()), Ratio: ratio(mtRes.tps(), rawRes.tps()), Target: "≥ 0.8 × raw"},
+		{What: "metrotrace write latency p99",
+			Measured: ms(ms2.P99), Baseline: "raw p99 " + ms(rs.P99), Ratio: ratio(float64(ms2.P99), float64(rs.P99))},
+		{What: fmt.Sprintf("index lag from commit status to the index applying the block (%d transactions)", lag.N),
+			Measured: fmt.Sprintf("p50 %s, p99 %s, max %s", ms(lag.P50), ms(lag.P99), ms(lag.Max)),
+			Baseline: "metrotrace write p50 " + ms(ms2.P50), Ratio: ratio(float64(lag.P99), float64(ms2.P50)) + " (p99)",
+			Target: "p99 ≤ " + ms(c.batchTimeout) + " (BatchTimeout)"},
+	}
+	t.Notes = append(t.Notes,
+		fmt.Sprintf("raw: %d committed, %d errors, %s; metrotrace: %d committed, %d errors, %s",
+			len(rawRes.lat), rawRes.errors, perBlock(rawRes), len(mtRes.lat), mtRes.errors, perBlock(mtRes)),
+		"each submitter is its own goroutine and identity (the recorder of its institution BENCH-Wnnn; organizations round-robin), the same identity in both phases; latency = endorse + submit + commit status",
+		"index lag: negative when the followed peer delivered the block before the submitting peer's commit status returned",
+	)
+	if lagMissing > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("%d metrotrace transactions have no index apply time (their block carried no event the index saw)", lagMissing))
+	}
+	for _, e := range []struct {
+		name string
+		err  error
+	}{{"raw", rawRes.firstErr}, {"metrotrace", mtRes.firstErr}} {
+		if e.err != nil {
+			t.Notes = append(t.Notes, fmt.Sprintf("first %s error: %v", e.name, e.err))
+		}
+	}
+	if la, err := os.ReadFile("/proc/loadavg"); err == nil {
+		t.Notes = append(t.Notes, "load average at the end: "+strings.Join(strings.Fields(string(la))[:3], " "))
+	}
+	return t
+}

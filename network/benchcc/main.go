@@ -1,0 +1,142 @@
+// Command benchcc is the raw baseline of metrotrace's network benchmark: a
+// trivial chaincode whose Put(key, value) writes one key and nothing else
+// (no validation, no indexes, no events, no key-level policy), served as a
+// chaincode service (CCaaS) with the plain fabric-chaincode-go/v2 shim, no
+// contract API. cmd/metrotrace-bench compares metrotrace's own write
+// throughput on the same network against it.
+//
+// Deploy it next to metrotrace with
+//
+//	scripts/network.sh deploy --name benchput --path ./network/benchcc
+//
+// It reads the same settings as cmd/metrotrace-cc: CHAINCODE_SERVER_ADDRESS
+// (--address), CHAINCODE_ID (--id), and for mutual TLS with the peer
+// CHAINCODE_TLS_CERT, CHAINCODE_TLS_KEY and CHAINCODE_TLS_CLIENT_CA.
+//
+// Functions:
+//
+//	Put(key, value)  writes value under key; returns nothing
+//	Get(key)         returns the value (empty if absent)
+//	org.hyperledger.fabric:GetMetadata
+//	                 a small JSON description, so the deploy script's
+//	                 reachability check works as for contract-API chaincodes
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+)
+
+// PutChaincode is the trivial put chaincode.
+type PutChaincode struct{}
+
+// metadata is what GetMetadata returns.
+const metadata = `{"info":{"title":"benchput","version":"1"},"contracts":{"benchput":{"name":"benchput","transactions":[{"name":"Put"},{"name":"Get"}]}}}`
+
+// Init does nothing: the chaincode has no state to set up.
+func (PutChaincode) Init(shim.ChaincodeStubInterface) *peer.Response { return shim.Success(nil) }
+
+// Invoke dispatches Put, Get and GetMetadata.
+func (PutChaincode) Invoke(stub shim.ChaincodeStubInterface) *peer.Response {
+	fn, args := stub.GetFunctionAndParameters()
+	switch fn {
+	case "Put":
+		if len(args) != 2 {
+			return shim.Error(fmt.Sprintf("Put takes 2 arguments (key, value), got %d", len(args)))
+		}
+		if args[0] == "" {
+			return shim.Error("Put: empty key")
+		}
+		if err := stub.PutState(args[0], []byte(args[1])); err != nil {
+			return shim.Error("Put: " + err.Error())
+		}
+		return shim.Success(nil)
+	case "Get":
+		if len(args) != 1 {
+			return shim.Error(fmt.Sprintf("Get takes 1 argument (key), got %d", len(args)))
+		}
+		v, err := stub.GetState(args[0])
+		if err != nil {
+			return shim.Error("Get: " + err.Error())
+		}
+		return shim.Success(v)
+	case "org.hyperledger.fabric:GetMetadata":
+		return shim.Success([]byte(metadata))
+	default:
+		return shim.Error(fmt.Sprintf("unknown function %q (Put, Get)", fn))
+	}
+}
+
+// config is what the command reads from flags and the environment.
+type config struct {
+	address, id, tlsCert, tlsKey, tlsClientCA string
+}
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("benchcc", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.address, "address", getenv("CHAINCODE_SERVER_ADDRESS"), "listen address of the chaincode service (env CHAINCODE_SERVER_ADDRESS)")
+	fs.StringVar(&c.id, "id", getenv("CHAINCODE_ID"), "chaincode package id (env CHAINCODE_ID)")
+	fs.StringVar(&c.tlsCert, "tls-cert", getenv("CHAINCODE_TLS_CERT"), "PEM server certificate (env CHAINCODE_TLS_CERT)")
+	fs.StringVar(&c.tlsKey, "tls-key", getenv("CHAINCODE_TLS_KEY"), "PEM server key (env CHAINCODE_TLS_KEY)")
+	fs.StringVar(&c.tlsClientCA, "tls-client-ca", getenv("CHAINCODE_TLS_CLIENT_CA"), "PEM CA of the peers' client certificates (env CHAINCODE_TLS_CLIENT_CA)")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	case c.address == "" || c.id == "":
+		return config{}, errors.New("--address (CHAINCODE_SERVER_ADDRESS) and --id (CHAINCODE_ID) are required")
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		return config{}, errors.New("--tls-cert and --tls-key go together")
+	case c.tlsClientCA != "" && c.tlsCert == "":
+		return config{}, errors.New("--tls-client-ca needs --tls-cert and --tls-key")
+	}
+	return c, nil
+}
+
+// server builds the chaincode service.
+func (c config) server(cc shim.Chaincode) (*shim.ChaincodeServer, error) {
+	tlsProps := shim.TLSProperties{Disabled: c.tlsCert == ""}
+	for _, f := range []struct {
+		path string
+		dst  *[]byte
+	}{{c.tlsCert, &tlsProps.Cert}, {c.tlsKey, &tlsProps.Key}, {c.tlsClientCA, &tlsProps.ClientCACerts}} {
+		if f.path == "" {
+			continue
+		}
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			return nil, fmt.Errorf("read TLS file: %w", err)
+		}
+		*f.dst = data
+	}
+	return &shim.ChaincodeServer{CCID: c.id, Address: c.address, CC: cc, TLSProps: tlsProps}, nil
+}
+
+func main() {
+	c, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err == nil {
+		var srv *shim.ChaincodeServer
+		if srv, err = c.server(PutChaincode{}); err == nil {
+			slog.New(slog.NewTextHandler(os.Stderr, nil)).Info("starting benchput chaincode service", "address", c.address, "id", c.id, "tls", c.tlsCert != "")
+			err = srv.Start()
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchcc:", err)
+		os.Exit(2)
+	}
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# metrotrace benchmarks: each figure with a baseline measured in the same run.
+#
+#   scripts/bench.sh [--full] [--network] [--markdown] [--skip-go]
+#                    [--concurrency N] [--duration D] [--rounds N] [--evaluate D]
+#
+#   1. the go benchmarks of the index and the embedded ledger
+#      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded);
+#   2. metrotrace-bench index at 100k instruments, and at 1M with --full
+#      (indexes kept in $METROTRACE_BENCH_DIR, default /tmp/metrotrace-bench,
+#      and reused by later runs);
+#   3. with --network: brings up a network of its own (ports from
+#      $METROTRACE_BENCH_PORT_BASE, default 37000; a temporary network dir),
+#      deploys metrotrace and the trivial put chaincode benchput
+#      (network/benchcc, mutual TLS like metrotrace), enrolls the recorders the
+#      run needs, runs metrotrace-bench network (default 50 submitters, 30 s
+#      per phase; --rounds alternates raw and metrotrace phases; --evaluate D
+#      adds execution-only phases) and takes the network down on exit, also
+#      on failure.
+#
+# --markdown prints the tables in the README's format. See README.md,
+# "Benchmarks".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+full=0 net=0 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
+while (($#)); do
+	case "$1" in
+	--full) full=1 ;;
+	--network) net=1 ;;
+	--markdown) markdown=(--markdown) ;;
+	--skip-go) gobench=0 ;;
+	--concurrency | --duration | --rounds | --evaluate)
+		(($# >= 2)) || { echo "bench.sh: $1 needs a value" >&2; usage; }
+		case "$1" in --concurrency) concurrency="$2" ;; --duration) duration="$2" ;; --rounds) rounds="$2" ;; --evaluate) evaluate="$2" ;; esac
+		shift
+		;;
+	-h | --help) usage ;;
+	*) echo "bench.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift
+done
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+BIN="$(mktemp -d "${TMPDIR:-/tmp}/metrotrace-bench-bin.XXXXXX")"
+NETDIR=""
+cleanup() {
+	local rc=$?
+	if [[ -n "$NETDIR" && -d "$NETDIR" ]]; then
+		log "taking the benchmark network down"
+		METROTRACE_NETWORK_DIR="$NETDIR" "$ROOT/scripts/network.sh" down || rc=1
+	fi
+	rm -rf "$BIN"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+go build -o "$BIN/metrotrace-bench" ./cmd/metrotrace-bench
+
+if ((gobench)); then
+	log "go benchmarks"
+	go test -run '^$' -bench . ./gateway/index ./gateway/embedded
+fi
+
+DATA="${METROTRACE_BENCH_DIR:-/tmp/metrotrace-bench}"
+log "metrotrace-bench index at 100k instruments ($DATA/index-100k)"
+"$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" "${markdown[@]}"
+if ((full)); then
+	log "metrotrace-bench index at 1M instruments ($DATA/index-1m)"
+	"$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" "${markdown[@]}"
+fi
+
+if ((net)); then
+	NETDIR="$(mktemp -d "${TMPDIR:-/tmp}/metrotrace-bench-net.XXXXXX")"
+	rmdir "$NETDIR" # network.sh up creates it
+	export METROTRACE_NETWORK_DIR="$NETDIR" METROTRACE_PORT_BASE="${METROTRACE_BENCH_PORT_BASE:-37000}"
+	log "network up in $NETDIR (ports from $METROTRACE_PORT_BASE)"
+	scripts/network.sh up --deploy
+	METROTRACE_CC_TLS=1 scripts/network.sh deploy --name benchput --path ./network/benchcc
+	"$BIN/metrotrace-bench" network --print-users --concurrency "$concurrency" | scripts/network.sh enroll --batch - >&2
+	"$BIN/metrotrace-bench" network --connection "$NETDIR/connection.json" --concurrency "$concurrency" \
+		--duration "$duration" --rounds "$rounds" --evaluate "$evaluate" "${markdown[@]}"
+fi
