@@ -18,9 +18,9 @@ func TestParseConfig(t *testing.T) {
 	}{
 		{name: "no address means peer-launched mode", want: config{}},
 		{name: "flags give the service address and id", args: []string{"--address", "127.0.0.1:9999", "--id", "metrotrace:abc"},
-			want: config{address: "127.0.0.1:9999", id: "metrotrace:abc"}},
+			want: config{Address: "127.0.0.1:9999", ID: "metrotrace:abc"}},
 		{name: "environment is the fallback", env: map[string]string{"CHAINCODE_SERVER_ADDRESS": "127.0.0.1:7", "CHAINCODE_ID": "x:1"},
-			want: config{address: "127.0.0.1:7", id: "x:1"}},
+			want: config{Address: "127.0.0.1:7", ID: "x:1"}},
 		{name: "an address without id is refused", args: []string{"--address", "127.0.0.1:9999"}, wantErr: "--id"},
 		{name: "a certificate without key is refused", args: []string{"--address", "a:1", "--id", "x", "--tls-cert", "c.pem"}, wantErr: "go together"},
 		{name: "a client CA without server TLS is refused", args: []string{"--address", "a:1", "--id", "x", "--tls-client-ca", "ca.pem"}, wantErr: "needs --tls-cert"},
@@ -46,8 +46,8 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestServerRefusesMissingTLSFiles(t *testing.T) {
-	c := config{address: "127.0.0.1:0", id: "x", tlsCert: "/nonexistent/cert.pem", tlsKey: "/nonexistent/key.pem"}
-	if _, err := c.server(nil); err == nil || !strings.Contains(err.Error(), "read TLS file") {
+	c := config{Address: "127.0.0.1:0", ID: "x", TLSCert: "/nonexistent/cert.pem", TLSKey: "/nonexistent/key.pem"}
+	if _, err := c.Server(nil); err == nil || !strings.Contains(err.Error(), "read TLS file") {
 		t.Fatalf("error = %v, want a TLS file error", err)
 	}
 }

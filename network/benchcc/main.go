@@ -32,6 +32,8 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+
+	"github.com/metrotrace/metrotrace/chaincode/ccserver"
 )
 
 // PutChaincode is the trivial put chaincode.
@@ -75,52 +77,20 @@ func (PutChaincode) Invoke(stub shim.ChaincodeStubInterface) *peer.Response {
 }
 
 // config is what the command reads from flags and the environment.
-type config struct {
-	address, id, tlsCert, tlsKey, tlsClientCA string
-}
+type config = ccserver.Config
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("benchcc", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.address, "address", getenv("CHAINCODE_SERVER_ADDRESS"), "listen address of the chaincode service (env CHAINCODE_SERVER_ADDRESS)")
-	fs.StringVar(&c.id, "id", getenv("CHAINCODE_ID"), "chaincode package id (env CHAINCODE_ID)")
-	fs.StringVar(&c.tlsCert, "tls-cert", getenv("CHAINCODE_TLS_CERT"), "PEM server certificate (env CHAINCODE_TLS_CERT)")
-	fs.StringVar(&c.tlsKey, "tls-key", getenv("CHAINCODE_TLS_KEY"), "PEM server key (env CHAINCODE_TLS_KEY)")
-	fs.StringVar(&c.tlsClientCA, "tls-client-ca", getenv("CHAINCODE_TLS_CLIENT_CA"), "PEM CA of the peers' client certificates (env CHAINCODE_TLS_CLIENT_CA)")
+	c.Bind(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	switch {
-	case fs.NArg() > 0:
+	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	case c.address == "" || c.id == "":
-		return config{}, errors.New("--address (CHAINCODE_SERVER_ADDRESS) and --id (CHAINCODE_ID) are required")
-	case (c.tlsCert == "") != (c.tlsKey == ""):
-		return config{}, errors.New("--tls-cert and --tls-key go together")
-	case c.tlsClientCA != "" && c.tlsCert == "":
-		return config{}, errors.New("--tls-client-ca needs --tls-cert and --tls-key")
 	}
-	return c, nil
-}
-
-// server builds the chaincode service.
-func (c config) server(cc shim.Chaincode) (*shim.ChaincodeServer, error) {
-	tlsProps := shim.TLSProperties{Disabled: c.tlsCert == ""}
-	for _, f := range []struct {
-		path string
-		dst  *[]byte
-	}{{c.tlsCert, &tlsProps.Cert}, {c.tlsKey, &tlsProps.Key}, {c.tlsClientCA, &tlsProps.ClientCACerts}} {
-		if f.path == "" {
-			continue
-		}
-		data, err := os.ReadFile(f.path)
-		if err != nil {
-			return nil, fmt.Errorf("read TLS file: %w", err)
-		}
-		*f.dst = data
-	}
-	return &shim.ChaincodeServer{CCID: c.id, Address: c.address, CC: cc, TLSProps: tlsProps}, nil
+	return c, c.Check(true)
 }
 
 func main() {
@@ -130,8 +100,8 @@ func main() {
 	}
 	if err == nil {
 		var srv *shim.ChaincodeServer
-		if srv, err = c.server(PutChaincode{}); err == nil {
-			slog.New(slog.NewTextHandler(os.Stderr, nil)).Info("starting benchput chaincode service", "address", c.address, "id", c.id, "tls", c.tlsCert != "")
+		if srv, err = c.Server(PutChaincode{}); err == nil {
+			slog.New(slog.NewTextHandler(os.Stderr, nil)).Info("starting benchput chaincode service", "address", c.Address, "id", c.ID, "tls", c.TLS())
 			err = srv.Start()
 		}
 	}

@@ -95,7 +95,7 @@ func TestMetadataAndInit(t *testing.T) {
 
 func TestParseConfig(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if c, err := parseConfig(nil, env(map[string]string{"CHAINCODE_SERVER_ADDRESS": "127.0.0.1:1", "CHAINCODE_ID": "benchput_1:ab"}), io.Discard); err != nil || c.address != "127.0.0.1:1" || c.id != "benchput_1:ab" {
+	if c, err := parseConfig(nil, env(map[string]string{"CHAINCODE_SERVER_ADDRESS": "127.0.0.1:1", "CHAINCODE_ID": "benchput_1:ab"}), io.Discard); err != nil || c.Address != "127.0.0.1:1" || c.ID != "benchput_1:ab" {
 		t.Fatalf("env config = %+v, %v", c, err)
 	}
 	for _, tc := range []struct {
