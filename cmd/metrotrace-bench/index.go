@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/index"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
@@ -30,15 +31,13 @@ type marker struct {
 	BuildSeconds float64 `json:"build_seconds"`
 }
 
-// impactStandard feeds every instrument through one more level (STD-7).
-const impactStandard = "STD-6"
+// The benchmark region is scenario.Synthetic.
+const (
+	impactStandard = scenario.SyntheticImpactStandard
+	traceAt        = scenario.SyntheticTraceAt
+)
 
-// traceAt is the date traces are asked for: each instrument's third
-// certificate is valid then.
-const traceAt = "2026-07-01"
-
-// instrumentID is the id of instrument n of the benchmark region.
-func instrumentID(n int) string { return fmt.Sprintf("INS-%07d", n) }
+var instrumentID = scenario.SyntheticInstrumentID
 
 // regionEvents writes the benchmark region as events of at most batch
 // records each to out, then closes it: an institution, a capability, an
@@ -73,34 +72,7 @@ func regionEvents(n, batch int, out chan<- ledger.Event) {
 			flush()
 		}
 	}
-	u := func(v float64) record.Uncertainty { return record.Uncertainty{Value: v, Unit: "mg", K: 2} }
-	add(record.DocInstitution, "LAB", &record.Institution{ID: "LAB", Name: "lab", Region: "BJ", MSPID: "BeijingMSP", Kind: "legal_metrology", Accreditations: []record.Accreditation{}})
-	add(record.DocCapability, "CMC", &record.Capability{ID: "CMC", InstitutionID: "LAB", Quantity: "mass", Range: record.Range{Min: 0, Max: 10, Unit: "kg"}, Uncertainty: u(0.001), Method: "JJG 99", ValidUntil: "2099-12-31"})
-	levels := []string{"primary", "public", "public", "department", "enterprise", "enterprise", "working", "working"}
-	for i, lvl := range levels {
-		s := &record.Standard{ID: fmt.Sprint("STD-", i), InstitutionID: "LAB", Name: "s", Level: lvl, Quantity: "mass",
-			Range: record.Range{Min: 0, Max: 10, Unit: "kg"}, Uncertainty: u(0.01 * float64(i+1)), Status: "active", StatusHistory: []record.StatusChange{}}
-		if record.NeedsApproval(lvl) {
-			s.Approval = &record.Approval{Number: "A", ValidUntil: "2099-12-31"}
-		}
-		add(record.DocStandard, s.ID, s)
-		if i > 0 {
-			add(record.DocCertificate, fmt.Sprint("C-STD-", i), &record.Certificate{ID: fmt.Sprint("C-STD-", i), Kind: "calibration", IssuerID: "LAB",
-				SubjectID: s.ID, ReferenceIDs: []string{fmt.Sprint("STD-", i-1)}, Quantity: "mass", PerformedOn: "2024-01-0" + strconv.Itoa(i),
-				ValidUntil: "2030-01-01", Method: "JJG 99", Results: []record.Result{{Value: 1, Unit: "kg", Uncertainty: &record.Uncertainty{Value: 0.01*float64(i+1) + 0.005, Unit: "mg", K: 2}}}, Status: "valid"})
-		}
-	}
-	for k := 0; k < n; k++ {
-		id := instrumentID(k)
-		add(record.DocInstrument, id, &record.Instrument{ID: id, InstitutionID: "LAB", Type: "balance", Manufacturer: "m", Model: "x", Serial: id,
-			Quantity: "mass", Range: record.Range{Min: 0, Max: 2, Unit: "kg"}, MPE: record.Value{Value: 10, Unit: "mg"}})
-		for y := 0; y < 3; y++ {
-			cid := fmt.Sprintf("C-%07d-%d", k, y)
-			add(record.DocCertificate, cid, &record.Certificate{ID: cid, Kind: "verification", IssuerID: "LAB", SubjectID: id,
-				ReferenceIDs: []string{"STD-7"}, Quantity: "mass", PerformedOn: fmt.Sprintf("%d-06-01", 2024+y), ValidUntil: fmt.Sprintf("%d-05-31", 2025+y),
-				Method: "JJG 1036", Conformity: "pass", Results: []record.Result{}, Status: "valid"})
-		}
-	}
+	scenario.Synthetic(n, add)
 	flush()
 }
 

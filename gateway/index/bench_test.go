@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/index"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
@@ -60,34 +61,7 @@ func benchIndex(b *testing.B) *index.Index {
 				flush()
 			}
 		}
-		u := func(v float64) record.Uncertainty { return record.Uncertainty{Value: v, Unit: "mg", K: 2} }
-		add(record.DocInstitution, "LAB", &record.Institution{ID: "LAB", Name: "lab", Region: "BJ", MSPID: "BeijingMSP", Kind: "legal_metrology", Accreditations: []record.Accreditation{}})
-		add(record.DocCapability, "CMC", &record.Capability{ID: "CMC", InstitutionID: "LAB", Quantity: "mass", Range: record.Range{Min: 0, Max: 10, Unit: "kg"}, Uncertainty: u(0.001), Method: "JJG 99", ValidUntil: "2099-12-31"})
-		levels := []string{"primary", "public", "public", "department", "enterprise", "enterprise", "working", "working"}
-		for i, lvl := range levels {
-			s := &record.Standard{ID: fmt.Sprint("STD-", i), InstitutionID: "LAB", Name: "s", Level: lvl, Quantity: "mass",
-				Range: record.Range{Min: 0, Max: 10, Unit: "kg"}, Uncertainty: u(0.01 * float64(i+1)), Status: "active", StatusHistory: []record.StatusChange{}}
-			if record.NeedsApproval(lvl) {
-				s.Approval = &record.Approval{Number: "A", ValidUntil: "2099-12-31"}
-			}
-			add(record.DocStandard, s.ID, s)
-			if i > 0 {
-				add(record.DocCertificate, fmt.Sprint("C-STD-", i), &record.Certificate{ID: fmt.Sprint("C-STD-", i), Kind: "calibration", IssuerID: "LAB",
-					SubjectID: s.ID, ReferenceIDs: []string{fmt.Sprint("STD-", i-1)}, Quantity: "mass", PerformedOn: "2024-01-0" + strconv.Itoa(i),
-					ValidUntil: "2030-01-01", Method: "JJG 99", Results: []record.Result{{Value: 1, Unit: "kg", Uncertainty: &record.Uncertainty{Value: 0.01*float64(i+1) + 0.005, Unit: "mg", K: 2}}}, Status: "valid"})
-			}
-		}
-		for n := 0; n < benchInstruments(); n++ {
-			id := fmt.Sprintf("INS-%07d", n)
-			add(record.DocInstrument, id, &record.Instrument{ID: id, InstitutionID: "LAB", Type: "balance", Manufacturer: "m", Model: "x", Serial: id,
-				Quantity: "mass", Range: record.Range{Min: 0, Max: 2, Unit: "kg"}, MPE: record.Value{Value: 10, Unit: "mg"}})
-			for y := 0; y < 3; y++ {
-				cid := fmt.Sprintf("C-%07d-%d", n, y)
-				add(record.DocCertificate, cid, &record.Certificate{ID: cid, Kind: "verification", IssuerID: "LAB", SubjectID: id,
-					ReferenceIDs: []string{"STD-7"}, Quantity: "mass", PerformedOn: fmt.Sprintf("%d-06-01", 2024+y), ValidUntil: fmt.Sprintf("%d-05-31", 2025+y),
-					Method: "JJG 1036", Conformity: "pass", Results: []record.Result{}, Status: "valid"})
-			}
-		}
+		scenario.Synthetic(benchInstruments(), add)
 		flush()
 	})
 	if benchErr != nil {
@@ -118,7 +92,7 @@ func BenchmarkGetBaseline(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(i int) error {
-		_, err := x.Get(record.DocInstrument, fmt.Sprintf("INS-%07d", (i*7919)%n))
+		_, err := x.Get(record.DocInstrument, scenario.SyntheticInstrumentID((i*7919)%n))
 		return err
 	})
 }
@@ -128,7 +102,7 @@ func BenchmarkTraceDepth8(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(i int) error {
-		rep, err := x.Trace(fmt.Sprintf("INS-%07d", (i*7919)%n), "2026-07-01")
+		rep, err := x.Trace(scenario.SyntheticInstrumentID((i*7919)%n), scenario.SyntheticTraceAt)
 		if err == nil && (!rep.Traceable || len(rep.Links) != 8) {
 			return fmt.Errorf("trace = traceable %v, %d links: %v", rep.Traceable, len(rep.Links), rep.Problems)
 		}
@@ -142,7 +116,7 @@ func BenchmarkImpactAllInstruments(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(int) error {
-		set, err := x.Impact("STD-6", "2024-01-01", false)
+		set, err := x.Impact(scenario.SyntheticImpactStandard, "2024-01-01", false)
 		if err == nil && len(set.Instruments) != n {
 			return fmt.Errorf("impact reached %d instruments, want %d", len(set.Instruments), n)
 		}
