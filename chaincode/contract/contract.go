@@ -36,5 +36,6 @@ func New() (*contractapi.ContractChaincode, error) {
 		return nil, fmt.Errorf("create metrotrace chaincode: %w", err)
 	}
 	cc.DefaultContract = Name
+	cc.TransactionSerializer = &stringSerializer{}
 	return cc, nil
 }
