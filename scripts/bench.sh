@@ -10,7 +10,7 @@
 #      (indexes kept in $METROTRACE_BENCH_DIR, default /tmp/metrotrace-bench,
 #      and reused by later runs);
 #   3. with --network: brings up a network of its own (ports from
-#      $METROTRACE_BENCH_PORT_BASE, default 37000; a temporary network dir),
+#      $METROTRACE_BENCH_PORT_BASE, default 26000, below the ephemeral port range; a temporary network dir),
 #      deploys metrotrace and the trivial put chaincode benchput
 #      (network/benchcc, mutual TLS like metrotrace), enrolls the recorders the
 #      run needs, runs metrotrace-bench network (default 50 submitters, 30 s
@@ -78,7 +78,7 @@ fi
 if ((net)); then
 	NETDIR="$(mktemp -d "${TMPDIR:-/tmp}/metrotrace-bench-net.XXXXXX")"
 	rmdir "$NETDIR" # network.sh up creates it
-	export METROTRACE_NETWORK_DIR="$NETDIR" METROTRACE_PORT_BASE="${METROTRACE_BENCH_PORT_BASE:-37000}"
+	export METROTRACE_NETWORK_DIR="$NETDIR" METROTRACE_PORT_BASE="${METROTRACE_BENCH_PORT_BASE:-26000}"
 	log "network up in $NETDIR (ports from $METROTRACE_PORT_BASE)"
 	scripts/network.sh up --deploy
 	METROTRACE_CC_TLS=1 scripts/network.sh deploy --name benchput --path ./network/benchcc
