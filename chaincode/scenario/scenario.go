@@ -7,6 +7,7 @@ package scenario
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
@@ -116,42 +117,33 @@ func New() *Fixture {
 
 // Standard returns the fixture's standard with the id, to change it.
 func (f *Fixture) Standard(id string) *record.Standard {
-	for _, s := range f.Standards {
-		if s.ID == id {
-			return s
-		}
-	}
-	panic("no standard " + id)
+	return find(f.Standards, id, func(s *record.Standard) string { return s.ID })
 }
 
 // Certificate returns the fixture's certificate with the id, to change it.
 func (f *Fixture) Certificate(id string) *record.Certificate {
-	for _, c := range f.Certificates {
-		if c.ID == id {
-			return c
-		}
-	}
-	panic("no certificate " + id)
+	return find(f.Certificates, id, func(c *record.Certificate) string { return c.ID })
 }
 
 // Capability returns the fixture's capability with the id, to change it.
 func (f *Fixture) Capability(id string) *record.Capability {
-	for _, c := range f.Capabilities {
-		if c.ID == id {
-			return c
-		}
-	}
-	panic("no capability " + id)
+	return find(f.Capabilities, id, func(c *record.Capability) string { return c.ID })
 }
 
 // Institution returns the fixture's institution with the id, to change it.
 func (f *Fixture) Institution(id string) *record.Institution {
-	for _, in := range f.Institutions {
-		if in.ID == id {
-			return in
+	return find(f.Institutions, id, func(in *record.Institution) string { return in.ID })
+}
+
+// find returns the record with the id; a test naming a record the fixture
+// lacks is a bug in the test, so it panics.
+func find[T any](list []*T, id string, idOf func(*T) string) *T {
+	for _, r := range list {
+		if idOf(r) == id {
+			return r
 		}
 	}
-	panic("no institution " + id)
+	panic(fmt.Sprintf("no %T %s in the fixture", *new(T), id))
 }
 
 // Step is one chaincode call of a scenario, in submission order, with the
