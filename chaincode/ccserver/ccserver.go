@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
@@ -29,6 +30,22 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.TLSCert, "tls-cert", getenv("CHAINCODE_TLS_CERT"), "PEM server certificate; enables TLS with --tls-key (env CHAINCODE_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", getenv("CHAINCODE_TLS_KEY"), "PEM server key (env CHAINCODE_TLS_KEY)")
 	fs.StringVar(&c.TLSClientCA, "tls-client-ca", getenv("CHAINCODE_TLS_CLIENT_CA"), "PEM CA of peers' client certificates; when set, peers must present one (env CHAINCODE_TLS_CLIENT_CA)")
+}
+
+// Parse reads a configuration from a command's arguments, with the
+// environment as fallback, and checks it (see Check).
+func Parse(name string, args []string, getenv func(string) string, stderr io.Writer, addressRequired bool) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.Bind(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return c, c.Check(addressRequired)
 }
 
 // Check validates the configuration; an address is optional unless

@@ -27,17 +27,7 @@ import (
 type config = ccserver.Config
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("metrotrace-cc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.Bind(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		return config{}, err
-	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	return c, c.Check(false)
+	return ccserver.Parse("metrotrace-cc", args, getenv, stderr, false)
 }
 
 func run(args []string, getenv func(string) string, stderr io.Writer) error {

@@ -80,17 +80,7 @@ func (PutChaincode) Invoke(stub shim.ChaincodeStubInterface) *peer.Response {
 type config = ccserver.Config
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("benchcc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.Bind(fs, getenv)
-	if err := fs.Parse(args); err != nil {
-		return config{}, err
-	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	return c, c.Check(true)
+	return ccserver.Parse("benchcc", args, getenv, stderr, true)
 }
 
 func main() {
