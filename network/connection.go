@@ -9,21 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-)
 
-// Roles an institution user may carry in its certificate attribute
-// "metrotrace.role".
-const (
-	RoleOperator  = "operator"
-	RoleRecorder  = "recorder"
-	RoleInspector = "inspector"
-)
-
-// Attribute names the Fabric CA puts into institution users' enrollment
-// certificates.
-const (
-	AttrInstitution = "metrotrace.institution"
-	AttrRole        = "metrotrace.role"
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // DefaultConnectionFile is the name of the connection description inside the
@@ -266,9 +253,7 @@ func (c *Connection) Validate() error {
 				users[u.Name] = true
 			}
 			checkUser(uw, u)
-			switch u.Role {
-			case RoleOperator, RoleRecorder, RoleInspector:
-			default:
+			if !record.IsRole(u.Role) {
 				bad("%s: role %q is not operator, recorder or inspector", uw, u.Role)
 			}
 			if u.Institution == "" {
@@ -333,9 +318,7 @@ func (o *Org) UserByRole(institution, role string) (*User, error) {
 // MSP, institution and role). Unlike UserByRole, the institution is required
 // and the role must be operator, recorder or inspector.
 func (o *Org) UserFor(role, institution string) (*User, error) {
-	switch role {
-	case RoleOperator, RoleRecorder, RoleInspector:
-	default:
+	if !record.IsRole(role) {
 		return nil, fmt.Errorf("network: role %q is not operator, recorder or inspector", role)
 	}
 	if institution == "" {

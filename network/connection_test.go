@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // writeFixture lays out certificate, key and MSP files under dir, relative to
@@ -60,14 +62,14 @@ func TestLoadConnection(t *testing.T) {
 	if want := filepath.Join(dir, "tls/ca.pem"); org.PeerTLSCACert != want {
 		t.Errorf("PeerTLSCACert = %q, want %q (resolved against the file's dir)", org.PeerTLSCACert, want)
 	}
-	u, err := org.UserByRole("TJIM", RoleRecorder)
+	u, err := org.UserByRole("TJIM", record.RoleRecorder)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Name != "tjim-recorder" || !filepath.IsAbs(u.Key) || !filepath.IsAbs(u.MSPDir) {
 		t.Errorf("user = %+v", u)
 	}
-	if _, err := org.UserByRole("TJIM", RoleInspector); err == nil {
+	if _, err := org.UserByRole("TJIM", record.RoleInspector); err == nil {
 		t.Error("UserByRole(inspector) found a user that does not exist")
 	}
 	if a, err := org.User("tianjinadmin"); err != nil || a.Role != "admin" {
@@ -103,16 +105,16 @@ func TestLoadConnectionOrdererOperations(t *testing.T) {
 
 func TestOrgUserFor(t *testing.T) {
 	org := &Org{MSPID: "TianjinMSP", Admin: &User{Name: "tianjinadmin", Role: "admin"}, Users: []User{
-		{Name: "tjim-recorder", Institution: "TJIM", Role: RoleRecorder},
-		{Name: "tjim-operator", Institution: "TJIM", Role: RoleOperator},
-		{Name: "tj-lab2-recorder", Institution: "TJ-LAB2", Role: RoleRecorder},
-		{Name: "tj-lab2-recorder-7ff4f16c", Institution: "tj-lab2", Role: RoleRecorder},
+		{Name: "tjim-recorder", Institution: "TJIM", Role: record.RoleRecorder},
+		{Name: "tjim-operator", Institution: "TJIM", Role: record.RoleOperator},
+		{Name: "tj-lab2-recorder", Institution: "TJ-LAB2", Role: record.RoleRecorder},
+		{Name: "tj-lab2-recorder-7ff4f16c", Institution: "tj-lab2", Role: record.RoleRecorder},
 	}}
 	for _, tc := range []struct{ role, inst, want string }{
-		{RoleRecorder, "TJIM", "tjim-recorder"},
-		{RoleOperator, "TJIM", "tjim-operator"},
-		{RoleRecorder, "TJ-LAB2", "tj-lab2-recorder"},
-		{RoleRecorder, "tj-lab2", "tj-lab2-recorder-7ff4f16c"}, // institution ids are case-sensitive
+		{record.RoleRecorder, "TJIM", "tjim-recorder"},
+		{record.RoleOperator, "TJIM", "tjim-operator"},
+		{record.RoleRecorder, "TJ-LAB2", "tj-lab2-recorder"},
+		{record.RoleRecorder, "tj-lab2", "tj-lab2-recorder-7ff4f16c"}, // institution ids are case-sensitive
 	} {
 		u, err := org.UserFor(tc.role, tc.inst)
 		if err != nil || u.Name != tc.want {
@@ -124,9 +126,9 @@ func TestOrgUserFor(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ role, inst, want string }{
-		{RoleInspector, "TJIM", `no inspector user for institution "TJIM"`},
-		{RoleRecorder, "BJIM", `no recorder user for institution "BJIM"`},
-		{RoleRecorder, "", "no institution given"},
+		{record.RoleInspector, "TJIM", `no inspector user for institution "TJIM"`},
+		{record.RoleRecorder, "BJIM", `no recorder user for institution "BJIM"`},
+		{record.RoleRecorder, "", "no institution given"},
 		{"admin", "TJIM", `role "admin"`},
 		{"", "TJIM", `role ""`},
 	} {
@@ -211,7 +213,7 @@ func TestLoadGeneratedConnection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, role := range []string{RoleOperator, RoleRecorder, RoleInspector} {
+		for _, role := range []string{record.RoleOperator, record.RoleRecorder, record.RoleInspector} {
 			if _, err := org.UserByRole("", role); err != nil {
 				t.Error(err)
 			}

@@ -26,6 +26,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // The integration test brings a real Fabric network up with
@@ -430,7 +432,7 @@ func (n *fabricNet) contractAt(peerOrg, orgName, user string) (*client.Contract,
 	}
 	var u *User
 	if user == "" {
-		u, err = o.UserByRole("", RoleInspector)
+		u, err = o.UserByRole("", record.RoleInspector)
 	} else {
 		u, err = o.User(user)
 	}

@@ -9,19 +9,6 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
-// Fabric CA attributes read from the caller's enrollment certificate.
-const (
-	AttrInstitution = "metrotrace.institution"
-	AttrRole        = "metrotrace.role"
-)
-
-// Roles carried in the metrotrace.role attribute.
-const (
-	RoleRecorder  = "recorder"
-	RoleInspector = "inspector"
-	RoleOperator  = "operator"
-)
-
 // caller is the identity that submitted the transaction.
 type caller struct {
 	mspID       string
@@ -51,18 +38,18 @@ func callerOf(ctx contractapi.TransactionContextInterface) (caller, error) {
 		return caller{}, record.Errorf(record.Forbidden, "the caller's MSP cannot be read")
 	}
 	c := caller{mspID: msp}
-	c.institution, _, _ = id.GetAttributeValue(AttrInstitution)
-	c.role, _, _ = id.GetAttributeValue(AttrRole)
+	c.institution, _, _ = id.GetAttributeValue(record.AttrInstitution)
+	c.role, _, _ = id.GetAttributeValue(record.AttrRole)
 	if c.hasAttributes() {
 		switch c.role {
-		case RoleRecorder, RoleInspector, RoleOperator:
+		case record.RoleRecorder, record.RoleInspector, record.RoleOperator:
 		case "":
-			return caller{}, record.Errorf(record.Forbidden, "identity carries %s but no %s attribute", AttrInstitution, AttrRole)
+			return caller{}, record.Errorf(record.Forbidden, "identity carries %s but no %s attribute", record.AttrInstitution, record.AttrRole)
 		default:
 			return caller{}, record.Errorf(record.Forbidden, "unknown role %q (recorder, inspector or operator)", c.role)
 		}
-		if c.institution == "" && c.role != RoleOperator {
-			return caller{}, record.Errorf(record.Forbidden, "a %s identity must carry the %s attribute", c.role, AttrInstitution)
+		if c.institution == "" && c.role != record.RoleOperator {
+			return caller{}, record.Errorf(record.Forbidden, "a %s identity must carry the %s attribute", c.role, record.AttrInstitution)
 		}
 	}
 	return c, nil
@@ -79,12 +66,12 @@ func (c caller) mayWriteFor(in *record.Institution) error {
 		return nil
 	}
 	switch c.role {
-	case RoleRecorder:
+	case record.RoleRecorder:
 		if c.institution != in.ID {
 			return record.Errorf(record.Forbidden, "a recorder of %s may not write for %s", c.institution, in.ID)
 		}
 		return nil
-	case RoleInspector:
+	case record.RoleInspector:
 		return record.Errorf(record.Forbidden, "inspectors read; they cannot write for %s", in.ID)
 	default:
 		return record.Errorf(record.Forbidden, "operators register institutions and propose agreements; records of %s are written by its recorders", in.ID)
@@ -97,7 +84,7 @@ func (c caller) mayRegisterInstitution(in *record.Institution) error {
 	if c.mspID != in.MSPID {
 		return record.Errorf(record.Forbidden, "%s may not register %s for %s", c, in.ID, in.MSPID)
 	}
-	if c.hasAttributes() && c.role != RoleOperator {
+	if c.hasAttributes() && c.role != record.RoleOperator {
 		return record.Errorf(record.Forbidden, "only an operator registers institutions; caller is a %s", c.role)
 	}
 	return nil

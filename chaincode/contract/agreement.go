@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"slices"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -32,14 +34,14 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 		if a.ProposedBy != "" || in.MSPID != who.mspID {
 			continue
 		}
-		if !who.hasAttributes() || who.role == RoleOperator || (who.role == RoleRecorder && who.institution == p) {
+		if !who.hasAttributes() || who.role == record.RoleOperator || (who.role == record.RoleRecorder && who.institution == p) {
 			a.ProposedBy = p
 		}
 	}
 	if a.ProposedBy == "" {
 		return "", record.Errorf(record.Forbidden, "propose agreement %s: %s does not act for any of its parties", a.ID, who)
 	}
-	t := newTxn(ctx, "ProposeAgreement")
+	t := newTxn(ctx, record.FnProposeAgreement)
 	if err := t.put(record.DocAgreement, a.ID, &a, ""); err != nil {
 		return "", err
 	}
@@ -69,11 +71,11 @@ func (c *Contract) ApproveAgreement(ctx contractapi.TransactionContextInterface,
 	if _, err := writableInstitution(ctx, partyID); err != nil {
 		return "", wrapf(err, "approve agreement %s", agreementID)
 	}
-	if contains(a.Approvals, partyID) {
+	if slices.Contains(a.Approvals, partyID) {
 		return "", record.Errorf(record.Conflict, "%s already approved agreement %s", partyID, agreementID)
 	}
 	a.Approvals = append(a.Approvals, partyID)
-	t := newTxn(ctx, "ApproveAgreement")
+	t := newTxn(ctx, record.FnApproveAgreement)
 	if err := t.put(record.DocAgreement, a.ID, &a, ""); err != nil {
 		return "", err
 	}

@@ -23,7 +23,7 @@ func (c *Contract) RecordComparison(ctx contractapi.TransactionContextInterface,
 	if err := computeEN(ctx, &cmp, cmp.Results); err != nil {
 		return "", wrapf(err, "record comparison %s", cmp.ID)
 	}
-	t := newTxn(ctx, "RecordComparison")
+	t := newTxn(ctx, record.FnRecordComparison)
 	if err := t.put(record.DocComparison, cmp.ID, &cmp, pilot.MSPID); err != nil {
 		return "", err
 	}
@@ -59,7 +59,7 @@ func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterf
 		return "", wrapf(err, "add results to comparison %s", comparisonID)
 	}
 	cmp.Results = append(cmp.Results, results...)
-	t := newTxn(ctx, "AddComparisonResults")
+	t := newTxn(ctx, record.FnAddComparisonResults)
 	if err := t.put(record.DocComparison, cmp.ID, &cmp, ""); err != nil {
 		return "", err
 	}

@@ -5,10 +5,12 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // Name is the chaincode's name on the channel.
-const Name = "metrotrace"
+const Name = record.ContractName
 
 // Contract is the metrotrace smart contract. Only its transaction functions
 // are exported, because the contract API exposes every exported method.
@@ -18,7 +20,7 @@ type Contract struct {
 
 // GetEvaluateTransactions marks the read-only functions in the metadata.
 func (c *Contract) GetEvaluateTransactions() []string {
-	return []string{"Get", "History", "List", "GetInstrumentOwner", "Trace", "Impact", "Recognize", "FindByDCC"}
+	return record.EvaluateFunctions
 }
 
 // New returns the chaincode, ready for shim.Start, a chaincode server, or
@@ -27,9 +29,9 @@ func New() (*contractapi.ContractChaincode, error) {
 	c := &Contract{}
 	c.Name = Name
 	c.Info = metadata.InfoMetadata{
-		Title:       "metrotrace",
+		Title:       record.ContractName,
 		Description: "Traceability ledger for measurement: standards, instruments, certificates, comparisons and mutual recognition",
-		Version:     "1.0.0",
+		Version:     record.ContractVersion,
 	}
 	cc, err := contractapi.NewChaincode(c)
 	if err != nil {

@@ -66,10 +66,10 @@ func (l *ledger) as(mspID, role, institution string) *identity.Identity {
 	if role != "" || institution != "" {
 		attrs = map[string]string{}
 		if role != "" {
-			attrs[contract.AttrRole] = role
+			attrs[record.AttrRole] = role
 		}
 		if institution != "" {
-			attrs[contract.AttrInstitution] = institution
+			attrs[record.AttrInstitution] = institution
 		}
 	}
 	id, err := ca.Issue(key, attrs)

@@ -18,15 +18,3 @@ func recordKey(ctx contractapi.TransactionContextInterface, docType, id string) 
 func indexKey(ctx contractapi.TransactionContextInterface, index, value, id string) (string, error) {
 	return ctx.GetStub().CreateCompositeKey(index, []string{value, id})
 }
-
-// CreateFunctions names the transaction function that creates a record of
-// each doc type.
-var CreateFunctions = map[string]string{
-	"institution": "RegisterInstitution",
-	"capability":  "RegisterCapability",
-	"standard":    "RegisterStandard",
-	"instrument":  "RegisterInstrument",
-	"certificate": "IssueCertificate",
-	"comparison":  "RecordComparison",
-	"agreement":   "ProposeAgreement",
-}

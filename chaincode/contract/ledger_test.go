@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/badgerstub"
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
@@ -70,7 +69,7 @@ func TestListPagesThroughAnIndex(t *testing.T) {
 	bookmark := ""
 	pages := 0
 	for {
-		page := decode[contract.Page](t, l.mustEvaluate(viewer, "List", record.IndexCertificatesByIssuer, "NIM", "1", bookmark))
+		page := decode[record.LedgerPage](t, l.mustEvaluate(viewer, "List", record.IndexCertificatesByIssuer, "NIM", "1", bookmark))
 		pages++
 		for _, r := range page.Records {
 			ids = append(ids, decode[record.Certificate](t, string(r)).ID)
@@ -101,7 +100,7 @@ func TestListPagesThroughAnIndex(t *testing.T) {
 				index, value = key[:i], key[i+1:]
 			}
 		}
-		page := decode[contract.Page](t, l.mustEvaluate(viewer, "List", index, value, "", ""))
+		page := decode[record.LedgerPage](t, l.mustEvaluate(viewer, "List", index, value, "", ""))
 		got := []string{}
 		for _, r := range page.Records {
 			got = append(got, decode[struct {
@@ -127,7 +126,7 @@ func TestOwnerDetailsStayInTheRegisteringOrgsPrivateData(t *testing.T) {
 	in := `{"id":"TJ-GAUGE-9","institution_id":"TJ-ENT","type":"pressure gauge","manufacturer":"Yokogawa","model":"MT220","serial":"P9",` +
 		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true}`
 	p := l.proposal(tj, "RegisterInstrument", []string{in})
-	p.Transient = map[string][]byte{contract.TransientOwner: []byte(`{"owner_name":"天津港某码头公司","contact":"022-5555-0101"}`)}
+	p.Transient = map[string][]byte{record.TransientOwner: []byte(`{"owner_name":"天津港某码头公司","contact":"022-5555-0101"}`)}
 	out, err := l.submitWith(p)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +158,7 @@ func TestOwnerDetailsStayInTheRegisteringOrgsPrivateData(t *testing.T) {
 	// Bad owner details are refused and nothing is written.
 	before := l.height()
 	p = l.proposal(tj, "RegisterInstrument", []string{in[:len(`{"id":"TJ-GAUGE-`)] + `10"` + in[len(`{"id":"TJ-GAUGE-9"`):]})
-	p.Transient = map[string][]byte{contract.TransientOwner: []byte(`{"owner_name":""}`)}
+	p.Transient = map[string][]byte{record.TransientOwner: []byte(`{"owner_name":""}`)}
 	_, err = l.submitWith(p)
 	wantCode(t, err, record.Invalid)
 	if l.height() != before {

@@ -10,9 +10,6 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
-// MaxPageSize bounds one page of a List.
-const MaxPageSize = 1000
-
 // Get returns a record by doc type and id.
 func (c *Contract) Get(ctx contractapi.TransactionContextInterface, docType, id string) (string, error) {
 	if !record.IsDocType(docType) {
@@ -32,14 +29,6 @@ func (c *Contract) Get(ctx contractapi.TransactionContextInterface, docType, id 
 	return string(data), nil
 }
 
-// Version is one version of a record in its history.
-type Version struct {
-	TxID      string          `json:"tx_id"`
-	Timestamp string          `json:"timestamp"`
-	IsDelete  bool            `json:"is_delete"`
-	Value     json.RawMessage `json:"value"`
-}
-
 // History returns every version of a record, oldest first, with the
 // transaction id and time that wrote it.
 func (c *Contract) History(ctx contractapi.TransactionContextInterface, docType, id string) (string, error) {
@@ -55,13 +44,13 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, docType,
 		return "", record.Errorf(record.Internal, "history of %s %s: %v", docType, id, err)
 	}
 	defer it.Close()
-	versions := []Version{}
+	versions := []record.Version{}
 	for it.HasNext() {
 		m, err := it.Next()
 		if err != nil {
 			return "", record.Errorf(record.Internal, "history of %s %s: %v", docType, id, err)
 		}
-		v := Version{TxID: m.TxId, IsDelete: m.IsDelete, Value: json.RawMessage("null")}
+		v := record.Version{TxID: m.TxId, IsDelete: m.IsDelete, Value: json.RawMessage("null")}
 		if m.Timestamp != nil {
 			v.Timestamp = m.Timestamp.AsTime().UTC().Format(time.RFC3339Nano)
 		}
@@ -81,13 +70,6 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, docType,
 	return string(out), nil
 }
 
-// Page is one page of a List.
-type Page struct {
-	Records  []json.RawMessage `json:"records"`
-	Count    int               `json:"count"`
-	Bookmark string            `json:"bookmark"`
-}
-
 // List returns a page of the records an index holds for a value, e.g. the
 // certificates of a subject. pageSize is 1..1000 (empty: 100); bookmark is
 // the one returned with the previous page ("" for the first).
@@ -99,11 +81,11 @@ func (c *Contract) List(ctx contractapi.TransactionContextInterface, index, valu
 	if value == "" {
 		return "", record.Errorf(record.Invalid, "List %s: a value is required", index)
 	}
-	size := 100
+	size := record.DefaultPageSize
 	if pageSize != "" {
 		n, err := strconv.Atoi(pageSize)
-		if err != nil || n < 1 || n > MaxPageSize {
-			return "", record.Errorf(record.Invalid, "page size %q must be an integer from 1 to %d", pageSize, MaxPageSize)
+		if err != nil || n < 1 || n > record.MaxPageSize {
+			return "", record.Errorf(record.Invalid, "page size %q must be an integer from 1 to %d", pageSize, record.MaxPageSize)
 		}
 		size = n
 	}
@@ -112,7 +94,7 @@ func (c *Contract) List(ctx contractapi.TransactionContextInterface, index, valu
 		return "", record.Errorf(record.Invalid, "List %s %s: %v", index, value, err)
 	}
 	defer it.Close()
-	page := Page{Records: []json.RawMessage{}}
+	page := record.LedgerPage{Records: []json.RawMessage{}}
 	for it.HasNext() {
 		kv, err := it.Next()
 		if err != nil {

@@ -8,10 +8,6 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
-// TransientOwner is the transient-map key carrying an instrument owner's
-// commercial details ({"owner_name", "contact"}) to RegisterInstrument.
-const TransientOwner = "owner"
-
 // RegisterInstitution registers an institution of the caller's organization.
 func (c *Contract) RegisterInstitution(ctx contractapi.TransactionContextInterface, institutionJSON string) (string, error) {
 	var in record.Institution
@@ -28,7 +24,7 @@ func (c *Contract) RegisterInstitution(ctx contractapi.TransactionContextInterfa
 	if err := mustNotExist(ctx, record.DocInstitution, in.ID); err != nil {
 		return "", err
 	}
-	t := newTxn(ctx, "RegisterInstitution")
+	t := newTxn(ctx, record.FnRegisterInstitution)
 	if err := t.put(record.DocInstitution, in.ID, &in, in.MSPID); err != nil {
 		return "", err
 	}
@@ -48,7 +44,7 @@ func (c *Contract) RegisterCapability(ctx contractapi.TransactionContextInterfac
 	if err := mustNotExist(ctx, record.DocCapability, cp.ID); err != nil {
 		return "", err
 	}
-	t := newTxn(ctx, "RegisterCapability")
+	t := newTxn(ctx, record.FnRegisterCapability)
 	if err := t.put(record.DocCapability, cp.ID, &cp, owner.MSPID); err != nil {
 		return "", err
 	}
@@ -76,7 +72,7 @@ func (c *Contract) RegisterStandard(ctx contractapi.TransactionContextInterface,
 		return "", err
 	}
 	s.StatusSince = today
-	t := newTxn(ctx, "RegisterStandard")
+	t := newTxn(ctx, record.FnRegisterStandard)
 	if err := t.put(record.DocStandard, s.ID, &s, owner.MSPID); err != nil {
 		return "", err
 	}
@@ -103,8 +99,8 @@ func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterfac
 	if err != nil {
 		return "", record.Errorf(record.Internal, "read transient data: %v", err)
 	}
-	t := newTxn(ctx, "RegisterInstrument")
-	if raw, ok := transient[TransientOwner]; ok {
+	t := newTxn(ctx, record.FnRegisterInstrument)
+	if raw, ok := transient[record.TransientOwner]; ok {
 		var o record.InstrumentOwner
 		if err := decodeValid(string(raw), &o); err != nil {
 			return "", wrapf(err, "owner details of %s", in.ID)
@@ -150,7 +146,7 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 			return "", record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
 		}
 	}
-	t := newTxn(ctx, "IssueCertificate")
+	t := newTxn(ctx, record.FnIssueCertificate)
 	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"slices"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
@@ -17,7 +18,7 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 	if _, err := writableInstitution(ctx, s.InstitutionID); err != nil {
 		return "", wrapf(err, "set status of standard %s", standardID)
 	}
-	if !contains(record.StandardStatuses, status) {
+	if !slices.Contains(record.StandardStatuses, status) {
 		return "", record.Errorf(record.Invalid, "status %q is not one of active, sealed, revoked", status)
 	}
 	if _, err := record.ParseDate(since); err != nil {
@@ -37,7 +38,7 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 	}
 	s.Status, s.StatusSince, s.StatusReason = status, since, reason
 	s.StatusHistory = append(s.StatusHistory, record.StatusChange{Status: status, Since: since, Reason: reason})
-	t := newTxn(ctx, "SetStandardStatus")
+	t := newTxn(ctx, record.FnSetStandardStatus)
 	if err := t.put(record.DocStandard, s.ID, &s, ""); err != nil {
 		return "", err
 	}
@@ -51,7 +52,7 @@ func (c *Contract) RevokeCertificate(ctx contractapi.TransactionContextInterface
 		return "", err
 	}
 	cert.Status, cert.StatusReason = record.CertRevoked, reason
-	t := newTxn(ctx, "RevokeCertificate")
+	t := newTxn(ctx, record.FnRevokeCertificate)
 	if err := t.put(record.DocCertificate, cert.ID, cert, ""); err != nil {
 		return "", err
 	}
@@ -79,7 +80,7 @@ func (c *Contract) SupersedeCertificate(ctx contractapi.TransactionContextInterf
 		return "", record.Errorf(record.Conflict, "replacement %s is %s", replacementID, repl.Status)
 	}
 	cert.Status, cert.StatusReason, cert.SupersededBy = record.CertSuperseded, reason, replacementID
-	t := newTxn(ctx, "SupersedeCertificate")
+	t := newTxn(ctx, record.FnSupersedeCertificate)
 	if err := t.put(record.DocCertificate, cert.ID, cert, ""); err != nil {
 		return "", err
 	}
@@ -101,13 +102,4 @@ func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reas
 		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)
 	}
 	return &cert, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,5 +1,7 @@
 package record
 
+import "slices"
+
 // Agreement is a mutual-recognition agreement (互认协议) among institutions:
 // which quantities it covers, under which conditions, and who approved it.
 // It is in force only when every party approved it.
@@ -66,16 +68,16 @@ func (a *Agreement) Validate() error {
 }
 
 // HasParty reports whether id is a party to the agreement.
-func (a *Agreement) HasParty(id string) bool { return contains(a.Parties, id) }
+func (a *Agreement) HasParty(id string) bool { return slices.Contains(a.Parties, id) }
 
 // Covers reports whether the agreement covers the quantity.
-func (a *Agreement) Covers(quantity string) bool { return contains(a.Quantities, quantity) }
+func (a *Agreement) Covers(quantity string) bool { return slices.Contains(a.Quantities, quantity) }
 
 // MissingApprovals returns the parties that have not approved, in party order.
 func (a *Agreement) MissingApprovals() []string {
 	var missing []string
 	for _, p := range a.Parties {
-		if !contains(a.Approvals, p) {
+		if !slices.Contains(a.Approvals, p) {
 			missing = append(missing, p)
 		}
 	}

@@ -66,3 +66,17 @@ func ParseError(msg string) *Error {
 	}
 	return &Error{Code: best, Message: msg[at+len(best)+2:]}
 }
+
+// ErrorMessage returns the message of the first *Error in err's chain,
+// without its code, or err's text for any other error; "" for nil. It is
+// what a person reads beside [ErrorCode].
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}

@@ -1,6 +1,10 @@
 package record
 
-import "github.com/metrotrace/metrotrace/chaincode/units"
+import (
+	"slices"
+
+	"github.com/metrotrace/metrotrace/chaincode/units"
+)
 
 // Regions of the consortium.
 var Regions = []string{"BJ", "TJ", "HB"}
@@ -77,7 +81,7 @@ func (in *Institution) Validate() error {
 // AccreditedFor returns the accreditation covering quantity on date, if any.
 func (in *Institution) AccreditedFor(quantity, date string) (Accreditation, bool) {
 	for _, a := range in.Accreditations {
-		if contains(a.Quantities, quantity) && date <= a.ValidUntil {
+		if slices.Contains(a.Quantities, quantity) && date <= a.ValidUntil {
 			return a, true
 		}
 	}

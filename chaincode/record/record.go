@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -26,7 +27,7 @@ const (
 var DocTypes = []string{DocInstitution, DocCapability, DocStandard, DocInstrument, DocCertificate, DocComparison, DocAgreement}
 
 // IsDocType reports whether s is one of [DocTypes].
-func IsDocType(s string) bool { return contains(DocTypes, s) }
+func IsDocType(s string) bool { return slices.Contains(DocTypes, s) }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
@@ -76,20 +77,11 @@ func describeJSONError(err error) string {
 	return err.Error()
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func oneOf(field, value string, allowed []string) error {
 	if value == "" {
 		return Errorf(Invalid, "%s is required (one of %s)", field, strings.Join(allowed, ", "))
 	}
-	if !contains(allowed, value) {
+	if !slices.Contains(allowed, value) {
 		return Errorf(Invalid, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
 	}
 	return nil

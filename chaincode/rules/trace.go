@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -138,7 +139,7 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 			active.ok(fmt.Sprintf("reference %s active on %s", ref.ID, use))
 		}
 		checkApproval(&approval, ref, use)
-		onPath := contains(path, refID)
+		onPath := slices.Contains(path, refID)
 		if onPath {
 			cycle.bad(fmt.Sprintf("reference %s is already on the path %s", refID, strings.Join(append(append([]string{}, path...), refID), " → ")))
 		} else {
@@ -263,13 +264,4 @@ func checkApproval(b *checkBuilder, ref *record.Standard, use string) {
 	default:
 		b.ok(fmt.Sprintf("reference %s is a %s standard: no approval needed", ref.ID, ref.Level))
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

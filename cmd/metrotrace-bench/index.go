@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,7 +215,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 	getLat := make([]time.Duration, 0, c.samples)
 	for _, id := range sample() {
 		start := time.Now()
-		if _, err := x.Get(record.DocInstrument, id); err != nil {
+		if _, err := x.Get(context.Background(), record.DocInstrument, id); err != nil {
 			return fmt.Errorf("get %s: %w", id, err)
 		}
 		getLat = append(getLat, time.Since(start))
@@ -222,7 +223,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 	traceLat := make([]time.Duration, 0, c.samples)
 	for _, id := range sample() {
 		start := time.Now()
-		rep, err := x.Trace(id, traceAt)
+		rep, err := x.Trace(context.Background(), id, traceAt)
 		d := time.Since(start)
 		if err != nil {
 			return fmt.Errorf("trace %s: %w", id, err)
@@ -247,7 +248,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 	start := time.Now()
 	listed, token := 0, ""
 	for {
-		page, err := x.List(record.DocInstrument, "", "", index.MaxPageSize, token)
+		page, err := x.List(context.Background(), record.DocInstrument, "", "", record.MaxPageSize, token)
 		if err != nil {
 			return err
 		}
@@ -264,7 +265,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		var d []time.Duration
 		for i := 0; i < runs; i++ {
 			start := time.Now()
-			set, err := x.Impact(impactStandard, "2024-01-01", paths)
+			set, err := x.Impact(context.Background(), impactStandard, "2024-01-01", paths)
 			el := time.Since(start)
 			if err != nil {
 				return summary{}, err
@@ -291,7 +292,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		target += fmt.Sprintf(" (%.2f s scaled to %d)", 0.5*float64(n)/100000, n)
 	}
 	t.Rows = append(t.Rows,
-		row{What: fmt.Sprintf("list every instrument (%d pages of %d)", (n+index.MaxPageSize-1)/index.MaxPageSize, index.MaxPageSize), Measured: list.Round(time.Millisecond).String()},
+		row{What: fmt.Sprintf("list every instrument (%d pages of %d)", (n+record.MaxPageSize-1)/record.MaxPageSize, record.MaxPageSize), Measured: list.Round(time.Millisecond).String()},
 		row{What: fmt.Sprintf("impact of %s feeding %d instruments / %d certificates, no paths (%d runs)", impactStandard, n, 3*n+1, c.impactRuns),
 			Measured: "p50 " + ms(imp.P50) + ", max " + ms(imp.Max), Baseline: "list every instrument " + ms(list), Ratio: ratio(float64(imp.P50), float64(list)), Target: target},
 		row{What: fmt.Sprintf("impact of %s with paths (%d runs)", impactStandard, c.impactRuns),

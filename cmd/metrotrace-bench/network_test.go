@@ -103,7 +103,7 @@ func TestMetrotraceWorkloadOnTheEmbeddedLedger(t *testing.T) {
 	if err := x.WaitFor(wctx, last); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := x.Get(record.DocCertificate, wl.certificateID(2, 0)); err != nil {
+	if _, err := x.Get(context.Background(), record.DocCertificate, wl.certificateID(2, 0)); err != nil {
 		t.Fatalf("the index lacks an issued certificate: %v", err)
 	}
 	lags, missing := follower.lags(res.commits, nil)

@@ -357,7 +357,7 @@ func compareDataDir(t *testing.T, dir string) {
 	for _, dt := range record.DocTypes {
 		token := ""
 		for {
-			p, err := x.List(dt, "", "", index.MaxPageSize, token)
+			p, err := x.List(context.Background(), dt, "", "", record.MaxPageSize, token)
 			if err != nil {
 				t.Fatal(err)
 			}

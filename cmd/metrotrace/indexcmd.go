@@ -152,7 +152,7 @@ func printCounts(x *index.Index, out io.Writer) error {
 func countRecords(x *index.Index, docType string) (int, error) {
 	n, token := 0, ""
 	for {
-		p, err := x.List(docType, "", "", index.MaxPageSize, token)
+		p, err := x.List(context.Background(), docType, "", "", record.MaxPageSize, token)
 		if err != nil {
 			return 0, fmt.Errorf("count %s records: %w", docType, err)
 		}

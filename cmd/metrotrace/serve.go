@@ -444,7 +444,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 
 // institutionMSP returns an institution's organization from the index.
 func institutionMSP(x *index.Index, institution string) (string, error) {
-	data, err := x.Get(record.DocInstitution, institution)
+	data, err := x.Get(context.Background(), record.DocInstitution, institution)
 	if err != nil {
 		return "", err
 	}

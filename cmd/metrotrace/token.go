@@ -57,7 +57,7 @@ for its organization (--msp). The token alone is printed on standard output.`,
 	fs := cmd.Flags()
 	fs.StringVar(&r.dataDir, "data-dir", r.dataDir, "data directory of the server the token is for")
 	withEnv(fs, "data-dir")
-	fs.StringVar(&r.role, "role", "", "role: "+strings.Join(auth.Roles, ", "))
+	fs.StringVar(&r.role, "role", "", "role: "+strings.Join(record.Roles, ", "))
 	fs.StringVar(&r.institution, "institution", "", "institution the bearer acts for (recorder, inspector)")
 	fs.StringVar(&r.msp, "msp", "", "organization (MSP id), e.g. BeijingMSP; required for an operator")
 	fs.StringVar(&r.subject, "subject", "", "who the token is for (default role@institution)")
@@ -70,9 +70,9 @@ for its organization (--msp). The token alone is printed on standard output.`,
 func issueToken(r tokenRequest, notes io.Writer) (string, error) {
 	switch {
 	case r.role == "":
-		return "", usageErrorf("--role is required: %s", strings.Join(auth.Roles, ", "))
-	case !slices.Contains(auth.Roles, r.role):
-		return "", usageErrorf("unknown role %q: use %s", r.role, strings.Join(auth.Roles, ", "))
+		return "", usageErrorf("--role is required: %s", strings.Join(record.Roles, ", "))
+	case !slices.Contains(record.Roles, r.role):
+		return "", usageErrorf("unknown role %q: use %s", r.role, strings.Join(record.Roles, ", "))
 	case r.dataDir == "":
 		return "", usageErrorf("--data-dir must not be empty")
 	case r.ttl <= 0:

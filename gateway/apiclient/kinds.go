@@ -3,25 +3,16 @@ package apiclient
 import (
 	"fmt"
 	"strings"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // Kind is a record kind as the API names it: the plural of its routes
 // (/api/v1/capabilities) and the doc_type of its records (capability).
-type Kind struct {
-	Plural  string
-	DocType string
-}
+type Kind = record.Kind
 
 // Kinds lists the record kinds of the API in DESIGN.md order.
-var Kinds = []Kind{
-	{"institutions", "institution"},
-	{"capabilities", "capability"},
-	{"standards", "standard"},
-	{"instruments", "instrument"},
-	{"certificates", "certificate"},
-	{"comparisons", "comparison"},
-	{"agreements", "agreement"},
-}
+var Kinds = record.Kinds
 
 // ParseKind finds a kind by its plural or its doc type, in any case.
 func ParseKind(name string) (Kind, error) {

@@ -2,23 +2,18 @@ package auth
 
 import (
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
-// Roles a token can carry; they match the chaincode's metrotrace.role
-// attribute.
+// Roles a token can carry: the chaincode's metrotrace.role values.
 const (
-	// RoleRecorder writes the records of its institution.
-	RoleRecorder = "recorder"
-	// RoleInspector reads.
-	RoleInspector = "inspector"
-	// RoleOperator acts for its organization: it registers the
-	// organization's institutions and proposes agreements.
-	RoleOperator = "operator"
+	RoleRecorder  = record.RoleRecorder
+	RoleInspector = record.RoleInspector
+	RoleOperator  = record.RoleOperator
 )
-
-// Roles lists the known roles.
-var Roles = []string{RoleRecorder, RoleInspector, RoleOperator}
 
 // Claims is what a token says about its bearer.
 type Claims struct {
@@ -28,7 +23,7 @@ type Claims struct {
 	// Institution is the institution the bearer acts for; required for
 	// recorders and inspectors, optional for operators.
 	Institution string
-	// Role is one of [Roles].
+	// Role is one of [record.Roles].
 	Role string
 	// MSP is the bearer's organization, e.g. TianjinMSP.
 	MSP string
@@ -57,11 +52,4 @@ func (c Claims) Validate() error {
 }
 
 // HasRole reports whether the claims carry one of roles.
-func (c Claims) HasRole(roles ...string) bool {
-	for _, r := range roles {
-		if c.Role == r {
-			return true
-		}
-	}
-	return false
-}
+func (c Claims) HasRole(roles ...string) bool { return slices.Contains(roles, c.Role) }

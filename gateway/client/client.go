@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
@@ -44,88 +43,88 @@ func (c *Client) evaluate(ctx context.Context, id *identity.Identity, fn string,
 
 // Create records a new record of a doc type from its JSON; the chaincode
 // validates it strictly. transient carries private data (the instrument
-// owner's details under contract.TransientOwner).
+// owner's details under record.TransientOwner).
 func (c *Client) Create(ctx context.Context, id *identity.Identity, docType string, recordJSON []byte, transient map[string][]byte) (*Written, error) {
-	fn, ok := contract.CreateFunctions[docType]
+	k, ok := record.KindOf(docType)
 	if !ok {
 		return nil, record.Errorf(record.Invalid, "unknown doc type %q", docType)
 	}
-	return c.submit(ctx, id, fn, transient, string(recordJSON))
+	return c.submit(ctx, id, k.Create, transient, string(recordJSON))
 }
 
 // SetStandardStatus seals, revokes or reactivates a standard.
 func (c *Client) SetStandardStatus(ctx context.Context, id *identity.Identity, standardID, status, since, reason string) (*Written, error) {
-	return c.submit(ctx, id, "SetStandardStatus", nil, standardID, status, since, reason)
+	return c.submit(ctx, id, record.FnSetStandardStatus, nil, standardID, status, since, reason)
 }
 
 // RevokeCertificate revokes a certificate with a reason.
 func (c *Client) RevokeCertificate(ctx context.Context, id *identity.Identity, certificateID, reason string) (*Written, error) {
-	return c.submit(ctx, id, "RevokeCertificate", nil, certificateID, reason)
+	return c.submit(ctx, id, record.FnRevokeCertificate, nil, certificateID, reason)
 }
 
 // SupersedeCertificate marks a certificate superseded by another.
 func (c *Client) SupersedeCertificate(ctx context.Context, id *identity.Identity, certificateID, replacementID, reason string) (*Written, error) {
-	return c.submit(ctx, id, "SupersedeCertificate", nil, certificateID, replacementID, reason)
+	return c.submit(ctx, id, record.FnSupersedeCertificate, nil, certificateID, replacementID, reason)
 }
 
 // AddComparisonResults adds participants' results (JSON array) to a comparison.
 func (c *Client) AddComparisonResults(ctx context.Context, id *identity.Identity, comparisonID string, resultsJSON []byte) (*Written, error) {
-	return c.submit(ctx, id, "AddComparisonResults", nil, comparisonID, string(resultsJSON))
+	return c.submit(ctx, id, record.FnAddComparisonResults, nil, comparisonID, string(resultsJSON))
 }
 
 // ApproveAgreement records a party's approval ("" : the caller's institution).
 func (c *Client) ApproveAgreement(ctx context.Context, id *identity.Identity, agreementID, partyID string) (*Written, error) {
-	return c.submit(ctx, id, "ApproveAgreement", nil, agreementID, partyID)
+	return c.submit(ctx, id, record.FnApproveAgreement, nil, agreementID, partyID)
 }
 
 // Get returns a record's JSON.
 func (c *Client) Get(ctx context.Context, id *identity.Identity, docType, recordID string) (json.RawMessage, error) {
-	b, err := c.evaluate(ctx, id, "Get", docType, recordID)
+	b, err := c.evaluate(ctx, id, record.FnGet, docType, recordID)
 	return json.RawMessage(b), err
 }
 
 // History returns a record's versions, oldest first.
-func (c *Client) History(ctx context.Context, id *identity.Identity, docType, recordID string) ([]contract.Version, error) {
-	return decode[[]contract.Version](c.evaluate(ctx, id, "History", docType, recordID))
+func (c *Client) History(ctx context.Context, id *identity.Identity, docType, recordID string) ([]record.Version, error) {
+	return decode[[]record.Version](c.evaluate(ctx, id, record.FnHistory, docType, recordID))
 }
 
-// List returns a page of an index (see contract.Indexes).
-func (c *Client) List(ctx context.Context, id *identity.Identity, index, value string, pageSize int, bookmark string) (*contract.Page, error) {
+// List returns a page of an index (see record.Indexes).
+func (c *Client) List(ctx context.Context, id *identity.Identity, index, value string, pageSize int, bookmark string) (*record.LedgerPage, error) {
 	size := ""
 	if pageSize > 0 {
 		size = strconv.Itoa(pageSize)
 	}
-	p, err := decode[contract.Page](c.evaluate(ctx, id, "List", index, value, size, bookmark))
+	p, err := decode[record.LedgerPage](c.evaluate(ctx, id, record.FnList, index, value, size, bookmark))
 	return &p, err
 }
 
 // InstrumentOwner returns an instrument owner's private details.
 func (c *Client) InstrumentOwner(ctx context.Context, id *identity.Identity, instrumentID string) (*record.InstrumentOwner, error) {
-	o, err := decode[record.InstrumentOwner](c.evaluate(ctx, id, "GetInstrumentOwner", instrumentID))
+	o, err := decode[record.InstrumentOwner](c.evaluate(ctx, id, record.FnGetInstrumentOwner, instrumentID))
 	return &o, err
 }
 
 // FindByDCC returns the certificates anchoring a DCC's SHA-256.
 func (c *Client) FindByDCC(ctx context.Context, id *identity.Identity, sha256Hex string) ([]record.Certificate, error) {
-	return decode[[]record.Certificate](c.evaluate(ctx, id, "FindByDCC", sha256Hex))
+	return decode[[]record.Certificate](c.evaluate(ctx, id, record.FnFindByDCC, sha256Hex))
 }
 
 // Trace asks the chaincode whether a subject is traceable on date at ("": today).
 func (c *Client) Trace(ctx context.Context, id *identity.Identity, subjectID, at string) (*rules.TraceReport, error) {
-	r, err := decode[rules.TraceReport](c.evaluate(ctx, id, "Trace", subjectID, at))
+	r, err := decode[rules.TraceReport](c.evaluate(ctx, id, record.FnTrace, subjectID, at))
 	return &r, err
 }
 
 // Impact asks the chaincode what a standard affected since a date, with
 // the path to each affected id when withPaths.
 func (c *Client) Impact(ctx context.Context, id *identity.Identity, standardID, since string, withPaths bool) (*rules.ImpactSet, error) {
-	s, err := decode[rules.ImpactSet](c.evaluate(ctx, id, "Impact", standardID, since, strconv.FormatBool(withPaths)))
+	s, err := decode[rules.ImpactSet](c.evaluate(ctx, id, record.FnImpact, standardID, since, strconv.FormatBool(withPaths)))
 	return &s, err
 }
 
 // Recognize asks the chaincode whether institution by recognizes a certificate.
 func (c *Client) Recognize(ctx context.Context, id *identity.Identity, certificateID, by, at string) (*rules.RecognitionDecision, error) {
-	d, err := decode[rules.RecognitionDecision](c.evaluate(ctx, id, "Recognize", certificateID, by, at))
+	d, err := decode[rules.RecognitionDecision](c.evaluate(ctx, id, record.FnRecognize, certificateID, by, at))
 	return &d, err
 }
 

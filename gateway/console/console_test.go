@@ -359,7 +359,7 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 	})
 
 	t.Run("a traceable instrument", func(t *testing.T) {
-		rep, err := gw.index.Trace(sc.Traceable, day)
+		rep, err := gw.index.Trace(context.Background(), sc.Traceable, day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -454,7 +454,7 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 	})
 
 	t.Run("impact of an out-of-tolerance standard", func(t *testing.T) {
-		set, err := gw.index.Impact(sc.ImpactStandard, sc.ImpactSince, true)
+		set, err := gw.index.Impact(context.Background(), sc.ImpactStandard, sc.ImpactSince, true)
 		if err != nil {
 			t.Fatal(err)
 		}

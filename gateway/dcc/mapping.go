@@ -132,17 +132,9 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 	}
 	if err := cert.Validate(); err != nil {
 		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q maps onto an invalid certificate: %s",
-			d.Core.UniqueIdentifier, errorMessage(err))
+			d.Core.UniqueIdentifier, record.ErrorMessage(err))
 	}
 	return cert, m.problems, nil
-}
-
-// errorMessage returns the message of a *record.Error without its code.
-func errorMessage(err error) string {
-	if e, ok := err.(*record.Error); ok {
-		return e.Message
-	}
-	return err.Error()
 }
 
 // mapper carries one mapping: problems are notes, fatal are the gaps that
@@ -203,7 +195,7 @@ func (m *mapper) certificateID() string {
 	const path = "administrativeData/coreData/uniqueIdentifier"
 	if m.opts.CertificateID != "" {
 		if err := record.ValidateID("id", m.opts.CertificateID); err != nil {
-			m.fail("MapOptions.CertificateID", "%s", errorMessage(err))
+			m.fail("MapOptions.CertificateID", "%s", record.ErrorMessage(err))
 		}
 		return m.opts.CertificateID
 	}
@@ -220,7 +212,7 @@ func (m *mapper) issuer() string {
 	const path = "administrativeData/calibrationLaboratory/calibrationLaboratoryCode"
 	if m.opts.IssuerID != "" {
 		if err := record.ValidateID("issuer_id", m.opts.IssuerID); err != nil {
-			m.fail("MapOptions.IssuerID", "%s", errorMessage(err))
+			m.fail("MapOptions.IssuerID", "%s", record.ErrorMessage(err))
 		}
 		return m.opts.IssuerID
 	}
@@ -247,7 +239,7 @@ func (m *mapper) resolve(role Role, ids []Identification, path, what string) (st
 			return "", false
 		}
 		if err := record.ValidateID(string(role), id); err != nil {
-			m.fail(path, "%s: resolved id: %s", what, errorMessage(err))
+			m.fail(path, "%s: resolved id: %s", what, record.ErrorMessage(err))
 			return "", false
 		}
 		return id, true

@@ -83,7 +83,7 @@ func Generate(cert *record.Certificate, info GenerateInfo) ([]byte, error) {
 		{"id", cert.ID}, {"issuer_id", cert.IssuerID}, {"subject_id", cert.SubjectID},
 	} {
 		if err := record.ValidateID(f.field, f.value); err != nil {
-			return nil, record.Errorf(record.Invalid, "generate DCC for certificate %q: %s", cert.ID, errorMessage(err))
+			return nil, record.Errorf(record.Invalid, "generate DCC for certificate %q: %s", cert.ID, record.ErrorMessage(err))
 		}
 	}
 	if _, err := record.ParseDate(cert.PerformedOn); err != nil {

@@ -41,16 +41,6 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/units"
 )
 
-// Identity roles and the transient key the steps use. They are the
-// chaincode's own values (contract.RoleOperator, contract.RoleRecorder,
-// contract.TransientOwner), repeated here so that this package does not
-// link the chaincode.
-const (
-	RoleOperator   = "operator"
-	RoleRecorder   = "recorder"
-	TransientOwner = "owner"
-)
-
 // Dataset is the demo data in the order it is loaded: every slice is in
 // submission order, and maps are only looked up, never iterated in output
 // order.
@@ -184,39 +174,39 @@ func (d *Dataset) Steps() []Step {
 	steps := make([]Step, 0, d.Count())
 	for _, in := range d.Institutions {
 		msp[in.ID] = in.MSPID
-		steps = append(steps, Step{Function: "RegisterInstitution", Args: []string{mustJSON(in)}, MSPID: in.MSPID, Role: RoleOperator})
+		steps = append(steps, Step{Function: record.FnRegisterInstitution, Args: []string{mustJSON(in)}, MSPID: in.MSPID, Role: record.RoleOperator})
 	}
 	by := func(inst, fn string, args ...string) Step {
-		return Step{Function: fn, Args: args, MSPID: msp[inst], Role: RoleRecorder, Institution: inst}
+		return Step{Function: fn, Args: args, MSPID: msp[inst], Role: record.RoleRecorder, Institution: inst}
 	}
 	for _, c := range d.Capabilities {
-		steps = append(steps, by(c.InstitutionID, "RegisterCapability", mustJSON(c)))
+		steps = append(steps, by(c.InstitutionID, record.FnRegisterCapability, mustJSON(c)))
 	}
 	holder := make(map[string]string, len(d.Standards))
 	for _, s := range d.Standards {
 		holder[s.ID] = s.InstitutionID
-		steps = append(steps, by(s.InstitutionID, "RegisterStandard", mustJSON(s)))
+		steps = append(steps, by(s.InstitutionID, record.FnRegisterStandard, mustJSON(s)))
 	}
 	for _, in := range d.Instruments {
-		st := by(in.InstitutionID, "RegisterInstrument", mustJSON(in))
+		st := by(in.InstitutionID, record.FnRegisterInstrument, mustJSON(in))
 		if o, ok := d.Owners[in.ID]; ok {
-			st.Transient = map[string][]byte{TransientOwner: []byte(mustJSON(o))}
+			st.Transient = map[string][]byte{record.TransientOwner: []byte(mustJSON(o))}
 		}
 		steps = append(steps, st)
 	}
 	for _, c := range d.Certificates {
-		steps = append(steps, by(c.IssuerID, "IssueCertificate", mustJSON(c)))
+		steps = append(steps, by(c.IssuerID, record.FnIssueCertificate, mustJSON(c)))
 	}
 	for _, sc := range d.StatusChanges {
-		steps = append(steps, by(holder[sc.StandardID], "SetStandardStatus", sc.StandardID, sc.Status, sc.Since, sc.Reason))
+		steps = append(steps, by(holder[sc.StandardID], record.FnSetStandardStatus, sc.StandardID, sc.Status, sc.Since, sc.Reason))
 	}
 	for _, c := range d.Comparisons {
-		steps = append(steps, by(c.PilotID, "RecordComparison", mustJSON(c)))
+		steps = append(steps, by(c.PilotID, record.FnRecordComparison, mustJSON(c)))
 	}
 	for _, a := range d.Agreements {
-		steps = append(steps, Step{Function: "ProposeAgreement", Args: []string{mustJSON(a)}, MSPID: msp[a.Parties[0]], Role: RoleOperator})
+		steps = append(steps, Step{Function: record.FnProposeAgreement, Args: []string{mustJSON(a)}, MSPID: msp[a.Parties[0]], Role: record.RoleOperator})
 		for _, p := range d.Approvals[a.ID] {
-			steps = append(steps, by(p, "ApproveAgreement", a.ID, ""))
+			steps = append(steps, by(p, record.FnApproveAgreement, a.ID, ""))
 		}
 	}
 	return steps

@@ -29,8 +29,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 	"github.com/metrotrace/metrotrace/network"
 )
@@ -130,7 +130,7 @@ func (l *Ledger) Identity(mspID, role, institution string) (*identity.Identity, 
 			continue
 		}
 		for _, u := range o.Users {
-			if u.Role != role || (institution != "" && role != network.RoleOperator && u.Institution != institution) {
+			if u.Role != role || (institution != "" && role != record.RoleOperator && u.Institution != institution) {
 				continue
 			}
 			cert, key2, err := u.ReadCredentials()
@@ -198,7 +198,7 @@ func (l *Ledger) contract(id *identity.Identity) (*client.Contract, error) {
 // and one other, to satisfy the majority policy. Other calls leave the
 // choice to the Gateway service (which honours key-level policies).
 func (l *Ledger) endorsers(id *identity.Identity, call ledger.Call) []string {
-	if _, private := call.Transient[contract.TransientOwner]; !private {
+	if _, private := call.Transient[record.TransientOwner]; !private {
 		return nil
 	}
 	orgs := []string{id.MSPID}

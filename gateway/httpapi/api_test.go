@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -336,6 +337,23 @@ func TestPublicRoutes(t *testing.T) {
 		// verify_test.go covers verification with Config.VerifyIdentity set.
 		e.do(req{method: "POST", path: "/api/v1/verify", body: "<dcc/>", header: map[string]string{"Content-Type": "application/xml"}}).
 			expectError(t, 503, "unavailable", "not configured")
+	})
+	t.Run("the vocabulary is served without a token", func(t *testing.T) {
+		m := e.get("/api/v1/vocabulary", "").expect(t, 200)
+		kinds := m["kinds"].([]any)
+		if len(kinds) != 7 {
+			t.Fatalf("%d kinds: %v", len(kinds), kinds)
+		}
+		first := kinds[0].(map[string]any)
+		if first["doc_type"] != "institution" || first["plural"] != "institutions" || first["create"] != "RegisterInstitution" {
+			t.Errorf("first kind %v", first)
+		}
+		if fmt.Sprint(m["roles"]) != "[recorder inspector operator]" || m["max_page_size"].(float64) != 1000 {
+			t.Errorf("%v", m)
+		}
+		if c := m["contract"].(map[string]any); c["name"] != "metrotrace" || c["version"] != "1.0.0" {
+			t.Errorf("contract %v", c)
+		}
 	})
 	t.Run("the OpenAPI document is served", func(t *testing.T) {
 		r := e.get("/api/v1/openapi.yaml", "")

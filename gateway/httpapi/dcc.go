@@ -14,7 +14,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
@@ -240,7 +239,11 @@ func (s *Server) importDCC(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.knownIssuer(ctx, id, cert.IssuerID, opts.IssuerID != ""); err != nil {
+	r, err := s.reader(c)
+	if err != nil {
+		return err
+	}
+	if err := knownIssuer(ctx, r, cert.IssuerID, opts.IssuerID != ""); err != nil {
 		return err
 	}
 	body, err := json.Marshal(cert)
@@ -255,7 +258,7 @@ func (s *Server) importDCC(c echo.Context) error {
 	sha, err := s.cfg.Blobs.Put(data)
 	if err != nil {
 		return errorf(string(record.Internal), "certificate %s is recorded (transaction %s, anchoring SHA-256 %s) but this gateway could not store its DCC: %s",
-			cert.ID, w.Receipt.TxID, doc.SHA256, messageOf(err))
+			cert.ID, w.Receipt.TxID, doc.SHA256, record.ErrorMessage(err))
 	}
 	if sha != doc.SHA256 {
 		return errorf(string(record.Internal), "the DCC was stored under %s, not the SHA-256 %s the ledger anchors", sha, doc.SHA256)
@@ -271,23 +274,10 @@ func (s *Server) importDCC(c echo.Context) error {
 	return s.written(c, http.StatusCreated, &client.Written{Record: answer, Receipt: w.Receipt})
 }
 
-// messageOf is the message of an error without its code.
-func messageOf(err error) string {
-	var re *record.Error
-	if errors.As(err, &re) {
-		return re.Message
-	}
-	return err.Error()
-}
-
 // knownIssuer refuses, with a 400, an issuer that is not a registered
-// institution. A miss in the index is confirmed on the ledger, which the
-// index may lag behind.
-func (s *Server) knownIssuer(ctx context.Context, id *identity.Identity, issuer string, fromQuery bool) error {
-	_, err := s.readRecord(ctx, id, false, record.DocInstitution, issuer)
-	if record.ErrorCode(err) == record.NotFound && s.cfg.Index != nil {
-		_, err = s.readRecord(ctx, id, true, record.DocInstitution, issuer)
-	}
+// institution.
+func knownIssuer(ctx context.Context, r Reader, issuer string, fromQuery bool) error {
+	_, err := r.Get(ctx, record.DocInstitution, issuer)
 	if record.ErrorCode(err) == record.NotFound {
 		if fromQuery {
 			return invalidf("unknown issuer %s (issuer_id): no institution %s is registered", issuer, issuer)
@@ -297,42 +287,17 @@ func (s *Server) knownIssuer(ctx context.Context, id *identity.Identity, issuer 
 	return err
 }
 
-// readRecord returns a record's JSON from the index, or from the ledger as
-// id when fromLedger is set or the gateway runs no index.
-func (s *Server) readRecord(ctx context.Context, id *identity.Identity, fromLedger bool, docType, recordID string) (json.RawMessage, error) {
-	if fromLedger || s.cfg.Index == nil {
-		if id == nil {
-			return nil, errorf(CodeUnavailable, "no ledger identity to read %s %s with", docType, recordID)
-		}
-		return s.cfg.Client.Get(ctx, id, docType, recordID)
-	}
-	return s.cfg.Index.Get(docType, recordID)
-}
-
-// readCertificate reads and decodes a certificate.
-func (s *Server) readCertificate(ctx context.Context, id *identity.Identity, fromLedger bool, certID string) (*record.Certificate, error) {
-	data, err := s.readRecord(ctx, id, fromLedger, record.DocCertificate, certID)
+// readAs reads and decodes a record.
+func readAs[T any](ctx context.Context, r Reader, docType, id string) (*T, error) {
+	data, err := r.Get(ctx, docType, id)
 	if err != nil {
 		return nil, err
 	}
-	var cert record.Certificate
-	if err := json.Unmarshal(data, &cert); err != nil {
-		return nil, fmt.Errorf("decode certificate %s: %w", certID, err)
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("decode %s %s: %w", docType, id, err)
 	}
-	return &cert, nil
-}
-
-// readInstitution reads and decodes an institution.
-func (s *Server) readInstitution(ctx context.Context, id *identity.Identity, fromLedger bool, instID string) (*record.Institution, error) {
-	data, err := s.readRecord(ctx, id, fromLedger, record.DocInstitution, instID)
-	if err != nil {
-		return nil, err
-	}
-	var in record.Institution
-	if err := json.Unmarshal(data, &in); err != nil {
-		return nil, fmt.Errorf("decode institution %s: %w", instID, err)
-	}
-	return &in, nil
+	return &v, nil
 }
 
 // certificateDCC handles GET /certificates/{id}/dcc: the DCC file the
@@ -347,25 +312,19 @@ func (s *Server) certificateDCC(c echo.Context) error {
 		}
 		generate = b
 	}
-	fromLedger, err := s.fromLedger(c)
+	r, err := s.reader(c)
 	if err != nil {
 		return err
 	}
-	var id *identity.Identity
-	if fromLedger || s.cfg.Index == nil {
-		if id, err = s.caller(c); err != nil {
-			return err
-		}
-	}
 	ctx := c.Request().Context()
-	cert, err := s.readCertificate(ctx, id, fromLedger, c.Param("id"))
+	cert, err := readAs[record.Certificate](ctx, r, record.DocCertificate, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	var data []byte
 	disposition := "attachment"
 	if generate {
-		if data, err = s.generateDCC(c, id, fromLedger, cert); err != nil {
+		if data, err = generateDCC(c, r, cert); err != nil {
 			return err
 		}
 		disposition = "inline"
@@ -394,10 +353,10 @@ func (s *Server) certificateDCC(c echo.Context) error {
 // registered, and the responsible persons are the query's responsible
 // values, by default the issuer's name (the institution answers for a
 // certificate it recorded on the ledger).
-func (s *Server) generateDCC(c echo.Context, id *identity.Identity, fromLedger bool, cert *record.Certificate) ([]byte, error) {
+func generateDCC(c echo.Context, r Reader, cert *record.Certificate) ([]byte, error) {
 	ctx := c.Request().Context()
 	info := dcc.GenerateInfo{}
-	if in, err := s.readInstitution(ctx, id, fromLedger, cert.IssuerID); err == nil {
+	if in, err := readAs[record.Institution](ctx, r, record.DocInstitution, cert.IssuerID); err == nil {
 		info.LaboratoryName = in.Name
 	} else if record.ErrorCode(err) != record.NotFound {
 		return nil, err
@@ -414,26 +373,20 @@ func (s *Server) generateDCC(c echo.Context, id *identity.Identity, fromLedger b
 		}
 		info.RespPersons = []string{name}
 	}
-	s.describeSubject(ctx, id, fromLedger, cert.SubjectID, &info)
+	describeSubject(ctx, r, cert.SubjectID, &info)
 	return dcc.Generate(cert, info)
 }
 
 // describeSubject names the DCC's item after the registered subject: a
 // standard's name, an instrument's type and manufacturer. A subject that
 // cannot be read keeps Generate's defaults.
-func (s *Server) describeSubject(ctx context.Context, id *identity.Identity, fromLedger bool, subjectID string, info *dcc.GenerateInfo) {
-	if data, err := s.readRecord(ctx, id, fromLedger, record.DocStandard, subjectID); err == nil {
-		var std record.Standard
-		if json.Unmarshal(data, &std) == nil {
-			info.ItemName = std.Name
-		}
+func describeSubject(ctx context.Context, r Reader, subjectID string, info *dcc.GenerateInfo) {
+	if std, err := readAs[record.Standard](ctx, r, record.DocStandard, subjectID); err == nil {
+		info.ItemName = std.Name
 		return
 	}
-	if data, err := s.readRecord(ctx, id, fromLedger, record.DocInstrument, subjectID); err == nil {
-		var in record.Instrument
-		if json.Unmarshal(data, &in) == nil {
-			info.ItemName = strings.TrimSpace(in.Type + " " + in.Model)
-			info.ItemManufacturer = in.Manufacturer
-		}
+	if in, err := readAs[record.Instrument](ctx, r, record.DocInstrument, subjectID); err == nil {
+		info.ItemName = strings.TrimSpace(in.Type + " " + in.Model)
+		info.ItemManufacturer = in.Manufacturer
 	}
 }

@@ -47,7 +47,7 @@ type fakeIndex struct {
 	failWith error   // Get returns it when set
 }
 
-var _ httpapi.ReadModel = (*fakeIndex)(nil)
+var _ httpapi.Index = (*fakeIndex)(nil)
 
 var errStop = errors.New("caught up")
 
@@ -90,7 +90,7 @@ func (f *fakeIndex) Height() uint64 {
 	return f.next
 }
 
-func (f *fakeIndex) Get(docType, id string) (json.RawMessage, error) {
+func (f *fakeIndex) Get(_ context.Context, docType, id string) (json.RawMessage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failWith != nil {
@@ -104,7 +104,7 @@ func (f *fakeIndex) Get(docType, id string) (json.RawMessage, error) {
 }
 
 // List pages by offset; index "" lists every record of the doc type by id.
-func (f *fakeIndex) List(docType, index, value string, pageSize int, pageToken string) (*httpapi.Page, error) {
+func (f *fakeIndex) List(_ context.Context, docType, index, value string, pageSize int, pageToken string) (*record.Page, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var ids []string
@@ -151,7 +151,7 @@ func (f *fakeIndex) List(docType, index, value string, pageSize int, pageToken s
 		}
 		from = n
 	}
-	p := &httpapi.Page{}
+	p := &record.Page{}
 	for i := from; i < len(ids) && i < from+pageSize; i++ {
 		p.Records = append(p.Records, f.records[docType+"/"+ids[i]])
 	}
@@ -161,13 +161,13 @@ func (f *fakeIndex) List(docType, index, value string, pageSize int, pageToken s
 	return p, nil
 }
 
-func (f *fakeIndex) Search(query string, limit int) ([]httpapi.Hit, error) {
+func (f *fakeIndex) Search(_ context.Context, query string, limit int) ([]record.Hit, error) {
 	if query == f.panicOn {
 		panic("search exploded")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var hits []httpapi.Hit
+	var hits []record.Hit
 	for key, r := range f.records {
 		dt, id, _ := strings.Cut(key, "/")
 		var named struct {
@@ -175,7 +175,7 @@ func (f *fakeIndex) Search(query string, limit int) ([]httpapi.Hit, error) {
 		}
 		_ = json.Unmarshal(r, &named)
 		if strings.Contains(strings.ToLower(id+" "+named.Name), strings.ToLower(query)) {
-			hits = append(hits, httpapi.Hit{DocType: dt, ID: id, Name: named.Name})
+			hits = append(hits, record.Hit{DocType: dt, ID: id, Name: named.Name})
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool { return hits[i].ID < hits[j].ID })
@@ -185,19 +185,19 @@ func (f *fakeIndex) Search(query string, limit int) ([]httpapi.Hit, error) {
 	return hits, nil
 }
 
-func (f *fakeIndex) Trace(subjectID, at string) (*rules.TraceReport, error) {
+func (f *fakeIndex) Trace(_ context.Context, subjectID, at string) (*rules.TraceReport, error) {
 	return f.cl.Trace(context.Background(), f.viewer, subjectID, at)
 }
 
-func (f *fakeIndex) Impact(standardID, since string, withPaths bool) (*rules.ImpactSet, error) {
+func (f *fakeIndex) Impact(_ context.Context, standardID, since string, withPaths bool) (*rules.ImpactSet, error) {
 	return f.cl.Impact(context.Background(), f.viewer, standardID, since, withPaths)
 }
 
-func (f *fakeIndex) Recognize(certificateID, by, at string) (*rules.RecognitionDecision, error) {
+func (f *fakeIndex) Recognize(_ context.Context, certificateID, by, at string) (*rules.RecognitionDecision, error) {
 	return f.cl.Recognize(context.Background(), f.viewer, certificateID, by, at)
 }
 
-func (f *fakeIndex) FindByDCC(sha256Hex string) ([]record.Certificate, error) {
+func (f *fakeIndex) FindByDCC(_ context.Context, sha256Hex string) ([]record.Certificate, error) {
 	return f.cl.FindByDCC(context.Background(), f.viewer, sha256Hex)
 }
 

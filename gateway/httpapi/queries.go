@@ -1,28 +1,26 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 )
 
 // Search bounds.
 const (
-	DefaultSearchLimit = 20
-	MaxSearchLimit     = 100
+	DefaultSearchLimit = record.DefaultSearchLimit
+	MaxSearchLimit     = record.MaxSearchLimit
 )
 
 // SearchResult is the answer of GET /search.
 type SearchResult struct {
-	Query string `json:"query"`
-	Hits  []Hit  `json:"hits"`
+	Query string       `json:"query"`
+	Hits  []record.Hit `json:"hits"`
 }
 
 func (s *Server) search(c echo.Context) error {
@@ -38,15 +36,16 @@ func (s *Server) search(c echo.Context) error {
 		}
 		limit = n
 	}
-	if s.cfg.Index == nil {
-		return errorf(CodeUnavailable, "search needs the index, which this gateway does not run")
+	r, err := s.reader(c)
+	if err != nil {
+		return err
 	}
-	hits, err := s.cfg.Index.Search(q, limit)
+	hits, err := r.Search(c.Request().Context(), q, limit)
 	if err != nil {
 		return err
 	}
 	if hits == nil {
-		hits = []Hit{}
+		hits = []record.Hit{}
 	}
 	return c.JSON(http.StatusOK, SearchResult{Query: q, Hits: hits})
 }
@@ -81,33 +80,22 @@ func (s *Server) trace(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	subject := c.Param("subject_id")
-	return ask(s, c, func(ctx context.Context, id *identity.Identity) (*rules.TraceReport, error) {
-		return s.cfg.Client.Trace(ctx, id, subject, at)
-	}, func() (*rules.TraceReport, error) { return s.cfg.Index.Trace(subject, at) })
-}
-
-// ask answers a rule question from the chaincode (?source=ledger) or from
-// the index.
-func ask[T any](s *Server, c echo.Context, chaincode func(context.Context, *identity.Identity) (T, error), index func() (T, error)) error {
-	ledger, err := s.fromLedger(c)
+	r, err := s.reader(c)
 	if err != nil {
 		return err
 	}
-	var answer T
-	if ledger {
-		id, err := s.caller(c)
+	return answer[*rules.TraceReport](c)(r.Trace(c.Request().Context(), c.Param("subject_id"), at))
+}
+
+// answer returns a function that answers a read with its result as JSON,
+// or with its error.
+func answer[T any](c echo.Context) func(T, error) error {
+	return func(v T, err error) error {
 		if err != nil {
 			return err
 		}
-		answer, err = chaincode(c.Request().Context(), id)
-		if err != nil {
-			return err
-		}
-	} else if answer, err = index(); err != nil {
-		return err
+		return c.JSON(http.StatusOK, v)
 	}
-	return c.JSON(http.StatusOK, answer)
 }
 
 // impact handles GET /impact/{standard_id}?since=&paths=.
@@ -124,10 +112,11 @@ func (s *Server) impact(c echo.Context) error {
 	default:
 		return invalidf("paths must be true or false, not %q", v)
 	}
-	standard := c.Param("standard_id")
-	return ask(s, c, func(ctx context.Context, id *identity.Identity) (*rules.ImpactSet, error) {
-		return s.cfg.Client.Impact(ctx, id, standard, since, withPaths)
-	}, func() (*rules.ImpactSet, error) { return s.cfg.Index.Impact(standard, since, withPaths) })
+	r, err := s.reader(c)
+	if err != nil {
+		return err
+	}
+	return answer[*rules.ImpactSet](c)(r.Impact(c.Request().Context(), c.Param("standard_id"), since, withPaths))
 }
 
 // recognition handles GET /recognition?certificate=&by=&at=.
@@ -144,7 +133,9 @@ func (s *Server) recognition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ask(s, c, func(ctx context.Context, id *identity.Identity) (*rules.RecognitionDecision, error) {
-		return s.cfg.Client.Recognize(ctx, id, cert, by, at)
-	}, func() (*rules.RecognitionDecision, error) { return s.cfg.Index.Recognize(cert, by, at) })
+	r, err := s.reader(c)
+	if err != nil {
+		return err
+	}
+	return answer[*rules.RecognitionDecision](c)(r.Recognize(c.Request().Context(), cert, by, at))
 }

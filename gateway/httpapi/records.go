@@ -11,7 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
@@ -33,8 +32,8 @@ const (
 
 // Pagination bounds of list endpoints.
 const (
-	DefaultPageSize = 100
-	MaxPageSize     = contract.MaxPageSize
+	DefaultPageSize = record.DefaultPageSize
+	MaxPageSize     = record.MaxPageSize
 )
 
 // caller returns the Fabric identity the request's token acts as.
@@ -44,19 +43,6 @@ func (s *Server) caller(c echo.Context) (*identity.Identity, error) {
 		return nil, errorf(string(record.Forbidden), "no ledger identity for this token: %v", err)
 	}
 	return id, nil
-}
-
-// fromLedger reports whether a read goes to the chaincode: ?source=ledger,
-// or no index configured.
-func (s *Server) fromLedger(c echo.Context) (bool, error) {
-	switch src := c.QueryParam("source"); src {
-	case "", "index":
-		return s.cfg.Index == nil, nil
-	case "ledger":
-		return true, nil
-	default:
-		return false, invalidf("source %q is not index or ledger", src)
-	}
 }
 
 // written answers a committed write once the index has applied its block,
@@ -89,12 +75,12 @@ func (s *Server) create(k kind) echo.HandlerFunc {
 			return err
 		}
 		var transient map[string][]byte
-		if k.docType == record.DocInstrument {
+		if k.DocType == record.DocInstrument {
 			if transient, err = ownerDetails(c.Request().Header.Get(HeaderOwnerDetails)); err != nil {
 				return err
 			}
 		}
-		w, err := s.cfg.Client.Create(c.Request().Context(), id, k.docType, bodyOf(c), transient)
+		w, err := s.cfg.Client.Create(c.Request().Context(), id, k.DocType, bodyOf(c), transient)
 		if err != nil {
 			return err
 		}
@@ -102,7 +88,7 @@ func (s *Server) create(k kind) echo.HandlerFunc {
 			ID string `json:"id"`
 		}
 		if json.Unmarshal(w.Record, &stored) == nil && stored.ID != "" {
-			c.Response().Header().Set(echo.HeaderLocation, Prefix+"/"+k.plural+"/"+url.PathEscape(stored.ID))
+			c.Response().Header().Set(echo.HeaderLocation, Prefix+"/"+k.Plural+"/"+url.PathEscape(stored.ID))
 		}
 		return s.written(c, http.StatusCreated, w)
 	}
@@ -123,27 +109,18 @@ func ownerDetails(header string) (map[string][]byte, error) {
 	if !json.Valid([]byte(header)) {
 		return nil, invalidf("%s is not valid JSON", HeaderOwnerDetails)
 	}
-	return map[string][]byte{contract.TransientOwner: []byte(header)}, nil
+	return map[string][]byte{record.TransientOwner: []byte(header)}, nil
 }
 
 // get handles GET /{kind}/{id}.
 func (s *Server) get(k kind) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ledger, err := s.fromLedger(c)
+		r, err := s.reader(c)
 		if err != nil {
 			return err
 		}
-		var data json.RawMessage
-		if ledger {
-			id, err := s.caller(c)
-			if err != nil {
-				return err
-			}
-			data, err = s.cfg.Client.Get(c.Request().Context(), id, k.docType, c.Param("id"))
-			if err != nil {
-				return err
-			}
-		} else if data, err = s.cfg.Index.Get(k.docType, c.Param("id")); err != nil {
+		data, err := r.Get(c.Request().Context(), k.DocType, c.Param("id"))
+		if err != nil {
 			return err
 		}
 		return c.JSONBlob(http.StatusOK, data)
@@ -152,23 +129,23 @@ func (s *Server) get(k kind) echo.HandlerFunc {
 
 // History is the answer of GET /{kind}/{id}/history.
 type History struct {
-	DocType  string             `json:"doc_type"`
-	ID       string             `json:"id"`
-	Versions []contract.Version `json:"versions"`
+	DocType  string           `json:"doc_type"`
+	ID       string           `json:"id"`
+	Versions []record.Version `json:"versions"`
 }
 
-// history handles GET /{kind}/{id}/history, always from the ledger.
+// history handles GET /{kind}/{id}/history.
 func (s *Server) history(k kind) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := s.caller(c)
+		r, err := s.reader(c)
 		if err != nil {
 			return err
 		}
-		versions, err := s.cfg.Client.History(c.Request().Context(), id, k.docType, c.Param("id"))
+		versions, err := r.History(c.Request().Context(), k.DocType, c.Param("id"))
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, History{DocType: k.docType, ID: c.Param("id"), Versions: versions})
+		return c.JSON(http.StatusOK, History{DocType: k.DocType, ID: c.Param("id"), Versions: versions})
 	}
 }
 
@@ -202,10 +179,10 @@ func (s *Server) list(k kind) echo.HandlerFunc {
 			}
 			idx, ok := k.filters[f]
 			if !ok {
-				return invalidf("%s cannot be filtered by %s", k.plural, f)
+				return invalidf("%s cannot be filtered by %s", k.Plural, f)
 			}
 			if index != "" {
-				return invalidf("filter %s by one of %s and %s, not both", k.plural, filter, f)
+				return invalidf("filter %s by one of %s and %s, not both", k.Plural, filter, f)
 			}
 			index, value, filter = idx, v, f
 		}
@@ -218,25 +195,12 @@ func (s *Server) list(k kind) echo.HandlerFunc {
 			size = n
 		}
 		token := q.Get("page_token")
-		ledger, err := s.fromLedger(c)
+		r, err := s.reader(c)
 		if err != nil {
 			return err
 		}
-		var page *Page
-		if ledger {
-			if index == "" {
-				return invalidf("listing %s from the ledger needs a filter", k.plural)
-			}
-			id, err := s.caller(c)
-			if err != nil {
-				return err
-			}
-			p, err := s.cfg.Client.List(c.Request().Context(), id, index, value, size, token)
-			if err != nil {
-				return err
-			}
-			page = &Page{Records: p.Records, NextPageToken: p.Bookmark}
-		} else if page, err = s.cfg.Index.List(k.docType, index, value, size, token); err != nil {
+		page, err := r.List(c.Request().Context(), k.DocType, index, value, size, token)
+		if err != nil {
 			return err
 		}
 		if page.Records == nil {

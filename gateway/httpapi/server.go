@@ -33,7 +33,7 @@ type Config struct {
 	Client *client.Client
 	// Index answers reads, lists, search and the rules; nil sends every
 	// read to the ledger and makes search unavailable.
-	Index ReadModel
+	Index Index
 	// Blobs keeps the DCC files this gateway's institutions import (POST
 	// /certificates/dcc), by SHA-256; nil makes DCC import and download
 	// unavailable (503). Generating a DCC does not need it.

@@ -8,9 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
-	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
 )
@@ -88,20 +86,24 @@ func (s *Server) verify(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	r, err := s.readerAs(c, id)
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	v := &Verification{
 		SHA256:        blob.Hash(data),
 		CheckedOn:     s.cfg.Now().Format(record.DateLayout),
 		TraceProblems: []string{},
 	}
-	certs, err := s.findByDCC(ctx, id, v.SHA256)
+	certs, err := r.FindByDCC(ctx, v.SHA256)
 	if err != nil {
 		return err
 	}
 	if len(certs) > 0 {
-		err = s.verifyAnchored(ctx, id, v, &certs[0])
+		err = verifyAnchored(ctx, r, v, &certs[0])
 	} else {
-		err = s.verifyNotAnchored(ctx, id, v, data)
+		err = verifyNotAnchored(ctx, r, v, data)
 	}
 	if err != nil {
 		return err
@@ -109,23 +111,14 @@ func (s *Server) verify(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// findByDCC returns the certificates anchoring a SHA-256, from the index,
-// or from the ledger when the gateway runs none.
-func (s *Server) findByDCC(ctx context.Context, id *identity.Identity, sha string) ([]record.Certificate, error) {
-	if s.cfg.Index != nil {
-		return s.cfg.Index.FindByDCC(sha)
-	}
-	return s.cfg.Client.FindByDCC(ctx, id, sha)
-}
-
 // verifyAnchored fills in the answer for a file a certificate anchors.
-func (s *Server) verifyAnchored(ctx context.Context, id *identity.Identity, v *Verification, cert *record.Certificate) error {
+func verifyAnchored(ctx context.Context, r Reader, v *Verification, cert *record.Certificate) error {
 	v.Anchored = true
 	v.Certificate = cert
-	if err := s.verifiedIssuer(ctx, id, v, cert.IssuerID); err != nil {
+	if err := verifiedIssuer(ctx, r, v, cert.IssuerID); err != nil {
 		return err
 	}
-	versions, err := s.cfg.Client.History(ctx, id, record.DocCertificate, cert.ID)
+	versions, err := r.History(ctx, record.DocCertificate, cert.ID)
 	if err != nil {
 		return err
 	}
@@ -139,7 +132,7 @@ func (s *Server) verifyAnchored(ctx context.Context, id *identity.Identity, v *V
 		}
 	}
 	v.Status, v.StatusReason = certificateStatus(cert, v.CheckedOn)
-	s.traceToday(ctx, id, v, cert.SubjectID)
+	traceToday(ctx, r, v, cert.SubjectID)
 
 	issuer := cert.IssuerID
 	if v.Issuer != nil && v.Issuer.Name != "" {
@@ -193,8 +186,8 @@ func orUnstated(reason string) string {
 
 // verifiedIssuer reads the issuing institution into the answer; an issuer
 // the read model does not know leaves it null.
-func (s *Server) verifiedIssuer(ctx context.Context, id *identity.Identity, v *Verification, issuerID string) error {
-	in, err := s.readInstitution(ctx, id, false, issuerID)
+func verifiedIssuer(ctx context.Context, r Reader, v *Verification, issuerID string) error {
+	in, err := readAs[record.Institution](ctx, r, record.DocInstitution, issuerID)
 	if record.ErrorCode(err) == record.NotFound {
 		return nil
 	}
@@ -207,18 +200,10 @@ func (s *Server) verifiedIssuer(ctx context.Context, id *identity.Identity, v *V
 
 // traceToday asks whether the subject is traceable today; a trace that
 // fails leaves the verdict null and says why.
-func (s *Server) traceToday(ctx context.Context, id *identity.Identity, v *Verification, subject string) {
-	var (
-		rep *rules.TraceReport
-		err error
-	)
-	if s.cfg.Index != nil {
-		rep, err = s.cfg.Index.Trace(subject, v.CheckedOn)
-	} else {
-		rep, err = s.cfg.Client.Trace(ctx, id, subject, v.CheckedOn)
-	}
+func traceToday(ctx context.Context, r Reader, v *Verification, subject string) {
+	rep, err := r.Trace(ctx, subject, v.CheckedOn)
 	if err != nil {
-		v.TraceProblems = append(v.TraceProblems, "the trace of "+subject+" failed: "+messageOf(err))
+		v.TraceProblems = append(v.TraceProblems, "the trace of "+subject+" failed: "+record.ErrorMessage(err))
 		return
 	}
 	traceable := rep.Traceable
@@ -229,13 +214,13 @@ func (s *Server) traceToday(ctx context.Context, id *identity.Identity, v *Verif
 // verifyNotAnchored fills in the answer for a file no certificate anchors:
 // altered when it is a DCC whose uniqueIdentifier, made into a ledger id
 // as the importer does, names a certificate anchoring other bytes.
-func (s *Server) verifyNotAnchored(ctx context.Context, id *identity.Identity, v *Verification, data []byte) error {
+func verifyNotAnchored(ctx context.Context, r Reader, v *Verification, data []byte) error {
 	v.Status = VerifyNotAnchored
 	v.StatusReason = "no certificate on the ledger anchors SHA-256 " + v.SHA256
 	v.Message = "No certificate on the ledger anchors this file: it is not an anchored DCC, or it was modified."
 	doc, err := dcc.Parse(data)
 	if err != nil {
-		v.Message += " It is not a DCC naming a ledger certificate either (" + messageOf(err) + ")."
+		v.Message += " It is not a DCC naming a ledger certificate either (" + record.ErrorMessage(err) + ")."
 		return nil
 	}
 	certID, ok := dcc.SanitizeID(doc.Core.UniqueIdentifier)
@@ -243,7 +228,7 @@ func (s *Server) verifyNotAnchored(ctx context.Context, id *identity.Identity, v
 		v.Message += " It is a DCC, but its uniqueIdentifier names no ledger certificate."
 		return nil
 	}
-	cert, err := s.readCertificate(ctx, id, false, certID)
+	cert, err := readAs[record.Certificate](ctx, r, record.DocCertificate, certID)
 	if record.ErrorCode(err) == record.NotFound {
 		v.Message += fmt.Sprintf(" It is a DCC naming certificate %s, which is not on the ledger.", certID)
 		return nil
@@ -257,7 +242,7 @@ func (s *Server) verifyNotAnchored(ctx context.Context, id *identity.Identity, v
 	}
 	v.Altered = true
 	v.Certificate = cert
-	if err := s.verifiedIssuer(ctx, id, v, cert.IssuerID); err != nil {
+	if err := verifiedIssuer(ctx, r, v, cert.IssuerID); err != nil {
 		return err
 	}
 	v.Status = VerifyAltered

@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -92,7 +93,7 @@ func BenchmarkGetBaseline(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(i int) error {
-		_, err := x.Get(record.DocInstrument, scenario.SyntheticInstrumentID((i*7919)%n))
+		_, err := x.Get(context.Background(), record.DocInstrument, scenario.SyntheticInstrumentID((i*7919)%n))
 		return err
 	})
 }
@@ -102,7 +103,7 @@ func BenchmarkTraceDepth8(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(i int) error {
-		rep, err := x.Trace(scenario.SyntheticInstrumentID((i*7919)%n), scenario.SyntheticTraceAt)
+		rep, err := x.Trace(context.Background(), scenario.SyntheticInstrumentID((i*7919)%n), scenario.SyntheticTraceAt)
 		if err == nil && (!rep.Traceable || len(rep.Links) != 8) {
 			return fmt.Errorf("trace = traceable %v, %d links: %v", rep.Traceable, len(rep.Links), rep.Problems)
 		}
@@ -116,7 +117,7 @@ func BenchmarkImpactAllInstruments(b *testing.B) {
 	x := benchIndex(b)
 	n := benchInstruments()
 	timed(b, func(int) error {
-		set, err := x.Impact(scenario.SyntheticImpactStandard, "2024-01-01", false)
+		set, err := x.Impact(context.Background(), scenario.SyntheticImpactStandard, "2024-01-01", false)
 		if err == nil && len(set.Instruments) != n {
 			return fmt.Errorf("impact reached %d instruments, want %d", len(set.Instruments), n)
 		}

@@ -89,7 +89,7 @@ func TestIndexAnswersAsTheChaincodeDoes(t *testing.T) {
 		return func(ld *loaded, x *index.Index) (any, any, error, error) {
 			id, _ := ld.l.Wallet().Identity("BeijingMSP", "inspector", "BJIM")
 			a, e1 := ld.client.Trace(ctx, id, subject, at)
-			b, e2 := x.Trace(subject, at)
+			b, e2 := x.Trace(context.Background(), subject, at)
 			return a, b, e1, e2
 		}
 	}
@@ -100,7 +100,7 @@ func TestIndexAnswersAsTheChaincodeDoes(t *testing.T) {
 	recognize := func(ld *loaded, x *index.Index) (any, any, error, error) {
 		id, _ := ld.l.Wallet().Identity("TianjinMSP", "inspector", "TJIM")
 		a, e1 := ld.client.Recognize(ctx, id, scenario.RecognitionCertificate, scenario.RecognitionBy, scenario.RecognitionAt)
-		b, e2 := x.Recognize(scenario.RecognitionCertificate, scenario.RecognitionBy, scenario.RecognitionAt)
+		b, e2 := x.Recognize(context.Background(), scenario.RecognitionCertificate, scenario.RecognitionBy, scenario.RecognitionAt)
 		return a, b, e1, e2
 	}
 	qs = append(qs, question{"recognition", func(*scenario.Fixture) {}, recognize})
@@ -110,7 +110,7 @@ func TestIndexAnswersAsTheChaincodeDoes(t *testing.T) {
 	qs = append(qs, question{"impact", func(*scenario.Fixture) {}, func(ld *loaded, x *index.Index) (any, any, error, error) {
 		id, _ := ld.l.Wallet().Identity("BeijingMSP", "inspector", "BJIM")
 		a, e1 := ld.client.Impact(ctx, id, "BJ-STD-MASS", "2024-02-01", true)
-		b, e2 := x.Impact("BJ-STD-MASS", "2024-02-01", true)
+		b, e2 := x.Impact(context.Background(), "BJ-STD-MASS", "2024-02-01", true)
 		return a, b, e1, e2
 	}})
 	for _, q := range qs {
@@ -139,7 +139,7 @@ func TestIndexHoldsEveryRecordOfTheLedger(t *testing.T) {
 	id, _ := ld.l.Wallet().Identity("HebeiMSP", "", "")
 	count := 0
 	for _, doc := range record.DocTypes {
-		page, err := x.List(doc, "", "", 2, "")
+		page, err := x.List(context.Background(), doc, "", "", 2, "")
 		for err == nil {
 			for _, r := range page.Records {
 				var v struct {
@@ -155,7 +155,7 @@ func TestIndexHoldsEveryRecordOfTheLedger(t *testing.T) {
 			if page.NextPageToken == "" {
 				break
 			}
-			page, err = x.List(doc, "", "", 2, page.NextPageToken)
+			page, err = x.List(context.Background(), doc, "", "", 2, page.NextPageToken)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -164,11 +164,11 @@ func TestIndexHoldsEveryRecordOfTheLedger(t *testing.T) {
 	if count != 24 {
 		t.Fatalf("index holds %d records, want 24", count)
 	}
-	page, err := x.List(record.DocCertificate, record.IndexCertificatesByReference, "NIM-MASS-P", 10, "")
+	page, err := x.List(context.Background(), record.DocCertificate, record.IndexCertificatesByReference, "NIM-MASS-P", 10, "")
 	if err != nil || len(page.Records) != 2 {
 		t.Fatalf("certificates using NIM-MASS-P = %d, %v; want 2", len(page.Records), err)
 	}
-	hits, err := x.Search("tj-ent", 10)
+	hits, err := x.Search(context.Background(), "tj-ent", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,18 +182,21 @@ func TestIndexHoldsEveryRecordOfTheLedger(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("search tj-ent = %v, want %v", got, want)
 	}
-	if hits, _ := x.Search("天津", 10); len(hits) != 2 {
+	if hits, _ := x.Search(context.Background(), "天津", 10); len(hits) != 2 {
 		t.Fatalf("search 天津 = %+v, want the two Tianjin-named institutions", hits)
 	}
 	for _, bad := range []func() error{
-		func() error { _, err := x.List("widget", "", "", 10, ""); return err },
+		func() error { _, err := x.List(context.Background(), "widget", "", "", 10, ""); return err },
 		func() error {
-			_, err := x.List(record.DocStandard, record.IndexCertificatesBySubject, "X", 10, "")
+			_, err := x.List(context.Background(), record.DocStandard, record.IndexCertificatesBySubject, "X", 10, "")
 			return err
 		},
-		func() error { _, err := x.List(record.DocStandard, "", "", 10, "garbage!"); return err },
-		func() error { _, err := x.List(record.DocStandard, "", "", 5000, ""); return err },
-		func() error { _, err := x.Get(record.DocStandard, "NOPE"); return err },
+		func() error {
+			_, err := x.List(context.Background(), record.DocStandard, "", "", 10, "garbage!")
+			return err
+		},
+		func() error { _, err := x.List(context.Background(), record.DocStandard, "", "", 5000, ""); return err },
+		func() error { _, err := x.Get(context.Background(), record.DocStandard, "NOPE"); return err },
 	} {
 		if err := bad(); record.ErrorCode(err) != record.Invalid && record.ErrorCode(err) != record.NotFound {
 			t.Errorf("bad query error = %v, want invalid or not found", err)
@@ -245,8 +248,8 @@ func TestReplayIsExactlyOnceAndResumesAfterReopen(t *testing.T) {
 		_ = clean.Apply(e)
 	}
 	for _, doc := range record.DocTypes {
-		a, _ := x.List(doc, "", "", 1000, "")
-		b, _ := clean.List(doc, "", "", 1000, "")
+		a, _ := x.List(context.Background(), doc, "", "", 1000, "")
+		b, _ := clean.List(context.Background(), doc, "", "", 1000, "")
 		if asJSON(t, a) != asJSON(t, b) {
 			t.Fatalf("%s after replay differs from a clean pass", doc)
 		}
@@ -264,7 +267,7 @@ func TestInMemoryIndexKeepsLargeRecords(t *testing.T) {
 	if err := x.Apply(ledger.Event{BlockNumber: 1, TxID: "t1", Name: record.EventName, Payload: payload}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := x.Get(record.DocInstitution, "BIG")
+	got, err := x.Get(context.Background(), record.DocInstitution, "BIG")
 	if err != nil || string(got) != string(rec) {
 		t.Fatalf("large record = %d bytes, %v; want %d bytes", len(got), err, len(rec))
 	}

@@ -2,9 +2,11 @@ package index
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -13,24 +15,8 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 )
 
-// MaxPageSize bounds a page of List.
-const MaxPageSize = 1000
-
-// Page is one page of a list.
-type Page struct {
-	Records       []json.RawMessage `json:"records"`
-	NextPageToken string            `json:"next_page_token"`
-}
-
-// Hit is one search result.
-type Hit struct {
-	DocType string `json:"doc_type"`
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-}
-
 // Get returns a record's JSON, or a NotFound *record.Error.
-func (x *Index) Get(docType, id string) (json.RawMessage, error) {
+func (x *Index) Get(_ context.Context, docType, id string) (json.RawMessage, error) {
 	if !record.IsDocType(docType) {
 		return nil, record.Errorf(record.Invalid, "unknown doc type %q", docType)
 	}
@@ -61,17 +47,18 @@ func get(txn *badger.Txn, key []byte) ([]byte, error) {
 }
 
 // List returns a page of records of a doc type: all of them when index is
-// "", or those an index (contract.Indexes) holds for value. pageToken is the
+// "", or those an index (record.Indexes) holds for value. pageSize is 1 to
+// record.MaxPageSize (0: record.DefaultPageSize); pageToken is the
 // NextPageToken of the previous page.
-func (x *Index) List(docType, index, value string, pageSize int, pageToken string) (*Page, error) {
+func (x *Index) List(_ context.Context, docType, index, value string, pageSize int, pageToken string) (*record.Page, error) {
 	if !record.IsDocType(docType) {
 		return nil, record.Errorf(record.Invalid, "unknown doc type %q", docType)
 	}
-	if pageSize <= 0 {
-		pageSize = 100
+	if pageSize == 0 {
+		pageSize = record.DefaultPageSize
 	}
-	if pageSize > MaxPageSize {
-		return nil, record.Errorf(record.Invalid, "page_size must be at most %d", MaxPageSize)
+	if pageSize < 1 || pageSize > record.MaxPageSize {
+		return nil, record.Errorf(record.Invalid, "page_size %d must be from 1 to %d", pageSize, record.MaxPageSize)
 	}
 	var prefix []byte
 	if index == "" {
@@ -93,7 +80,7 @@ func (x *Index) List(docType, index, value string, pageSize int, pageToken strin
 		}
 		start = tok
 	}
-	page := &Page{Records: []json.RawMessage{}}
+	page := &record.Page{Records: []json.RawMessage{}}
 	err := x.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: index == "", PrefetchSize: 100})
 		defer it.Close()
@@ -123,16 +110,20 @@ func (x *Index) List(docType, index, value string, pageSize int, pageToken strin
 }
 
 // Search finds records whose id starts with query (any case), then records
-// whose name contains it, at most limit of them.
-func (x *Index) Search(query string, limit int) ([]Hit, error) {
+// whose name contains it, at most limit of them (1 to
+// record.MaxSearchLimit; 0: record.DefaultSearchLimit).
+func (x *Index) Search(_ context.Context, query string, limit int) ([]record.Hit, error) {
 	q := strings.TrimSpace(query)
 	if q == "" {
 		return nil, record.Errorf(record.Invalid, "a search needs a query")
 	}
-	if limit <= 0 || limit > MaxPageSize {
-		limit = 50
+	if limit == 0 {
+		limit = record.DefaultSearchLimit
 	}
-	hits := []Hit{}
+	if limit < 1 || limit > record.MaxSearchLimit {
+		return nil, record.Errorf(record.Invalid, "limit %d must be from 1 to %d", limit, record.MaxSearchLimit)
+	}
+	hits := []record.Hit{}
 	seen := map[string]bool{}
 	err := x.db.View(func(txn *badger.Txn) error {
 		prefix := join(prefixSearch, strings.ToLower(q))
@@ -161,17 +152,22 @@ func (x *Index) Search(query string, limit int) ([]Hit, error) {
 	return hits, err
 }
 
-func hitOf(item *badger.Item) (Hit, error) {
+// hitOf reads a search entry; a key that is not one is an error, never an
+// empty hit.
+func hitOf(item *badger.Item) (record.Hit, error) {
 	parts := strings.Split(string(item.Key()[len(prefixSearch):]), "\x00")
-	name, err := item.ValueCopy(nil)
-	if err != nil || len(parts) != 3 {
-		return Hit{}, err
+	if len(parts) != 3 {
+		return record.Hit{}, fmt.Errorf("index: malformed search key %q", item.Key())
 	}
-	return Hit{DocType: parts[1], ID: parts[2], Name: string(name)}, nil
+	name, err := item.ValueCopy(nil)
+	if err != nil {
+		return record.Hit{}, err
+	}
+	return record.Hit{DocType: parts[1], ID: parts[2], Name: string(name)}, nil
 }
 
 // Trace runs the chaincode's trace rule over the index.
-func (x *Index) Trace(subjectID, at string) (rep *rules.TraceReport, err error) {
+func (x *Index) Trace(_ context.Context, subjectID, at string) (rep *rules.TraceReport, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
 		rep, err = rules.Trace(rules.FromSource(source{txn}), subjectID, at)
 		return err
@@ -180,7 +176,7 @@ func (x *Index) Trace(subjectID, at string) (rep *rules.TraceReport, err error) 
 }
 
 // Impact runs the chaincode's impact rule over the index.
-func (x *Index) Impact(standardID, since string, withPaths bool) (set *rules.ImpactSet, err error) {
+func (x *Index) Impact(_ context.Context, standardID, since string, withPaths bool) (set *rules.ImpactSet, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
 		set, err = rules.Impact(rules.FromSource(source{txn}), standardID, since, withPaths)
 		return err
@@ -189,7 +185,7 @@ func (x *Index) Impact(standardID, since string, withPaths bool) (set *rules.Imp
 }
 
 // Recognize runs the chaincode's recognition rule over the index.
-func (x *Index) Recognize(certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
+func (x *Index) Recognize(_ context.Context, certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
 		d, err = rules.Recognize(rules.FromSource(source{txn}), certificateID, by, at)
 		return err
@@ -198,7 +194,7 @@ func (x *Index) Recognize(certificateID, by, at string) (d *rules.RecognitionDec
 }
 
 // FindByDCC returns the certificates anchoring a DCC's SHA-256.
-func (x *Index) FindByDCC(sha256Hex string) (certs []record.Certificate, err error) {
+func (x *Index) FindByDCC(_ context.Context, sha256Hex string) (certs []record.Certificate, err error) {
 	certs = []record.Certificate{}
 	err = x.db.View(func(txn *badger.Txn) error {
 		ids, err := source{txn}.IDs(record.IndexCertificatesByDCC, sha256Hex)

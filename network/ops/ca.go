@@ -17,6 +17,7 @@ import (
 	"github.com/hyperledger/fabric-sdk-go/pkg/client/channel"
 	mspclient "github.com/hyperledger/fabric-sdk-go/pkg/client/msp"
 
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/network"
 )
 
@@ -48,7 +49,7 @@ type UserRequest struct {
 func (r *UserRequest) Validate() error {
 	var errs []error
 	switch r.Role {
-	case network.RoleRecorder, network.RoleInspector, network.RoleOperator:
+	case record.RoleRecorder, record.RoleInspector, record.RoleOperator:
 	default:
 		errs = append(errs, fmt.Errorf("role %q is not recorder, inspector or operator", r.Role))
 	}
@@ -134,8 +135,8 @@ func (c *Client) Register(orgSel string, req UserRequest) (string, error) {
 		Type:   "client",
 		Secret: req.Secret,
 		Attributes: []mspclient.Attribute{
-			{Name: network.AttrInstitution, Value: req.Institution, ECert: true},
-			{Name: network.AttrRole, Value: req.Role, ECert: true},
+			{Name: record.AttrInstitution, Value: req.Institution, ECert: true},
+			{Name: record.AttrRole, Value: req.Role, ECert: true},
 		},
 	})
 	if err != nil {
@@ -209,14 +210,14 @@ func (c *Client) Enroll(orgSel, name, secret, outDir string) (*EnrolledUser, err
 	if err != nil {
 		return nil, fmt.Errorf("ops: enroll %s: %w", name, err)
 	}
-	u := &EnrolledUser{Name: name, MSPID: org.MSPID, Institution: attrs[network.AttrInstitution], Role: attrs[network.AttrRole]}
+	u := &EnrolledUser{Name: name, MSPID: org.MSPID, Institution: attrs[record.AttrInstitution], Role: attrs[record.AttrRole]}
 	switch u.Role {
-	case network.RoleRecorder, network.RoleInspector, network.RoleOperator:
+	case record.RoleRecorder, record.RoleInspector, record.RoleOperator:
 	default:
-		return nil, fmt.Errorf("ops: enroll %s: certificate carries %s=%q, not recorder, inspector or operator", name, network.AttrRole, u.Role)
+		return nil, fmt.Errorf("ops: enroll %s: certificate carries %s=%q, not recorder, inspector or operator", name, record.AttrRole, u.Role)
 	}
 	if u.Institution == "" {
-		return nil, fmt.Errorf("ops: enroll %s: certificate carries no %s", name, network.AttrInstitution)
+		return nil, fmt.Errorf("ops: enroll %s: certificate carries no %s", name, record.AttrInstitution)
 	}
 	keyFile := hex.EncodeToString(si.PrivateKey().SKI()) + "_sk"
 	var keyPEM []byte

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/network"
 )
 
@@ -96,7 +97,7 @@ func TestOpsIntegration(t *testing.T) {
 	// metrotrace.* attributes), endorsed by Tianjin and Beijing.
 	tj, _ := conn.Org("TianjinMSP")
 	bj, _ := conn.Org("BeijingMSP")
-	operator, err := tj.UserFor(network.RoleOperator, "TJIM")
+	operator, err := tj.UserFor(record.RoleOperator, "TJIM")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestOpsIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 = time.Now()
-	secret, err := cl.Register("TianjinMSP", UserRequest{Institution: "TJ-OPS-IT", Role: network.RoleRecorder})
+	secret, err := cl.Register("TianjinMSP", UserRequest{Institution: "TJ-OPS-IT", Role: record.RoleRecorder})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestOpsIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("registered and enrolled %+v in %s", rec, time.Since(t0).Round(time.Millisecond))
-	if rec.Institution != "TJ-OPS-IT" || rec.Role != network.RoleRecorder || rec.MSPID != "TianjinMSP" {
+	if rec.Institution != "TJ-OPS-IT" || rec.Role != record.RoleRecorder || rec.MSPID != "TianjinMSP" {
 		t.Errorf("enrolled %+v", rec)
 	}
 	capJSON := `{"id":"CMC-OPS-IT","institution_id":"TJ-OPS-IT","quantity":"mass","range":{"min":0,"max":1,"unit":"kg"},"uncertainty":{"value":0.001,"unit":"g","k":2},"method":"JJG 99-2022","valid_until":"2030-01-01"}`

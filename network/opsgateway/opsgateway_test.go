@@ -133,11 +133,11 @@ func TestOpsThroughGateway(t *testing.T) {
 	c := client.New(l)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	operator, err := l.Identity("TianjinMSP", network.RoleOperator, "TJIM")
+	operator, err := l.Identity("TianjinMSP", record.RoleOperator, "TJIM")
 	if err != nil {
 		t.Fatal(err)
 	}
-	recorder, err := l.Identity("TianjinMSP", network.RoleRecorder, inst)
+	recorder, err := l.Identity("TianjinMSP", record.RoleRecorder, inst)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,8 +198,8 @@ func TestOpsThroughGateway(t *testing.T) {
 		t.Errorf("endorsing orgs %v, want TianjinMSP and another", a.EndorsingOrgs)
 	}
 	if a.Creator.MSPID != "TianjinMSP" || a.Creator.Subject != recName ||
-		a.Creator.Attributes[network.AttrInstitution] != inst || a.Creator.Attributes[network.AttrRole] != network.RoleRecorder {
-		t.Errorf("creator %+v, want %s of TianjinMSP with %s=%s, %s=recorder", a.Creator, recName, network.AttrInstitution, inst, network.AttrRole)
+		a.Creator.Attributes[record.AttrInstitution] != inst || a.Creator.Attributes[record.AttrRole] != record.RoleRecorder {
+		t.Errorf("creator %+v, want %s of TianjinMSP with %s=%s, %s=recorder", a.Creator, recName, record.AttrInstitution, inst, record.AttrRole)
 	}
 
 	// Revoke the recorder: at Tianjin's CA, then Tianjin's CRL into the

@@ -12,12 +12,11 @@
 
   // ---- labels -------------------------------------------------------------
 
-  // Plural API path of each doc_type.
-  var PLURAL = {
-    institution: 'institutions', capability: 'capabilities', standard: 'standards',
-    instrument: 'instruments', certificate: 'certificates', comparison: 'comparisons',
-    agreement: 'agreements'
-  };
+  // The server's vocabulary (GET /api/v1/vocabulary): record kinds with
+  // their plural routes, roles, regions. Loaded before the first render.
+  var VOCAB = {kinds: [], roles: []};
+  // Plural API path of each doc_type, from VOCAB.
+  var PLURAL = {};
   var KIND_LABEL = {
     institutions: ['机构', 'Institution'], capabilities: ['校准测量能力', 'Capability'],
     standards: ['计量标准', 'Standard'], instruments: ['计量器具', 'Instrument'],
@@ -673,7 +672,19 @@
   });
 
   if (!$('impact-since').value) $('impact-since').placeholder = today();
-  window.addEventListener('hashchange', render);
   renderTokenButton();
-  render();
+  // The kinds and roles come from the server, so the console spells them
+  // as the contract does.
+  fetch(API + '/vocabulary').then(function (res) {
+    if (!res.ok) throw new Error('vocabulary: HTTP ' + res.status);
+    return res.json();
+  }).then(function (v) {
+    VOCAB = v;
+    v.kinds.forEach(function (k) { PLURAL[k.doc_type] = k.plural; });
+  }).catch(function (e) {
+    document.body.setAttribute('data-vocabulary-error', String(e && e.message || e));
+  }).then(function () {
+    window.addEventListener('hashchange', render);
+    render();
+  });
 }());

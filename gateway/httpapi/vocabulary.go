@@ -1,0 +1,40 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
+
+// Vocabulary is the answer of GET /vocabulary: the names a client must
+// spell as the contract does — record kinds with their routes and
+// creators, roles, regions, the contract and the page limits — so the web
+// console and other clients keep no list of their own.
+type Vocabulary struct {
+	Contract        ContractInfo  `json:"contract"`
+	Kinds           []record.Kind `json:"kinds"`
+	Roles           []string      `json:"roles"`
+	Regions         []string      `json:"regions"`
+	DefaultPageSize int           `json:"default_page_size"`
+	MaxPageSize     int           `json:"max_page_size"`
+}
+
+// ContractInfo names the chaincode the gateway talks to.
+type ContractInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// vocabulary handles GET /vocabulary, which is public: it holds no data.
+func (s *Server) vocabulary(c echo.Context) error {
+	return c.JSON(http.StatusOK, Vocabulary{
+		Contract:        ContractInfo{Name: record.ContractName, Version: record.ContractVersion},
+		Kinds:           record.Kinds,
+		Roles:           record.Roles,
+		Regions:         record.Regions,
+		DefaultPageSize: record.DefaultPageSize,
+		MaxPageSize:     record.MaxPageSize,
+	})
+}
