@@ -10,7 +10,7 @@ import (
 
 // maxUnitLength bounds the text of a unit: no real unit is longer, and a
 // bound keeps hostile input cheap to refuse.
-const maxUnitLength = 256
+const maxUnitLength = 512
 
 // Unit is a parsed unit: a product of terms, what it measures and its
 // factor to the coherent SI unit of its dimension.
@@ -43,6 +43,12 @@ func Parse(symbol string) (Unit, error) {
 	if len(s) > maxUnitLength {
 		return Unit{}, &UnitError{Unit: s[:32] + "…", Reason: fmt.Sprintf("%d bytes is longer than any unit (at most %d)", len(s), maxUnitLength)}
 	}
+	return parse(s)
+}
+
+// parse reads a unit of any length: written forms of a unit read back even
+// where they are longer than what Parse accepts as input.
+func parse(s string) (Unit, error) {
 	if !utf8.ValidString(s) {
 		return Unit{}, &UnitError{Unit: s, Reason: "not UTF-8"}
 	}

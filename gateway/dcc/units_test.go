@@ -162,3 +162,24 @@ func TestUnitToDSIRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateMapsAResistanceInSIBaseUnits is PTB's resistance case: a
+// result in \kilogram\metre\tothe{2}\ampere\tothe{-2}\second\tothe{-3} is a
+// resistance in ohms, not an unknown unit.
+func TestCertificateMapsAResistanceInSIBaseUnits(t *testing.T) {
+	data := MustEdit(t, MustReadTestdata(t, mtMass),
+		"<si:value>1.000012</si:value>\n\t\t\t\t\t\t\t\t<si:unit>\\kilogram</si:unit>",
+		"<si:value>100.00021</si:value>\n\t\t\t\t\t\t\t\t<si:unit>\\kilogram\\metre\\tothe{2}\\ampere\\tothe{-2}\\second\\tothe{-3}</si:unit>")
+	cert, problems, err := MustParse(t, data).Certificate(MapOptions{})
+	if err != nil {
+		t.Fatalf("%v (problems %v)", err, problems)
+	}
+	r := cert.Results[0]
+	if cert.Quantity != "resistance" || r.Unit != "Ω" || r.Value != 100.00021 || r.Uncertainty.Value != 0.00000016 || r.Uncertainty.Unit != "Ω" {
+		t.Errorf("mapped as %s %+v %+v, want resistance 100.00021 Ω with U = 1.6e-07 Ω", cert.Quantity, r, r.Uncertainty)
+	}
+	out, err := UnitToDSI(r.Unit)
+	if err != nil || out != `\ohm` {
+		t.Errorf("UnitToDSI(Ω) = %q, %v", out, err)
+	}
+}
