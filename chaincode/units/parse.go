@@ -103,11 +103,8 @@ func build(symbol string, all []term) (Unit, error) {
 	u := Unit{Symbol: symbol, mant: 1}
 	var dim [numDims]int
 	special, mixed := "", false
-	for _, t := range all {
+	for _, t := range fold(all) {
 		a := atoms[t.atom]
-		if a.symbol == "" {
-			continue
-		}
 		u.terms = append(u.terms, t)
 		for i, e := range a.dim.vec() {
 			dim[i] += e * t.exp
@@ -141,6 +138,37 @@ func build(symbol string, all []term) (Unit, error) {
 		u.special = special
 	}
 	return u, nil
+}
+
+// shorthands are the products written as one symbol: a watt (or ampere)
+// term followed by an hour term of the same power is the watt hour.
+var shorthands = [][3]string{{"W", "h", "Wh"}, {"A", "h", "Ah"}}
+
+// fold drops terms of the unit one and writes products that have a
+// shorthand as the shorthand, so that "\kilo\watt\hour", "kW·h" and "kWh"
+// are the same terms.
+func fold(all []term) []term {
+	var out []term
+	for _, t := range all {
+		if atoms[t.atom].symbol == "" {
+			continue
+		}
+		if n := len(out); n > 0 && t.prefix < 0 {
+			last := out[n-1]
+			for _, sh := range shorthands {
+				if atoms[last.atom].symbol == sh[0] && atoms[t.atom].symbol == sh[1] && last.exp == t.exp {
+					out[n-1] = term{prefix: last.prefix, atom: atomBySymbol[sh[2]], exp: t.exp}
+					t.atom = -1
+					break
+				}
+			}
+			if t.atom < 0 {
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // parseSymbol reads a metrotrace symbol: terms joined by "·", "⋅" or "*",

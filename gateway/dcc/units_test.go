@@ -38,7 +38,7 @@ func TestUnitFromDSI(t *testing.T) {
 		{`\kilogram\metre\tothe{2}\second\tothe{-2}`, "kg·m²/s²"},
 		{`\second\tothe{-1}`, "s⁻¹"},
 		{`\newton\metre`, "N·m"},
-		{`\kilo\watt\hour`, "kW·h"},
+		{`\kilo\watt\hour`, "kWh"},
 		{`\metre\tothe{3}\per\hour`, "m³/h"},
 		{`\milli\gram\per\litre`, "mg/L"},
 		{`\mole\per\mole`, "mol/mol"},
