@@ -32,7 +32,6 @@ func ExampleDocument_Certificate() {
 	// TJIM-2024-M-0117 TJIM TJIM-W-1KG-07 [TJIM-STD-E1-1KG] mass
 	// 1.000012 kg U = 1.6e-07 kg (k=2)
 	// 2024-03-05 2025-03-05 JJG 99-2022
-	// unknown D-SI unit "\\kilogram\\metre\\tothe{-3}": metrotrace has no unit for it
 	// measuring equipment "Mass comparator" is auxiliary equipment, not a reference standard; not recorded
 	// the DCC states no validity; valid_until is performed_on + 1 year(s): 2025-03-05
 }

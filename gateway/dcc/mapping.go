@@ -459,13 +459,12 @@ func (m *mapper) quantity(results []record.Result) string {
 		m.fail("measurementResults", "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity")
 		return ""
 	}
-	for _, q := range units.Quantities() {
-		if units.QuantityDimensions[q] == dim {
-			return q
-		}
+	q, err := units.QuantityOf(results[0].Unit)
+	if err != nil {
+		m.fail("measurementResults", "no metrotrace quantity is inferred from %q (%s); set MapOptions.Quantity", results[0].Unit, dim.Formula())
+		return ""
 	}
-	m.fail("measurementResults", "no metrotrace quantity measures %s", dim)
-	return ""
+	return q
 }
 
 // speaksOf reports whether a measurement result, a result or a quantity
