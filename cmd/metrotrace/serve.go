@@ -252,7 +252,44 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		defer m.wg.Done()
 		m.serveErr <- m.Server.Serve(runCtx, m.listener)
 	}()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		collectBlobs(runCtx, m.Blobs, m.Index, m.log)
+	}()
 	return m.printBanner(ctx)
+}
+
+// Orphan collection: a DCC file whose certificate never committed (the
+// gateway died between storing the file and the commit) is removed once
+// it is older than blobGrace and still anchored by no certificate.
+const (
+	blobCollectEvery = time.Hour
+	blobGrace        = time.Hour
+)
+
+// collectBlobs sweeps the DCC store for orphans at start and then every
+// blobCollectEvery, until ctx ends.
+func collectBlobs(ctx context.Context, blobs *blob.Store, x *index.Index, log *slog.Logger) {
+	t := time.NewTicker(blobCollectEvery)
+	defer t.Stop()
+	for {
+		n, err := blobs.Collect(ctx, time.Now().Add(-blobGrace), func(sha string) (bool, error) {
+			certs, err := x.FindByDCC(ctx, sha)
+			return len(certs) > 0, err
+		})
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("DCC store: orphan collection failed", "err", err)
+		case n > 0:
+			log.Info("DCC store: removed files no certificate anchors", "files", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // prepareDemo loads (or finishes loading) the demo into an empty embedded

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -47,6 +49,9 @@ var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Store keeps blobs by SHA-256. It is safe for concurrent use.
 type Store struct {
 	db *badger.DB
+
+	mu   sync.Mutex
+	held map[string]int // staged blobs: SHA-256 → imports holding it
 }
 
 // Open opens (creating if needed) the store under dir; dir "" keeps it in
@@ -139,6 +144,9 @@ func (s *Store) Put(data []byte) (string, error) {
 		return "", record.Errorf(record.Internal, "store blob %s: %v", sha, shortError(err))
 	}
 	err := s.db.Update(func(txn *badger.Txn) error {
+		if err := markStored(txn, sha, time.Now()); err != nil {
+			return err
+		}
 		return txn.Set(metaKey(sha), meta{size: len(data), chunkSize: ChunkSize}.encode())
 	})
 	if err != nil {

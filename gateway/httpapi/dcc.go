@@ -209,11 +209,12 @@ func subjectResolver(subject string) dcc.IDResolver {
 }
 
 // importDCC handles POST /certificates/dcc: parse the DCC, map it onto a
-// certificate, check its issuer is a registered institution, record the
-// certificate with dcc_sha256 the SHA-256 of the exact bytes, and only
-// once the ledger committed it keep the file in the blob store. Anything
-// refused before the commit writes nothing, to the ledger or the store.
-func (s *Server) importDCC(c echo.Context) error {
+// certificate, check its issuer is a registered institution, keep the
+// file in the blob store, then record the certificate with dcc_sha256 the
+// SHA-256 of the exact bytes. Anything refused before the file is stored
+// writes nothing; a file whose certificate the ledger then refuses is an
+// orphan, removed by the store's collection.
+func (s *Server) importDCC(c echo.Context) (err error) {
 	if s.cfg.Blobs == nil {
 		return errorf(CodeUnavailable, "this gateway keeps no DCC store, so it cannot import DCCs")
 	}
@@ -250,19 +251,34 @@ func (s *Server) importDCC(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("encode certificate: %w", err)
 	}
+	// The file first, the certificate second: an anchored certificate never
+	// lacks its file. A file whose commit then fails is collected later
+	// (blob.Store.Collect), once no certificate anchors it.
+	staged, err := s.cfg.Blobs.Stage(data)
+	if err != nil {
+		return errorf(string(record.Internal), "this gateway could not store the DCC, so certificate %s was not recorded: %s", cert.ID, record.ErrorMessage(err))
+	}
+	committed := false
+	defer func() {
+		// A certificate the chaincode refused leaves no file behind, unless
+		// a certificate anchors the same bytes already.
+		refused := !committed && record.ErrorCode(err) != record.Internal
+		if err := staged.Done(!refused, func(sha string) (bool, error) {
+			certs, err := r.FindByDCC(context.WithoutCancel(ctx), sha)
+			return len(certs) > 0, err
+		}); err != nil {
+			loggerFrom(ctx, s.log).Warn("could not release a staged DCC", "sha256", staged.SHA256, "err", err)
+		}
+	}()
+	sha := staged.SHA256
+	if sha != doc.SHA256 {
+		return errorf(string(record.Internal), "the DCC was stored under %s, not the SHA-256 %s it hashes to", sha, doc.SHA256)
+	}
 	w, err := s.cfg.Client.Create(ctx, id, record.DocCertificate, body, nil)
 	if err != nil {
 		return err
 	}
-	// Committed: the file is now the one the ledger anchors.
-	sha, err := s.cfg.Blobs.Put(data)
-	if err != nil {
-		return errorf(string(record.Internal), "certificate %s is recorded (transaction %s, anchoring SHA-256 %s) but this gateway could not store its DCC: %s",
-			cert.ID, w.Receipt.TxID, doc.SHA256, record.ErrorMessage(err))
-	}
-	if sha != doc.SHA256 {
-		return errorf(string(record.Internal), "the DCC was stored under %s, not the SHA-256 %s the ledger anchors", sha, doc.SHA256)
-	}
+	committed = true
 	if problems == nil {
 		problems = []dcc.Problem{}
 	}
