@@ -152,13 +152,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrotrace"`)
 	}
-	var werr error
-	if c.Request().Method == http.MethodHead {
-		werr = c.NoContent(status)
-	} else {
-		werr = c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
-	}
-	if werr != nil {
+	// On HEAD too: net/http drops the body and keeps the headers GET gets.
+	if werr := c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}}); werr != nil {
 		log.Warn("write error response", "err", werr)
 	}
 }

@@ -209,7 +209,8 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	// What net/http answers before any handler runs is JSON too (canned.go).
+	go func() { errc <- srv.Serve(jsonListener{l}) }()
 	s.log.Info("serving HTTP", "addr", l.Addr().String())
 	select {
 	case err := <-errc:
