@@ -227,7 +227,7 @@ var DefaultHeaderLimitConfig = HeaderLimitConfig{Skipper: middleware.DefaultSkip
 // HeaderLimitWithConfig returns a middleware that refuses a request whose
 // request line and headers exceed the limit with a 431 JSON error. The
 // http.Server's own MaxHeaderBytes must be larger for the request to get
-// here: beyond it net/http answers 431 itself, in plain text.
+// here: beyond it net/http answers 431 itself (see jsonListener).
 func HeaderLimitWithConfig(config HeaderLimitConfig) echo.MiddlewareFunc {
 	if config.Skipper == nil {
 		config.Skipper = DefaultHeaderLimitConfig.Skipper

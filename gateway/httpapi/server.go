@@ -83,9 +83,11 @@ type Config struct {
 	// answers (Echo's ContextTimeout, not its Timeout).
 	RequestTimeout time.Duration
 	// MaxHeaderBytes bounds a request's request line and headers (0:
-	// DefaultMaxHeaderBytes); a larger one gets a 431 JSON error. Serve lets
-	// net/http read up to twice as much: beyond that, net/http answers 431
-	// itself, in plain text, before any handler runs.
+	// DefaultMaxHeaderBytes); a larger one gets a 431 JSON error naming the
+	// sizes. Serve lets net/http read up to twice as much: beyond that,
+	// net/http answers 431 itself before any handler runs, which Serve
+	// turns into a JSON error too (canned.go; a server of the caller's
+	// own around Handler answers it in plain text).
 	MaxHeaderBytes int
 	// Now is the clock that decides "today" for trace and recognition
 	// (nil: time.Now, in the gateway's time zone).
