@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -160,11 +161,14 @@ func ObserveWithConfig(config ObserveConfig) echo.MiddlewareFunc {
 	}
 }
 
-// clip cuts s to at most n bytes, so a hostile method or path cannot
-// make a log line of megabytes.
+// clip cuts s to at most n bytes (on a rune boundary), so a hostile
+// method, path or header cannot make a log line or a message of megabytes.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -160,20 +159,12 @@ func ValidateWithConfig(config ValidateConfig) echo.MiddlewareFunc {
 }
 
 // summary shortens a validation message to its first line and at most
-// max bytes (cut on a rune boundary).
+// max bytes.
 func summary(msg string, max int) string {
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	msg = strings.TrimSpace(msg)
-	if len(msg) <= max {
-		return msg
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(msg[cut]) {
-		cut--
-	}
-	return msg[:cut] + "…"
+	return clip(strings.TrimSpace(msg), max)
 }
 
 func (s *Server) serveOpenAPI(c echo.Context) error {
