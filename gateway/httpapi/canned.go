@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net"
@@ -27,13 +28,19 @@ import (
 // blank line.
 const cannedHeaders = "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
 
-// jsonListener wraps a listener's connections in jsonConn.
+// jsonListener wraps a listener's connections in jsonConn. TLS
+// connections pass unwrapped: net/http must see a *tls.Conn to serve it
+// (handshake, HTTP/2), and they keep net/http's plain-text refusals.
 type jsonListener struct{ net.Listener }
 
+// Accept returns the next connection, wrapped.
 func (l jsonListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := c.(*tls.Conn); ok {
+		return c, nil
 	}
 	return &jsonConn{Conn: c}, nil
 }

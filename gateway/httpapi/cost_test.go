@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
 // cost sends r and measures the wall time and the bytes the whole test
@@ -102,6 +106,7 @@ func TestInventedMethodsDoNotGrowTheMetrics(t *testing.T) {
 		}
 		return r
 	}
+	start := e.height()
 	e.metricsSeries() // the scrape's own series exists from now on
 	invented(0)
 	before := e.metricsSeries()
@@ -122,5 +127,24 @@ func TestInventedMethodsDoNotGrowTheMetrics(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no %s in\n%s", want, strings.Join(after, "\n"))
+	}
+	if end := e.height(); end != start {
+		t.Errorf("ledger height moved from %d to %d", start, end)
+	}
+}
+
+// TestWhatNoRouteTakesIsRateLimitedButProbesAreNot checks that unknown
+// paths and invented methods draw on the caller's rate limit, and that
+// the probes answer whatever the limit.
+func TestWhatNoRouteTakesIsRateLimitedButProbesAreNot(t *testing.T) {
+	e := newEnv(t, func(c *httpapi.Config) { c.RateLimit, c.RateBurst = rate.Limit(0.001), 2 })
+	e.get("/nothing/here", "").expectError(t, 404, "not_found", "Not Found")
+	e.do(req{method: "ZZMETHOD", path: "/healthz"}).expectError(t, 405, "method_not_allowed", "Method Not Allowed")
+	e.do(req{method: "ZZMETHOD", path: "/healthz"}).expectError(t, 429, "rate_limited", "too many requests")
+	e.get("/api/v1/nothing", "").expectError(t, 429, "rate_limited", "too many requests")
+	for _, probe := range []string{"/healthz", "/readyz", "/metrics"} {
+		if r := e.get(probe, ""); r.status == 429 {
+			t.Errorf("%s: rate limited", probe)
+		}
 	}
 }
