@@ -37,33 +37,6 @@ const (
 // the XML returned.
 const HeaderDCCSHA256 = "X-DCC-SHA256"
 
-// fileRoutes are the routes whose body is a file: their body limit is
-// fileBodyLimit rather than Config.BodyLimit.
-var fileRoutes = map[string]bool{
-	http.MethodPost + " " + Prefix + "/certificates/dcc": true,
-	http.MethodPost + " " + Prefix + "/verify":           true,
-}
-
-// limitBodyPerRoute is limitBody with the larger limit of file routes.
-// Echo routes before it runs middleware, so c.Path() names the route.
-func (s *Server) limitBodyPerRoute(next echo.HandlerFunc) echo.HandlerFunc {
-	general := s.limitBody(next)
-	return func(c echo.Context) error {
-		if !fileRoutes[c.Request().Method+" "+c.Path()] {
-			return general(c)
-		}
-		limit := max(int64(fileBodyLimit), s.cfg.BodyLimit)
-		req := c.Request()
-		if req.ContentLength > limit {
-			return errorf(CodePayloadTooLarge, "request body of %d bytes is larger than the %d bytes (10 MiB) a file may have", req.ContentLength, MaxFileSize)
-		}
-		if req.Body != nil {
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
-		}
-		return next(c)
-	}
-}
-
 // readFile reads the uploaded file: the multipart field FileField, or the
 // whole body otherwise. xmlOnly refuses a raw body that is not XML (415).
 // An empty file is a 400, a file over MaxFileSize a 413.
@@ -136,10 +109,11 @@ func readLimited(r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// bodyError keeps http.MaxBytesError (a 413) and makes anything else a 400.
+// bodyError keeps a body over the route's limit (a 413) and makes
+// anything else a 400.
 func bodyError(what string, err error) error {
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	if errors.As(err, &tooBig) || errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 		return err
 	}
 	return invalidf("%s: %v", what, err)

@@ -10,5 +10,14 @@
 // organization, role and institution select the Fabric identity the gateway
 // submits with, so the chaincode's own access control decides every write.
 // Every error is JSON {"error": {"code", "message"}}, its status chosen in
-// one table (errors.go).
+// one table (errors.go), including the refusals net/http writes before any
+// handler runs when the server runs through Serve (canned.go).
+//
+// HTTP's rules hold for every route: a wrong method on a known path is a
+// 405 with Allow, every GET answers HEAD, a query string that does not
+// decode is a 400, a JSON route takes application/json only (415), and a
+// request costs little whatever it carries: bodies are bounded in size and
+// nesting, validation errors are summarised, and the /metrics labels take
+// bounded values. The middleware is Echo's own where Echo has it
+// (middleware.go says which) and in Echo's XConfig shape otherwise.
 package httpapi

@@ -21,6 +21,7 @@ const (
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodePayloadTooLarge      = "payload_too_large"
 	CodeUnsupportedMediaType = "unsupported_media_type"
+	CodeHeaderTooLarge       = "header_too_large"
 	CodeRateLimited          = "rate_limited"
 	CodeNotImplemented       = "not_implemented"
 	CodeLedger               = "ledger_error"
@@ -38,6 +39,7 @@ var statusOf = map[string]int{
 	string(record.Conflict):  http.StatusConflict,
 	CodePayloadTooLarge:      http.StatusRequestEntityTooLarge,
 	CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	CodeHeaderTooLarge:       http.StatusRequestHeaderFieldsTooLarge,
 	CodeRateLimited:          http.StatusTooManyRequests,
 	string(record.Internal):  http.StatusInternalServerError,
 	CodeNotImplemented:       http.StatusNotImplemented,
@@ -105,7 +107,7 @@ func classify(err error) (code, message string) {
 		}
 		return string(rec.Code), rec.Message
 	case errors.As(err, &reqErr):
-		return string(record.Invalid), reqErr.Error()
+		return string(record.Invalid), summary(reqErr.Error(), DefaultValidateConfig.MaxMessage)
 	case errors.As(err, &he):
 		code, ok := codeOf[he.Code]
 		if !ok {
@@ -150,13 +152,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrotrace"`)
 	}
-	var werr error
-	if c.Request().Method == http.MethodHead {
-		werr = c.NoContent(status)
-	} else {
-		werr = c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
-	}
-	if werr != nil {
+	// On HEAD too: net/http drops the body and keeps the headers GET gets.
+	if werr := c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}}); werr != nil {
 		log.Warn("write error response", "err", werr)
 	}
 }

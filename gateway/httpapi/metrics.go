@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -42,10 +43,25 @@ func newMetrics(index Index) *metrics {
 	return m
 }
 
+// observe counts a request. Its labels take bounded values whatever the
+// caller sends: a method outside HTTP's registered ones is "other", and
+// the route is a registered path or "unmatched" (routeOf).
 func (m *metrics) observe(method, route string, status int, elapsed time.Duration) {
+	method = methodLabel(method)
 	code := strconv.Itoa(status)
 	m.requests.WithLabelValues(method, route, code).Inc()
 	m.duration.WithLabelValues(method, route, code).Observe(elapsed.Seconds())
+}
+
+// methodLabel is the method's metrics label: the method itself when it
+// is one of HTTP's, "other" for anything a client invents.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 func (m *metrics) handler() echo.HandlerFunc {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
 // OpenAPI is the API's OpenAPI 3 document, served at
@@ -43,33 +45,47 @@ func loadSpec() (*spec, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("OpenAPI document is invalid: %w", err)
 	}
+	return newSpec(doc), nil
+}
+
+// newSpec keys a document's operations by method and Echo path.
+func newSpec(doc *openapi3.T) *spec {
 	sp := &spec{doc: doc, routes: map[string]*routers.Route{}}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			sp.routes[method+" "+echoPath(path)] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
 		}
 	}
-	return sp, nil
+	return sp
 }
 
 // route returns the operation of a method and Echo path, nil if the
-// document lacks it.
+// document lacks it. HEAD is answered by the GET operation, as HTTP
+// wants (the document lists GET only).
 func (sp *spec) route(method, echoPath string) *routers.Route {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
 	return sp.routes[method+" "+echoPath]
 }
 
+// validationOptions leave the schema and the offending value out of
+// kin-openapi's messages: rendering them costs time and memory quadratic
+// in the value's depth, and helps nobody calling the API.
 var validationOptions = &openapi3filter.Options{
-	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc, // authorize checks tokens
-	SkipSettingDefaults: true,                                  // the chaincode gets the body as sent
+	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc, // authorize checks tokens
+	SkipSettingDefaults:     true,                                  // the chaincode gets the body as sent
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
 // opaqueBodyOptions validate only the parameters of operations whose body
 // is not JSON (a DCC's XML): kin-openapi cannot decode it, and the handler
 // parses it anyway.
 var opaqueBodyOptions = &openapi3filter.Options{
-	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-	SkipSettingDefaults: true,
-	ExcludeRequestBody:  true,
+	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+	SkipSettingDefaults:     true,
+	ExcludeRequestBody:      true,
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
 // hasOpaqueBody reports whether an operation takes a body without a JSON
@@ -79,40 +95,76 @@ func hasOpaqueBody(op *openapi3.Operation) bool {
 	return rb != nil && rb.Value != nil && rb.Value.Content.Get("application/json") == nil
 }
 
-// validate checks a request's path and query parameters and its body's
-// shape against the operation in the document. The chaincode still
-// validates records in depth (and reports unknown fields itself).
-func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		route := s.spec.route(req.Method, c.Path())
-		if route == nil {
-			return errorf(CodeNotImplemented, "%s %s is not in the API document", req.Method, c.Path())
+// ValidateConfig configures the Validate middleware.
+type ValidateConfig struct {
+	// Skipper defines a function to skip the middleware.
+	Skipper middleware.Skipper
+	// Document is the OpenAPI document requests are validated against; its
+	// paths are matched to Echo's routes by c.Path(). Required.
+	Document *openapi3.T
+	// MaxMessage bounds the length of a validation error's message, in
+	// bytes (0: DefaultValidateConfig.MaxMessage).
+	MaxMessage int
+}
+
+// DefaultValidateConfig is the default Validate middleware config.
+var DefaultValidateConfig = ValidateConfig{Skipper: middleware.DefaultSkipper, MaxMessage: 300}
+
+// ValidateWithConfig returns a middleware that checks a request against
+// the operation Echo routed it to: a query string that does not decode is
+// a 400 (Echo would silently drop the bad pairs), then the path and query
+// parameters and the body's shape are checked against the document, and
+// a failure is a 400 whose message is a one-line summary. A route missing
+// from the document is a 501. The chaincode still validates records in
+// depth (and reports unknown fields itself). It panics without Document.
+func ValidateWithConfig(config ValidateConfig) echo.MiddlewareFunc {
+	if config.Skipper == nil {
+		config.Skipper = DefaultValidateConfig.Skipper
+	}
+	if config.MaxMessage <= 0 {
+		config.MaxMessage = DefaultValidateConfig.MaxMessage
+	}
+	if config.Document == nil {
+		panic("httpapi: ValidateConfig.Document must be set")
+	}
+	sp := newSpec(config.Document)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if config.Skipper(c) {
+				return next(c)
+			}
+			req := c.Request()
+			if _, err := url.ParseQuery(req.URL.RawQuery); err != nil {
+				return invalidf("%s", summary("the query string is malformed: "+err.Error(), config.MaxMessage))
+			}
+			route := sp.route(req.Method, c.Path())
+			if route == nil {
+				return errorf(CodeNotImplemented, "%s %s is not in the API document", req.Method, c.Path())
+			}
+			params := make(map[string]string, len(c.ParamNames()))
+			for i, name := range c.ParamNames() {
+				params[name] = c.ParamValues()[i]
+			}
+			opts := validationOptions
+			if hasOpaqueBody(route.Operation) {
+				opts = opaqueBodyOptions
+			}
+			input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+			if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
+				return invalidf("%s", summary(err.Error(), config.MaxMessage))
+			}
+			return next(c)
 		}
-		params := make(map[string]string, len(c.ParamNames()))
-		for i, name := range c.ParamNames() {
-			params[name] = c.ParamValues()[i]
-		}
-		opts := validationOptions
-		if hasOpaqueBody(route.Operation) {
-			opts = opaqueBodyOptions
-		}
-		input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
-		if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-			return invalidf("%s", validationMessage(err))
-		}
-		return next(c)
 	}
 }
 
-// validationMessage shortens kin-openapi's messages to their first line:
-// the schema dump that follows helps nobody calling the API.
-func validationMessage(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "\n"); i > 0 {
+// summary shortens a validation message to its first line and at most
+// max bytes.
+func summary(msg string, max int) string {
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return strings.TrimSpace(msg)
+	return clip(strings.TrimSpace(msg), max)
 }
 
 func (s *Server) serveOpenAPI(c echo.Context) error {

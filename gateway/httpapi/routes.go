@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -48,17 +49,43 @@ var kinds = func() []kind {
 	return out
 }()
 
-// routes registers every route. API routes run authorize (unless public),
-// then readBody, then validate against the OpenAPI document.
+// routes registers every route with its middleware: route registration,
+// not a list of paths, decides what runs where. API routes run the rate
+// limiter, their body limit (files: up to MaxFileSize), authorize (unless
+// public), ReadBody (JSON routes) and validate; the probes run validate
+// only, so they always answer. Every GET route answers HEAD too. What no
+// route takes goes to unrouted: a 405 with Allow, or a 404.
 func (s *Server) routes() {
 	e := s.echo
-	api := func(method, path string, h echo.HandlerFunc, roles []string, body bodyKind) {
-		mw := []echo.MiddlewareFunc{matched}
-		if roles != nil {
-			mw = append(mw, s.authorize(roles...))
+	s.allow = map[string]map[string]bool{}
+	add := func(method, path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+		methods := []string{method}
+		if method == http.MethodGet {
+			methods = append(methods, http.MethodHead)
 		}
-		mw = append(mw, readBody(body), s.validate)
-		e.Add(method, Prefix+path, h, mw...)
+		for _, m := range methods {
+			e.Add(m, path, h, mw...)
+			if s.allow[m] == nil {
+				s.allow[m] = map[string]bool{}
+			}
+			s.allow[m][path] = true
+		}
+	}
+	api := func(method, path string, h echo.HandlerFunc, roles []string, body bodyKind) {
+		mw := []echo.MiddlewareFunc{matched, s.limit}
+		if body == fileBody {
+			limit := max(int64(fileBodyLimit), s.cfg.BodyLimit)
+			mw = append(mw, bodyLimit(limit, fmt.Sprintf(" (a file may have up to %d bytes, 10 MiB)", MaxFileSize)))
+		} else {
+			mw = append(mw, bodyLimit(s.cfg.BodyLimit, ""))
+		}
+		if roles != nil {
+			mw = append(mw, AuthorizeWithConfig(AuthorizeConfig{Tokens: s.cfg.Tokens, Roles: roles}))
+		}
+		if body == jsonBody || body == optionalJSON {
+			mw = append(mw, ReadBodyWithConfig(ReadBodyConfig{Optional: body == optionalJSON}))
+		}
+		add(method, Prefix+path, h, append(mw, s.validate)...)
 	}
 	for _, k := range kinds {
 		base := "/" + k.Plural
@@ -70,7 +97,7 @@ func (s *Server) routes() {
 	api(http.MethodPost, "/standards/:id/status", s.setStandardStatus, recorderOnly, jsonBody)
 	api(http.MethodPost, "/certificates/:id/revoke", s.revokeCertificate, recorderOnly, jsonBody)
 	api(http.MethodPost, "/certificates/:id/supersede", s.supersedeCertificate, recorderOnly, jsonBody)
-	api(http.MethodPost, "/certificates/dcc", s.importDCC, recorderOnly, anyBody)
+	api(http.MethodPost, "/certificates/dcc", s.importDCC, recorderOnly, fileBody)
 	api(http.MethodGet, "/certificates/:id/dcc", s.certificateDCC, readers, noBody)
 	api(http.MethodPost, "/comparisons/:id/results", s.addComparisonResults, recorderOnly, jsonBody)
 	api(http.MethodPost, "/agreements/:id/approve", s.approveAgreement, recorderOnly, optionalJSON)
@@ -79,14 +106,19 @@ func (s *Server) routes() {
 	api(http.MethodGet, "/trace/:subject_id", s.trace, readers, noBody)
 	api(http.MethodGet, "/impact/:standard_id", s.impact, readers, noBody)
 	api(http.MethodGet, "/recognition", s.recognition, readers, noBody)
-	api(http.MethodPost, "/verify", s.verify, nil, anyBody)
+	api(http.MethodPost, "/verify", s.verify, nil, fileBody)
 	api(http.MethodGet, "/openapi.yaml", s.serveOpenAPI, nil, noBody)
 	api(http.MethodGet, "/vocabulary", s.vocabulary, nil, noBody)
 
-	e.GET("/healthz", s.healthz, matched)
-	e.GET("/readyz", s.readyz, matched)
-	e.GET("/metrics", s.metrics.handler(), matched)
+	add(http.MethodGet, "/healthz", s.healthz, matched, s.validate)
+	add(http.MethodGet, "/readyz", s.readyz, matched, s.validate)
+	add(http.MethodGet, "/metrics", s.metrics.handler(), matched, s.validate)
 	if s.cfg.ConsoleFS != nil {
-		e.StaticFS("/", s.cfg.ConsoleFS)
+		add(http.MethodGet, "/*", echo.StaticDirectoryHandler(s.cfg.ConsoleFS, !e.EnablePathUnescapingStaticFiles),
+			matched, s.limit)
 	}
+	// Under the API prefix the console never answers: a path it lacks is
+	// the API's 404 or 405.
+	e.RouteNotFound(Prefix+"/*", s.unrouted, s.limit)
+	e.RouteNotFound("/*", s.unrouted, s.limit)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
 
 	"github.com/metrotrace/metrotrace/chaincode/identity"
@@ -25,6 +26,12 @@ const (
 	DefaultRateBurst       = 100
 	DefaultWaitTimeout     = 3 * time.Second
 	DefaultShutdownTimeout = 10 * time.Second
+	// DefaultRequestTimeout bounds a request's handling, body read
+	// included: below the server's WriteTimeout (60 s), so an answer
+	// can still be written when it ends.
+	DefaultRequestTimeout = 30 * time.Second
+	// DefaultMaxHeaderBytes bounds a request's request line and headers.
+	DefaultMaxHeaderBytes = 32 << 10
 )
 
 // Config wires a Server to its services.
@@ -70,6 +77,18 @@ type Config struct {
 	// ShutdownTimeout bounds graceful shutdown in Serve (0:
 	// DefaultShutdownTimeout).
 	ShutdownTimeout time.Duration
+	// RequestTimeout bounds the handling of a request (0:
+	// DefaultRequestTimeout): its context is cancelled then, and a request
+	// that has not answered gets a 504 JSON error. It does not buffer
+	// answers (Echo's ContextTimeout, not its Timeout).
+	RequestTimeout time.Duration
+	// MaxHeaderBytes bounds a request's request line and headers (0:
+	// DefaultMaxHeaderBytes); a larger one gets a 431 JSON error naming the
+	// sizes. Serve lets net/http read up to twice as much: beyond that,
+	// net/http answers 431 itself before any handler runs, which Serve
+	// turns into a JSON error too (canned.go; a server of the caller's
+	// own around Handler answers it in plain text).
+	MaxHeaderBytes int
 	// Now is the clock that decides "today" for trace and recognition
 	// (nil: time.Now, in the gateway's time zone).
 	Now func() time.Time
@@ -82,7 +101,14 @@ type Server struct {
 	echo    *echo.Echo
 	spec    *spec
 	metrics *metrics
-	limiter *ipLimiter
+	// limit is the rate limiter route registration gives every route but
+	// the probes (health, readiness, metrics).
+	limit echo.MiddlewareFunc
+	// validate checks requests against the OpenAPI document.
+	validate echo.MiddlewareFunc
+	// allow is what route registration registered: method → Echo path →
+	// true, for the Allow header of a 405 (unrouted).
+	allow map[string]map[string]bool
 }
 
 // New builds the server and its routes. It panics if the embedded OpenAPI
@@ -103,6 +129,12 @@ func New(cfg Config) *Server {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -117,7 +149,7 @@ func New(cfg Config) *Server {
 	if err != nil {
 		panic(err)
 	}
-	s := &Server{cfg: cfg, log: log, spec: sp, limiter: newIPLimiter(cfg.RateLimit, cfg.RateBurst)}
+	s := &Server{cfg: cfg, log: log, spec: sp}
 	s.metrics = newMetrics(cfg.Index)
 
 	e := echo.New()
@@ -126,10 +158,41 @@ func New(cfg Config) *Server {
 	// Rate limits key on the connection's address: a client cannot pick its
 	// own bucket with X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(s.observe, s.recover, s.rateLimit, s.limitBodyPerRoute)
+	e.Use(
+		middleware.RequestIDWithConfig(requestIDConfig(log)),
+		ObserveWithConfig(ObserveConfig{Logger: log, Record: s.metrics.observe}),
+		middleware.RecoverWithConfig(recoverConfig(log)),
+		HeaderLimitWithConfig(HeaderLimitConfig{Limit: cfg.MaxHeaderBytes}),
+		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+			Timeout:      cfg.RequestTimeout,
+			ErrorHandler: timeoutError(cfg.RequestTimeout),
+		}),
+	)
+	s.limit = middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: cfg.RateLimit, Burst: cfg.RateBurst, ExpiresIn: 10 * time.Minute,
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, ip string, _ error) error {
+			c.Response().Header().Set("Retry-After", "1")
+			return errorf(CodeRateLimited, "too many requests from %s; slow down", ip)
+		},
+	})
+	s.validate = ValidateWithConfig(ValidateConfig{Document: sp.doc})
 	s.echo = e
 	s.routes()
 	return s
+}
+
+// timeoutError is ContextTimeout's error handler: a request whose own
+// deadline passed is a 504 saying so; any other error passes unchanged.
+func timeoutError(timeout time.Duration) func(error, echo.Context) error {
+	return func(err error, c echo.Context) error {
+		if errors.Is(err, context.DeadlineExceeded) && errors.Is(c.Request().Context().Err(), context.DeadlineExceeded) {
+			return errorf(CodeTimeout, "the request did not finish within %s", timeout)
+		}
+		return err
+	}
 }
 
 // Handler returns the server as an http.Handler.
@@ -144,11 +207,12 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    2 * s.cfg.MaxHeaderBytes, // HeaderLimit answers 431 in JSON up to here
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	// What net/http answers before any handler runs is JSON too (canned.go).
+	go func() { errc <- srv.Serve(jsonListener{l}) }()
 	s.log.Info("serving HTTP", "addr", l.Addr().String())
 	select {
 	case err := <-errc:
