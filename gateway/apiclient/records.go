@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // Header names of a write's answer.
@@ -60,12 +62,7 @@ func (c *Client) Get(ctx context.Context, kind, id string, source Source) (json.
 }
 
 // Version is one version of a record, as its history lists it.
-type Version struct {
-	TxID      string          `json:"tx_id"`
-	Timestamp string          `json:"timestamp"`
-	IsDelete  bool            `json:"is_delete"`
-	Value     json.RawMessage `json:"value"`
-}
+type Version = record.Version
 
 // History is every version of a record, oldest first.
 type History struct {
@@ -94,10 +91,7 @@ type ListQuery struct {
 }
 
 // Page is one page of a list.
-type Page struct {
-	Records       []json.RawMessage `json:"records"`
-	NextPageToken string            `json:"next_page_token"`
-}
+type Page = record.Page
 
 // List returns a page of records of a kind.
 func (c *Client) List(ctx context.Context, kind string, q ListQuery) (*Page, error) {
