@@ -323,7 +323,10 @@ func TestDocumentsThatAreNotDCCsAreRefused(t *testing.T) {
 		want Result
 	}{
 		{"empty", "", Result{Message: "refused: no root element", Errors: []Error{{1, "/", "no root element"}}}},
-		{"not XML", "{\"a\": 1}", Result{Message: "refused: no root element", Errors: []Error{{1, "/", "no root element"}}}},
+		{"not XML", "{\"a\": 1}", Result{Message: "refused: not well-formed XML: text outside the root element",
+			Errors: []Error{{1, "/", "not well-formed XML: text outside the root element"}}}},
+		{"two roots", "<dcc:name></dcc:name>\n<A0>", Result{Message: "refused: not well-formed XML: a second root element",
+			Errors: []Error{{2, "/", "not well-formed XML: a second root element"}}}},
 		{"unclosed", "<dcc:digitalCalibrationCertificate xmlns:dcc=\"https://ptb.de/dcc\" schemaVersion=\"3.1.1\">\n<dcc:x>",
 			Result{Version: "3.1.1", Message: "refused: not well-formed XML: unexpected EOF", Errors: []Error{{2, "/", "not well-formed XML: unexpected EOF"}}}},
 		{"another root", `<invoice schemaVersion="3.1.1"/>`,

@@ -200,6 +200,9 @@ func (v *validation) run() Result {
 				}
 			}
 		case xml.StartElement:
+			if rootSeen && len(v.stack) == 0 {
+				return v.refuse(line, "not well-formed XML: a second root element")
+			}
 			if len(v.stack) >= v.limits.MaxDepth {
 				return v.refuse(line, "elements nested deeper than %d", v.limits.MaxDepth)
 			}
@@ -214,6 +217,9 @@ func (v *validation) run() Result {
 		case xml.EndElement:
 			v.end()
 		case xml.CharData:
+			if len(v.stack) == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return v.refuse(line, "not well-formed XML: text outside the root element")
+			}
 			v.chars(t, line)
 		}
 	}
