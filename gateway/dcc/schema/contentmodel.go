@@ -2,6 +2,8 @@ package schema
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -130,6 +132,13 @@ func (ct *complexType) compileContent() error {
 		return err
 	}
 	a.start, a.accept = in, out
+	// Epsilon closures are fixed: compute each state's once, so that
+	// validating only unions precomputed sets.
+	a.closures = make([][]int, len(a.eps))
+	for s := range a.eps {
+		a.closures[s] = a.closure([]int{s})
+		sort.Ints(a.closures[s])
+	}
 	ct.model = a
 	return nil
 }
@@ -137,10 +146,11 @@ func (ct *complexType) compileContent() error {
 // automaton is a Thompson NFA over element names. Leaves are particles; a
 // state set is simulated, so no backtracking ever happens.
 type automaton struct {
-	eps    [][]int
-	edges  [][]edge
-	start  int
-	accept int
+	eps      [][]int
+	closures [][]int // closures[s]: states reachable from s by epsilon moves, sorted
+	edges    [][]edge
+	start    int
+	accept   int
 }
 
 type edge struct {
@@ -254,7 +264,20 @@ func (a *automaton) closure(set []int) []int {
 }
 
 // initial is the state set before any child.
-func (a *automaton) initial() []int { return a.closure([]int{a.start}) }
+func (a *automaton) initial() []int { return a.closures[a.start] }
+
+// union returns the sorted union of the closures of targets.
+func (a *automaton) union(targets []int) []int {
+	if len(targets) == 1 {
+		return a.closures[targets[0]]
+	}
+	var out []int
+	for _, t := range targets {
+		out = append(out, a.closures[t]...)
+	}
+	sort.Ints(out)
+	return slices.Compact(out)
+}
 
 // accepting reports whether the content may end in set.
 func (a *automaton) accepting(set []int) bool {
@@ -293,7 +316,7 @@ func (a *automaton) step(set []int, q qname, subst map[qname][]*elementDecl) (*p
 	if chosen == nil {
 		return nil, nil, set
 	}
-	return chosen, decl, a.closure(next)
+	return chosen, decl, a.union(next)
 }
 
 // expected lists what may come next in set, for messages.
