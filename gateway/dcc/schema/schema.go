@@ -17,6 +17,7 @@ package schema
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -98,6 +99,16 @@ type Result struct {
 	Errors []Error `json:"errors"`
 	// Truncated says that more errors were found than Errors holds.
 	Truncated bool `json:"truncated,omitempty"`
+}
+
+// MarshalJSON writes Errors as [] rather than null when there are none, so
+// clients always find a list.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	if r.Errors == nil {
+		r.Errors = []Error{}
+	}
+	return json.Marshal(plain(r))
 }
 
 // Refused reports whether the document must be refused: it has schema or

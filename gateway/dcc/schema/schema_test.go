@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -353,5 +354,34 @@ func TestDocumentsThatAreNotDCCsAreRefused(t *testing.T) {
 				t.Fatal("not refused")
 			}
 		})
+	}
+}
+
+func TestValidateIsSafeForConcurrentUse(t *testing.T) {
+	docs := [][]byte{mustRead(t, typical), mustRead(t, "dcc_gp_humidity_v1.0.xml"),
+		mustReplace(t, mustRead(t, typical), "<dcc:release>v 8.2</dcc:release>", "")}
+	done := make(chan Result)
+	for i := range 6 {
+		go func() { done <- Validate(docs[i%3]) }()
+	}
+	refused := 0
+	for range 6 {
+		if (<-done).Refused() {
+			refused++
+		}
+	}
+	if refused != 2 {
+		t.Fatalf("%d of 6 refused, want 2", refused)
+	}
+}
+
+func TestResultJSONAlwaysHasAnErrorList(t *testing.T) {
+	b, err := json.Marshal(Validate(mustRead(t, typical)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"version":"3.1.1","validated":true,"message":"valid against DCC schema 3.1.1 (D-SI 2.2.0)","errors":[]}`
+	if string(b) != want {
+		t.Fatalf("JSON %s\nwant %s", b, want)
 	}
 }
