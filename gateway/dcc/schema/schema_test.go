@@ -237,6 +237,11 @@ func TestSchemaInvalidVariantsAreRefusedNamingElementAndLine(t *testing.T) {
 			want: []Error{{63, corePath + "/dcc:identifications/dcc:identification/dcc:name/dcc:content", `attribute lang: "deu" does not match the pattern [a-z]{2}`}},
 		},
 		{
+			name: "an empty list where one item is the minimum",
+			old:  `<dcc:content lang="de">Auftrags Nr.</dcc:content>`, new: `<dcc:content lang="de" refType="">Auftrags Nr.</dcc:content>`,
+			want: []Error{{63, corePath + "/dcc:identifications/dcc:identification/dcc:name/dcc:content", "attribute refType: length is 0 items, want at least 1"}},
+		},
+		{
 			name: "text in element-only content",
 			old:  "<dcc:coreData>", new: "<dcc:coreData>DE",
 			want: []Error{{52, corePath, `text "DE" not allowed in element-only content`}},

@@ -1,6 +1,9 @@
 package schema
 
-import "testing"
+import (
+	"math/big"
+	"testing"
+)
 
 func TestBuiltInTypesCheckTheirLexicalSpace(t *testing.T) {
 	types := builtinTypes()
@@ -47,5 +50,41 @@ func TestIDAndIDREFValuesAreCollected(t *testing.T) {
 	refs, err = types[qname{namespaceXSD, "ID"}].validate("x1")
 	if err != nil || len(refs) != 1 || refs[0] != (valueRef{idID, "x1"}) {
 		t.Fatalf("ID: %v %v", refs, err)
+	}
+}
+
+func TestRestrictionFacetsAreChecked(t *testing.T) {
+	types := builtinTypes()
+	rat := func(s string) *big.Rat { r, _ := new(big.Rat).SetString(s); return r }
+	decimal := types[qname{namespaceXSD, "decimal"}]
+	probability := &simpleType{base: decimal, ws: wsCollapse, numeric: true, minInc: rat("0"), maxExc: rat("1")}
+	str := types[qname{namespaceXSD, "string"}]
+	code := &simpleType{base: str, minLen: intp(2), maxLen: intp(3)}
+	words := &simpleType{variety: list, item: types[qname{namespaceXSD, "token"}], ws: wsCollapse, length: intp(2)}
+	for _, tc := range []struct {
+		st    *simpleType
+		value string
+		err   string
+	}{
+		{probability, "0", ""},
+		{probability, "0.999", ""},
+		{probability, "-0.1", "-0.1 is below the minimum 0"},
+		{probability, "1", "1 is not below 1"},
+		{probability, "x", `"x" is not a valid xs:decimal`},
+		{code, "ab", ""},
+		{code, "a", "length is 1 characters, want at least 2"},
+		{code, "abcd", "length is 4 characters, want at most 3"},
+		{code, "äöü", ""},
+		{words, " a  b ", ""},
+		{words, "a", "length is 1 items, want 2"},
+	} {
+		_, err := tc.st.validate(tc.value)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.err {
+			t.Errorf("%q: error %q, want %q", tc.value, got, tc.err)
+		}
 	}
 }
