@@ -26,6 +26,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/internal/badgerdb"
 )
 
 // MaxSize is the largest blob the store accepts, in bytes: the largest DCC
@@ -48,20 +49,17 @@ var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Store keeps blobs by SHA-256. It is safe for concurrent use.
 type Store struct {
-	db *badger.DB
+	db *badgerdb.DB
 
 	mu   sync.Mutex
 	held map[string]int // staged blobs: SHA-256 → imports holding it
 }
 
 // Open opens (creating if needed) the store under dir; dir "" keeps it in
-// memory, for tests and throwaway gateways.
+// memory, for tests and throwaway gateways. On disk the value log is
+// garbage-collected while the store is open ([badgerdb]).
 func Open(dir string) (*Store, error) {
-	opts := badger.DefaultOptions(dir).WithLogger(nil)
-	if dir == "" {
-		opts = opts.WithInMemory(true)
-	}
-	db, err := badger.Open(opts)
+	db, err := badgerdb.Open(badgerdb.DefaultOptions(dir))
 	if err != nil {
 		return nil, fmt.Errorf("open blob store %q: %w", dir, err)
 	}
