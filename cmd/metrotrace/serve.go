@@ -468,7 +468,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 			s.Traceable, s.SealedReference, s.ImpactStandard, s.ImpactSince, s.RecognizedCertificate, s.RecognizedBy)
 	} else if m.Backend.embedded != nil {
 		fmt.Fprintf(w, "\nThe ledger has no demo data. Register institutions with an operator token:\n")
-		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -H \"Content-Type: application/json\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
 		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --role recorder --institution ID\n", m.Config.DataDir)
 	}
 	h, err := m.Backend.ledger.Height(ctx)
