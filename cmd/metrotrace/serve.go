@@ -139,6 +139,7 @@ type Main struct {
 
 	log      *slog.Logger
 	listener net.Listener
+	serving  bool // Serve was started on listener
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	serveErr chan error
@@ -219,15 +220,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 
-	if m.listener, err = net.Listen("tcp", c.Listen); err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Listen, err)
+	// Every store is open before the listener, so a store that fails to
+	// open leaves no socket behind.
+	if m.Blobs, err = blob.Open(filepath.Join(c.DataDir, blobDirName)); err != nil {
+		return fmt.Errorf("open the DCC store in %s: %w", filepath.Join(c.DataDir, blobDirName), inUse(err))
 	}
 	limit := rate.Limit(c.RateLimit)
 	if c.RateLimit == 0 {
 		limit = rate.Inf
-	}
-	if m.Blobs, err = blob.Open(filepath.Join(c.DataDir, blobDirName)); err != nil {
-		return fmt.Errorf("open the DCC store in %s: %w", filepath.Join(c.DataDir, blobDirName), inUse(err))
 	}
 	reader, err := m.Backend.readerIdentity()
 	if err != nil {
@@ -247,6 +247,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		ConsoleFS:      console.FS(),
 		Now:            m.Now,
 	})
+	if m.listener, err = net.Listen("tcp", c.Listen); err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Listen, err)
+	}
+	m.serving = true // Serve owns the listener from here and closes it
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -387,6 +391,9 @@ func (m *Main) Close() error {
 	}
 	m.wg.Wait()
 	var errs []error
+	if m.listener != nil && !m.serving {
+		errs = append(errs, m.listener.Close())
+	}
 	select {
 	case err := <-m.serveErr:
 		errs = append(errs, err)
