@@ -282,7 +282,7 @@ func TestRestartKeepsTheDataAndDoesNotReloadTheDemo(t *testing.T) {
 		"range":{"min":1,"max":2,"unit":"kg"},"uncertainty":{"value":1,"unit":"mg","k":2},"method":"JJG 99-2022","valid_until":"2031-01-01"}`)); err != nil {
 		t.Fatal(err)
 	}
-	height, err := first.Backend.ledger.Height(ctx)
+	height, err := first.backend.ledger.Height(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestRestartKeepsTheDataAndDoesNotReloadTheDemo(t *testing.T) {
 	if strings.Contains(banner, "Loading the demo") {
 		t.Errorf("the demo was loaded again:\n%s", banner)
 	}
-	if h, _ := second.Backend.ledger.Height(ctx); h != height {
+	if h, _ := second.backend.ledger.Height(ctx); h != height {
 		t.Errorf("ledger height %d after restart, was %d", h, height)
 	}
 	if second.Showcase == nil || *second.Showcase != showcase {
@@ -462,7 +462,7 @@ func TestAnInterruptedDemoLoadResumes(t *testing.T) {
 		t.Fatal("no showcase after resuming")
 	}
 	mustContain(t, "banner", out.String(), fmt.Sprintf("%d transactions", len(steps)-done))
-	h, _ := m.Backend.ledger.Height(context.Background())
+	h, _ := m.backend.ledger.Height(context.Background())
 	if int(h) != len(steps)+1 {
 		t.Errorf("ledger height %d after resuming after %d of %d steps, want %d", h, done, len(steps), len(steps)+1)
 	}

@@ -130,13 +130,13 @@ type Main struct {
 	Now func() time.Time
 
 	// Set by Run.
-	Backend  *backend
 	Index    *index.Index
 	Blobs    *blob.Store
 	Tokens   *auth.Issuer
 	Server   *httpapi.Server
 	Showcase *demo.Showcase // the demo's showcase when the demo is loaded
 
+	backend  *backend // the ledger, opened by Run
 	log      *slog.Logger
 	listener net.Listener
 	serving  bool // Serve was started on listener
@@ -196,19 +196,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.Tokens = &auth.Issuer{Secret: secret}
-	if m.Backend, err = openBackend(c.DataDir, c.Fabric, m.log); err != nil {
+	if m.backend, err = openBackend(c.DataDir, c.Fabric, m.log); err != nil {
 		return err
 	}
 	if m.Index, err = openIndex(c.DataDir, m.log); err != nil {
 		return err
 	}
-	if err := checkIndexBelongs(ctx, m.Backend, m.Index, m.log); err != nil {
+	if err := checkIndexBelongs(ctx, m.backend, m.Index, m.log); err != nil {
 		return err
 	}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		if err := m.Index.Follow(runCtx, m.Backend.ledger); err != nil && !errors.Is(err, context.Canceled) {
+		if err := m.Index.Follow(runCtx, m.backend.ledger); err != nil && !errors.Is(err, context.Canceled) {
 			m.log.Error("index stopped following the ledger", "err", err)
 		}
 	}()
@@ -229,18 +229,18 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if c.RateLimit == 0 {
 		limit = rate.Inf
 	}
-	reader, err := m.Backend.readerIdentity()
+	reader, err := m.backend.readerIdentity()
 	if err != nil {
 		// Only POST /verify needs it; it answers 503 without one.
 		m.log.Warn("no reader identity: certificate verification is unavailable", "err", err)
 	}
 	m.Server = httpapi.New(httpapi.Config{
-		Client:         client.New(m.Backend.ledger),
+		Client:         client.New(m.backend.ledger),
 		Index:          m.Index,
 		Blobs:          m.Blobs,
 		VerifyIdentity: reader,
 		Tokens:         m.Tokens,
-		Identities:     m.Backend.identities,
+		Identities:     m.backend.identities,
 		Logger:         m.log,
 		BodyLimit:      c.BodyLimit,
 		RateLimit:      limit,
@@ -299,7 +299,7 @@ func collectBlobs(ctx context.Context, blobs *blob.Store, x *index.Index, log *s
 // prepareDemo loads (or finishes loading) the demo into an empty embedded
 // ledger unless --no-demo, and remembers its showcase.
 func (m *Main) prepareDemo(ctx context.Context) error {
-	b := m.Backend
+	b := m.backend
 	if b.embedded == nil {
 		return nil
 	}
@@ -337,7 +337,7 @@ func (m *Main) prepareDemo(ctx context.Context) error {
 // waitForIndex returns once the index has applied every block the ledger
 // had when it was called.
 func (m *Main) waitForIndex(ctx context.Context) error {
-	h, err := m.Backend.ledger.Height(ctx)
+	h, err := m.backend.ledger.Height(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger height: %w", err)
 	}
@@ -346,7 +346,7 @@ func (m *Main) waitForIndex(ctx context.Context) error {
 	}
 	m.log.Info("index catching up with the ledger", "index_height", m.Index.Height(), "ledger_height", h)
 	wctx := ctx
-	if m.Backend.embedded == nil {
+	if m.backend.embedded == nil {
 		// Fabric blocks without metrotrace transactions may never reach
 		// the index: do not wait forever; /readyz tells when it is done.
 		var cancel context.CancelFunc
@@ -405,8 +405,8 @@ func (m *Main) Close() error {
 	if m.Index != nil {
 		errs = append(errs, m.Index.Close())
 	}
-	if m.Backend != nil {
-		errs = append(errs, m.Backend.Close())
+	if m.backend != nil {
+		errs = append(errs, m.backend.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -417,7 +417,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 	w := m.Stdout
 	base := m.URL()
 	fmt.Fprintf(w, "listening on %s\n", base)
-	fmt.Fprintf(w, "Ledger: %s\n", m.Backend.name)
+	fmt.Fprintf(w, "Ledger: %s\n", m.backend.name)
 
 	type tok struct{ role, who, token string }
 	var toks []tok
@@ -447,7 +447,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 			}
 		}
 	}
-	for _, msp := range m.Backend.msps {
+	for _, msp := range m.backend.msps {
 		if err := issue(auth.RoleOperator, "", msp); err != nil {
 			return err
 		}
@@ -473,12 +473,12 @@ func (m *Main) printBanner(ctx context.Context) error {
 		fmt.Fprintf(w, "  # the same with the command line\n")
 		fmt.Fprintf(w, "  metrotrace trace %s\n  metrotrace trace %s\n  metrotrace impact %s --since %s\n  metrotrace recognize %s --by %s\n",
 			s.Traceable, s.SealedReference, s.ImpactStandard, s.ImpactSince, s.RecognizedCertificate, s.RecognizedBy)
-	} else if m.Backend.embedded != nil {
+	} else if m.backend.embedded != nil {
 		fmt.Fprintf(w, "\nThe ledger has no demo data. Register institutions with an operator token:\n")
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -H \"Content-Type: application/json\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
 		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --role recorder --institution ID\n", m.Config.DataDir)
 	}
-	h, err := m.Backend.ledger.Height(ctx)
+	h, err := m.backend.ledger.Height(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger height: %w", err)
 	}
