@@ -38,9 +38,6 @@ func Open(dir string) (*Store, error) {
 	return &Store{db: db}, nil
 }
 
-// DB exposes the underlying database, for value-log GC and backups.
-func (s *Store) DB() *badger.DB { return s.db.DB }
-
 // Close stops the value-log collector and closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 

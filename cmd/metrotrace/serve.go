@@ -116,16 +116,14 @@ func parseLogLevel(s string) (slog.Level, error) {
 }
 
 // Main is a running metrotrace gateway: the ledger backend, the index
-// following its events, and the HTTP API. Build it with NewMain, then
-// ParseFlags (or set Config), Run, and Close.
+// following its events, and the HTTP API. Build it with NewMain, set
+// Config (the serve command binds its flags to it), then Run and Close.
 type Main struct {
 	// Config is the configuration Run uses.
 	Config Config
 	// Stdout receives the start-up banner (address, tokens, examples);
 	// Stderr receives logs and progress.
 	Stdout, Stderr io.Writer
-	// Getenv reads the environment for ParseFlags (nil: none).
-	Getenv func(string) string
 	// Now is the clock that dates the demo dataset (nil: time.Now).
 	Now func() time.Time
 
@@ -150,24 +148,6 @@ type Main struct {
 // and logging to errw.
 func NewMain(w, errw io.Writer) *Main {
 	return &Main{Config: DefaultConfig(), Stdout: w, Stderr: errw, serveErr: make(chan error, 1)}
-}
-
-// ParseFlags reads serve's flags from args, with environment fallbacks.
-func (m *Main) ParseFlags(args []string) error {
-	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	m.Config.bindFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageErrorf("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("serve takes no arguments, got %q", fs.Args())
-	}
-	getenv := m.Getenv
-	if getenv == nil {
-		getenv = func(string) string { return "" }
-	}
-	return applyEnv(fs, getenv)
 }
 
 func (m *Main) now() time.Time {
@@ -504,7 +484,6 @@ func institutionMSP(x *index.Index, institution string) (string, error) {
 
 func newServeCommand(env Env) *cobra.Command {
 	m := NewMain(env.Stdout, env.Stderr)
-	m.Getenv = env.Getenv
 	m.Now = env.Now
 	cmd := &cobra.Command{
 		Use:   "serve",
