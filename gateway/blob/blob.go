@@ -25,13 +25,12 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
-	"github.com/metrotrace/metrotrace/gateway/dcc"
 	"github.com/metrotrace/metrotrace/internal/badgerdb"
 )
 
 // MaxSize is the largest blob the store accepts, in bytes: the largest DCC
-// the reader parses ([dcc.MaxSize], 10 MiB).
-const MaxSize = dcc.MaxSize
+// metrotrace reads ([record.MaxDCCSize], 10 MiB).
+const MaxSize = record.MaxDCCSize
 
 // Layout: a blob is its metadata under "blob/<sha>" (size and chunk size,
 // written last, so a blob exists only once all of it is stored) and its
