@@ -456,7 +456,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 	} else if m.backend.embedded != nil {
 		fmt.Fprintf(w, "\nThe ledger has no demo data. Register institutions with an operator token:\n")
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -H \"Content-Type: application/json\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
-		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --role recorder --institution ID\n", m.Config.DataDir)
+		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --server %s --role recorder --institution ID\n", m.Config.DataDir, base)
 	}
 	h, err := m.backend.ledger.Height(ctx)
 	if err != nil {
