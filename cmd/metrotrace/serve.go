@@ -414,9 +414,13 @@ func (m *Main) printBanner(ctx context.Context) error {
 		return nil
 	}
 	if m.Showcase != nil {
-		for _, p := range []struct{ role, inst string }{
-			{auth.RoleInspector, "BJIM"}, {auth.RoleRecorder, "BJIM"}, {auth.RoleRecorder, "TJIM"}, {auth.RoleRecorder, "HBIM"},
-		} {
+		// The inspector of the first featured institute, then a recorder
+		// of each: the examples below run as that inspector.
+		featured := []struct{ role, inst string }{{auth.RoleInspector, demo.FeaturedInstitutes[0]}}
+		for _, inst := range demo.FeaturedInstitutes {
+			featured = append(featured, struct{ role, inst string }{auth.RoleRecorder, inst})
+		}
+		for _, p := range featured {
 			msp, err := institutionMSP(m.Index, p.inst)
 			if err != nil {
 				m.log.Warn("no token for a demo institution", "institution", p.inst, "err", err)
@@ -439,7 +443,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 	if s := m.Showcase; s != nil && len(toks) > 0 && toks[0].role == auth.RoleInspector {
 		api := base + httpapi.Prefix
 		q := func(s string) string { return url.PathEscape(s) }
-		fmt.Fprintf(w, "\nTry it, as the inspector of BJIM:\n")
+		fmt.Fprintf(w, "\nTry it, as the inspector of %s:\n", toks[0].who)
 		fmt.Fprintf(w, "  export METROTRACE_TOKEN=%s METROTRACE_SERVER=%s\n", toks[0].token, base)
 		fmt.Fprintf(w, "  # a traceable instrument: a seven-level chain up to a national primary standard\n")
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" %s/trace/%s\n", api, q(s.Traceable))
