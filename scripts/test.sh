@@ -8,7 +8,7 @@
 #   4. go test ./...                     unit, embedded, HTTP, browser tests
 #   5. the Fabric tests, one package at a time: the network integration test,
 #      the operator tool's test, the operator tool with the gateway's Fabric
-#      backend (network/opsgateway) and the conformance suite (embedded vs Fabric)
+#      backend (gateway/fabric, TestOpsThroughGateway) and the conformance suite (embedded vs Fabric)
 #
 # Everything is idempotent and cached; a second run only runs the tests.
 set -euo pipefail
@@ -38,6 +38,6 @@ step "Fabric network tests"
 # One package at a time (-p 1): each brings up its own network on its own
 # ports, below the kernel's ephemeral range.
 METROTRACE_NETWORK_TESTS=1 METROTRACE_OPS_PORT_BASE=28000 go test -count=1 -p 1 -timeout 40m \
-	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers|TestOpsIntegration|TestOpsThroughGateway' ./network ./network/ops ./network/opsgateway ./gateway/conformance
+	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers|TestOpsIntegration|TestOpsThroughGateway' ./network ./network/ops ./gateway/fabric ./gateway/conformance
 
 step "done"

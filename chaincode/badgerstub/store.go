@@ -11,6 +11,8 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+
+	"github.com/metrotrace/metrotrace/internal/badgerdb"
 )
 
 // ErrDuplicateTxID is returned when a proposal reuses a committed tx id.
@@ -22,27 +24,21 @@ var ErrEndorsementPolicy = errors.New("ENDORSEMENT_POLICY_FAILURE")
 
 // Store is a ledger of chaincode state in badger.
 type Store struct {
-	db     *badger.DB
+	db     *badgerdb.DB
 	writer sync.Mutex // one writer: submits are serialized
 }
 
-// Open opens the store in dir, or in memory when dir is "".
+// Open opens the store in dir, or in memory when dir is "". On disk the
+// value log is garbage-collected while the store is open ([badgerdb]).
 func Open(dir string) (*Store, error) {
-	opts := badger.DefaultOptions(dir).WithLogger(nil)
-	if dir == "" {
-		opts = opts.WithInMemory(true)
-	}
-	db, err := badger.Open(opts)
+	db, err := badgerdb.Open(badgerdb.DefaultOptions(dir))
 	if err != nil {
 		return nil, fmt.Errorf("open badger store %q: %w", dir, err)
 	}
 	return &Store{db: db}, nil
 }
 
-// DB exposes the underlying database, for value-log GC and backups.
-func (s *Store) DB() *badger.DB { return s.db }
-
-// Close closes the database.
+// Close stops the value-log collector and closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
 // Proposal is one invocation of the chaincode: who calls which function

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -63,9 +64,14 @@ func dateOrToday(ctx contractapi.TransactionContextInterface, at string) (string
 	return at, nil
 }
 
+// answer encodes a rule's answer. A rule's error that is a domain error
+// (whatever its code) goes out as it is; any other error, such as a failed
+// state read, becomes an internal one. Wrapping a domain error again would
+// repeat its code ("internal: internal: ...").
 func answer(v any, err error) (string, error) {
 	if err != nil {
-		if record.ErrorCode(err) == record.Internal {
+		var domain *record.Error
+		if !errors.As(err, &domain) {
 			return "", record.Errorf(record.Internal, "%v", err)
 		}
 		return "", err

@@ -46,6 +46,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"deploy"}, exitUsage, "give --package FILE or --label LABEL"},
 		{[]string{"deploy", "--package", "p.tar.gz", "--label", "l"}, exitUsage, "give --package FILE or --label LABEL"},
 		{[]string{"deploy", "--package", "p.tar.gz", "--tls"}, exitUsage, "go with --label"},
+		{[]string{"deploy", "--package", "p.tar.gz", "--address", "{{address}}"}, exitUsage, "go with --label"},
+		{[]string{"deploy", "--package", "p.tar.gz", "--tls=false"}, exitUsage, "go with --label"},
 		{[]string{"deploy", "--label", "l", "--sequence", "-2"}, exitUsage, "--sequence must be positive"},
 		// Valid command lines that fail for want of a network: exit 1.
 		{[]string{"status", "--connection", "/nonexistent/connection.json"}, exitUnhealthy, "read connection description"},
@@ -67,6 +69,19 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, _, stderr := runArgs("status", "-h"); code != exitOK || !strings.Contains(stderr, "-lag") {
 		t.Errorf("status -h: exit %d %q", code, stderr)
+	}
+}
+
+// TestTimeoutDefaults: deploy waits three minutes by default, every other
+// command one, each as its own flag default (nothing compares --timeout's
+// value to guess whether it was given).
+func TestTimeoutDefaults(t *testing.T) {
+	for cmd, want := range map[string]string{"deploy": "(default 3m0s)", "status": "(default 1m0s)", "audit": "(default 1m0s)", "revoke": "(default 1m0s)"} {
+		code, _, stderr := runArgs(cmd, "-h")
+		i := strings.Index(stderr, "-timeout")
+		if code != exitOK || i < 0 || !strings.Contains(stderr[i:], want) {
+			t.Errorf("%s -h: exit %d, want --timeout %s in %q", cmd, code, want, stderr)
+		}
 	}
 }
 

@@ -56,8 +56,8 @@ func TestKillDuringImportLosesNothingAcknowledged(t *testing.T) {
 		"msp_id":"TianjinMSP","kind":"accredited_lab","accreditations":[]}`)); err != nil {
 		t.Fatalf("register the institution: %v", err)
 	}
-	// The index is the running server's, so the token command needs --msp.
-	tokOut, err := exec.Command(bin, "token", "--data-dir", dir, "--role", "recorder", "--institution", "CRASH-LAB", "--msp", "TianjinMSP").Output()
+	// The index is the running server's: the token command asks it.
+	tokOut, err := exec.Command(bin, "token", "--data-dir", dir, "--server", srv.url, "--role", "recorder", "--institution", "CRASH-LAB").Output()
 	if err != nil {
 		t.Fatalf("token: %v", err)
 	}

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -32,6 +35,18 @@ func (b *syncBuffer) String() string {
 // generated for it, and its verdicts hold on it.
 func testNow() time.Time { return time.Now() }
 
+// parseServeFlags sets m.Config from args as the serve command does: serve's
+// flags, then the environment (getenv, nil: empty) for those not given.
+func parseServeFlags(m *Main, getenv func(string) string, args []string) error {
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	m.Config.bindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageErrorf("%v", err)
+	}
+	return applyEnv(fs, Env{Getenv: getenv}.getenv)
+}
+
 // MustRunMain starts a gateway on 127.0.0.1:0 over dataDir with the extra
 // serve flags, and closes it when the test ends.
 func MustRunMain(t *testing.T, dataDir string, flags ...string) (*Main, *syncBuffer) {
@@ -40,7 +55,7 @@ func MustRunMain(t *testing.T, dataDir string, flags ...string) (*Main, *syncBuf
 	m := NewMain(out, logs)
 	m.Now = testNow
 	args := append([]string{"--listen", "127.0.0.1:0", "--data-dir", dataDir, "--rate-limit", "0", "--log-level", "warn"}, flags...)
-	if err := m.ParseFlags(args); err != nil {
+	if err := parseServeFlags(m, nil, args); err != nil {
 		t.Fatalf("parse flags: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -116,22 +116,22 @@ func TestReadJSONKeepsPositions(t *testing.T) {
 
 func TestEnvironmentFallsBackForUnsetFlags(t *testing.T) {
 	m := NewMain(nil, nil)
-	m.Getenv = func(k string) string {
+	getenv := func(k string) string {
 		return map[string]string{"METROTRACE_LISTEN": "127.0.0.1:9999", "METROTRACE_DATA_DIR": "/from/env", "METROTRACE_NO_DEMO": "true"}[k]
 	}
-	if err := m.ParseFlags([]string{"--data-dir", "/from/flag"}); err != nil {
+	if err := parseServeFlags(m, getenv, []string{"--data-dir", "/from/flag"}); err != nil {
 		t.Fatal(err)
 	}
 	if m.Config.Listen != "127.0.0.1:9999" || m.Config.DataDir != "/from/flag" || !m.Config.NoDemo {
 		t.Errorf("config %+v", m.Config)
 	}
 	m = NewMain(nil, nil)
-	m.Getenv = func(k string) string { return map[string]string{"METROTRACE_TOKEN_TTL": "forever"}[k] }
-	if err := m.ParseFlags(nil); err == nil || !strings.Contains(err.Error(), "METROTRACE_TOKEN_TTL") {
+	getenv = func(k string) string { return map[string]string{"METROTRACE_TOKEN_TTL": "forever"}[k] }
+	if err := parseServeFlags(m, getenv, nil); err == nil || !strings.Contains(err.Error(), "METROTRACE_TOKEN_TTL") {
 		t.Errorf("a bad environment value: %v", err)
 	}
 	m = NewMain(nil, nil)
-	if err := m.ParseFlags(nil); err != nil || m.Config != DefaultConfig() || m.Config.Listen != "127.0.0.1:8080" || m.Config.DataDir != "./metrotrace-data" {
+	if err := parseServeFlags(m, nil, nil); err != nil || m.Config != DefaultConfig() || m.Config.Listen != "127.0.0.1:8080" || m.Config.DataDir != "./metrotrace-data" {
 		t.Errorf("defaults %+v, %v", m.Config, err)
 	}
 }

@@ -13,7 +13,7 @@
 // opened), 2 on a usage error.
 //
 // The serve command is built around [Main], as in WTF Dial's wtfd: tests
-// start the real server in-process on 127.0.0.1:0 with ParseFlags, Run and
+// start the real server in-process on 127.0.0.1:0 with its Config, Run and
 // Close.
 package main
 

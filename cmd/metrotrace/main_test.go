@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -282,7 +283,7 @@ func TestRestartKeepsTheDataAndDoesNotReloadTheDemo(t *testing.T) {
 		"range":{"min":1,"max":2,"unit":"kg"},"uncertainty":{"value":1,"unit":"mg","k":2},"method":"JJG 99-2022","valid_until":"2031-01-01"}`)); err != nil {
 		t.Fatal(err)
 	}
-	height, err := first.Backend.ledger.Height(ctx)
+	height, err := first.backend.ledger.Height(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +305,7 @@ func TestRestartKeepsTheDataAndDoesNotReloadTheDemo(t *testing.T) {
 	if strings.Contains(banner, "Loading the demo") {
 		t.Errorf("the demo was loaded again:\n%s", banner)
 	}
-	if h, _ := second.Backend.ledger.Height(ctx); h != height {
+	if h, _ := second.backend.ledger.Height(ctx); h != height {
 		t.Errorf("ledger height %d after restart, was %d", h, height)
 	}
 	if second.Showcase == nil || *second.Showcase != showcase {
@@ -462,7 +463,7 @@ func TestAnInterruptedDemoLoadResumes(t *testing.T) {
 		t.Fatal("no showcase after resuming")
 	}
 	mustContain(t, "banner", out.String(), fmt.Sprintf("%d transactions", len(steps)-done))
-	h, _ := m.Backend.ledger.Height(context.Background())
+	h, _ := m.backend.ledger.Height(context.Background())
 	if int(h) != len(steps)+1 {
 		t.Errorf("ledger height %d after resuming after %d of %d steps, want %d", h, done, len(steps), len(steps)+1)
 	}
@@ -470,4 +471,84 @@ func TestAnInterruptedDemoLoadResumes(t *testing.T) {
 	if rep, err := c.Trace(context.Background(), m.Showcase.Traceable, "", apiclient.SourceIndex); err != nil || !rep.Traceable {
 		t.Errorf("trace after resuming: %v", err)
 	}
+}
+
+// TestTokenWhileTheServerRuns: a newcomer registers an institution through
+// the running server, which holds the index, and gets a recorder token for
+// it with `metrotrace token --institution`: the command asks the server
+// (--server or METROTRACE_SERVER) for the institution's organization, and
+// the server accepts the token for a write. An unregistered institution,
+// a server of another data directory and no server at all are usage
+// errors that say so.
+func TestTokenWhileTheServerRuns(t *testing.T) {
+	dir := t.TempDir()
+	m, out := MustRunMain(t, dir)
+	ctx := context.Background()
+	op, err := apiclient.New(m.URL(), apiclient.WithToken(bannerTokens(t, out.String())["operator HebeiMSP"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := op.Create(ctx, "institutions", []byte(`{"id":"NEW-LAB","name":"A new laboratory","region":"HB",
+		"msp_id":"HebeiMSP","kind":"accredited_lab","accreditations":[]}`)); err != nil {
+		t.Fatalf("register the institution: %v", err)
+	}
+
+	r := runCLI(t, map[string]string{"METROTRACE_SERVER": m.URL()}, "token", "--data-dir", dir, "--role", "recorder", "--institution", "NEW-LAB")
+	if r.code != 0 {
+		t.Fatalf("token while the server runs: exit %d: %s", r.code, r.stderr)
+	}
+	tok := strings.TrimSpace(r.stdout)
+	claims, err := m.Tokens.Verify(tok)
+	if err != nil || claims.Institution != "NEW-LAB" || claims.MSP != "HebeiMSP" || claims.Role != "recorder" {
+		t.Fatalf("claims %+v, %v; want recorder of NEW-LAB in HebeiMSP", claims, err)
+	}
+	rec, err := apiclient.New(m.URL(), apiclient.WithToken(tok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rec.Create(ctx, "capabilities", []byte(`{"id":"NEW-LAB-CAP","institution_id":"NEW-LAB","quantity":"mass",
+		"range":{"min":1,"max":2,"unit":"kg"},"uncertainty":{"value":1,"unit":"mg","k":2},"method":"JJG 99-2022","valid_until":"2031-01-01"}`)); err != nil {
+		t.Fatalf("the server refuses the new recorder's write: %v", err)
+	}
+	if r := runCLI(t, nil, "token", "--data-dir", dir, "--server", m.URL(), "--role", "inspector", "--institution", "NEW-LAB", "--msp", "HebeiMSP"); r.code != 0 {
+		t.Errorf("with a matching --msp: exit %d: %s", r.code, r.stderr)
+	}
+
+	other, _ := MustRunMain(t, t.TempDir(), "--no-demo")
+	stopped := "http://" + closedAddr(t)
+	for _, tc := range []struct {
+		name        string
+		server      string
+		institution string
+		msp         string
+		want        string
+	}{
+		{"an unregistered institution", m.URL(), "NOBODY", "", "NOBODY is not registered (asked the server at " + m.URL()},
+		{"an institution of another organization", m.URL(), "NEW-LAB", "TianjinMSP", "belongs to HebeiMSP, not TianjinMSP"},
+		{"a server of another data directory", other.URL(), "NEW-LAB", "", "refuses a token of that data directory"},
+		{"no server", stopped, "NEW-LAB", "", "asking the server at " + stopped},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"token", "--data-dir", dir, "--server", tc.server, "--role", "recorder", "--institution", tc.institution}
+			if tc.msp != "" {
+				args = append(args, "--msp", tc.msp)
+			}
+			r := runCLI(t, nil, args...)
+			if r.code != ExitUsage || r.stdout != "" || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", r.code, r.stdout, r.stderr, tc.want)
+			}
+		})
+	}
+}
+
+// closedAddr returns a loopback address nothing listens on.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }

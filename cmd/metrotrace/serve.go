@@ -116,29 +116,28 @@ func parseLogLevel(s string) (slog.Level, error) {
 }
 
 // Main is a running metrotrace gateway: the ledger backend, the index
-// following its events, and the HTTP API. Build it with NewMain, then
-// ParseFlags (or set Config), Run, and Close.
+// following its events, and the HTTP API. Build it with NewMain, set
+// Config (the serve command binds its flags to it), then Run and Close.
 type Main struct {
 	// Config is the configuration Run uses.
 	Config Config
 	// Stdout receives the start-up banner (address, tokens, examples);
 	// Stderr receives logs and progress.
 	Stdout, Stderr io.Writer
-	// Getenv reads the environment for ParseFlags (nil: none).
-	Getenv func(string) string
 	// Now is the clock that dates the demo dataset (nil: time.Now).
 	Now func() time.Time
 
 	// Set by Run.
-	Backend  *backend
 	Index    *index.Index
 	Blobs    *blob.Store
 	Tokens   *auth.Issuer
 	Server   *httpapi.Server
 	Showcase *demo.Showcase // the demo's showcase when the demo is loaded
 
+	backend  *backend // the ledger, opened by Run
 	log      *slog.Logger
 	listener net.Listener
+	serving  bool // Serve was started on listener
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	serveErr chan error
@@ -149,24 +148,6 @@ type Main struct {
 // and logging to errw.
 func NewMain(w, errw io.Writer) *Main {
 	return &Main{Config: DefaultConfig(), Stdout: w, Stderr: errw, serveErr: make(chan error, 1)}
-}
-
-// ParseFlags reads serve's flags from args, with environment fallbacks.
-func (m *Main) ParseFlags(args []string) error {
-	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	m.Config.bindFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageErrorf("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("serve takes no arguments, got %q", fs.Args())
-	}
-	getenv := m.Getenv
-	if getenv == nil {
-		getenv = func(string) string { return "" }
-	}
-	return applyEnv(fs, getenv)
 }
 
 func (m *Main) now() time.Time {
@@ -195,19 +176,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.Tokens = &auth.Issuer{Secret: secret}
-	if m.Backend, err = openBackend(c.DataDir, c.Fabric, m.log); err != nil {
+	if m.backend, err = openBackend(c.DataDir, c.Fabric, m.log); err != nil {
 		return err
 	}
 	if m.Index, err = openIndex(c.DataDir, m.log); err != nil {
 		return err
 	}
-	if err := checkIndexBelongs(ctx, m.Backend, m.Index, m.log); err != nil {
+	if err := checkIndexBelongs(ctx, m.backend, m.Index, m.log); err != nil {
 		return err
 	}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		if err := m.Index.Follow(runCtx, m.Backend.ledger); err != nil && !errors.Is(err, context.Canceled) {
+		if err := m.Index.Follow(runCtx, m.backend.ledger); err != nil && !errors.Is(err, context.Canceled) {
 			m.log.Error("index stopped following the ledger", "err", err)
 		}
 	}()
@@ -219,34 +200,37 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 
-	if m.listener, err = net.Listen("tcp", c.Listen); err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Listen, err)
+	// Every store is open before the listener, so a store that fails to
+	// open leaves no socket behind.
+	if m.Blobs, err = blob.Open(filepath.Join(c.DataDir, blobDirName)); err != nil {
+		return fmt.Errorf("open the DCC store in %s: %w", filepath.Join(c.DataDir, blobDirName), inUse(err))
 	}
 	limit := rate.Limit(c.RateLimit)
 	if c.RateLimit == 0 {
 		limit = rate.Inf
 	}
-	if m.Blobs, err = blob.Open(filepath.Join(c.DataDir, blobDirName)); err != nil {
-		return fmt.Errorf("open the DCC store in %s: %w", filepath.Join(c.DataDir, blobDirName), inUse(err))
-	}
-	reader, err := m.Backend.readerIdentity()
+	reader, err := m.backend.readerIdentity()
 	if err != nil {
 		// Only POST /verify needs it; it answers 503 without one.
 		m.log.Warn("no reader identity: certificate verification is unavailable", "err", err)
 	}
 	m.Server = httpapi.New(httpapi.Config{
-		Client:         client.New(m.Backend.ledger),
+		Client:         client.New(m.backend.ledger),
 		Index:          m.Index,
 		Blobs:          m.Blobs,
 		VerifyIdentity: reader,
 		Tokens:         m.Tokens,
-		Identities:     m.Backend.identities,
+		Identities:     m.backend.identities,
 		Logger:         m.log,
 		BodyLimit:      c.BodyLimit,
 		RateLimit:      limit,
 		ConsoleFS:      console.FS(),
 		Now:            m.Now,
 	})
+	if m.listener, err = net.Listen("tcp", c.Listen); err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Listen, err)
+	}
+	m.serving = true // Serve owns the listener from here and closes it
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -295,7 +279,7 @@ func collectBlobs(ctx context.Context, blobs *blob.Store, x *index.Index, log *s
 // prepareDemo loads (or finishes loading) the demo into an empty embedded
 // ledger unless --no-demo, and remembers its showcase.
 func (m *Main) prepareDemo(ctx context.Context) error {
-	b := m.Backend
+	b := m.backend
 	if b.embedded == nil {
 		return nil
 	}
@@ -333,7 +317,7 @@ func (m *Main) prepareDemo(ctx context.Context) error {
 // waitForIndex returns once the index has applied every block the ledger
 // had when it was called.
 func (m *Main) waitForIndex(ctx context.Context) error {
-	h, err := m.Backend.ledger.Height(ctx)
+	h, err := m.backend.ledger.Height(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger height: %w", err)
 	}
@@ -342,7 +326,7 @@ func (m *Main) waitForIndex(ctx context.Context) error {
 	}
 	m.log.Info("index catching up with the ledger", "index_height", m.Index.Height(), "ledger_height", h)
 	wctx := ctx
-	if m.Backend.embedded == nil {
+	if m.backend.embedded == nil {
 		// Fabric blocks without metrotrace transactions may never reach
 		// the index: do not wait forever; /readyz tells when it is done.
 		var cancel context.CancelFunc
@@ -387,6 +371,9 @@ func (m *Main) Close() error {
 	}
 	m.wg.Wait()
 	var errs []error
+	if m.listener != nil && !m.serving {
+		errs = append(errs, m.listener.Close())
+	}
 	select {
 	case err := <-m.serveErr:
 		errs = append(errs, err)
@@ -398,8 +385,8 @@ func (m *Main) Close() error {
 	if m.Index != nil {
 		errs = append(errs, m.Index.Close())
 	}
-	if m.Backend != nil {
-		errs = append(errs, m.Backend.Close())
+	if m.backend != nil {
+		errs = append(errs, m.backend.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -410,7 +397,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 	w := m.Stdout
 	base := m.URL()
 	fmt.Fprintf(w, "listening on %s\n", base)
-	fmt.Fprintf(w, "Ledger: %s\n", m.Backend.name)
+	fmt.Fprintf(w, "Ledger: %s\n", m.backend.name)
 
 	type tok struct{ role, who, token string }
 	var toks []tok
@@ -427,9 +414,13 @@ func (m *Main) printBanner(ctx context.Context) error {
 		return nil
 	}
 	if m.Showcase != nil {
-		for _, p := range []struct{ role, inst string }{
-			{auth.RoleInspector, "BJIM"}, {auth.RoleRecorder, "BJIM"}, {auth.RoleRecorder, "TJIM"}, {auth.RoleRecorder, "HBIM"},
-		} {
+		// The inspector of the first featured institute, then a recorder
+		// of each: the examples below run as that inspector.
+		featured := []struct{ role, inst string }{{auth.RoleInspector, demo.FeaturedInstitutes[0]}}
+		for _, inst := range demo.FeaturedInstitutes {
+			featured = append(featured, struct{ role, inst string }{auth.RoleRecorder, inst})
+		}
+		for _, p := range featured {
 			msp, err := institutionMSP(m.Index, p.inst)
 			if err != nil {
 				m.log.Warn("no token for a demo institution", "institution", p.inst, "err", err)
@@ -440,7 +431,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 			}
 		}
 	}
-	for _, msp := range m.Backend.msps {
+	for _, msp := range m.backend.msps {
 		if err := issue(auth.RoleOperator, "", msp); err != nil {
 			return err
 		}
@@ -452,7 +443,7 @@ func (m *Main) printBanner(ctx context.Context) error {
 	if s := m.Showcase; s != nil && len(toks) > 0 && toks[0].role == auth.RoleInspector {
 		api := base + httpapi.Prefix
 		q := func(s string) string { return url.PathEscape(s) }
-		fmt.Fprintf(w, "\nTry it, as the inspector of BJIM:\n")
+		fmt.Fprintf(w, "\nTry it, as the inspector of %s:\n", toks[0].who)
 		fmt.Fprintf(w, "  export METROTRACE_TOKEN=%s METROTRACE_SERVER=%s\n", toks[0].token, base)
 		fmt.Fprintf(w, "  # a traceable instrument: a seven-level chain up to a national primary standard\n")
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" %s/trace/%s\n", api, q(s.Traceable))
@@ -466,12 +457,12 @@ func (m *Main) printBanner(ctx context.Context) error {
 		fmt.Fprintf(w, "  # the same with the command line\n")
 		fmt.Fprintf(w, "  metrotrace trace %s\n  metrotrace trace %s\n  metrotrace impact %s --since %s\n  metrotrace recognize %s --by %s\n",
 			s.Traceable, s.SealedReference, s.ImpactStandard, s.ImpactSince, s.RecognizedCertificate, s.RecognizedBy)
-	} else if m.Backend.embedded != nil {
+	} else if m.backend.embedded != nil {
 		fmt.Fprintf(w, "\nThe ledger has no demo data. Register institutions with an operator token:\n")
-		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
-		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --role recorder --institution ID\n", m.Config.DataDir)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -H \"Content-Type: application/json\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
+		fmt.Fprintf(w, "then make a recorder token: metrotrace token --data-dir %s --server %s --role recorder --institution ID\n", m.Config.DataDir, base)
 	}
-	h, err := m.Backend.ledger.Height(ctx)
+	h, err := m.backend.ledger.Height(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger height: %w", err)
 	}
@@ -497,7 +488,6 @@ func institutionMSP(x *index.Index, institution string) (string, error) {
 
 func newServeCommand(env Env) *cobra.Command {
 	m := NewMain(env.Stdout, env.Stderr)
-	m.Getenv = env.Getenv
 	m.Now = env.Now
 	cmd := &cobra.Command{
 		Use:   "serve",

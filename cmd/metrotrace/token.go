@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,12 +17,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/apiclient"
 	"github.com/metrotrace/metrotrace/gateway/auth"
 )
 
 // tokenRequest is what `metrotrace token` is asked for.
 type tokenRequest struct {
 	dataDir     string
+	server      string // the server to ask while it holds the index
 	role        string
 	institution string
 	msp         string
@@ -28,7 +33,7 @@ type tokenRequest struct {
 }
 
 func newTokenCommand(env Env) *cobra.Command {
-	r := tokenRequest{dataDir: DefaultDataDir, ttl: DefaultTokenTTL}
+	r := tokenRequest{dataDir: DefaultDataDir, server: DefaultServer, ttl: DefaultTokenTTL}
 	cmd := &cobra.Command{
 		Use:   "token --role recorder|inspector --institution ID | --role operator --msp MSP",
 		Short: "Print a bearer token that a server on the data directory accepts",
@@ -41,12 +46,13 @@ missing), so a server on the same data directory accepts it.
 
 A recorder or inspector acts for an institution, and the token names the
 institution's organization: it is read from the index in DATA_DIR/index when
-the institution is registered there, else --msp is required. An operator acts
-for its organization (--msp). The token alone is printed on standard output.`,
+the institution is registered there, or, while a server holds that index,
+asked of the server (--server); else --msp is required. An operator acts for
+its organization (--msp). The token alone is printed on standard output.`,
 		Example: "  export METROTRACE_TOKEN=$(metrotrace token --role inspector --institution BJIM)",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runE(func(_ *cobra.Command, _ []string) error {
-			tok, err := issueToken(r, env.Stderr)
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			tok, err := issueToken(cmd.Context(), r, env.Stderr)
 			if err != nil {
 				return err
 			}
@@ -57,6 +63,8 @@ for its organization (--msp). The token alone is printed on standard output.`,
 	fs := cmd.Flags()
 	fs.StringVar(&r.dataDir, "data-dir", r.dataDir, "data directory of the server the token is for")
 	withEnv(fs, "data-dir")
+	fs.StringVar(&r.server, "server", r.server, "URL of the server on the data directory, asked for the institution's organization while it holds the index")
+	withEnv(fs, "server")
 	fs.StringVar(&r.role, "role", "", "role: "+strings.Join(record.Roles, ", "))
 	fs.StringVar(&r.institution, "institution", "", "institution the bearer acts for (recorder, inspector)")
 	fs.StringVar(&r.msp, "msp", "", "organization (MSP id), e.g. BeijingMSP; required for an operator")
@@ -67,7 +75,7 @@ for its organization (--msp). The token alone is printed on standard output.`,
 
 // issueToken validates the request, finds the institution's organization,
 // and signs the token. Notes go to notes.
-func issueToken(r tokenRequest, notes io.Writer) (string, error) {
+func issueToken(ctx context.Context, r tokenRequest, notes io.Writer) (string, error) {
 	switch {
 	case r.role == "":
 		return "", usageErrorf("--role is required: %s", strings.Join(record.Roles, ", "))
@@ -89,7 +97,7 @@ func issueToken(r tokenRequest, notes io.Writer) (string, error) {
 		if err := record.ValidateID("--institution", r.institution); err != nil {
 			return "", usageErrorf("%v", err)
 		}
-		msp, err := lookupMSP(r.dataDir, r.institution)
+		msp, err := lookupMSP(ctx, r.dataDir, r.server, r.institution)
 		switch {
 		case err == nil && r.msp != "" && r.msp != msp:
 			return "", usageErrorf("institution %s belongs to %s, not %s", r.institution, msp, r.msp)
@@ -104,11 +112,10 @@ func issueToken(r tokenRequest, notes io.Writer) (string, error) {
 	if !mspPattern(r.msp) {
 		return "", usageErrorf("--msp %q is not an MSP id (letters, digits, '.', '-', starting with a letter)", r.msp)
 	}
-	secret, err := auth.LoadOrCreateSecret(filepath.Join(r.dataDir, secretFileName))
+	is, err := dataDirIssuer(r.dataDir)
 	if err != nil {
 		return "", err
 	}
-	is := &auth.Issuer{Secret: secret}
 	return is.Issue(auth.Claims{Subject: r.subject, Institution: r.institution, Role: r.role, MSP: r.msp}, r.ttl)
 }
 
@@ -124,17 +131,28 @@ func mspPattern(s string) bool {
 	return true
 }
 
+// dataDirIssuer signs tokens with the secret of a data directory (created
+// if missing), the one its server verifies them with.
+func dataDirIssuer(dataDir string) (*auth.Issuer, error) {
+	secret, err := auth.LoadOrCreateSecret(filepath.Join(dataDir, secretFileName))
+	if err != nil {
+		return nil, err
+	}
+	return &auth.Issuer{Secret: secret}, nil
+}
+
 // lookupMSP reads an institution's organization from the index of a data
-// directory. It fails when there is no index, the index is in use by a
-// running server, or the institution is not registered.
-func lookupMSP(dataDir, institution string) (string, error) {
+// directory or, while a server holds that index, from the server at
+// server. It fails when there is no index, no server answers for a held
+// index, or the institution is not registered.
+func lookupMSP(ctx context.Context, dataDir, server, institution string) (string, error) {
 	dir := filepath.Join(dataDir, indexDirName)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("no index in %s to look up the organization of %s", dir, institution)
 	}
 	x, err := openIndex(dataDir, slog.New(slog.DiscardHandler))
 	if errors.Is(err, errInUse) {
-		return "", fmt.Errorf("cannot read the index in %s while a server uses it, to look up the organization of %s", dir, institution)
+		return askServerMSP(ctx, dataDir, server, institution)
 	}
 	if err != nil {
 		return "", err
@@ -147,3 +165,50 @@ func lookupMSP(dataDir, institution string) (string, error) {
 	}
 	return msp, err
 }
+
+// lookupTokenTTL is the lifetime of the token the token command shows the
+// server to read an institution: long enough for one request.
+const lookupTokenTTL = time.Minute
+
+// askServerMSP asks the server holding a data directory's index for an
+// institution's organization, from its index. It shows the server a
+// short-lived inspector token signed with the data directory's secret, so
+// only the server of that data directory accepts it: a server that refuses
+// it serves another data directory. The token's organization is unknown
+// yet (it is what is asked), and a read from the index does not act as a
+// ledger identity, so it names none.
+func askServerMSP(ctx context.Context, dataDir, server, institution string) (string, error) {
+	held := fmt.Sprintf("a server holds the index in %s", filepath.Join(dataDir, indexDirName))
+	is, err := dataDirIssuer(dataDir)
+	if err != nil {
+		return "", err
+	}
+	tok, err := is.Issue(auth.Claims{Subject: "metrotrace token", Role: record.RoleInspector, Institution: institution, MSP: lookupMSPClaim}, lookupTokenTTL)
+	if err != nil {
+		return "", err
+	}
+	c, err := apiclient.New(server, apiclient.WithToken(tok), apiclient.WithUserAgent("metrotrace-cli"),
+		apiclient.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
+	if err != nil {
+		return "", fmt.Errorf("%s, and --server: %v", held, err)
+	}
+	data, err := c.Get(ctx, "institutions", institution, apiclient.SourceIndex)
+	var ae *apiclient.Error
+	switch {
+	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
+		return "", fmt.Errorf("institution %s is not registered (asked the server at %s)", institution, server)
+	case errors.As(err, &ae) && ae.Status == http.StatusUnauthorized:
+		return "", fmt.Errorf("%s, and the server at %s refuses a token of that data directory (%v): it serves another one; set --server", held, server, ae.Message)
+	case err != nil:
+		return "", fmt.Errorf("%s, and asking the server at %s for the organization of %s failed: %w", held, server, institution, err)
+	}
+	var in record.Institution
+	if err := json.Unmarshal(data, &in); err != nil || in.MSPID == "" {
+		return "", fmt.Errorf("the server at %s answered institution %s without an msp_id", server, institution)
+	}
+	return in.MSPID, nil
+}
+
+// lookupMSPClaim is the organization the lookup token names: any MSP id
+// would do for an index read; this one says what the token is for.
+const lookupMSPClaim = "TokenLookup"

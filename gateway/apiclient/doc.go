@@ -1,4 +1,4 @@
-// Package apiclient is a Go client of the metrotrace HTTP API (DESIGN.md
+// Package apiclient is a Go client of the metrotrace HTTP API (docs/DESIGN.md
 // "HTTP API"), the one the metrotrace command line uses: records, history,
 // the trace, impact and recognition rules, certificate verification and DCC
 // import.

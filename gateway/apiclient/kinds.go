@@ -11,7 +11,8 @@ import (
 // (/api/v1/capabilities) and the doc_type of its records (capability).
 type Kind = record.Kind
 
-// Kinds lists the record kinds of the API in DESIGN.md order.
+// Kinds lists the record kinds of the API in the order of docs/DESIGN.md
+// ("Records").
 var Kinds = record.Kinds
 
 // ParseKind finds a kind by its plural or its doc type, in any case.

@@ -25,12 +25,12 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
-	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/internal/badgerdb"
 )
 
 // MaxSize is the largest blob the store accepts, in bytes: the largest DCC
-// the reader parses ([dcc.MaxSize], 10 MiB).
-const MaxSize = dcc.MaxSize
+// metrotrace reads ([record.MaxDCCSize], 10 MiB).
+const MaxSize = record.MaxDCCSize
 
 // Layout: a blob is its metadata under "blob/<sha>" (size and chunk size,
 // written last, so a blob exists only once all of it is stored) and its
@@ -48,20 +48,17 @@ var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Store keeps blobs by SHA-256. It is safe for concurrent use.
 type Store struct {
-	db *badger.DB
+	db *badgerdb.DB
 
 	mu   sync.Mutex
 	held map[string]int // staged blobs: SHA-256 → imports holding it
 }
 
 // Open opens (creating if needed) the store under dir; dir "" keeps it in
-// memory, for tests and throwaway gateways.
+// memory, for tests and throwaway gateways. On disk the value log is
+// garbage-collected while the store is open ([badgerdb]).
 func Open(dir string) (*Store, error) {
-	opts := badger.DefaultOptions(dir).WithLogger(nil)
-	if dir == "" {
-		opts = opts.WithInMemory(true)
-	}
-	db, err := badger.Open(opts)
+	db, err := badgerdb.Open(badgerdb.DefaultOptions(dir))
 	if err != nil {
 		return nil, fmt.Errorf("open blob store %q: %w", dir, err)
 	}

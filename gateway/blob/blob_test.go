@@ -8,7 +8,6 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/blob"
-	"github.com/metrotrace/metrotrace/gateway/dcc"
 )
 
 func open(t *testing.T, dir string) *blob.Store {
@@ -96,8 +95,8 @@ func TestUnknownAndBadHashes(t *testing.T) {
 }
 
 func TestSizeLimits(t *testing.T) {
-	if blob.MaxSize != dcc.MaxSize {
-		t.Fatalf("MaxSize %d differs from dcc.MaxSize %d", blob.MaxSize, dcc.MaxSize)
+	if blob.MaxSize != record.MaxDCCSize {
+		t.Fatalf("MaxSize %d differs from record.MaxDCCSize %d", blob.MaxSize, record.MaxDCCSize)
 	}
 	for _, dir := range []string{"", t.TempDir()} {
 		s := open(t, dir)

@@ -15,7 +15,11 @@
 // code [record.Invalid].
 package dcc
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
 
 // XML namespaces of the DCC and of the D-SI quantities it embeds.
 const (
@@ -23,9 +27,9 @@ const (
 	NamespaceSI  = "https://ptb.de/si"
 )
 
-// MaxSize is the largest DCC [Parse] accepts, in bytes. Real certificates
-// are tens of kilobytes; anything beyond 10 MiB is refused before parsing.
-const MaxSize = 10 << 20
+// MaxSize is the largest DCC [Parse] accepts, in bytes
+// ([record.MaxDCCSize], 10 MiB); anything larger is refused before parsing.
+const MaxSize = record.MaxDCCSize
 
 // Document is a parsed DCC: what metrotrace reads from it, in the document's
 // own terms. Units of quantities are already translated to metrotrace unit

@@ -268,7 +268,7 @@ type source struct {
 var institutions = []institution{
 	{id: "NIM", name: "中国计量科学研究院", region: "BJ", msp: "BeijingMSP", kind: "national_institute", tier: tierPrimary,
 		place: "北京", accredit: []int{qMass, qLength, qTemperature, qPressure, qVoltage}, cnas: "CNAS L0101"},
-	{id: "BJIM", name: "北京市计量检测科学研究院", region: "BJ", msp: "BeijingMSP", kind: "legal_metrology", tier: tierProvincial,
+	{id: InstituteBeijing, name: "北京市计量检测科学研究院", region: "BJ", msp: "BeijingMSP", kind: "legal_metrology", tier: tierProvincial,
 		place: "北京市", abbr: "京", accredit: []int{qMass, qLength, qTemperature, qPressure, qVoltage}, cnas: "CNAS L0285"},
 	{id: "BJ-CY", name: "北京市朝阳区计量检测所", region: "BJ", msp: "BeijingMSP", kind: "legal_metrology", tier: tierLocal,
 		place: "朝阳区", abbr: "京朝", phone: "010", standards: local("BJIM"), accredit: []int{qMass, qTemperature}, cnas: "CNAS L3821"},
@@ -292,7 +292,7 @@ var institutions = []institution{
 		place: "北京", abbr: "京企", phone: "010", home: "BJ-TZ",
 		standards: []source{{qVoltage, "BJ-EPC"}, {qTemperature, "BJ-LAB"}, {qLength, "BJ-LAB"}}},
 
-	{id: "TJIM", name: "天津市计量监督检测科学研究院", region: "TJ", msp: "TianjinMSP", kind: "legal_metrology", tier: tierProvincial,
+	{id: InstituteTianjin, name: "天津市计量监督检测科学研究院", region: "TJ", msp: "TianjinMSP", kind: "legal_metrology", tier: tierProvincial,
 		place: "天津市", abbr: "津", accredit: []int{qMass, qLength, qTemperature, qPressure, qVoltage}, cnas: "CNAS L0437"},
 	{id: "TJ-BH", name: "天津市滨海新区计量所", region: "TJ", msp: "TianjinMSP", kind: "legal_metrology", tier: tierLocal,
 		place: "滨海新区", abbr: "津滨", phone: "022", standards: local("TJIM")},
@@ -311,7 +311,7 @@ var institutions = []institution{
 		place: "天津", abbr: "津企", phone: "022", home: "TJ-BH",
 		standards: []source{{qPressure, "TJ-BH"}, {qTemperature, "TJ-XQ"}, {qVoltage, "TJ-LAB"}}},
 
-	{id: "HBIM", name: "河北省计量监督检测研究院", region: "HB", msp: "HebeiMSP", kind: "legal_metrology", tier: tierProvincial,
+	{id: InstituteHebei, name: "河北省计量监督检测研究院", region: "HB", msp: "HebeiMSP", kind: "legal_metrology", tier: tierProvincial,
 		place: "河北省", abbr: "冀", accredit: []int{qMass, qLength, qTemperature, qPressure, qVoltage}, cnas: "CNAS L0562"},
 	{id: "HB-SJZ", name: "石家庄市计量检定测试所", region: "HB", msp: "HebeiMSP", kind: "legal_metrology", tier: tierLocal,
 		place: "石家庄市", abbr: "冀石", phone: "0311", standards: local("HBIM")},

@@ -482,3 +482,27 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestFeaturedInstitutesAreTheProvincialInstitutes: the institutes a
+// server's banner prints tokens for are in the dataset, one provincial
+// institute of legal metrology per region, each in its own organization.
+func TestFeaturedInstitutesAreTheProvincialInstitutes(t *testing.T) {
+	byID := map[string]*record.Institution{}
+	for _, in := range demo.Generate(today).Institutions {
+		byID[in.ID] = in
+	}
+	want := []struct{ id, region, msp string }{
+		{demo.InstituteBeijing, "BJ", "BeijingMSP"},
+		{demo.InstituteTianjin, "TJ", "TianjinMSP"},
+		{demo.InstituteHebei, "HB", "HebeiMSP"},
+	}
+	if len(demo.FeaturedInstitutes) != len(want) {
+		t.Fatalf("FeaturedInstitutes %v, want %d", demo.FeaturedInstitutes, len(want))
+	}
+	for i, w := range want {
+		in := byID[w.id]
+		if demo.FeaturedInstitutes[i] != w.id || in == nil || in.Region != w.region || in.MSPID != w.msp || in.Kind != "legal_metrology" {
+			t.Errorf("featured institute %d: %q, in the dataset %+v; want %s of %s in %s, legal_metrology", i, demo.FeaturedInstitutes[i], in, w.id, w.region, w.msp)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
+	"github.com/metrotrace/metrotrace/internal/badgerdb"
 )
 
 // BenchmarkIngestCertificates issues certificates through the real
@@ -43,9 +44,10 @@ func BenchmarkIngestCertificates(b *testing.B) {
 }
 
 // BenchmarkRawBadgerWrite is the baseline: one badger transaction per
-// certificate-sized value on the same kind of disk, no chaincode.
+// certificate-sized value on the same kind of disk, opened as the ledger
+// opens its store, no chaincode.
 func BenchmarkRawBadgerWrite(b *testing.B) {
-	db, err := badger.Open(badger.DefaultOptions(b.TempDir()).WithLogger(nil))
+	db, err := badgerdb.Open(badgerdb.DefaultOptions(b.TempDir()))
 	if err != nil {
 		b.Fatal(err)
 	}

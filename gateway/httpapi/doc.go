@@ -1,4 +1,4 @@
-// Package httpapi is the metrotrace HTTP API (DESIGN.md "HTTP API") on
+// Package httpapi is the metrotrace HTTP API (docs/DESIGN.md "HTTP API") on
 // Echo v4: record creation and status changes submitted to the chaincode
 // through the typed contract client, reads, lists, search and the
 // traceability rules answered from the read model (or from the chaincode

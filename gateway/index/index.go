@@ -21,6 +21,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
+	"github.com/metrotrace/metrotrace/internal/badgerdb"
 )
 
 // Key prefixes. Keys are built in fresh slices.
@@ -33,7 +34,7 @@ const (
 
 // Index is the read model.
 type Index struct {
-	db  *badger.DB
+	db  *badgerdb.DB
 	log *slog.Logger
 
 	mu      sync.Mutex
@@ -49,25 +50,26 @@ type Checkpoint struct {
 	TxIDs   []string `json:"tx_ids"`
 }
 
-// Open opens the index in dir, or in memory when dir is "".
+// Open opens the index in dir, or in memory when dir is "". On disk the
+// value log, where records over 1 KiB go, is garbage-collected while the
+// index is open ([badgerdb]).
 func Open(dir string, log *slog.Logger) (*Index, error) {
-	opts := badger.DefaultOptions(dir).WithLogger(nil).
-		WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
-		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8)
-	if dir == "" {
-		// In memory every value stays in the LSM tree: keep the default
-		// (large) value threshold, or records over it would be refused.
-		opts = opts.WithInMemory(true)
-	} else {
-		// On disk, large records go to the value log to keep the tree small.
-		opts = opts.WithValueThreshold(1 << 10)
-	}
-	db, err := badger.Open(opts)
-	if err != nil {
-		return nil, fmt.Errorf("open index %q: %w", dir, err)
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	opts := badgerdb.DefaultOptions(dir)
+	opts.Log = log
+	opts.Options = opts.WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
+		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8)
+	if dir != "" {
+		// On disk, large records go to the value log to keep the tree
+		// small. In memory every value stays in the LSM tree: keep the
+		// default (large) threshold, or records over it would be refused.
+		opts.Options = opts.WithValueThreshold(1 << 10)
+	}
+	db, err := badgerdb.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
 	x := &Index{db: db, log: log, applied: make(chan struct{})}
 	if err := db.View(func(txn *badger.Txn) error {
@@ -81,7 +83,7 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 	return x, nil
 }
 
-// Close closes the database.
+// Close stops the value-log collector and closes the database.
 func (x *Index) Close() error { return x.db.Close() }
 
 // Checkpoint returns how far the index has read.

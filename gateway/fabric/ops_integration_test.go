@@ -1,4 +1,15 @@
-package opsgateway
+package fabric_test
+
+// This file is the test on a real Fabric network that puts the operator
+// tool and this package together: a Tianjin recorder enrolled by the
+// network scripts issues a certificate through gateway/fabric and
+// gateway/client, metrotrace-ops audits that transaction and revokes the
+// recorder, and the gateway's next submit as that recorder is refused while
+// other users still write.
+//
+// It must not import network/ops (fabric-sdk-go, which cannot be linked
+// with fabric-gateway; see cmd/linkage_test.go): it builds
+// cmd/metrotrace-ops and runs it as a subprocess.
 
 import (
 	"context"
@@ -65,7 +76,7 @@ type audit struct {
 // one raft leader, unhealthy (no raft leader) right after that leader is
 // stopped by its recorded pid, and healthy again after the re-election.
 //
-//	METROTRACE_NETWORK_TESTS=1 go test ./network/opsgateway -run TestOpsThroughGateway -v -timeout 20m
+//	METROTRACE_NETWORK_TESTS=1 go test ./gateway/fabric -run TestOpsThroughGateway -v -timeout 20m
 func TestOpsThroughGateway(t *testing.T) {
 	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
 		t.Skip("real Fabric network test: set METROTRACE_NETWORK_TESTS=1 to run it")
