@@ -12,7 +12,7 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
-	"github.com/metrotrace/metrotrace/internal/badgerdb"
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // ErrDuplicateTxID is returned when a proposal reuses a committed tx id.

@@ -25,7 +25,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
-	"github.com/metrotrace/metrotrace/internal/badgerdb"
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // MaxSize is the largest blob the store accepts, in bytes: the largest DCC

@@ -11,7 +11,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
-	"github.com/metrotrace/metrotrace/internal/badgerdb"
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // BenchmarkIngestCertificates issues certificates through the real

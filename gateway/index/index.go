@@ -21,7 +21,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
-	"github.com/metrotrace/metrotrace/internal/badgerdb"
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // Key prefixes. Keys are built in fresh slices.
