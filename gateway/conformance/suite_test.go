@@ -128,16 +128,16 @@ func answers(t *testing.T, tg *target, vs []variant) map[string]string {
 			if containsRune(q.path, '?') {
 				sep = "&"
 			}
-			code, fromIndex := tg.do(t, "GET", "/api/v1"+q.path, token, nil)
-			code2, fromLedger := tg.do(t, "GET", "/api/v1"+q.path+sep+"source=ledger", token, nil)
+			code, indexAnswer := tg.do(t, "GET", "/api/v1"+q.path, token, nil)
+			code2, ledgerAnswer := tg.do(t, "GET", "/api/v1"+q.path+sep+"source=ledger", token, nil)
 			if code != 200 || code2 != 200 {
-				t.Fatalf("%s on %s: index %d %s; ledger %d %s", q.name, tg.name, code, fromIndex, code2, fromLedger)
+				t.Fatalf("%s on %s: index %d %s; ledger %d %s", q.name, tg.name, code, indexAnswer, code2, ledgerAnswer)
 			}
-			a, b := canonical(t, fromIndex), canonical(t, fromLedger)
+			a, b := canonical(t, indexAnswer), canonical(t, ledgerAnswer)
 			if a != b {
 				t.Errorf("%s on %s: the index answers\n%s\nthe chaincode answers\n%s", q.name, tg.name, a, b)
 			}
-			if got := failing(t, fromIndex); !reflect.DeepEqual(got, q.failing) && !(len(got) == 0 && len(q.failing) == 0) {
+			if got := failing(t, indexAnswer); !reflect.DeepEqual(got, q.failing) && !(len(got) == 0 && len(q.failing) == 0) {
 				t.Errorf("%s on %s: failing checks %v, want %v", q.name, tg.name, got, q.failing)
 			}
 			out[q.name] = a

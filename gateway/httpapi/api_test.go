@@ -158,10 +158,10 @@ func TestReadsThroughHTTP(t *testing.T) {
 			"institutions": "NIM", "capabilities": "CMC-NIM-MASS", "standards": "BJ-STD-MASS",
 			"instruments": "BJ-BAL-001", "certificates": "NIM-2024-0001",
 		} {
-			fromIndex := e.get("/api/v1/"+path+"/"+id, insp).expect(t, 200)
-			fromLedger := e.get("/api/v1/"+path+"/"+id+"?source=ledger", insp).expect(t, 200)
-			if fromIndex["id"] != id || fromLedger["id"] != id || mustJSON(t, fromIndex) != mustJSON(t, fromLedger) {
-				t.Errorf("%s/%s: index %v, ledger %v", path, id, fromIndex, fromLedger)
+			indexAnswer := e.get("/api/v1/"+path+"/"+id, insp).expect(t, 200)
+			ledgerAnswer := e.get("/api/v1/"+path+"/"+id+"?source=ledger", insp).expect(t, 200)
+			if indexAnswer["id"] != id || ledgerAnswer["id"] != id || mustJSON(t, indexAnswer) != mustJSON(t, ledgerAnswer) {
+				t.Errorf("%s/%s: index %v, ledger %v", path, id, indexAnswer, ledgerAnswer)
 			}
 		}
 		e.create(e.as("BeijingMSP", "recorder", "NIM"), record.DocComparison, cmp)
