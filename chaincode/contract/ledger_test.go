@@ -197,3 +197,59 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
+
+func TestSetInstrumentOwnerWritesOnlyTheOwnersCollection(t *testing.T) {
+	l := newLedger(t)
+	l.load(scenario.New())
+	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
+	in := `{"id":"TJ-GAUGE-7","institution_id":"TJ-ENT","type":"pressure gauge","manufacturer":"Yokogawa","model":"MT220","serial":"P7",` +
+		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true}`
+	l.mustSubmit(tj, "RegisterInstrument", in)
+	owner := map[string][]byte{record.TransientOwner: []byte(`{"owner_name":"天津港某码头公司","contact":"022-5555-0107"}`)}
+
+	// Refused: another org's recorder, no transient entry, an unknown instrument, bad details.
+	for _, c := range []struct {
+		who       string
+		id        string
+		transient map[string][]byte
+		want      record.Code
+	}{
+		{"bj", "TJ-GAUGE-7", owner, record.Forbidden},
+		{"tj", "TJ-GAUGE-7", nil, record.Invalid},
+		{"tj", "NO-SUCH", owner, record.NotFound},
+		{"tj", "TJ-GAUGE-7", map[string][]byte{record.TransientOwner: []byte(`{"owner_name":""}`)}, record.Invalid},
+	} {
+		caller := tj
+		if c.who == "bj" {
+			caller = l.as("BeijingMSP", "recorder", "BJIM")
+		}
+		before := l.height()
+		p := l.proposal(caller, "SetInstrumentOwner", []string{c.id})
+		p.Transient = c.transient
+		_, err := l.submitWith(p)
+		wantCode(t, err, c.want)
+		if l.height() != before {
+			t.Fatalf("refused SetInstrumentOwner(%s) by %s wrote", c.id, c.who)
+		}
+	}
+
+	before := l.height()
+	p := l.proposal(tj, "SetInstrumentOwner", []string{"TJ-GAUGE-7"})
+	p.Transient = owner
+	out, err := l.submitWith(p)
+	if err != nil || string(out) != "TJ-GAUGE-7" {
+		t.Fatalf("SetInstrumentOwner = %q, %v", out, err)
+	}
+	var entry *badgerstub.TxEntry
+	_ = l.store.Transactions(before, func(e badgerstub.TxEntry) error {
+		entry = &e
+		return nil
+	})
+	if entry == nil || entry.Function != "SetInstrumentOwner" || len(entry.Keys) != 0 || entry.EventName != "" {
+		t.Fatalf("SetInstrumentOwner's transaction = %+v, want no public key and no event", entry)
+	}
+	got := decode[record.InstrumentOwner](t, l.mustEvaluate(tj, "GetInstrumentOwner", "TJ-GAUGE-7"))
+	if got != (record.InstrumentOwner{InstrumentID: "TJ-GAUGE-7", OwnerName: "天津港某码头公司", Contact: "022-5555-0107"}) {
+		t.Fatalf("owner = %+v", got)
+	}
+}

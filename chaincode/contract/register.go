@@ -79,10 +79,60 @@ func (c *Contract) RegisterStandard(ctx contractapi.TransactionContextInterface,
 	return t.commit()
 }
 
+// SetInstrumentOwner stores the owner's commercial details of a registered
+// instrument, given in the transient map under "owner", in the owning
+// organization's implicit private data collection. It writes nothing else:
+// the transaction's only write is to that collection, so Fabric validates
+// it against the owner organization's own endorsement policy, and the
+// gateway has it endorsed by the owner's peers alone, which then are the
+// only peers that ever see the details (the block carries their hash).
+// It returns the instrument id.
+func (c *Contract) SetInstrumentOwner(ctx contractapi.TransactionContextInterface, instrumentID string) (string, error) {
+	var in record.Instrument
+	if err := requireRecord(ctx, record.DocInstrument, instrumentID, &in); err != nil {
+		return "", err
+	}
+	owner, err := writableInstitution(ctx, in.InstitutionID)
+	if err != nil {
+		return "", wrapf(err, "owner details of %s", instrumentID)
+	}
+	transient, err := ctx.GetStub().GetTransient()
+	if err != nil {
+		return "", record.Errorf(record.Internal, "read transient data: %v", err)
+	}
+	raw, ok := transient[record.TransientOwner]
+	if !ok {
+		return "", record.Errorf(record.Invalid, "owner details of %s: no %q entry in the transient data", instrumentID, record.TransientOwner)
+	}
+	if err := putOwner(ctx, owner.MSPID, instrumentID, raw); err != nil {
+		return "", err
+	}
+	return instrumentID, nil
+}
+
+// putOwner validates owner details and writes them to the owner
+// organization's implicit collection.
+func putOwner(ctx contractapi.TransactionContextInterface, mspID, instrumentID string, raw []byte) error {
+	var o record.InstrumentOwner
+	if err := decodeValid(string(raw), &o); err != nil {
+		return wrapf(err, "owner details of %s", instrumentID)
+	}
+	if o.InstrumentID != "" && o.InstrumentID != instrumentID {
+		return record.Errorf(record.Invalid, "owner details name instrument %s, not %s", o.InstrumentID, instrumentID)
+	}
+	o.InstrumentID = instrumentID
+	data, _ := json.Marshal(&o)
+	if err := ctx.GetStub().PutPrivateData(implicitCollection(mspID), instrumentID, data); err != nil {
+		return record.Errorf(record.Internal, "write owner details of %s: %v", instrumentID, err)
+	}
+	return nil
+}
+
 // RegisterInstrument records a working instrument. The owner's commercial
 // details, if given in the transient map under "owner", go to the
 // registering organization's implicit private data collection, never to
-// public state.
+// public state. On Fabric the gateway sends them separately with
+// SetInstrumentOwner, so that no other organization endorses them.
 func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterface, instrumentJSON string) (string, error) {
 	var in record.Instrument
 	if err := decodeValid(instrumentJSON, &in); err != nil {
@@ -101,17 +151,8 @@ func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterfac
 	}
 	t := newTxn(ctx, record.FnRegisterInstrument)
 	if raw, ok := transient[record.TransientOwner]; ok {
-		var o record.InstrumentOwner
-		if err := decodeValid(string(raw), &o); err != nil {
-			return "", wrapf(err, "owner details of %s", in.ID)
-		}
-		if o.InstrumentID != "" && o.InstrumentID != in.ID {
-			return "", record.Errorf(record.Invalid, "owner details name instrument %s, not %s", o.InstrumentID, in.ID)
-		}
-		o.InstrumentID = in.ID
-		data, _ := json.Marshal(&o)
-		if err := ctx.GetStub().PutPrivateData(implicitCollection(owner.MSPID), in.ID, data); err != nil {
-			return "", record.Errorf(record.Internal, "write owner details of %s: %v", in.ID, err)
+		if err := putOwner(ctx, owner.MSPID, in.ID, raw); err != nil {
+			return "", err
 		}
 	}
 	if err := t.put(record.DocInstrument, in.ID, &in, owner.MSPID); err != nil {

@@ -42,7 +42,7 @@ var Roles = []string{RoleRecorder, RoleInspector, RoleOperator}
 func IsRole(r string) bool { return slices.Contains(Roles, r) }
 
 // TransientOwner is the transient-data key that carries an instrument
-// owner's private details to RegisterInstrument.
+// owner's private details to RegisterInstrument or SetInstrumentOwner.
 const TransientOwner = "owner"
 
 // Transaction function names of the contract.
@@ -59,6 +59,7 @@ const (
 	FnSupersedeCertificate = "SupersedeCertificate"
 	FnAddComparisonResults = "AddComparisonResults"
 	FnApproveAgreement     = "ApproveAgreement"
+	FnSetInstrumentOwner   = "SetInstrumentOwner"
 
 	FnGet                = "Get"
 	FnHistory            = "History"
