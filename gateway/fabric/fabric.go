@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	gwid "github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -193,30 +195,55 @@ func (l *Ledger) contract(id *identity.Identity) (*client.Contract, error) {
 	return gw.GetNetwork(l.conn.Channel).GetContract(l.conn.Chaincode), nil
 }
 
-// endorsers chooses endorsing organizations for calls that carry private
-// data: the caller's organization, which holds its implicit collection,
-// and one other, to satisfy the majority policy. Other calls leave the
-// choice to the Gateway service (which honours key-level policies).
+// endorsers chooses endorsing organizations. Owner details go in a
+// transaction of their own (SetInstrumentOwner) whose only write is the
+// caller's organization's implicit collection: Fabric validates it against
+// that organization's endorsement policy, so its own peers alone endorse
+// it and no other organization's peer receives the transient data. Other
+// calls leave the choice to the Gateway service (which honours key-level
+// policies).
 func (l *Ledger) endorsers(id *identity.Identity, call ledger.Call) []string {
-	if _, private := call.Transient[record.TransientOwner]; !private {
-		return nil
+	if call.Function == record.FnSetInstrumentOwner {
+		return []string{id.MSPID}
 	}
-	orgs := []string{id.MSPID}
-	for _, o := range l.conn.Orgs {
-		if o.MSPID != id.MSPID {
-			return append(orgs, o.MSPID)
-		}
-	}
-	return orgs
+	return nil
 }
 
 // Submit endorses, submits and waits for the commit of a transaction,
 // retrying MVCC read conflicts and orderer unavailability with backoff.
+// RegisterInstrument with owner details becomes two transactions: the
+// public record (majority policy), then SetInstrumentOwner with the
+// details, endorsed by the caller's organization alone. The receipt is the
+// public record's.
 func (l *Ledger) Submit(ctx context.Context, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
 	c, err := l.contract(id)
 	if err != nil {
 		return nil, &ledger.Error{Phase: ledger.PhaseEndorse, Err: err}
 	}
+	owner, private := call.Transient[record.TransientOwner]
+	if call.Function != record.FnRegisterInstrument || !private {
+		return l.submitRetrying(ctx, c, id, call)
+	}
+	var in struct {
+		ID string `json:"id"`
+	}
+	if len(call.Args) == 0 || json.Unmarshal([]byte(call.Args[0]), &in) != nil || in.ID == "" {
+		return nil, ledger.ChaincodeError(string(record.Invalid) + ": register instrument: the instrument JSON names no id")
+	}
+	public := ledger.Call{Function: call.Function, Args: call.Args}
+	r, err := l.submitRetrying(ctx, c, id, public)
+	if err != nil {
+		return nil, err
+	}
+	details := ledger.Call{Function: record.FnSetInstrumentOwner, Args: []string{in.ID},
+		Transient: map[string][]byte{record.TransientOwner: owner}}
+	if _, err := l.submitRetrying(ctx, c, id, details); err != nil {
+		return nil, fmt.Errorf("instrument %s is registered (tx %s) but its owner details were not stored: %w", in.ID, r.TxID, err)
+	}
+	return r, nil
+}
+
+func (l *Ledger) submitRetrying(ctx context.Context, c *client.Contract, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
 	wait := l.opts.Backoff
 	for attempt := 0; ; attempt++ {
 		r, err := l.submitOnce(ctx, c, id, call)
@@ -244,6 +271,10 @@ func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identit
 	if err != nil {
 		return nil, &ledger.Error{Phase: ledger.PhaseEndorse, Err: err}
 	}
+	ts, err := proposalTimestamp(proposal)
+	if err != nil {
+		return nil, &ledger.Error{Phase: ledger.PhaseEndorse, TxID: proposal.TransactionID(), Err: err}
+	}
 	tx, err := proposal.EndorseWithContext(ctx)
 	if err != nil {
 		return nil, classify(ledger.PhaseEndorse, proposal.TransactionID(), err)
@@ -260,7 +291,41 @@ func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identit
 		return nil, &ledger.Error{Phase: ledger.PhaseCommit, TxID: st.TransactionID,
 			Err: &CommitCodeError{Code: st.Code}}
 	}
-	return &ledger.Receipt{TxID: st.TransactionID, BlockNumber: st.BlockNumber, Timestamp: time.Now().UTC(), Payload: tx.Result()}, nil
+	return &ledger.Receipt{TxID: st.TransactionID, BlockNumber: st.BlockNumber, Timestamp: ts, Payload: tx.Result()}, nil
+}
+
+// proposalTimestamp is the timestamp in the transaction's channel header:
+// the time the chaincode sees (GetTxTimestamp) and the block records.
+func proposalTimestamp(p *client.Proposal) (time.Time, error) {
+	b, err := p.Bytes()
+	if err != nil {
+		return time.Time{}, err
+	}
+	var pt gwproto.ProposedTransaction
+	if err := proto.Unmarshal(b, &pt); err != nil {
+		return time.Time{}, fmt.Errorf("decode proposal: %w", err)
+	}
+	return headerTimestamp(pt.GetProposal())
+}
+
+// headerTimestamp reads the channel header's timestamp of a proposal.
+func headerTimestamp(sp *peer.SignedProposal) (time.Time, error) {
+	var prop peer.Proposal
+	if err := proto.Unmarshal(sp.GetProposalBytes(), &prop); err != nil {
+		return time.Time{}, fmt.Errorf("decode proposal: %w", err)
+	}
+	var hdr common.Header
+	if err := proto.Unmarshal(prop.GetHeader(), &hdr); err != nil {
+		return time.Time{}, fmt.Errorf("decode proposal header: %w", err)
+	}
+	var ch common.ChannelHeader
+	if err := proto.Unmarshal(hdr.GetChannelHeader(), &ch); err != nil {
+		return time.Time{}, fmt.Errorf("decode channel header: %w", err)
+	}
+	if ch.GetTimestamp() == nil {
+		return time.Time{}, errors.New("the transaction's channel header has no timestamp")
+	}
+	return ch.GetTimestamp().AsTime().UTC(), nil
 }
 
 // CommitCodeError is a transaction the peers validated as invalid.

@@ -1,6 +1,8 @@
 package fabric
 
 import (
+	"time"
+
 	"errors"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
@@ -75,5 +78,36 @@ func TestBlockEventsKeepValidMetrotraceTransactionsInOrder(t *testing.T) {
 	}
 	if len(events) != 2 || events[0].TxID != "a" || events[1].TxID != "d" || events[1].BlockNumber != 7 || string(events[1].Payload) != `{"n":4}` {
 		t.Fatalf("events = %+v, want a and d of block 7", events)
+	}
+}
+
+func TestReceiptTimeIsTheChannelHeaders(t *testing.T) {
+	at := time.Date(2026, 12, 1, 19, 30, 5, 123456789, time.UTC)
+	ch, _ := proto.Marshal(&common.ChannelHeader{Type: int32(common.HeaderType_ENDORSER_TRANSACTION), TxId: "tx1", Timestamp: timestamppb.New(at)})
+	hdr, _ := proto.Marshal(&common.Header{ChannelHeader: ch})
+	prop, _ := proto.Marshal(&peer.Proposal{Header: hdr})
+	got, err := headerTimestamp(&peer.SignedProposal{ProposalBytes: prop})
+	if err != nil || !got.Equal(at) {
+		t.Fatalf("headerTimestamp = %v, %v; want %v", got, err, at)
+	}
+	ch, _ = proto.Marshal(&common.ChannelHeader{TxId: "tx2"})
+	hdr, _ = proto.Marshal(&common.Header{ChannelHeader: ch})
+	prop, _ = proto.Marshal(&peer.Proposal{Header: hdr})
+	if _, err := headerTimestamp(&peer.SignedProposal{ProposalBytes: prop}); err == nil {
+		t.Fatal("a header without a timestamp must be an error")
+	}
+	if _, err := headerTimestamp(&peer.SignedProposal{ProposalBytes: []byte{0xff}}); err == nil {
+		t.Fatal("undecodable proposal bytes must be an error")
+	}
+}
+
+func TestOwnerDetailsAreEndorsedByTheOwnersOrgOnly(t *testing.T) {
+	l := &Ledger{}
+	id := &identity.Identity{MSPID: "TianjinMSP"}
+	if got := l.endorsers(id, ledger.Call{Function: record.FnSetInstrumentOwner}); len(got) != 1 || got[0] != "TianjinMSP" {
+		t.Fatalf("endorsers of SetInstrumentOwner = %v, want [TianjinMSP]", got)
+	}
+	if got := l.endorsers(id, ledger.Call{Function: record.FnRegisterInstrument}); got != nil {
+		t.Fatalf("endorsers of the public record = %v, want the Gateway's choice (nil)", got)
 	}
 }
