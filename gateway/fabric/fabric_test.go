@@ -1,10 +1,9 @@
 package fabric
 
 import (
-	"time"
-
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
