@@ -3,6 +3,8 @@
 #
 #   chromium          headless browser for the web console test (gateway/console)
 #   fonts-noto-cjk    CJK glyphs, so console screenshots show 中文 labels, not boxes
+#   strace            the consortium test records which files each org's processes open
+#   jq                the network scripts read and write JSON
 #
 # Packages already installed are skipped silently; `apt-get update` runs only
 # when something is missing. Meant for root in CI (no stdin, no prompts); as
@@ -10,7 +12,7 @@
 # arguments are installed too.
 set -euo pipefail
 
-packages=(chromium fonts-noto-cjk "$@")
+packages=(chromium fonts-noto-cjk strace jq "$@")
 
 installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]

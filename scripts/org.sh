@@ -54,6 +54,7 @@ D=""
 load_org() {
 	[[ -n "$D" ]] || die "--dir is required"
 	[[ -f "$D/org.env" ]] || die "$D is not an initialised org directory (org.sh init first)"
+	D="$(cd "$D" && pwd)"
 	# shellcheck disable=SC1091
 	source "$D/org.env"
 	export FABRIC_CA_CLIENT_HOME="$D/ca/client"
@@ -424,7 +425,7 @@ cmd_create_channel() {
 		def_msp "$def" "$work/msps/$m"
 		orgs+="$(org_yaml "$def" "$work/msps/$m")"$'\n'
 		refs+="        - *$m"$'\n'
-		cons+="      - {Host: $(jq -r .orderer.host "$def"), Port: $(jq -r .orderer.port "$def"), ClientTLSCert: $work/msps/$m/orderer-tls.crt, ServerTLSCert: $work/msps/$m/orderer-tls.crt}"$'\n'
+		cons+="          - {Host: $(jq -r .orderer.host "$def"), Port: $(jq -r .orderer.port "$def"), ClientTLSCert: $work/msps/$m/orderer-tls.crt, ServerTLSCert: $work/msps/$m/orderer-tls.crt}"$'\n'
 	done
 	cat >"$work/configtx.yaml" <<EOF
 Organizations:
@@ -672,7 +673,7 @@ cmd_propose_add() {
 	jq --arg m "$m" --arg ep "$ep" --arg cert "$cert" --argjson anchor "$anchor" --slurpfile org "$w/org.json" \
 		--arg h "$(jq -r .orderer.host "$def")" --argjson p "$(jq -r .orderer.port "$def")" '
 		.channel_group.groups.Application.groups[$m] = ($org[0]
-			| .values.AnchorPeers = {mod_policy:"Admins", value:$anchor, version:"0"})
+			| del(.values.Endpoints) | .values.AnchorPeers = {mod_policy:"Admins", value:$anchor, version:"0"})
 		| .channel_group.groups.Orderer.groups[$m] = ($org[0]
 			| del(.values.AnchorPeers) | .values.Endpoints = {mod_policy:"Admins", value:{addresses:[$ep]}, version:"0"})
 		| .channel_group.groups.Orderer.values.ConsensusType.value.metadata.consenters +=
