@@ -9,14 +9,18 @@ import (
 )
 
 // openFabric connects to the Fabric network a connection description (as
-// written by scripts/network.sh up) describes. Tokens map to the users
-// enrolled there.
+// written by scripts/network.sh up or scripts/org.sh) describes. Tokens map
+// to the users enrolled there, including users added to the file later.
 func openFabric(connPath string, log *slog.Logger) (*backend, error) {
 	conn, err := network.LoadConnection(connPath)
 	if err != nil {
 		return nil, err
 	}
-	l, err := fabric.Open(conn, fabric.DefaultOptions)
+	opts := fabric.DefaultOptions
+	// Users enrolled after the start (scripts/org.sh enroll, network.sh
+	// enroll) are added to the file; a token naming one finds it there.
+	opts.Reload = func() (*network.Connection, error) { return network.LoadConnection(connPath) }
+	l, err := fabric.Open(conn, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the Fabric network of %s: %w", connPath, err)
 	}

@@ -51,7 +51,15 @@ type Options struct {
 	// EventsOrg is the organization (MSP id) whose peer delivers blocks and
 	// answers height queries; empty: the first organization described.
 	EventsOrg string
+	// Reload, when set, reads the connection description again; Identity
+	// calls it when no user of the connection matches, so users enrolled
+	// after the gateway started are served (their organizations' peers
+	// are the ones dialled at Open).
+	Reload func() (*network.Connection, error)
 }
+
+// reloadInterval bounds how often a miss rereads the connection description.
+const reloadInterval = time.Second
 
 // DefaultOptions suit a network on one machine with a 100 ms batch timeout.
 var DefaultOptions = Options{
@@ -69,6 +77,8 @@ type Ledger struct {
 	mu       sync.Mutex
 	gateways map[[32]byte]*client.Gateway // by identity certificate
 	ids      map[string]*identity.Identity
+	users    map[string][]network.User // by MSP id; replaced by a reload
+	reloaded time.Time
 }
 
 var _ ledger.Ledger = (*Ledger)(nil)
@@ -77,12 +87,15 @@ var _ ledger.Ledger = (*Ledger)(nil)
 // the connection.
 func Open(conn *network.Connection, opts Options) (*Ledger, error) {
 	if opts.EvaluateTimeout == 0 {
-		events := opts.EventsOrg
+		events, reload := opts.EventsOrg, opts.Reload
 		opts = DefaultOptions
-		opts.EventsOrg = events
+		opts.EventsOrg, opts.Reload = events, reload
 	}
 	l := &Ledger{conn: conn, opts: opts, peers: map[string]*grpc.ClientConn{},
-		gateways: map[[32]byte]*client.Gateway{}, ids: map[string]*identity.Identity{}}
+		gateways: map[[32]byte]*client.Gateway{}, ids: map[string]*identity.Identity{}, users: map[string][]network.User{}}
+	for _, o := range conn.Orgs {
+		l.users[o.MSPID] = o.Users
+	}
 	for _, o := range conn.Orgs {
 		pem, err := os.ReadFile(o.PeerTLSCACert)
 		if err != nil {
@@ -120,6 +133,7 @@ func (l *Ledger) Close() error {
 // Identity returns the enrolled user of an organization with a role and
 // institution, from the connection description (auth.Identities). An
 // operator matches the organization's operator whatever its institution.
+// A miss rereads the description (Options.Reload), at most once a second.
 func (l *Ledger) Identity(mspID, role, institution string) (*identity.Identity, error) {
 	key := mspID + "\x00" + role + "\x00" + institution
 	l.mu.Lock()
@@ -127,25 +141,42 @@ func (l *Ledger) Identity(mspID, role, institution string) (*identity.Identity, 
 	if id, ok := l.ids[key]; ok {
 		return id, nil
 	}
-	for _, o := range l.conn.Orgs {
-		if o.MSPID != mspID {
+	id, err := l.findUser(mspID, role, institution)
+	if err != nil && l.opts.Reload != nil && time.Since(l.reloaded) >= reloadInterval {
+		l.reloaded = time.Now()
+		if conn, rerr := l.opts.Reload(); rerr == nil {
+			for _, o := range conn.Orgs {
+				if _, known := l.users[o.MSPID]; known {
+					l.users[o.MSPID] = o.Users
+				}
+			}
+			id, err = l.findUser(mspID, role, institution)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.ids[key] = id
+	return id, nil
+}
+
+// findUser looks a user up in the users known; l.mu is held.
+func (l *Ledger) findUser(mspID, role, institution string) (*identity.Identity, error) {
+	users, ok := l.users[mspID]
+	if !ok {
+		return nil, fmt.Errorf("no organization %s in the connection description: this gateway holds no key of it", mspID)
+	}
+	for _, u := range users {
+		if u.Role != role || (institution != "" && role != record.RoleOperator && u.Institution != institution) {
 			continue
 		}
-		for _, u := range o.Users {
-			if u.Role != role || (institution != "" && role != record.RoleOperator && u.Institution != institution) {
-				continue
-			}
-			cert, key2, err := u.ReadCredentials()
-			if err != nil {
-				return nil, err
-			}
-			id := &identity.Identity{MSPID: mspID, CertPEM: cert, KeyPEM: key2}
-			l.ids[key] = id
-			return id, nil
+		cert, key, err := u.ReadCredentials()
+		if err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("no enrolled %s of %s in %s", role, institution, mspID)
+		return &identity.Identity{MSPID: mspID, CertPEM: cert, KeyPEM: key}, nil
 	}
-	return nil, fmt.Errorf("no organization %s in the connection description", mspID)
+	return nil, fmt.Errorf("no enrolled %s of %s in %s", role, institution, mspID)
 }
 
 // contract returns the metrotrace contract through the identity's own
@@ -415,7 +446,10 @@ func (l *Ledger) anyIdentity() (*identity.Identity, error) {
 		if l.opts.EventsOrg != "" && o.MSPID != l.opts.EventsOrg {
 			continue
 		}
-		for _, u := range o.Users {
+		l.mu.Lock()
+		users := l.users[o.MSPID]
+		l.mu.Unlock()
+		for _, u := range users {
 			return l.Identity(o.MSPID, u.Role, u.Institution)
 		}
 	}

@@ -2,6 +2,9 @@ package fabric
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
+	"github.com/metrotrace/metrotrace/network"
 )
 
 func TestChaincodeRefusalsBecomeRecordErrors(t *testing.T) {
@@ -108,5 +112,48 @@ func TestOwnerDetailsAreEndorsedByTheOwnersOrgOnly(t *testing.T) {
 	}
 	if got := l.endorsers(id, ledger.Call{Function: record.FnRegisterInstrument}); got != nil {
 		t.Fatalf("endorsers of the public record = %v, want the Gateway's choice (nil)", got)
+	}
+}
+
+func TestIdentityFindsUsersEnrolledAfterTheStart(t *testing.T) {
+	dir := t.TempDir()
+	user := func(name, inst, role string) network.User {
+		u := network.User{Name: name, Institution: inst, Role: role,
+			Cert: filepath.Join(dir, name+".pem"), Key: filepath.Join(dir, name+"_sk"), MSPDir: dir}
+		if err := os.WriteFile(u.Cert, []byte("cert of "+name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(u.Key, []byte("key of "+name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	conn := &network.Connection{Channel: "metrology", Chaincode: "metrotrace",
+		Orgs: []network.Org{{Name: "tianjin", MSPID: "TianjinMSP", Users: []network.User{user("tjim-recorder", "TJIM", "recorder")}}}}
+	reloads := 0
+	later := *conn
+	later.Orgs = []network.Org{{Name: "tianjin", MSPID: "TianjinMSP",
+		Users: []network.User{conn.Orgs[0].Users[0], user("tj-lab2-recorder", "TJ-LAB2", "recorder")}},
+		{Name: "beijing", MSPID: "BeijingMSP", Users: []network.User{user("bjim-recorder", "BJIM", "recorder")}}}
+	l := &Ledger{conn: conn, ids: map[string]*identity.Identity{},
+		users: map[string][]network.User{"TianjinMSP": conn.Orgs[0].Users},
+		opts:  Options{Reload: func() (*network.Connection, error) { reloads++; return &later, nil }}}
+
+	id, err := l.Identity("TianjinMSP", "recorder", "TJ-LAB2")
+	if err != nil || string(id.KeyPEM) != "key of tj-lab2-recorder" || reloads != 1 {
+		t.Fatalf("a user enrolled later = %+v, %v (reloads %d)", id, err, reloads)
+	}
+	// An organization the gateway did not start with stays unknown: it
+	// holds no peer of it, and no reload adds its keys.
+	l.reloaded = time.Time{}
+	if _, err := l.Identity("BeijingMSP", "recorder", "BJIM"); err == nil || !strings.Contains(err.Error(), "holds no key") {
+		t.Fatalf("another org's user = %v, want refused", err)
+	}
+	// Misses reread the file at most once a second.
+	l.reloaded = time.Time{}
+	_, _ = l.Identity("TianjinMSP", "recorder", "NOPE")
+	_, _ = l.Identity("TianjinMSP", "recorder", "NOPE2")
+	if reloads != 3 {
+		t.Fatalf("reloads = %d, want 3 (the second miss within a second does not reread)", reloads)
 	}
 }
