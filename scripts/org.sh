@@ -28,7 +28,7 @@
 #   org.sh fetch-config --dir D --out BLOCK   latest config block (for a joining org)
 #   org.sh config-info --dir D               JSON: config block and sequence, orgs, consenters,
 #                                             the MSPs that signed the last config update
-#   org.sh fetch-block --dir D --number N --out FILE   one block (protobuf), from own orderer
+#   org.sh fetch-block --dir D --number N --out FILE   one block (protobuf) from own peer's ledger
 #   org.sh stop --dir D [NODE]                stop every process of the org (or one:
 #   org.sh start --dir D NODE                 ca, orderer, peer, ccserver0|1) / restart one
 #                                             with its data
@@ -38,6 +38,8 @@
 #                             files it opens in D/trace/ (the consortium test checks them)
 #   METROTRACE_CACHE          cache for the Fabric binaries (scripts/fabric-tools.sh)
 #   METROTRACE_BATCH_TIMEOUT  orderer BatchTimeout in a new channel (default 100ms)
+#   METROTRACE_CC_BIN         deploy: this chaincode server binary instead of building
+#                             ./cmd/metrotrace-cc (METROTRACE_CC_SOURCE: another main package)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -527,7 +529,9 @@ cmd_deploy() {
 	[[ "$seq" =~ ^[1-9][0-9]*$ ]] || die "usage: org.sh deploy --dir D --sequence N"
 	mkdir -p "$D/chaincode"
 	local bin="$D/chaincode/metrotrace-cc-$seq"
-	if [[ -n "$src" ]]; then
+	if [[ -n "${METROTRACE_CC_BIN:-}" ]]; then
+		cp "$METROTRACE_CC_BIN" "$bin"
+	elif [[ -n "$src" ]]; then
 		(cd "$src" && go build -o "$bin" .) >>"$D/logs/chaincode-build.log" 2>&1 || die "go build of $src failed"
 	else
 		(cd "$ROOT" && go build -o "$bin" ./cmd/metrotrace-cc) >>"$D/logs/chaincode-build.log" 2>&1 ||
@@ -747,9 +751,13 @@ cmd_fetch_block() {
 	load_org
 	tools
 	[[ "$num" =~ ^[0-9]+$ && -n "$out" ]] || die "usage: org.sh fetch-block --dir D --number N --out FILE"
-	local oargs
-	mapfile -t oargs < <(orderer_args)
-	retry 10 as_admin traced cli peer channel fetch "$num" "$out" -c "$CHANNEL" "${oargs[@]}" || die "fetch of block $num failed"
+	# From own peer's ledger (qscc), so the block carries the peer's
+	# validation codes (the orderer's copy has none yet).
+	local hex
+	hex="$(as_admin traced cli peer chaincode query -C "$CHANNEL" -n qscc --hex \
+		-c "{\"Args\":[\"GetBlockByNumber\",\"$CHANNEL\",\"$num\"]}" 2>>"$D/logs/peer-cli.log")" ||
+		die "block $num: qscc GetBlockByNumber on own peer failed (log: $D/logs/peer-cli.log)"
+	printf '%s' "$hex" | tr -d '[:space:]' | perl -ne 'print pack("H*", $_)' >"$out"
 }
 
 cmd_config_info() {

@@ -65,7 +65,7 @@ func TestConsortiumSeparateParties(t *testing.T) {
 			if !strings.Contains(tr, x.cert) || !strings.Contains(tr, x.std) {
 				t.Errorf("%s traces %s's instrument %s: %s", reader.name, p.name, x.ins, tr)
 			}
-			im := string(c.waitGet(g, it, "/impact/"+x.std))
+			im := string(c.waitGet(g, it, "/impact/"+x.std+"?since=2024-01-01"))
 			if !strings.Contains(im, x.cert) {
 				t.Errorf("%s: impact of %s's standard %s: %s", reader.name, p.name, x.std, im)
 			}

@@ -21,11 +21,9 @@ import (
 	"testing"
 	"time"
 
-	v1proto "github.com/golang/protobuf/proto" //nolint:staticcheck // network/ops audits APIv1 blocks
-	"github.com/hyperledger/fabric-protos-go-apiv2/common"
-	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
-	v1common "github.com/hyperledger/fabric-protos-go/common"
-	"google.golang.org/protobuf/proto"
+	"github.com/golang/protobuf/proto" //nolint:staticcheck // network/ops audits APIv1 (fabric-sdk-go) blocks
+	"github.com/hyperledger/fabric-protos-go/common"
+	"github.com/hyperledger/fabric-protos-go/peer"
 
 	"github.com/metrotrace/metrotrace/network/ops"
 )
@@ -62,6 +60,7 @@ type consortium struct {
 	base    string
 	public  string // what parties send each other: definitions, blocks, updates
 	bin     string // the metrotrace command
+	ccBin   string // the chaincode server every party deploys
 	parties []*party
 	genesis string
 }
@@ -87,10 +86,13 @@ func newConsortium(t *testing.T, names ...string) *consortium {
 	}
 	t.Cleanup(c.stopAll)
 	c.bin = filepath.Join(c.base, "metrotrace")
-	cmd := exec.Command("go", "build", "-o", c.bin, "./cmd/metrotrace")
-	cmd.Dir = c.root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/metrotrace: %v\n%s", err, out)
+	c.ccBin = filepath.Join(c.base, "metrotrace-cc")
+	for bin, pkg := range map[string]string{c.bin: "./cmd/metrotrace", c.ccBin: "./cmd/metrotrace-cc"} {
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
+		cmd.Dir = c.root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
 	}
 	return c
 }
@@ -146,7 +148,7 @@ func (c *consortium) orgRunEnv(timeout time.Duration, env []string, args ...stri
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", append([]string{filepath.Join(c.root, "scripts", "org.sh")}, args...)...)
-	cmd.Env = append(append(os.Environ(), "METROTRACE_TRACE_OPENS=1"), env...)
+	cmd.Env = append(append(os.Environ(), "METROTRACE_TRACE_OPENS=1", "METROTRACE_CC_BIN="+c.ccBin), env...)
 	cmd.Dir = c.root
 	out, err := cmd.CombinedOutput()
 	return string(out), err
@@ -446,7 +448,7 @@ func certificate(inst, id, subject, ref string) rec {
 
 // ---------------------------------------------------------------- blocks
 
-// fetchBlock reads block n through the party's own orderer (its admin),
+// fetchBlock reads block n from the party's own peer (its admin),
 // as the protobuf bytes.
 func (c *consortium) fetchBlock(p *party, n uint64) []byte {
 	c.t.Helper()
@@ -471,10 +473,6 @@ type blockTx struct {
 func blockTxs(data []byte) ([]blockTx, error) {
 	var b common.Block
 	if err := proto.Unmarshal(data, &b); err != nil {
-		return nil, err
-	}
-	var v1 v1common.Block
-	if err := v1proto.Unmarshal(data, &v1); err != nil {
 		return nil, err
 	}
 	var out []blockTx
@@ -516,7 +514,7 @@ func blockTxs(data []byte) ([]blockTx, error) {
 				fn = string(args[0])
 			}
 		}
-		a, err := ops.AuditBlock(&v1, ch.GetTxId())
+		a, err := ops.AuditBlock(&b, ch.GetTxId())
 		if err != nil {
 			return nil, err
 		}

@@ -134,7 +134,11 @@ func (c *consortium) deploy2(t *testing.T, approvers []*party, committer *party,
 	for _, p := range endorsers {
 		args = append(args, p.def)
 	}
-	out, err := c.orgRunEnv(5*time.Minute, []string{"METROTRACE_COMMIT_TRIES=3"}, args...)
+	tries := "2"
+	if ok {
+		tries = "30" // the newcomer's peer may still be catching up
+	}
+	out, err := c.orgRunEnv(5*time.Minute, []string{"METROTRACE_COMMIT_TRIES=" + tries}, args...)
 	switch {
 	case ok && err != nil:
 		t.Fatalf("commit of sequence 2: %v\n%s", err, tail(out, 20))
