@@ -582,6 +582,7 @@ cmd_commit() {
 	load_org
 	tools
 	[[ "$seq" =~ ^[1-9][0-9]*$ && ${#defs[@]} -ge 1 ]] || die "usage: org.sh commit --dir D --sequence N DEF..."
+	mkdir -p "$D/chaincode"
 	local peers=() def m
 	mkdir -p "$D/public"
 	for def in "${defs[@]}"; do
@@ -600,6 +601,7 @@ cmd_commit() {
 	local i
 	for ((i = 0; i < 100; i++)); do
 		[[ "$(committed_sequence)" == "$seq" ]] && break
+		((i < 99)) || die "own peer does not report sequence $seq committed (querycommitted: $(committed_sequence))"
 		sleep 0.3
 	done
 	log "chaincode $CC_NAME sequence $seq committed; approvals: $(jq -c .approvals "$D/chaincode/readiness-$seq.json" 2>/dev/null)"
