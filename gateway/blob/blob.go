@@ -24,8 +24,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // MaxSize is the largest blob the store accepts, in bytes: the largest DCC

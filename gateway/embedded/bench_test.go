@@ -8,10 +8,10 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
-	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // BenchmarkIngestCertificates issues certificates through the real

@@ -19,9 +19,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
-	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // Key prefixes. Keys are built in fresh slices.
