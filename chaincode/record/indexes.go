@@ -19,7 +19,7 @@ const (
 var Indexes = []string{
 	IndexCertificatesBySubject, IndexCertificatesByReference, IndexCertificatesByIssuer, IndexCertificatesByDCC,
 	IndexStandardsByInstitution, IndexInstrumentsByInstitution, IndexCapabilitiesByInstitution,
-	IndexAgreementsByParty, IndexComparisonsByInstitution,
+	IndexAgreementsByParty, IndexComparisonsByInstitution, IndexSigningCertificatesByInstitution,
 }
 
 // IndexDocType maps each index to the doc type of the records it lists.
@@ -33,6 +33,8 @@ var IndexDocType = map[string]string{
 	IndexCapabilitiesByInstitution: DocCapability,
 	IndexAgreementsByParty:         DocAgreement,
 	IndexComparisonsByInstitution:  DocComparison,
+
+	IndexSigningCertificatesByInstitution: DocSigningCertificate,
 }
 
 // IndexEntries returns the index values of a record: index name → values.
@@ -55,6 +57,8 @@ func IndexEntries(v any) map[string][]string {
 		return map[string][]string{IndexInstrumentsByInstitution: {r.InstitutionID}}
 	case *Capability:
 		return map[string][]string{IndexCapabilitiesByInstitution: {r.InstitutionID}}
+	case *SigningCertificate:
+		return map[string][]string{IndexSigningCertificatesByInstitution: {r.InstitutionID}}
 	case *Agreement:
 		return map[string][]string{IndexAgreementsByParty: r.Parties}
 	case *Comparison:

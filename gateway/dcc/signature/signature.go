@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // Result is what a signature check answers, as import and verify show it.
@@ -47,8 +49,8 @@ type Result struct {
 	// certificate the DCC's issuing institution registered on the ledger,
 	// valid and not revoked at the signing time (see [Signature.Registered]).
 	Registered bool `json:"registered"`
-	// Reason says, in a sentence, why the first of valid, chain_valid and
-	// registered that does not hold fails; "" when all hold.
+	// Reason says why valid, chain_valid or registered does not hold, one
+	// sentence for each that fails, joined by "; "; "" when all hold.
 	Reason string `json:"reason"`
 	// Revocation is what the file's own revocation data (XAdES
 	// RevocationValues) say about the signer's chain; null when the file
@@ -80,6 +82,11 @@ type Options struct {
 	// Intermediates are CA certificates to build chains with, besides those
 	// the file embeds.
 	Intermediates []*x509.Certificate
+	// Institution is the DCC's issuing institution and Registered its
+	// signing_certificate records on the ledger; registered is judged
+	// against them (see [Signature.Registered]).
+	Institution string
+	Registered  []record.SigningCertificate
 }
 
 // Verify checks the XML signature of a DCC and its chain. A file without a
@@ -104,10 +111,20 @@ func Verify(data []byte, opts Options) (Result, *Signature) {
 		return res, nil
 	}
 	res.Valid = true
+	var reasons []string
 	res.ChainValid, res.Revocation, err = sig.chain(opts)
 	if err != nil {
-		res.Reason = err.Error()
+		reasons = append(reasons, err.Error())
 	}
+	if opts.Institution == "" {
+		reasons = append(reasons, "no issuing institution is known to look registered signing certificates up for")
+	} else {
+		var why string
+		if res.Registered, why = sig.Registered(opts.Institution, opts.Registered); !res.Registered {
+			reasons = append(reasons, why)
+		}
+	}
+	res.Reason = strings.Join(reasons, "; ")
 	return res, sig
 }
 
