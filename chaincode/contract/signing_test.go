@@ -37,7 +37,10 @@ func TestSigningCertificatesAreKeptByTheInstitution(t *testing.T) {
 			func(s record.SigningCertificate) record.SigningCertificate { s.Certificate = "MIIB..."; return s }, record.Invalid,
 			"register signing certificate: certificate is not a PEM CERTIFICATE block"},
 		{"a chain that did not sign the certificate is refused", [3]string{"BeijingMSP", "recorder", "BJIM"},
-			func(s record.SigningCertificate) record.SigningCertificate { s.Chain = []string{signaturetest.PEM(signer.Cert)}; return s }, record.Invalid,
+			func(s record.SigningCertificate) record.SigningCertificate {
+				s.Chain = []string{signaturetest.PEM(signer.Cert)}
+				return s
+			}, record.Invalid,
 			"register signing certificate: chain[0] (CN=BJIM DCC,O=metrotrace test PKI,C=CN) did not sign CN=BJIM DCC,O=metrotrace test PKI,C=CN: x509: invalid signature: parent certificate cannot sign this kind of certificate"},
 		{"a new certificate cannot be revoked already", [3]string{"BeijingMSP", "recorder", "BJIM"},
 			func(s record.SigningCertificate) record.SigningCertificate {
