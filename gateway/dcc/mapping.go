@@ -64,6 +64,26 @@ type MapOptions struct {
 	ResolveID IDResolver
 	// Lang is the language names are quoted in, in problems; "en" when empty.
 	Lang string
+	// ReferenceIDs, when set, are the certificate's reference standards as
+	// the caller names them; they win over the measuring equipment.
+	ReferenceIDs []string
+	// Standards, when set, resolves each measuring equipment to a
+	// registered standard (see [StandardLookup]) instead of IDIssuers or
+	// ResolveID.
+	Standards StandardLookup
+}
+
+// StandardLookup finds registered standards for [Document.Certificate]. A
+// measuring equipment is the standard that carries one of its
+// identifications (same issuer, same value; a DCC's "customer" is the
+// standard's "owner"); failing that, the standard whose ledger id one of
+// its identifications names.
+type StandardLookup interface {
+	// ByIdentification returns the ids of the registered standards carrying
+	// an identification.
+	ByIdentification(issuer, value string) ([]string, error)
+	// Exists reports whether a standard of that id is registered.
+	Exists(id string) (bool, error)
 }
 
 // Certificate maps the document onto a ledger certificate:
@@ -126,6 +146,9 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 	cert.Method = m.method()
 	cert.Conformity = m.conformity()
 	m.previousReport()
+	if m.err != nil {
+		return nil, m.problems, m.err
+	}
 	if len(m.fatal) > 0 {
 		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q does not map onto a certificate: %s",
 			d.Core.UniqueIdentifier, strings.Join(m.fatal, "; "))
@@ -144,6 +167,8 @@ type mapper struct {
 	opts     MapOptions
 	problems []Problem
 	fatal    []string
+	// err is a failure of a lookup, not of the document.
+	err error
 }
 
 func (m *mapper) note(path, format string, args ...any) {
@@ -283,6 +308,9 @@ func (m *mapper) issuersTried() string {
 }
 
 func (m *mapper) references(subject string) []string {
+	if len(m.opts.ReferenceIDs) > 0 {
+		return m.givenReferences()
+	}
 	var refs []string
 	seen := map[string]bool{}
 	for _, mr := range m.doc.MeasurementResults {
@@ -290,6 +318,14 @@ func (m *mapper) references(subject string) []string {
 			name := eq.Name.In(m.opts.Lang)
 			if isAuxiliary(eq) {
 				m.note(eq.Path, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
+				continue
+			}
+			if m.opts.Standards != nil {
+				id, ok := m.lookupStandard(eq, name)
+				if ok && id != subject && !seen[id] {
+					seen[id] = true
+					refs = append(refs, id)
+				}
 				continue
 			}
 			id, ok := m.resolve(RoleReference, eq.Identifications, eq.Path, "measuring equipment")
@@ -311,6 +347,83 @@ func (m *mapper) references(subject string) []string {
 		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
 	}
 	return refs
+}
+
+// givenReferences takes MapOptions.ReferenceIDs.
+func (m *mapper) givenReferences() []string {
+	var refs []string
+	seen := map[string]bool{}
+	for _, id := range m.opts.ReferenceIDs {
+		if err := record.ValidateID("reference_ids", id); err != nil {
+			m.fail("MapOptions.ReferenceIDs", "%s", errorMessage(err))
+			continue
+		}
+		if !seen[id] {
+			seen[id] = true
+			refs = append(refs, id)
+		}
+	}
+	m.note("measurementResults/measurementResult/measuringEquipments",
+		"reference standards %s are named by the request (reference_ids), not resolved from the measuring equipment", strings.Join(refs, ", "))
+	return refs
+}
+
+// standardIssuer maps a DCC identification issuer onto a standard's.
+func standardIssuer(issuer string) string {
+	if issuer == IssuerCustomer {
+		return record.IdentOwner
+	}
+	return issuer
+}
+
+// lookupStandard resolves a measuring equipment through
+// MapOptions.Standards, noting the outcome and, when nothing matches,
+// everything that was tried.
+func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
+	var tried []string
+	for _, ident := range eq.Identifications {
+		value := strings.TrimSpace(ident.Value)
+		if value == "" {
+			continue
+		}
+		ids, err := m.opts.Standards.ByIdentification(standardIssuer(ident.Issuer), value)
+		if err != nil {
+			m.err = err
+			return "", false
+		}
+		switch len(ids) {
+		case 0:
+			tried = append(tried, fmt.Sprintf("%s identification %q", ident.Issuer, value))
+		case 1:
+			m.note(eq.Path, "measuring equipment %q is standard %s, which carries its %s identification %q", name, ids[0], ident.Issuer, value)
+			return ids[0], true
+		default:
+			tried = append(tried, fmt.Sprintf("%s identification %q (carried by several standards: %s)", ident.Issuer, value, strings.Join(ids, ", ")))
+		}
+	}
+	for _, ident := range eq.Identifications {
+		id, ok := SanitizeID(ident.Value)
+		if !ok {
+			continue
+		}
+		found, err := m.opts.Standards.Exists(id)
+		if err != nil {
+			m.err = err
+			return "", false
+		}
+		if found {
+			m.note(eq.Path, "measuring equipment %q is standard %s, named by its %s identification", name, id, ident.Issuer)
+			return id, true
+		}
+		tried = append(tried, fmt.Sprintf("standard id %q", id))
+	}
+	if len(tried) == 0 {
+		m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+		return "", false
+	}
+	m.note(eq.Path, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
+		name, strings.Join(tried, "; "))
+	return "", false
 }
 
 // isAuxiliary reports whether a measuring equipment is marked as auxiliary
