@@ -71,6 +71,17 @@ type MapOptions struct {
 	// registered standard (see [StandardLookup]) instead of IDIssuers or
 	// ResolveID.
 	Standards StandardLookup
+	// Anchors, when set, links a previousReport that names a DCC by its
+	// SHA-256 to the certificate anchoring that DCC: the new certificate
+	// supersedes it.
+	Anchors AnchorLookup
+}
+
+// AnchorLookup finds certificates by the DCC they anchor.
+type AnchorLookup interface {
+	// ByDCCSHA256 returns the certificates anchoring a DCC whose exact bytes
+	// or canonical form have the SHA-256 (lowercase hex).
+	ByDCCSHA256(sha string) ([]record.Certificate, error)
 }
 
 // StandardLookup finds registered standards for [Document.Certificate]. A
@@ -130,10 +141,11 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 		m.opts.IDIssuers = DefaultIDIssuers
 	}
 	cert := &record.Certificate{
-		DocType:   record.DocCertificate,
-		Kind:      m.opts.Kind,
-		DCCSHA256: d.SHA256,
-		Status:    record.CertValid,
+		DocType:       record.DocCertificate,
+		Kind:          m.opts.Kind,
+		DCCSHA256:     d.SHA256,
+		DCCC14NSHA256: d.C14NSHA256,
+		Status:        record.CertValid,
 	}
 	cert.ID = m.certificateID()
 	cert.IssuerID = m.issuer()
@@ -145,7 +157,7 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 	cert.ValidUntil = m.validUntil(cert.PerformedOn)
 	cert.Method = m.method()
 	cert.Conformity = m.conformity()
-	m.previousReport()
+	m.previousReport(cert)
 	if m.err != nil {
 		return nil, m.problems, m.err
 	}
@@ -687,15 +699,61 @@ func (m *mapper) conformity() string {
 	return ""
 }
 
-func (m *mapper) previousReport() {
+// sha256Procedures are the previousReport procedures naming SHA-256.
+var sha256Procedures = []string{"sha256", "sha-256", "sha2-256"}
+
+func (m *mapper) previousReport(cert *record.Certificate) {
 	prev := m.doc.Core.PreviousReport
 	if prev == nil {
 		return
 	}
 	const path = "administrativeData/coreData/previousReport"
+	if m.opts.Anchors != nil {
+		m.linkPrevious(cert, prev, path)
+		return
+	}
 	if id, ok := SanitizeID(prev.ReferralID); ok {
 		m.note(path, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
 		return
 	}
 	m.note(path, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
+}
+
+// linkPrevious links the certificate anchoring the DCC a previousReport
+// names by hash, after checking the hash names exactly one valid
+// certificate of the same subject.
+func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path string) {
+	procedure := strings.ToLower(strings.TrimSpace(prev.Procedure))
+	value := strings.ToLower(strings.TrimSpace(prev.Value))
+	if !contains(sha256Procedures, procedure) || len(value) != 64 || strings.Trim(value, "0123456789abcdef") != "" {
+		m.note(path, "this DCC replaces report %q, but names it by %s %q, not by a SHA-256 in hex; not linked on the ledger", prev.ReferralID, prev.Procedure, prev.Value)
+		return
+	}
+	certs, err := m.opts.Anchors.ByDCCSHA256(value)
+	if err != nil {
+		m.err = err
+		return
+	}
+	switch {
+	case len(certs) == 0:
+		m.note(path, "this DCC replaces report %q, whose SHA-256 %s no certificate on the ledger anchors; not linked", prev.ReferralID, value)
+	case len(certs) > 1:
+		m.note(path, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
+	case certs[0].SubjectID != cert.SubjectID:
+		m.fail(path, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
+	case certs[0].Status != record.CertValid:
+		m.note(path, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
+	default:
+		cert.Supersedes, cert.PreviousDCCSHA256 = certs[0].ID, value
+		m.note(path, "this DCC replaces certificate %s, whose anchored DCC has the SHA-256 %s named by previousReport; it supersedes it", certs[0].ID, value)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
