@@ -100,8 +100,8 @@ func TestCanonicalDigestIgnoresFormattingOnly(t *testing.T) {
 	data := MustReadTestdata(t, ptbTypical)
 	base := mustCanonical(t, data)
 	same := map[string][]byte{
-		"re-indented with spaces": []byte(strings.ReplaceAll(string(data), "\t", "  ")),
-		"CRLF line ends":          []byte(strings.ReplaceAll(string(data), "\n", "\r\n")),
+		"re-indented with spaces":     []byte(strings.ReplaceAll(string(data), "\t", "  ")),
+		"CRLF line ends":              []byte(strings.ReplaceAll(string(data), "\n", "\r\n")),
 		"without the XML declaration": MustEdit(t, data, `<?xml version="1.0" encoding="utf-8"?>`, ""),
 		"attributes reordered and single-quoted": MustEdit(t, data,
 			"xsi:schemaLocation=\"https://ptb.de/dcc https://ptb.de/dcc/v3.1.1/dcc.xsd\"\n\tschemaVersion=\"3.1.1\"",
