@@ -87,10 +87,10 @@ func (c caller) mayKeepSigningCertificates(in *record.Institution) error {
 	if c.mspID != in.MSPID {
 		return record.Errorf(record.Forbidden, "%s may not keep the signing certificates of %s, which belongs to %s", c, in.ID, in.MSPID)
 	}
-	if !c.hasAttributes() || c.role == RoleOperator || c.role == RoleRecorder && c.institution == in.ID {
+	if !c.hasAttributes() || c.role == record.RoleOperator || c.role == record.RoleRecorder && c.institution == in.ID {
 		return nil
 	}
-	if c.role == RoleRecorder {
+	if c.role == record.RoleRecorder {
 		return record.Errorf(record.Forbidden, "a recorder of %s may not keep the signing certificates of %s", c.institution, in.ID)
 	}
 	return record.Errorf(record.Forbidden, "inspectors read; they cannot keep the signing certificates of %s", in.ID)

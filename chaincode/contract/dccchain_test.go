@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
@@ -65,7 +64,7 @@ func TestADCCNamingItsPreviousReportByHashSupersedesIt(t *testing.T) {
 		prev.StatusReason != "superseded by certificate BJIM-DCC-2, whose DCC names this one's as its previous report" {
 		t.Fatalf("previous certificate %+v", prev)
 	}
-	page := decode[contract.Page](t, l.mustEvaluate(rec, "List", record.IndexCertificatesByDCCC14N, shaAc, "", ""))
+	page := decode[record.LedgerPage](t, l.mustEvaluate(rec, "List", record.IndexCertificatesByDCCC14N, shaAc, "", ""))
 	if len(page.Records) != 1 || !strings.Contains(string(page.Records[0]), `"id":"BJIM-DCC-1"`) {
 		t.Fatalf("by canonical hash: %s", page.Records)
 	}
@@ -86,7 +85,7 @@ func TestStandardIdentificationsAreValidatedAndIndexed(t *testing.T) {
 	}
 	std.Identifications = std.Identifications[:1]
 	l.mustSubmit(rec, "RegisterStandard", mustJSON(t, std))
-	page := decode[contract.Page](t, l.mustEvaluate(rec, "List", record.IndexStandardsByIdentification, record.IdentificationKey("manufacturer", "SN 4711"), "", ""))
+	page := decode[record.LedgerPage](t, l.mustEvaluate(rec, "List", record.IndexStandardsByIdentification, record.IdentificationKey("manufacturer", "SN 4711"), "", ""))
 	if len(page.Records) != 1 || !strings.Contains(string(page.Records[0]), `"identifications":[{"issuer":"manufacturer","value":"SN 4711","description":"serial no."}]`) {
 		t.Fatalf("by identification: %s", page.Records)
 	}

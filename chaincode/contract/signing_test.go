@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/dcc/signature/signaturetest"
@@ -59,7 +58,7 @@ func TestSigningCertificatesAreKeptByTheInstitution(t *testing.T) {
 				body = tc.sc(sc)
 			}
 			before := l.snapshot(watched...)
-			_, err := l.submit(l.as(tc.who[0], tc.who[1], tc.who[2]), contract.CreateFunctions[record.DocSigningCertificate], mustJSON(t, body))
+			_, err := l.submit(l.as(tc.who[0], tc.who[1], tc.who[2]), record.FnRegisterSigningCertificate, mustJSON(t, body))
 			wantCode(t, err, tc.code)
 			if got := err.(*record.Error).Message; got != tc.msg {
 				t.Errorf("message %q\nwant    %q", got, tc.msg)
@@ -83,7 +82,7 @@ func TestSigningCertificatesAreKeptByTheInstitution(t *testing.T) {
 	again.Certificate = signaturetest.PEM(other.Cert)
 	l.mustSubmit(l.as("BeijingMSP", "operator", ""), "RegisterSigningCertificate", mustJSON(t, again))
 
-	page := decode[contract.Page](t, l.mustEvaluate(l.as("HebeiMSP", "", ""), "List", record.IndexSigningCertificatesByInstitution, "BJIM", "", ""))
+	page := decode[record.LedgerPage](t, l.mustEvaluate(l.as("HebeiMSP", "", ""), "List", record.IndexSigningCertificatesByInstitution, "BJIM", "", ""))
 	if len(page.Records) != 2 {
 		t.Fatalf("listed %d signing certificates of BJIM, want 2", len(page.Records))
 	}

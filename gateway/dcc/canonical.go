@@ -14,7 +14,8 @@ import (
 
 // CanonicalSHA256 is the lowercase hex SHA-256 of a DCC's canonical form:
 // the root element in exclusive XML canonicalization (C14N 1.0, without
-// comments) after dropping the whitespace-only text between elements.
+// comments, as XML-DSig signs) after dropping the whitespace-only text
+// between elements.
 // Canonicalization already undoes what XML leaves free (attribute order
 // and quotes, namespace declarations, empty-element tags, character
 // references, line ends, the XML declaration); dropping inter-element

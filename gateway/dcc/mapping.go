@@ -181,6 +181,9 @@ type mapper struct {
 	fatal    []string
 	// err is a failure of a lookup, not of the document.
 	err error
+	// unresolved says, for each measuring equipment that resolved to no
+	// standard, what was tried.
+	unresolved []string
 }
 
 func (m *mapper) note(path, format string, args ...any) {
@@ -355,7 +358,10 @@ func (m *mapper) references(subject string) []string {
 			}
 		}
 	}
-	if len(refs) == 0 {
+	if len(refs) == 0 && len(m.unresolved) > 0 {
+		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment %s; name the standards with reference_ids)",
+			strings.Join(m.unresolved, ", "))
+	} else if len(refs) == 0 {
 		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
 	}
 	return refs
@@ -367,7 +373,7 @@ func (m *mapper) givenReferences() []string {
 	seen := map[string]bool{}
 	for _, id := range m.opts.ReferenceIDs {
 		if err := record.ValidateID("reference_ids", id); err != nil {
-			m.fail("MapOptions.ReferenceIDs", "%s", errorMessage(err))
+			m.fail("MapOptions.ReferenceIDs", "%s", record.ErrorMessage(err))
 			continue
 		}
 		if !seen[id] {
@@ -435,6 +441,7 @@ func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
 	}
 	m.note(eq.Path, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
 		name, strings.Join(tried, "; "))
+	m.unresolved = append(m.unresolved, fmt.Sprintf("%q: tried %s", name, strings.Join(tried, "; ")))
 	return "", false
 }
 

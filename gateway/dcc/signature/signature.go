@@ -98,6 +98,9 @@ func Verify(data []byte, opts Options) (Result, *Signature) {
 	if err == errNoSignature {
 		return Result{Reason: "the DCC carries no XML signature"}, nil
 	}
+	if nx, ok := err.(notXML); ok {
+		return Result{Reason: "the file is not an XML document, so it carries no XML signature (" + nx.Error() + ")"}, nil
+	}
 	res := Result{Present: true}
 	if sig != nil && sig.signer != nil {
 		res.SignerSubject = sig.signer.Subject.String()

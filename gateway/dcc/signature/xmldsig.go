@@ -38,6 +38,11 @@ const maxReferences = 16
 
 var errNoSignature = errors.New("no signature")
 
+// notXML is the error of a file that is not an XML document.
+type notXML struct{ err error }
+
+func (e notXML) Error() string { return e.err.Error() }
+
 // Signature is a cryptographically valid signature of a DCC: its signer,
 // the signing time and the certificates and revocation values the file
 // carries.
@@ -231,7 +236,7 @@ func canonical(el *etree.Element, c dsig.Canonicalizer, remove []int) ([]byte, e
 func parse(data []byte) (*Signature, error) {
 	doc, err := ReadDocument(data)
 	if err != nil {
-		return nil, err
+		return nil, notXML{err}
 	}
 	root := doc.Root()
 	sigs := children(root, NamespaceDSig, "Signature")
