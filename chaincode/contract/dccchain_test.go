@@ -58,7 +58,9 @@ func TestADCCNamingItsPreviousReportByHashSupersedesIt(t *testing.T) {
 	}
 	// Named by the canonical hash, the previous certificate is superseded in the same transaction.
 	second.Supersedes, second.PreviousDCCSHA256 = "BJIM-DCC-1", shaAc
-	l.mustSubmit(rec, "IssueCertificate", mustJSON(t, second))
+	if got := decode[record.Certificate](t, l.mustSubmit(rec, "IssueCertificate", mustJSON(t, second))); got.ID != "BJIM-DCC-2" || got.Supersedes != "BJIM-DCC-1" {
+		t.Fatalf("IssueCertificate answered %+v, want the new certificate", got)
+	}
 	prev := decode[record.Certificate](t, l.mustEvaluate(rec, "Get", "certificate", "BJIM-DCC-1"))
 	if prev.Status != record.CertSuperseded || prev.SupersededBy != "BJIM-DCC-2" ||
 		prev.StatusReason != "superseded by certificate BJIM-DCC-2, whose DCC names this one's as its previous report" {

@@ -196,18 +196,21 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 			return "", record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
 		}
 	}
-	t := newTxn(ctx, record.FnIssueCertificate)
+	var prev *record.Certificate
 	if cert.Supersedes != "" {
-		prev, err := supersededByDCC(ctx, &cert)
-		if err != nil {
+		if prev, err = supersededByDCC(ctx, &cert); err != nil {
 			return "", wrapf(err, "issue certificate %s", cert.ID)
 		}
+	}
+	t := newTxn(ctx, record.FnIssueCertificate)
+	// The new certificate first: the transaction answers with it.
+	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
+		return "", err
+	}
+	if prev != nil {
 		if err := t.put(record.DocCertificate, prev.ID, prev, ""); err != nil {
 			return "", err
 		}
-	}
-	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
-		return "", err
 	}
 	return t.commit()
 }

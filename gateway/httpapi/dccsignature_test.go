@@ -217,3 +217,35 @@ func TestSignedDCCsAgainstSigningCertificatesOnTheLedger(t *testing.T) {
 		}
 	})
 }
+
+func TestADCCNamingAnAnchoredPreviousReportSupersedesIt(t *testing.T) {
+	e := newDCCEnv(t)
+	const named = "9f2c4b7e1a0d3c5b8e6f4a2d1c0b9a8e7f6d5c4b3a2918e7d6c5b4a3f2e1d0c9"
+	pressure := dccFile(t, dccPressure)
+	// The report replaced: the same calibration under the old number.
+	old := edit(t, pressure, "<dcc:uniqueIdentifier>HBIM-2024-P-0042-R1</dcc:uniqueIdentifier>", "<dcc:uniqueIdentifier>HBIM-2024-P-0042</dcc:uniqueIdentifier>")
+	im := e.importXML(e.hbRec(), old, "?valid_until=2025-06-30").imported(t)
+	if !hasProblem(im.Problems, "previousReport", "whose SHA-256 "+named+" no certificate on the ledger anchors; not linked") {
+		t.Errorf("problems %v", im.Problems)
+	}
+	// Its replacement names it by the SHA-256 of its canonical form (re-indented: the same).
+	c14n := im.Certificate.DCCC14NSHA256
+	if c14n == "" {
+		t.Fatal("no canonical digest anchored")
+	}
+	repl := e.importXML(e.hbRec(), edit(t, pressure, named, strings.ToUpper(c14n)), "?valid_until=2025-06-30").imported(t)
+	if repl.Certificate.Supersedes != "HBIM-2024-P-0042" || repl.Certificate.PreviousDCCSHA256 != c14n {
+		t.Fatalf("replacement %+v", repl.Certificate)
+	}
+	var prev record.Certificate
+	if err := json.Unmarshal(e.get("/api/v1/certificates/HBIM-2024-P-0042", e.inspector()).body, &prev); err != nil {
+		t.Fatal(err)
+	}
+	if prev.Status != record.CertSuperseded || prev.SupersededBy != "HBIM-2024-P-0042-R1" {
+		t.Errorf("previous certificate %+v", prev)
+	}
+	// Verifying the old file now says it was superseded.
+	if v := e.verified(old); v.Status != "superseded" || !strings.Contains(v.StatusReason, "superseded by HBIM-2024-P-0042-R1") {
+		t.Errorf("verify old: %s %s", v.Status, v.StatusReason)
+	}
+}
