@@ -18,6 +18,7 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
 	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 )
 
@@ -132,9 +133,9 @@ type DCCImport struct {
 	Problems      []dcc.Problem `json:"problems"`
 	// Signature is the check of the DCC's XML signature.
 	Signature *signature.Result `json:"signature"`
-	// Schema is the schema validation of the DCC; null while this gateway
-	// validates no schema.
-	Schema json.RawMessage `json:"schema"`
+	// Schema is the validation of the DCC against the schema of its
+	// version (see schema.Result).
+	Schema *schema.Result `json:"schema"`
 }
 
 // dccOptions reads the mapping options of POST /certificates/dcc from the
@@ -223,6 +224,14 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	sch := schema.Validate(data)
+	if sch.Refused() {
+		msgs := make([]string, len(sch.Errors))
+		for i, e := range sch.Errors {
+			msgs[i] = e.String()
+		}
+		return invalidf("the DCC is not valid against the DCC schema %s: %s", sch.Version, strings.Join(msgs, "; "))
+	}
 	id, err := s.caller(c)
 	if err != nil {
 		return err
@@ -290,7 +299,7 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if problems == nil {
 		problems = []dcc.Problem{}
 	}
-	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, DCCC14NSHA256: doc.C14NSHA256, Problems: problems, Signature: sig, Schema: json.RawMessage("null")})
+	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, DCCC14NSHA256: doc.C14NSHA256, Problems: problems, Signature: sig, Schema: &sch})
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}

@@ -40,8 +40,8 @@ func (r *response) signed(t *testing.T, status int) signedAnswer {
 	if err := json.Unmarshal(r.body, &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Signature == nil || string(a.Schema) != "null" {
-		t.Fatalf("no signature or schema slot: %s", r.body)
+	if a.Signature == nil || !strings.Contains(string(a.Schema), `"version":`) || !strings.Contains(string(a.Schema), `"errors":[]`) {
+		t.Fatalf("no signature or schema: %s", r.body)
 	}
 	return a
 }
@@ -247,5 +247,26 @@ func TestADCCNamingAnAnchoredPreviousReportSupersedesIt(t *testing.T) {
 	// Verifying the old file now says it was superseded.
 	if v := e.verified(old); v.Status != "superseded" || !strings.Contains(v.StatusReason, "superseded by HBIM-2024-P-0042-R1") {
 		t.Errorf("verify old: %s %s", v.Status, v.StatusReason)
+	}
+}
+
+func TestSchemaInvalidDCCIsRefusedNamingTheElement(t *testing.T) {
+	e := newDCCEnv(t)
+	e.seedPTB()
+	before, blobs := e.height(), e.blobCount()
+	bad := edit(t, dccFile(t, dccPTBTypical), "<dcc:countryCodeISO3166_1>DE</dcc:countryCodeISO3166_1>", "")
+	e.importXML(e.bjRec(), bad, "?issuer_id=BJIM").expectError(t, 400, "invalid", "the DCC is not valid against the DCC schema 3.1.1: line ")
+	r := e.importXML(e.bjRec(), bad, "?issuer_id=BJIM")
+	if !strings.Contains(string(r.body), "countryCodeISO3166_1") {
+		t.Errorf("the error does not name the missing element: %s", r.body)
+	}
+	if e.height() != before || e.blobCount() != blobs {
+		t.Fatal("a schema-invalid import wrote")
+	}
+	// Verify answers the schema errors rather than refusing.
+	vr := e.verifyRaw(bad, "application/xml")
+	vr.expect(t, 200)
+	if !strings.Contains(string(vr.body), `"schema":{"version":"3.1.1","validated":true`) || !strings.Contains(string(vr.body), "expected one of: dcc:countryCodeISO3166_1") {
+		t.Errorf("verify: %s", vr.body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
 	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 )
 
@@ -77,9 +78,9 @@ type Verification struct {
 	// the signing certificates of the certificate's issuer (else of the
 	// DCC's laboratory).
 	Signature *signature.Result `json:"signature"`
-	// Schema is the schema validation of the file; null while this gateway
-	// validates no schema.
-	Schema json.RawMessage `json:"schema"`
+	// Schema is the validation of the file against the DCC schema of its
+	// version; null when the file is not XML.
+	Schema *schema.Result `json:"schema"`
 }
 
 // Digests a verification may match.
@@ -116,7 +117,6 @@ func (s *Server) verify(c echo.Context) error {
 		SHA256:        blob.Hash(data),
 		CheckedOn:     s.cfg.Now().Format(record.DateLayout),
 		TraceProblems: []string{},
-		Schema:        json.RawMessage("null"),
 	}
 	certs, err := r.FindByDCC(ctx, v.SHA256)
 	if err != nil {
@@ -126,7 +126,8 @@ func (s *Server) verify(c echo.Context) error {
 		v.Matched = MatchBytes
 	}
 	if c14n, err := dcc.CanonicalSHA256(data); err == nil {
-		v.C14NSHA256 = c14n
+		sch := schema.Validate(data)
+		v.C14NSHA256, v.Schema = c14n, &sch
 		if len(certs) == 0 {
 			if certs, err = (ledgerLookup{ctx: ctx, r: r}).ByCanonical(c14n); err != nil {
 				return err
