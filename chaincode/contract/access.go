@@ -78,6 +78,24 @@ func (c caller) mayWriteFor(in *record.Institution) error {
 	}
 }
 
+// mayKeepSigningCertificates allows registering and revoking the DCC
+// signing certificates of an institution: the caller's MSP must be the
+// institution's, and a caller with attributes must be a recorder of that
+// institution or an operator of its organization (who keeps the
+// organization's PKI).
+func (c caller) mayKeepSigningCertificates(in *record.Institution) error {
+	if c.mspID != in.MSPID {
+		return record.Errorf(record.Forbidden, "%s may not keep the signing certificates of %s, which belongs to %s", c, in.ID, in.MSPID)
+	}
+	if !c.hasAttributes() || c.role == record.RoleOperator || c.role == record.RoleRecorder && c.institution == in.ID {
+		return nil
+	}
+	if c.role == record.RoleRecorder {
+		return record.Errorf(record.Forbidden, "a recorder of %s may not keep the signing certificates of %s", c.institution, in.ID)
+	}
+	return record.Errorf(record.Forbidden, "inspectors read; they cannot keep the signing certificates of %s", in.ID)
+}
+
 // mayRegisterInstitution allows registering an institution of the caller's
 // own organization; with attributes, only an operator may.
 func (c caller) mayRegisterInstitution(in *record.Institution) error {

@@ -187,11 +187,58 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 			return "", record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
 		}
 	}
+	if cert.DCCC14NSHA256 != "" {
+		ids, err := indexedIDs(ctx, record.IndexCertificatesByDCCC14N, cert.DCCC14NSHA256)
+		if err != nil {
+			return "", err
+		}
+		if len(ids) > 0 {
+			return "", record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
+		}
+	}
+	var prev *record.Certificate
+	if cert.Supersedes != "" {
+		if prev, err = supersededByDCC(ctx, &cert); err != nil {
+			return "", wrapf(err, "issue certificate %s", cert.ID)
+		}
+	}
 	t := newTxn(ctx, record.FnIssueCertificate)
+	// The new certificate first: the transaction answers with it.
 	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
 		return "", err
 	}
+	if prev != nil {
+		if err := t.put(record.DocCertificate, prev.ID, prev, ""); err != nil {
+			return "", err
+		}
+	}
 	return t.commit()
+}
+
+// supersededByDCC checks the certificate a new one supersedes through its
+// DCC's previousReport: it exists, anchors a DCC of the SHA-256 named
+// (exact bytes or canonical form), is valid, is about the same subject and
+// its issuer is writable by the caller. It returns it superseded.
+func supersededByDCC(ctx contractapi.TransactionContextInterface, cert *record.Certificate) (*record.Certificate, error) {
+	var prev record.Certificate
+	if err := requireRecord(ctx, record.DocCertificate, cert.Supersedes, &prev); err != nil {
+		return nil, err
+	}
+	if prev.DCCSHA256 == "" || (prev.DCCSHA256 != cert.PreviousDCCSHA256 && prev.DCCC14NSHA256 != cert.PreviousDCCSHA256) {
+		return nil, record.Errorf(record.Invalid, "certificate %s does not anchor a DCC of SHA-256 %s (previous_dcc_sha256)", prev.ID, cert.PreviousDCCSHA256)
+	}
+	if prev.SubjectID != cert.SubjectID {
+		return nil, record.Errorf(record.Invalid, "previous certificate %s is about %s, not %s", prev.ID, prev.SubjectID, cert.SubjectID)
+	}
+	if prev.Status != record.CertValid {
+		return nil, record.Errorf(record.Conflict, "previous certificate %s is already %s", prev.ID, prev.Status)
+	}
+	if _, err := writableInstitution(ctx, prev.IssuerID); err != nil {
+		return nil, err
+	}
+	prev.Status, prev.SupersededBy = record.CertSuperseded, cert.ID
+	prev.StatusReason = "superseded by certificate " + cert.ID + ", whose DCC names this one's as its previous report"
+	return &prev, nil
 }
 
 // checkCertificateReferences checks that the subject and every reference

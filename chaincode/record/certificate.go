@@ -42,9 +42,17 @@ type Certificate struct {
 	Conformity   string   `json:"conformity,omitempty"`
 	Method       string   `json:"method"`
 	DCCSHA256    string   `json:"dcc_sha256,omitempty"`
-	Status       string   `json:"status"`
-	StatusReason string   `json:"status_reason"`
-	SupersededBy string   `json:"superseded_by,omitempty"`
+	// DCCC14NSHA256 is the SHA-256 of the DCC's canonical form (see
+	// dcc.CanonicalSHA256), which formatting changes leave alone.
+	DCCC14NSHA256 string `json:"dcc_c14n_sha256,omitempty"`
+	// Supersedes names the certificate this one replaces, whose DCC has the
+	// SHA-256 PreviousDCCSHA256 (exact or canonical): the DCC's
+	// previousReport. IssueCertificate checks the hash and supersedes it.
+	Supersedes        string `json:"supersedes,omitempty"`
+	PreviousDCCSHA256 string `json:"previous_dcc_sha256,omitempty"`
+	Status            string `json:"status"`
+	StatusReason      string `json:"status_reason"`
+	SupersededBy      string `json:"superseded_by,omitempty"`
 }
 
 // Validate checks the record on its own, without looking at the ledger. A
@@ -121,6 +129,26 @@ func (c *Certificate) Validate() error {
 	}
 	if c.DCCSHA256 != "" && !sha256Pattern.MatchString(c.DCCSHA256) {
 		return Errorf(Invalid, "dcc_sha256 must be 64 lowercase hex digits")
+	}
+	if c.DCCC14NSHA256 != "" && !sha256Pattern.MatchString(c.DCCC14NSHA256) {
+		return Errorf(Invalid, "dcc_c14n_sha256 must be 64 lowercase hex digits")
+	}
+	if c.DCCC14NSHA256 != "" && c.DCCSHA256 == "" {
+		return Errorf(Invalid, "dcc_c14n_sha256 is the canonical digest of the DCC dcc_sha256 anchors; set both")
+	}
+	if (c.Supersedes == "") != (c.PreviousDCCSHA256 == "") {
+		return Errorf(Invalid, "supersedes and previous_dcc_sha256 go together: the certificate replaced and the SHA-256 of its DCC")
+	}
+	if c.Supersedes != "" {
+		if err := ValidateID("supersedes", c.Supersedes); err != nil {
+			return err
+		}
+		if c.Supersedes == c.ID {
+			return Errorf(Invalid, "certificate %s cannot supersede itself", c.ID)
+		}
+		if !sha256Pattern.MatchString(c.PreviousDCCSHA256) {
+			return Errorf(Invalid, "previous_dcc_sha256 must be 64 lowercase hex digits")
+		}
 	}
 	if c.Status == "" {
 		c.Status = CertValid

@@ -4,10 +4,13 @@ package record
 // kept by the chaincode as composite keys "<index>" + [value, id] and by
 // the gateway's read model alike.
 const (
-	IndexCertificatesBySubject     = "certificates_by_subject"
-	IndexCertificatesByReference   = "certificates_by_reference"
-	IndexCertificatesByIssuer      = "certificates_by_issuer"
-	IndexCertificatesByDCC         = "certificates_by_dcc"
+	IndexCertificatesBySubject   = "certificates_by_subject"
+	IndexCertificatesByReference = "certificates_by_reference"
+	IndexCertificatesByIssuer    = "certificates_by_issuer"
+	IndexCertificatesByDCC       = "certificates_by_dcc"
+	// IndexCertificatesByDCCC14N lists certificates by the SHA-256 of
+	// their DCC's canonical form.
+	IndexCertificatesByDCCC14N     = "certificates_by_dcc_c14n"
 	IndexStandardsByInstitution    = "standards_by_institution"
 	IndexInstrumentsByInstitution  = "instruments_by_institution"
 	IndexCapabilitiesByInstitution = "capabilities_by_institution"
@@ -19,7 +22,8 @@ const (
 var Indexes = []string{
 	IndexCertificatesBySubject, IndexCertificatesByReference, IndexCertificatesByIssuer, IndexCertificatesByDCC,
 	IndexStandardsByInstitution, IndexInstrumentsByInstitution, IndexCapabilitiesByInstitution,
-	IndexAgreementsByParty, IndexComparisonsByInstitution,
+	IndexAgreementsByParty, IndexComparisonsByInstitution, IndexSigningCertificatesByInstitution,
+	IndexStandardsByIdentification, IndexCertificatesByDCCC14N,
 }
 
 // IndexDocType maps each index to the doc type of the records it lists.
@@ -33,6 +37,10 @@ var IndexDocType = map[string]string{
 	IndexCapabilitiesByInstitution: DocCapability,
 	IndexAgreementsByParty:         DocAgreement,
 	IndexComparisonsByInstitution:  DocComparison,
+
+	IndexSigningCertificatesByInstitution: DocSigningCertificate,
+	IndexStandardsByIdentification:        DocStandard,
+	IndexCertificatesByDCCC14N:            DocCertificate,
 }
 
 // IndexEntries returns the index values of a record: index name → values.
@@ -48,13 +56,22 @@ func IndexEntries(v any) map[string][]string {
 		if r.DCCSHA256 != "" {
 			e[IndexCertificatesByDCC] = []string{r.DCCSHA256}
 		}
+		if r.DCCC14NSHA256 != "" {
+			e[IndexCertificatesByDCCC14N] = []string{r.DCCC14NSHA256}
+		}
 		return e
 	case *Standard:
-		return map[string][]string{IndexStandardsByInstitution: {r.InstitutionID}}
+		e := map[string][]string{IndexStandardsByInstitution: {r.InstitutionID}}
+		for _, id := range r.Identifications {
+			e[IndexStandardsByIdentification] = append(e[IndexStandardsByIdentification], IdentificationKey(id.Issuer, id.Value))
+		}
+		return e
 	case *Instrument:
 		return map[string][]string{IndexInstrumentsByInstitution: {r.InstitutionID}}
 	case *Capability:
 		return map[string][]string{IndexCapabilitiesByInstitution: {r.InstitutionID}}
+	case *SigningCertificate:
+		return map[string][]string{IndexSigningCertificatesByInstitution: {r.InstitutionID}}
 	case *Agreement:
 		return map[string][]string{IndexAgreementsByParty: r.Parties}
 	case *Comparison:

@@ -22,6 +22,11 @@ type Institution struct {
 	MSPID          string          `json:"msp_id"`
 	Kind           string          `json:"kind"`
 	Accreditations []Accreditation `json:"accreditations"`
+	// RequireSignedDCC makes the gateway refuse a DCC import for this
+	// institution unless the DCC carries a valid XML signature by a
+	// certificate the institution registered (a signing_certificate record)
+	// that was valid and not revoked at the signing time.
+	RequireSignedDCC bool `json:"require_signed_dcc,omitempty"`
 }
 
 // Accreditation is an accreditation (e.g. CNAS) covering some quantities.

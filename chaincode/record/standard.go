@@ -26,20 +26,24 @@ var StandardStatuses = []string{StatusActive, StatusSealed, StatusRevoked}
 
 // Standard is a measurement standard (计量标准) held by an institution.
 type Standard struct {
-	ID            string         `json:"id"`
-	DocType       string         `json:"doc_type"`
-	InstitutionID string         `json:"institution_id"`
-	Name          string         `json:"name"`
-	Level         string         `json:"level"`
-	Quantity      string         `json:"quantity"`
-	Range         Range          `json:"range"`
-	Uncertainty   Uncertainty    `json:"uncertainty"`
-	MPE           *Value         `json:"mpe,omitempty"`
-	Approval      *Approval      `json:"approval,omitempty"`
-	Status        string         `json:"status"`
-	StatusSince   string         `json:"status_since"`
-	StatusReason  string         `json:"status_reason"`
-	StatusHistory []StatusChange `json:"status_history"`
+	ID            string      `json:"id"`
+	DocType       string      `json:"doc_type"`
+	InstitutionID string      `json:"institution_id"`
+	Name          string      `json:"name"`
+	Level         string      `json:"level"`
+	Quantity      string      `json:"quantity"`
+	Range         Range       `json:"range"`
+	Uncertainty   Uncertainty `json:"uncertainty"`
+	MPE           *Value      `json:"mpe,omitempty"`
+	// Identifications name the standard's equipment as a DCC's measuring
+	// equipment does (a serial number by its manufacturer, an inventory
+	// number by its owner), so that DCCs naming it resolve to it.
+	Identifications []Identification `json:"identifications,omitempty"`
+	Approval        *Approval        `json:"approval,omitempty"`
+	Status          string           `json:"status"`
+	StatusSince     string           `json:"status_since"`
+	StatusReason    string           `json:"status_reason"`
+	StatusHistory   []StatusChange   `json:"status_history"`
 }
 
 // Approval is the standard approval certificate (计量标准考核证书).
@@ -97,6 +101,9 @@ func (s *Standard) Validate() error {
 		if s.MPE.Value <= 0 {
 			return Errorf(Invalid, "mpe.value must be positive, got %g", s.MPE.Value)
 		}
+	}
+	if err := validIdentifications(s.Identifications); err != nil {
+		return err
 	}
 	if s.Approval != nil {
 		if err := required("approval.number", s.Approval.Number); err != nil {

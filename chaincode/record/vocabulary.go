@@ -61,6 +61,9 @@ const (
 	FnApproveAgreement     = "ApproveAgreement"
 	FnSetInstrumentOwner   = "SetInstrumentOwner"
 
+	FnRegisterSigningCertificate = "RegisterSigningCertificate"
+	FnRevokeSigningCertificate   = "RevokeSigningCertificate"
+
 	FnGet                = "Get"
 	FnHistory            = "History"
 	FnList               = "List"
@@ -99,6 +102,7 @@ var Kinds = []Kind{
 	{DocCertificate, "certificates", FnIssueCertificate, recorderOnly},
 	{DocComparison, "comparisons", FnRecordComparison, recorderOnly},
 	{DocAgreement, "agreements", FnProposeAgreement, orgActors},
+	{DocSigningCertificate, "signing-certificates", FnRegisterSigningCertificate, orgActors},
 }
 
 // KindOf returns the kind of a doc type.

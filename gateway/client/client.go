@@ -62,6 +62,11 @@ func (c *Client) RevokeCertificate(ctx context.Context, id *identity.Identity, c
 	return c.submit(ctx, id, record.FnRevokeCertificate, nil, certificateID, reason)
 }
 
+// RevokeSigningCertificate revokes a DCC signing certificate from a date.
+func (c *Client) RevokeSigningCertificate(ctx context.Context, id *identity.Identity, signingCertificateID, revokedOn, reason string) (*Written, error) {
+	return c.submit(ctx, id, "RevokeSigningCertificate", nil, signingCertificateID, revokedOn, reason)
+}
+
 // SupersedeCertificate marks a certificate superseded by another.
 func (c *Client) SupersedeCertificate(ctx context.Context, id *identity.Identity, certificateID, replacementID, reason string) (*Written, error) {
 	return c.submit(ctx, id, record.FnSupersedeCertificate, nil, certificateID, replacementID, reason)

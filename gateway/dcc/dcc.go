@@ -38,7 +38,9 @@ type Document struct {
 	// SchemaVersion is the schemaVersion attribute of the root, e.g. "3.3.0".
 	SchemaVersion string
 	// SHA256 is the lowercase hex SHA-256 of the exact bytes parsed.
-	SHA256             string
+	SHA256 string
+	// C14NSHA256 is [CanonicalSHA256] of the bytes parsed.
+	C14NSHA256         string
 	Software           []Software
 	Core               CoreData
 	Items              []Item

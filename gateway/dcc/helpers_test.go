@@ -130,3 +130,13 @@ func hasProblem(problems []Problem, path, message string) bool {
 	}
 	return false
 }
+
+// mustCanonical is CanonicalSHA256 of data.
+func mustCanonical(t *testing.T, data []byte) string {
+	t.Helper()
+	sha, err := CanonicalSHA256(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha
+}

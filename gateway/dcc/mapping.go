@@ -64,6 +64,37 @@ type MapOptions struct {
 	ResolveID IDResolver
 	// Lang is the language names are quoted in, in problems; "en" when empty.
 	Lang string
+	// ReferenceIDs, when set, are the certificate's reference standards as
+	// the caller names them; they win over the measuring equipment.
+	ReferenceIDs []string
+	// Standards, when set, resolves each measuring equipment to a
+	// registered standard (see [StandardLookup]) instead of IDIssuers or
+	// ResolveID.
+	Standards StandardLookup
+	// Anchors, when set, links a previousReport that names a DCC by its
+	// SHA-256 to the certificate anchoring that DCC: the new certificate
+	// supersedes it.
+	Anchors AnchorLookup
+}
+
+// AnchorLookup finds certificates by the DCC they anchor.
+type AnchorLookup interface {
+	// ByDCCSHA256 returns the certificates anchoring a DCC whose exact bytes
+	// or canonical form have the SHA-256 (lowercase hex).
+	ByDCCSHA256(sha string) ([]record.Certificate, error)
+}
+
+// StandardLookup finds registered standards for [Document.Certificate]. A
+// measuring equipment is the standard that carries one of its
+// identifications (same issuer, same value; a DCC's "customer" is the
+// standard's "owner"); failing that, the standard whose ledger id one of
+// its identifications names.
+type StandardLookup interface {
+	// ByIdentification returns the ids of the registered standards carrying
+	// an identification.
+	ByIdentification(issuer, value string) ([]string, error)
+	// Exists reports whether a standard of that id is registered.
+	Exists(id string) (bool, error)
 }
 
 // Certificate maps the document onto a ledger certificate:
@@ -110,10 +141,11 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 		m.opts.IDIssuers = DefaultIDIssuers
 	}
 	cert := &record.Certificate{
-		DocType:   record.DocCertificate,
-		Kind:      m.opts.Kind,
-		DCCSHA256: d.SHA256,
-		Status:    record.CertValid,
+		DocType:       record.DocCertificate,
+		Kind:          m.opts.Kind,
+		DCCSHA256:     d.SHA256,
+		DCCC14NSHA256: d.C14NSHA256,
+		Status:        record.CertValid,
 	}
 	cert.ID = m.certificateID()
 	cert.IssuerID = m.issuer()
@@ -125,7 +157,10 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 	cert.ValidUntil = m.validUntil(cert.PerformedOn)
 	cert.Method = m.method()
 	cert.Conformity = m.conformity()
-	m.previousReport()
+	m.previousReport(cert)
+	if m.err != nil {
+		return nil, m.problems, m.err
+	}
 	if len(m.fatal) > 0 {
 		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q does not map onto a certificate: %s",
 			d.Core.UniqueIdentifier, strings.Join(m.fatal, "; "))
@@ -144,6 +179,11 @@ type mapper struct {
 	opts     MapOptions
 	problems []Problem
 	fatal    []string
+	// err is a failure of a lookup, not of the document.
+	err error
+	// unresolved says, for each measuring equipment that resolved to no
+	// standard, what was tried.
+	unresolved []string
 }
 
 func (m *mapper) note(path, format string, args ...any) {
@@ -283,6 +323,9 @@ func (m *mapper) issuersTried() string {
 }
 
 func (m *mapper) references(subject string) []string {
+	if len(m.opts.ReferenceIDs) > 0 {
+		return m.givenReferences()
+	}
 	var refs []string
 	seen := map[string]bool{}
 	for _, mr := range m.doc.MeasurementResults {
@@ -290,6 +333,14 @@ func (m *mapper) references(subject string) []string {
 			name := eq.Name.In(m.opts.Lang)
 			if isAuxiliary(eq) {
 				m.note(eq.Path, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
+				continue
+			}
+			if m.opts.Standards != nil {
+				id, ok := m.lookupStandard(eq, name)
+				if ok && id != subject && !seen[id] {
+					seen[id] = true
+					refs = append(refs, id)
+				}
 				continue
 			}
 			id, ok := m.resolve(RoleReference, eq.Identifications, eq.Path, "measuring equipment")
@@ -307,10 +358,91 @@ func (m *mapper) references(subject string) []string {
 			}
 		}
 	}
-	if len(refs) == 0 {
+	if len(refs) == 0 && len(m.unresolved) > 0 {
+		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment %s; name the standards with reference_ids)",
+			strings.Join(m.unresolved, ", "))
+	} else if len(refs) == 0 {
 		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
 	}
 	return refs
+}
+
+// givenReferences takes MapOptions.ReferenceIDs.
+func (m *mapper) givenReferences() []string {
+	var refs []string
+	seen := map[string]bool{}
+	for _, id := range m.opts.ReferenceIDs {
+		if err := record.ValidateID("reference_ids", id); err != nil {
+			m.fail("MapOptions.ReferenceIDs", "%s", record.ErrorMessage(err))
+			continue
+		}
+		if !seen[id] {
+			seen[id] = true
+			refs = append(refs, id)
+		}
+	}
+	m.note("measurementResults/measurementResult/measuringEquipments",
+		"reference standards %s are named by the request (reference_ids), not resolved from the measuring equipment", strings.Join(refs, ", "))
+	return refs
+}
+
+// standardIssuer maps a DCC identification issuer onto a standard's.
+func standardIssuer(issuer string) string {
+	if issuer == IssuerCustomer {
+		return record.IdentOwner
+	}
+	return issuer
+}
+
+// lookupStandard resolves a measuring equipment through
+// MapOptions.Standards, noting the outcome and, when nothing matches,
+// everything that was tried.
+func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
+	var tried []string
+	for _, ident := range eq.Identifications {
+		value := strings.TrimSpace(ident.Value)
+		if value == "" {
+			continue
+		}
+		ids, err := m.opts.Standards.ByIdentification(standardIssuer(ident.Issuer), value)
+		if err != nil {
+			m.err = err
+			return "", false
+		}
+		switch len(ids) {
+		case 0:
+			tried = append(tried, fmt.Sprintf("%s identification %q", ident.Issuer, value))
+		case 1:
+			m.note(eq.Path, "measuring equipment %q is standard %s, which carries its %s identification %q", name, ids[0], ident.Issuer, value)
+			return ids[0], true
+		default:
+			tried = append(tried, fmt.Sprintf("%s identification %q (carried by several standards: %s)", ident.Issuer, value, strings.Join(ids, ", ")))
+		}
+	}
+	for _, ident := range eq.Identifications {
+		id, ok := SanitizeID(ident.Value)
+		if !ok {
+			continue
+		}
+		found, err := m.opts.Standards.Exists(id)
+		if err != nil {
+			m.err = err
+			return "", false
+		}
+		if found {
+			m.note(eq.Path, "measuring equipment %q is standard %s, named by its %s identification", name, id, ident.Issuer)
+			return id, true
+		}
+		tried = append(tried, fmt.Sprintf("standard id %q", id))
+	}
+	if len(tried) == 0 {
+		m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+		return "", false
+	}
+	m.note(eq.Path, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
+		name, strings.Join(tried, "; "))
+	m.unresolved = append(m.unresolved, fmt.Sprintf("%q: tried %s", name, strings.Join(tried, "; ")))
+	return "", false
 }
 
 // isAuxiliary reports whether a measuring equipment is marked as auxiliary
@@ -574,15 +706,61 @@ func (m *mapper) conformity() string {
 	return ""
 }
 
-func (m *mapper) previousReport() {
+// sha256Procedures are the previousReport procedures naming SHA-256.
+var sha256Procedures = []string{"sha256", "sha-256", "sha2-256"}
+
+func (m *mapper) previousReport(cert *record.Certificate) {
 	prev := m.doc.Core.PreviousReport
 	if prev == nil {
 		return
 	}
 	const path = "administrativeData/coreData/previousReport"
+	if m.opts.Anchors != nil {
+		m.linkPrevious(cert, prev, path)
+		return
+	}
 	if id, ok := SanitizeID(prev.ReferralID); ok {
 		m.note(path, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
 		return
 	}
 	m.note(path, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
+}
+
+// linkPrevious links the certificate anchoring the DCC a previousReport
+// names by hash, after checking the hash names exactly one valid
+// certificate of the same subject.
+func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path string) {
+	procedure := strings.ToLower(strings.TrimSpace(prev.Procedure))
+	value := strings.ToLower(strings.TrimSpace(prev.Value))
+	if !contains(sha256Procedures, procedure) || len(value) != 64 || strings.Trim(value, "0123456789abcdef") != "" {
+		m.note(path, "this DCC replaces report %q, but names it by %s %q, not by a SHA-256 in hex; not linked on the ledger", prev.ReferralID, prev.Procedure, prev.Value)
+		return
+	}
+	certs, err := m.opts.Anchors.ByDCCSHA256(value)
+	if err != nil {
+		m.err = err
+		return
+	}
+	switch {
+	case len(certs) == 0:
+		m.note(path, "this DCC replaces report %q, whose SHA-256 %s no certificate on the ledger anchors; not linked", prev.ReferralID, value)
+	case len(certs) > 1:
+		m.note(path, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
+	case certs[0].SubjectID != cert.SubjectID:
+		m.fail(path, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
+	case certs[0].Status != record.CertValid:
+		m.note(path, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
+	default:
+		cert.Supersedes, cert.PreviousDCCSHA256 = certs[0].ID, value
+		m.note(path, "this DCC replaces certificate %s, whose anchored DCC has the SHA-256 %s named by previousReport; it supersedes it", certs[0].ID, value)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

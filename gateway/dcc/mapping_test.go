@@ -173,6 +173,7 @@ func TestCertificateMapsEachDCC(t *testing.T) {
 			}
 			want := tt.want
 			want.DocType, want.Status, want.DCCSHA256 = record.DocCertificate, record.CertValid, sha256Hex(data)
+			want.DCCC14NSHA256 = mustCanonical(t, data)
 			// Results without uncertainty (a verification's indications)
 			// carry none.
 			for i := range want.Results {

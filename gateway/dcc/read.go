@@ -55,6 +55,9 @@ func Parse(data []byte) (*Document, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if r.doc.C14NSHA256, err = CanonicalSHA256(data); err != nil {
+		return nil, err
+	}
 	return r.doc, nil
 }
 

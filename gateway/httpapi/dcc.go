@@ -18,6 +18,8 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
+	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 )
 
 // File uploads: POST /certificates/dcc and POST /verify take a file of up
@@ -125,11 +127,20 @@ func bodyError(what string, err error) error {
 type DCCImport struct {
 	Certificate json.RawMessage `json:"certificate"`
 	DCCSHA256   string          `json:"dcc_sha256"`
-	Problems    []dcc.Problem   `json:"problems"`
+	// DCCC14NSHA256 is the SHA-256 of the DCC's canonical form, also
+	// anchored (dcc_c14n_sha256 of the certificate).
+	DCCC14NSHA256 string        `json:"dcc_c14n_sha256"`
+	Problems      []dcc.Problem `json:"problems"`
+	// Signature is the check of the DCC's XML signature.
+	Signature *signature.Result `json:"signature"`
+	// Schema is the validation of the DCC against the schema of its
+	// version (see schema.Result).
+	Schema *schema.Result `json:"schema"`
 }
 
 // dccOptions reads the mapping options of POST /certificates/dcc from the
-// query: valid_until, subject_id, kind, issuer_id.
+// query: valid_until, subject_id, kind, issuer_id, reference_ids
+// (comma-separated).
 func dccOptions(c echo.Context) (dcc.MapOptions, []dcc.Problem, error) {
 	var opts dcc.MapOptions
 	var notes []dcc.Problem
@@ -151,6 +162,15 @@ func dccOptions(c echo.Context) (dcc.MapOptions, []dcc.Problem, error) {
 			return opts, nil, err
 		}
 		opts.IssuerID = v
+	}
+	if v := q.Get("reference_ids"); v != "" {
+		for _, ref := range strings.Split(v, ",") {
+			ref = strings.TrimSpace(ref)
+			if err := record.ValidateID("reference_ids", ref); err != nil {
+				return opts, nil, err
+			}
+			opts.ReferenceIDs = append(opts.ReferenceIDs, ref)
+		}
 	}
 	if subject := q.Get("subject_id"); subject != "" {
 		if err := record.ValidateID("subject_id", subject); err != nil {
@@ -204,11 +224,14 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	cert, problems, err := doc.Certificate(opts)
-	if err != nil {
-		return err
+	sch := schema.Validate(data)
+	if sch.Refused() {
+		msgs := make([]string, len(sch.Errors))
+		for i, e := range sch.Errors {
+			msgs[i] = e.String()
+		}
+		return invalidf("the DCC is not valid against the DCC schema %s: %s", sch.Version, strings.Join(msgs, "; "))
 	}
-	problems = append(notes, problems...)
 	id, err := s.caller(c)
 	if err != nil {
 		return err
@@ -218,7 +241,27 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	lookup := ledgerLookup{ctx: ctx, r: r}
+	opts.Standards, opts.Anchors = lookup, lookup
+	cert, problems, err := doc.Certificate(opts)
+	if err != nil {
+		return err
+	}
+	problems = append(notes, problems...)
 	if err := knownIssuer(ctx, r, cert.IssuerID, opts.IssuerID != ""); err != nil {
+		return err
+	}
+	if err := sameIdentifier(ctx, r, cert); err != nil {
+		return err
+	}
+	sig, err := s.checkSignature(ctx, r, data, cert.IssuerID)
+	if err != nil {
+		return err
+	}
+	if err := refuseBrokenSignature(sig); err != nil {
+		return err
+	}
+	if err := requireSignature(ctx, r, cert.IssuerID, sig); err != nil {
 		return err
 	}
 	body, err := json.Marshal(cert)
@@ -256,7 +299,7 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if problems == nil {
 		problems = []dcc.Problem{}
 	}
-	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, Problems: problems})
+	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, DCCC14NSHA256: doc.C14NSHA256, Problems: problems, Signature: sig, Schema: &sch})
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}

@@ -269,6 +269,7 @@ func TestDCCImportEachOwnDCC(t *testing.T) {
 			data := dccFile(t, tt.file)
 			sha := blob.Hash(data)
 			tt.want.DocType, tt.want.Status, tt.want.DCCSHA256 = "certificate", "valid", sha
+			tt.want.DCCC14NSHA256, _ = dcc.CanonicalSHA256(data)
 			var r *response
 			if tt.multipart {
 				r = e.importMultipart(tt.token(), data, tt.query)
@@ -327,7 +328,7 @@ func TestDCCImportEachOwnDCC(t *testing.T) {
 			if err != nil {
 				t.Fatalf("generated DCC does not map: %v", err)
 			}
-			back.DCCSHA256 = sha
+			back.DCCSHA256, back.DCCC14NSHA256 = sha, tt.want.DCCC14NSHA256
 			assertSameCertificate(t, *back, tt.want)
 			if doc.SchemaVersion != dcc.GeneratedSchemaVersion || doc.Laboratory.Code != tt.want.IssuerID {
 				t.Errorf("schema %s, laboratory code %s", doc.SchemaVersion, doc.Laboratory.Code)

@@ -128,6 +128,8 @@ func (f *fakeIndex) List(_ context.Context, docType, index, value string, pageSi
 				v = new(record.Agreement)
 			case record.DocComparison:
 				v = new(record.Comparison)
+			case record.DocSigningCertificate:
+				v = new(record.SigningCertificate)
 			}
 			if err := json.Unmarshal(r, v); err != nil {
 				return nil, err

@@ -36,8 +36,9 @@ var listFilters = map[string]map[string]string{
 		"issuer":     record.IndexCertificatesByIssuer,
 		"dcc_sha256": record.IndexCertificatesByDCC,
 	},
-	record.DocComparison: {"institution": record.IndexComparisonsByInstitution},
-	record.DocAgreement:  {"party": record.IndexAgreementsByParty},
+	record.DocComparison:         {"institution": record.IndexComparisonsByInstitution},
+	record.DocAgreement:          {"party": record.IndexAgreementsByParty},
+	record.DocSigningCertificate: {"institution": record.IndexSigningCertificatesByInstitution},
 }
 
 // kinds are the record kinds the API serves, in the vocabulary's order.
@@ -97,6 +98,8 @@ func (s *Server) routes() {
 	api(http.MethodPost, "/standards/:id/status", s.setStandardStatus, recorderOnly, jsonBody)
 	api(http.MethodPost, "/certificates/:id/revoke", s.revokeCertificate, recorderOnly, jsonBody)
 	api(http.MethodPost, "/certificates/:id/supersede", s.supersedeCertificate, recorderOnly, jsonBody)
+	signingKeepers, _ := record.KindOf(record.DocSigningCertificate)
+	api(http.MethodPost, "/signing-certificates/:id/revoke", s.revokeSigningCertificate, signingKeepers.Creators, jsonBody)
 	api(http.MethodPost, "/certificates/dcc", s.importDCC, recorderOnly, fileBody)
 	api(http.MethodGet, "/certificates/:id/dcc", s.certificateDCC, readers, noBody)
 	api(http.MethodPost, "/comparisons/:id/results", s.addComparisonResults, recorderOnly, jsonBody)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -92,6 +93,10 @@ type Config struct {
 	// Now is the clock that decides "today" for trace and recognition
 	// (nil: time.Now, in the gateway's time zone).
 	Now func() time.Time
+	// SignatureRoots are trust anchors a DCC signature's chain_valid is
+	// judged against, besides the self-signed certificates in the chains
+	// the issuing institution registered on the ledger.
+	SignatureRoots []*x509.Certificate
 }
 
 // Server is the HTTP API.

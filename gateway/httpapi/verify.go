@@ -11,6 +11,8 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
+	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 )
 
 // Statuses of a verification.
@@ -35,7 +37,8 @@ const (
 type Verification struct {
 	// SHA256 is the lowercase hex SHA-256 of the exact bytes sent.
 	SHA256 string `json:"sha256"`
-	// Anchored says a ledger certificate anchors exactly these bytes.
+	// Anchored says a ledger certificate anchors these bytes, or their
+	// canonical form (Matched says which).
 	Anchored bool `json:"anchored"`
 	// Altered says the file is a DCC naming a ledger certificate that
 	// anchors other bytes.
@@ -65,7 +68,26 @@ type Verification struct {
 	AnchoredAt string `json:"anchored_at"`
 	// Message says the outcome in a sentence.
 	Message string `json:"message"`
+	// C14NSHA256 is the SHA-256 of the file's canonical form ("" when it
+	// is not XML); Matched says which digest a certificate anchors:
+	// MatchBytes, MatchC14N (the file differs from the anchored DCC in
+	// formatting only) or "" when not anchored.
+	C14NSHA256 string `json:"c14n_sha256"`
+	Matched    string `json:"matched"`
+	// Signature is the check of the file's XML signature, judged against
+	// the signing certificates of the certificate's issuer (else of the
+	// DCC's laboratory).
+	Signature *signature.Result `json:"signature"`
+	// Schema is the validation of the file against the DCC schema of its
+	// version; null when the file is not XML.
+	Schema *schema.Result `json:"schema"`
 }
+
+// Digests a verification may match.
+const (
+	MatchBytes = "bytes"
+	MatchC14N  = "c14n"
+)
 
 // VerifiedIssuer is the institution that issued a verified certificate.
 type VerifiedIssuer struct {
@@ -101,11 +123,29 @@ func (s *Server) verify(c echo.Context) error {
 		return err
 	}
 	if len(certs) > 0 {
+		v.Matched = MatchBytes
+	}
+	if c14n, err := dcc.CanonicalSHA256(data); err == nil {
+		sch := schema.Validate(data)
+		v.C14NSHA256, v.Schema = c14n, &sch
+		if len(certs) == 0 {
+			if certs, err = (ledgerLookup{ctx: ctx, r: r}).ByCanonical(c14n); err != nil {
+				return err
+			}
+			if len(certs) > 0 {
+				v.Matched = MatchC14N
+			}
+		}
+	}
+	if len(certs) > 0 {
 		err = verifyAnchored(ctx, r, v, &certs[0])
 	} else {
 		err = verifyNotAnchored(ctx, r, v, data)
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.verifySignature(ctx, r, v, data); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, v)
@@ -126,13 +166,19 @@ func verifyAnchored(ctx context.Context, r Reader, v *Verification, cert *record
 		var anchored struct {
 			DCCSHA256 string `json:"dcc_sha256"`
 		}
-		if json.Unmarshal(ver.Value, &anchored) == nil && anchored.DCCSHA256 == v.SHA256 {
+		if json.Unmarshal(ver.Value, &anchored) == nil && anchored.DCCSHA256 == cert.DCCSHA256 {
+			// The version that first anchored the certificate's DCC.
 			v.TxID, v.AnchoredAt = ver.TxID, ver.Timestamp
 			break
 		}
 	}
 	v.Status, v.StatusReason = certificateStatus(cert, v.CheckedOn)
 	traceToday(ctx, r, v, cert.SubjectID)
+	defer func() {
+		if v.Matched == MatchC14N {
+			v.Message += fmt.Sprintf(" The file is not byte for byte the DCC anchored (SHA-256 %s), but its canonical form is: they differ in formatting only.", cert.DCCSHA256)
+		}
+	}()
 
 	issuer := cert.IssuerID
 	if v.Issuer != nil && v.Issuer.Name != "" {

@@ -84,8 +84,22 @@ func TestVerify(t *testing.T) {
 			t.Errorf("traceable_today %v, problems %v", v.TraceableToday, v.TraceProblems)
 		}
 	})
-	t.Run("one byte changed in a comment: not anchored, and altered since the DCC names the certificate", func(t *testing.T) {
-		changed := edit(t, mass, "Not a real", "Not a reaL")
+	t.Run("a changed comment or indentation: anchored through the canonical form", func(t *testing.T) {
+		for _, changed := range [][]byte{edit(t, mass, "Not a real", "Not a reaL"), []byte(strings.ReplaceAll(string(mass), "\t\t\t\t", "    "))} {
+			v := e.verified(changed)
+			if !v.Anchored || v.Altered || v.Matched != httpapi.MatchC14N || v.Status != httpapi.VerifyValid || v.SHA256 != blob.Hash(changed) || v.SHA256 == blob.Hash(mass) {
+				t.Fatalf("verification %+v", v)
+			}
+			if v.Certificate == nil || v.Certificate.ID != "TJIM-2024-M-0117" || v.Certificate.DCCSHA256 != blob.Hash(mass) || v.TxID == "" {
+				t.Errorf("certificate %+v, tx %q", v.Certificate, v.TxID)
+			}
+			if !strings.Contains(v.Message, "they differ in formatting only") {
+				t.Errorf("message %q", v.Message)
+			}
+		}
+	})
+	t.Run("one byte changed in a value: not anchored, and altered since the DCC names the certificate", func(t *testing.T) {
+		changed := edit(t, mass, "<si:value>1.000012</si:value>", "<si:value>1.000013</si:value>")
 		v := e.verified(changed)
 		if v.Anchored || !v.Altered || v.Status != httpapi.VerifyAltered || v.SHA256 != blob.Hash(changed) {
 			t.Fatalf("verification %+v", v)
@@ -229,7 +243,7 @@ func TestVerifyWithoutIndexReadsTheLedger(t *testing.T) {
 	if iss, _ := m["issuer"].(map[string]any); iss == nil || iss["name"] != tjim.Name {
 		t.Errorf("issuer %v", m["issuer"])
 	}
-	r = e2.do(req{method: "POST", path: "/api/v1/verify", body: edit(t, mass, "Not a real", "Not a reaL"), header: map[string]string{"Content-Type": "application/xml"}})
+	r = e2.do(req{method: "POST", path: "/api/v1/verify", body: edit(t, mass, "<si:value>1.000012</si:value>", "<si:value>1.000013</si:value>"), header: map[string]string{"Content-Type": "application/xml"}})
 	if m := r.expect(t, 200); m["altered"] != true {
 		t.Errorf("%v", m)
 	}

@@ -60,6 +60,9 @@ func entries(docType string, data []byte) (map[string][]string, string, error) {
 	case record.DocComparison:
 		c := &record.Comparison{}
 		v, name = c, func() string { return c.Quantity + " comparison piloted by " + c.PilotID }
+	case record.DocSigningCertificate:
+		sc := &record.SigningCertificate{}
+		v, name = sc, func() string { return sc.Subject }
 	case record.DocInstitution:
 		in := &record.Institution{}
 		v, name = in, func() string { return in.Name }
