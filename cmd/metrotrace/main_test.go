@@ -148,6 +148,8 @@ func TestServeWithTheDemo(t *testing.T) {
 			{"serve", "--log-level", "loud"},
 			{"serve", "--listen", "8080"},
 			{"serve", "--token-ttl", "0s"},
+			{"serve", "--dcc-trust-roots", "/nonexistent/roots.pem"},
+			{"serve", "--dcc-trust-roots", "main_test.go"},
 		} {
 			if r := runCLI(t, env, args...); r.code != ExitUsage {
 				t.Errorf("%q: exit %d, stderr %q", args, r.code, r.stderr)

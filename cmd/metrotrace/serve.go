@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -57,6 +60,10 @@ type Config struct {
 	BodyLimit int64
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// DCCTrustRoots is a PEM file of CA certificates a DCC signature's
+	// chain is judged against, besides the chains institutions registered
+	// on the ledger; "" for none.
+	DCCTrustRoots string
 }
 
 // DefaultConfig returns the configuration serve starts from.
@@ -76,7 +83,8 @@ func (c *Config) bindFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second allowed per client IP, in bursts of "+fmt.Sprint(httpapi.DefaultRateBurst)+" (0: no limit)")
 	fs.Int64Var(&c.BodyLimit, "body-limit", c.BodyLimit, "largest request body, in bytes")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
-	for _, name := range []string{"listen", "data-dir", "fabric", "no-demo", "token-ttl", "rate-limit", "body-limit", "log-level"} {
+	fs.StringVar(&c.DCCTrustRoots, "dcc-trust-roots", c.DCCTrustRoots, "PEM file of CA certificates DCC signatures may chain to, besides the chains registered on the ledger")
+	for _, name := range []string{"listen", "data-dir", "fabric", "no-demo", "token-ttl", "rate-limit", "body-limit", "log-level", "dcc-trust-roots"} {
 		withEnv(fs, name)
 	}
 }
@@ -104,7 +112,40 @@ func (c Config) Validate() error {
 	if _, err := parseLogLevel(c.LogLevel); err != nil {
 		return err
 	}
+	if c.DCCTrustRoots != "" {
+		if _, err := loadTrustRoots(c.DCCTrustRoots); err != nil {
+			return usageErrorf("--dcc-trust-roots: %v", err)
+		}
+	}
 	return nil
+}
+
+// loadTrustRoots reads every CERTIFICATE block of a PEM file.
+func loadTrustRoots(file string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var roots []*x509.Certificate
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		roots = append(roots, cert)
+	}
+	if len(roots) == 0 {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return roots, nil
 }
 
 func parseLogLevel(s string) (slog.Level, error) {
@@ -214,6 +255,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		// Only POST /verify needs it; it answers 503 without one.
 		m.log.Warn("no reader identity: certificate verification is unavailable", "err", err)
 	}
+	var roots []*x509.Certificate
+	if c.DCCTrustRoots != "" {
+		if roots, err = loadTrustRoots(c.DCCTrustRoots); err != nil {
+			return usageErrorf("--dcc-trust-roots: %v", err)
+		}
+	}
 	m.Server = httpapi.New(httpapi.Config{
 		Client:         client.New(m.backend.ledger),
 		Index:          m.Index,
@@ -225,6 +272,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		BodyLimit:      c.BodyLimit,
 		RateLimit:      limit,
 		ConsoleFS:      console.FS(),
+		SignatureRoots: roots,
 		Now:            m.Now,
 	})
 	if m.listener, err = net.Listen("tcp", c.Listen); err != nil {
