@@ -108,6 +108,8 @@ func (s *Server) routes() {
 	api(http.MethodGet, "/search", s.search, readers, noBody)
 	api(http.MethodGet, "/trace/:subject_id", s.trace, readers, noBody)
 	api(http.MethodGet, "/impact/:standard_id", s.impact, readers, noBody)
+	api(http.MethodGet, "/trace/:subject_id/graph.svg", s.traceGraph, readers, noBody)
+	api(http.MethodGet, "/impact/:standard_id/graph.svg", s.impactGraph, readers, noBody)
 	api(http.MethodGet, "/recognition", s.recognition, readers, noBody)
 	api(http.MethodPost, "/verify", s.verify, nil, fileBody)
 	api(http.MethodGet, "/openapi.yaml", s.serveOpenAPI, nil, noBody)
