@@ -161,10 +161,11 @@ func (p *picture) nodeLabel(n Node) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" BGCOLOR="%s" COLOR="%s" STYLE="rounded">`, fill, border)
-	fmt.Fprintf(&b, `<TR><TD><FONT POINT-SIZE="9" COLOR="#555555">%s</FONT></TD></TR>`, esc(kind))
-	fmt.Fprintf(&b, `<TR><TD><B>%s</B></TD></TR>`, esc(n.ID))
+	fmt.Fprintf(&b, `<TR><TD WIDTH="%d"><FONT POINT-SIZE="9" COLOR="#555555">%s</FONT></TD></TR>`, width(kind, 9), esc(kind))
+	fmt.Fprintf(&b, `<TR><TD WIDTH="%d"><B>%s</B></TD></TR>`, width(n.ID, 11.5), esc(n.ID))
 	if n.Name != "" {
-		fmt.Fprintf(&b, `<TR><TD><FONT POINT-SIZE="9">%s</FONT></TD></TR>`, esc(clip(n.Name, 28)))
+		name := clip(n.Name, 28)
+		fmt.Fprintf(&b, `<TR><TD WIDTH="%d"><FONT POINT-SIZE="9">%s</FONT></TD></TR>`, width(name, 9), esc(name))
 	}
 	if n.Status != "" && n.Status != "active" {
 		status := n.Status
@@ -202,7 +203,8 @@ func (p *picture) edgeLabel(e edge) string {
 		if !c.OK {
 			mark, colour = "✗", stateColour[StateFail]
 		}
-		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT"><FONT COLOR="%s">%s %s</FONT></TD></TR>`, colour, mark, esc(checkName(c.Name, lang)))
+		label := mark + " " + checkName(c.Name, lang)
+		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT" WIDTH="%d"><FONT COLOR="%s">%s</FONT></TD></TR>`, width(label, 10), colour, esc(label))
 	}
 	if p.opt.Compact && passed > 0 {
 		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT"><FONT COLOR="%s">✓ %d/%d %s</FONT></TD></TR>`,
@@ -210,6 +212,24 @@ func (p *picture) edgeLabel(e edge) string {
 	}
 	b.WriteString(`</TABLE>`)
 	return b.String()
+}
+
+// width estimates the points a text takes at a font size: dot's own
+// estimate, without fonts in WebAssembly, gives Han characters too little
+// room, so each label cell asks for at least this width.
+func width(s string, size float64) int {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r >= 0x2E80:
+			w += size
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			w += 0.68 * size
+		default:
+			w += 0.56 * size
+		}
+	}
+	return int(w) + 8
 }
 
 func clip(s string, n int) string {
