@@ -48,8 +48,8 @@ var levelZH = map[string]string{
 
 var statusZH = map[string]string{"active": "在用", "sealed": "封存", "revoked": "撤销"}
 
-// checkName is a check's name in lang.
-func checkName(name, lang string) string {
+// CheckLabel is a check's name in lang: Chinese for LangZH, the name itself otherwise.
+func CheckLabel(name, lang string) string {
 	if lang != LangEN {
 		if zh, ok := checkZH[name]; ok {
 			return zh

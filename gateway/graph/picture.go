@@ -203,7 +203,7 @@ func (p *picture) edgeLabel(e edge) string {
 		if !c.OK {
 			mark, colour = "✗", stateColour[StateFail]
 		}
-		label := mark + " " + checkName(c.Name, lang)
+		label := mark + " " + CheckLabel(c.Name, lang)
 		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT" WIDTH="%d"><FONT COLOR="%s">%s</FONT></TD></TR>`, width(label, 10), colour, esc(label))
 	}
 	if p.opt.Compact && passed > 0 {

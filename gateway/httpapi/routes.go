@@ -110,6 +110,8 @@ func (s *Server) routes() {
 	api(http.MethodGet, "/impact/:standard_id", s.impact, readers, noBody)
 	api(http.MethodGet, "/trace/:subject_id/graph.svg", s.traceGraph, readers, noBody)
 	api(http.MethodGet, "/impact/:standard_id/graph.svg", s.impactGraph, readers, noBody)
+	api(http.MethodGet, "/reports/trace/:subject_id", s.traceReport, readers, noBody)
+	api(http.MethodGet, "/reports/impact/:standard_id", s.impactCSV, readers, noBody)
 	api(http.MethodGet, "/recognition", s.recognition, readers, noBody)
 	api(http.MethodPost, "/verify", s.verify, nil, fileBody)
 	api(http.MethodGet, "/openapi.yaml", s.serveOpenAPI, nil, noBody)
