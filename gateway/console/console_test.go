@@ -3,10 +3,13 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"image/png"
+	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/time/rate"
@@ -527,6 +531,8 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		}
 		run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, red), nil))
 		docShot(t, ctx, "trace-broken.png")
+		// Back to the top: the sticky header would take the next clicks.
+		run(t, ctx, chromedp.Evaluate(`window.scrollTo(0, 0)`, nil))
 		// The compact view folds passing checks; the full view lists them.
 		var compact, full int
 		run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#trace-graph-box svg text").length`, &compact))
@@ -565,6 +571,20 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 				t.Errorf("%s: %d shown, want %d", group, n, len(ids))
 			}
 		}
+		// The picture draws the faulty standard and every affected
+		// standard and instrument; the CSV export is fetched with the token.
+		run(t, ctx,
+			chromedp.WaitVisible(`#impact-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+			chromedp.Click("#impact-csv", chromedp.ByID),
+			chromedp.WaitReady(`#impact-csv-note[data-state="done"]`, chromedp.ByQuery),
+		)
+		if n, want := count(t, ctx, "#impact-graph-box svg g.node"), 1+len(set.Standards)+len(set.Instruments); n != want {
+			t.Errorf("impact picture has %d nodes, want %d", n, want)
+		}
+		if n := count(t, ctx, `#impact-graph-box svg g.edge[data-state="affected"]`); n == 0 {
+			t.Error("impact picture has no affected edge")
+		}
+		docShot(t, ctx, "impact.png")
 	})
 
 	t.Run("recognition, granted and refused", func(t *testing.T) {
@@ -725,6 +745,56 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 			t.Errorf("reason reads %q", got)
 		}
 	})
+}
+
+// TestTraceReportPrintsOnTwoPages prints the report of the demo's
+// seven-level chain to PDF through Chromium.
+func TestTraceReportPrintsOnTwoPages(t *testing.T) {
+	ctx := browser(t)
+	gw := startGateway(t)
+	token, err := gw.tokens.Issue(auth.Claims{Role: auth.RoleInspector, MSP: "BeijingMSP", Institution: "BJIM"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, gw.url+"/api/v1/reports/trace/"+gw.showcase.Traceable, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("report: %d %v %s", res.StatusCode, err, body)
+	}
+	if !bytes.Contains(body, []byte(`data-traceable="true"`)) {
+		t.Fatalf("the report of %s is not traceable", gw.showcase.Traceable)
+	}
+	var pdf []byte
+	run(t, ctx,
+		chromedp.Navigate("data:text/html;base64,"+base64.StdEncoding.EncodeToString(body)),
+		chromedp.WaitReady(`div.link`, chromedp.ByQuery),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			pdf, _, err = page.PrintToPDF().WithPreferCSSPageSize(true).WithPrintBackground(true).Do(ctx)
+			return err
+		}),
+	)
+	pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))
+	t.Logf("report of %s: %d bytes of PDF, %d pages", gw.showcase.Traceable, len(pdf), pages)
+	if pages < 1 || pages > 2 {
+		t.Errorf("the seven-level report prints on %d pages, want 1 or 2", pages)
+	}
+	if dir := os.Getenv(envDocs); dir != "" {
+		var shot []byte
+		run(t, ctx, chromedp.EmulateViewport(900, 1270), chromedp.CaptureScreenshot(&shot))
+		if err := os.WriteFile(filepath.Join(dir, "report.png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // envDocs names a directory (docs/console) that receives screenshots of

@@ -349,6 +349,45 @@
       box, detail);
   }
 
+  // apiFile fetches a file answer of the API (a report, a CSV) with the
+  // token and resolves to a Blob.
+  function apiFile(path) {
+    var headers = {};
+    var token = getToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(API + path, {headers: headers, cache: 'no-store'}).then(function (res) {
+      if (res.ok) return res.blob();
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        var err = body.error || {};
+        throw new ApiError(res.status, err.code || ('http_' + res.status), err.message || res.statusText, res.headers.get('X-Request-ID') || '');
+      });
+    });
+  }
+  // fileButton offers a file of the API: open (a report, to print) or
+  // save (a CSV). Errors show next to the button.
+  function fileButton(id, label, path, save) {
+    var note = h('span', {class: 'file-note', id: id + '-note'});
+    var b = h('button', {type: 'button', class: 'ghost small', id: id, onclick: function () {
+      show(note, T('生成中…', 'Preparing…'));
+      apiFile(path).then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        if (save) {
+          var a = h('a', {href: url, download: save});
+          document.body.appendChild(a);
+          a.click();
+          document.body.removeChild(a);
+        } else {
+          var w = window.open(url, '_blank');
+          if (w) w.addEventListener('load', function () { w.print(); });
+        }
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+        clear(note);
+        note.setAttribute('data-state', 'done');
+      }).catch(function (e) { show(note, errorBox(e)); });
+    }}, label);
+    return h('span', {class: 'file-action'}, b, note);
+  }
+
   function errorBox(e) {
     if (!(e instanceof ApiError)) e = new ApiError(0, 'console', String(e && e.message || e), '');
     var hint = null;
@@ -587,7 +626,8 @@
     var banner = rep.traceable
       ? verdictBanner(true, T('可溯源', 'Traceable'), sub, {'data-verdict': 'traceable', 'data-subject': rep.subject_id, 'data-links': links.length})
       : verdictBanner(false, T('不可溯源', 'Not traceable'), sub, {'data-verdict': 'not-traceable', 'data-subject': rep.subject_id, 'data-links': links.length});
-    var parts = [banner];
+    var parts = [banner, h('div', {class: 'result-actions'},
+      fileButton('trace-report', T('打印溯源报告', 'Print the report'), '/reports/trace/' + enc(rep.subject_id) + '?at=' + enc(rep.at)))];
     if (problems.length) {
       parts.push(h('div', {class: 'panel', id: 'trace-problems'},
         h('h2', {}, bi('问题', 'Problems'), h('span', {class: 'count', style: 'background:var(--bad)'}, problems.length)),
@@ -668,6 +708,8 @@
         h('div', {class: 'summary'}, groups.map(function (g) {
           return h('div', {class: 'stat', 'data-group': g[0]}, h('b', {}, String((set[g[0]] || []).length)), h('span', {}, T(g[1], g[2])));
         })),
+        total ? h('div', {class: 'result-actions'}, fileButton('impact-csv', T('导出 CSV', 'Export CSV'),
+          '/reports/impact/' + enc(set.standard_id) + '?since=' + enc(set.since), 'impact-' + set.standard_id + '-' + set.since + '.csv')) : null,
         total ? graphPanel('impact-graph', bi('影响图', 'Impact picture'),
           '/impact/' + enc(set.standard_id) + '/graph.svg?since=' + enc(set.since), null) : null,
         h('div', {class: 'grid2'}, groups.map(function (g) {
