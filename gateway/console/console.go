@@ -5,10 +5,12 @@
 //
 // The console talks to the public JSON API under /api/v1 with the bearer
 // token the user pastes (kept in the browser's localStorage). Its views:
-// search, a record with its history, trace up to a primary standard,
-// impact down from a standard, cross-region recognition of a certificate,
-// and verification of a certificate file. Every label is bilingual
-// (中文 / English).
+// search, a record with its history, trace up to a primary standard and
+// impact down from a standard (each with the gateway's picture, graph.svg,
+// a printable report and a CSV export), cross-region recognition of a
+// certificate, and verification of a certificate file. The console speaks
+// 中文 (the default) or English, switched in the header and remembered in
+// localStorage; record data is shown as stored.
 package console
 
 import (

@@ -3,18 +3,23 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"image/png"
+	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/time/rate"
@@ -280,6 +285,15 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// textContent returns the text of the first element matching sel, shown
+// or not (a folded <details> holds the link-by-link list).
+func textContent(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	var s string
+	run(t, ctx, chromedp.Evaluate(fmt.Sprintf("(document.querySelector(%q) || {}).textContent || ''", sel), &s))
+	return s
+}
+
 // count returns how many elements match sel.
 func count(t *testing.T, ctx context.Context, sel string) int {
 	t.Helper()
@@ -319,6 +333,32 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		)
 		if got := text(t, ctx, "#token-reason"); !strings.Contains(got, "bearer token") {
 			t.Errorf("token dialog says %q", got)
+		}
+	})
+
+	t.Run("a bad token is shown as bad and not kept", func(t *testing.T) {
+		forged, err := (&auth.Issuer{Secret: bytes.Repeat([]byte("x"), 32)}).Issue(auth.Claims{Role: auth.RoleInspector, MSP: "BeijingMSP", Institution: "BJIM"}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ token, says string }{
+			{"not-a-token", "JWT"},
+			{forged, "401"},
+		} {
+			run(t, ctx,
+				fill("#token-input", c.token),
+				chromedp.Click("#token-save", chromedp.ByID),
+				chromedp.WaitVisible(`#token-claims[data-state="bad"]`, chromedp.ByQuery),
+				chromedp.WaitVisible(`#token-dialog[open]`, chromedp.ByQuery),
+			)
+			if got := text(t, ctx, "#token-claims"); !strings.Contains(got, "✗") || (c.says == "JWT" && !strings.Contains(got, "JWT")) {
+				t.Errorf("%.20s…: the dialog says %q", c.token, got)
+			}
+			var stored string
+			run(t, ctx, chromedp.Evaluate(`localStorage.getItem("metrotrace.token") || ""`, &stored))
+			if stored != "" {
+				t.Errorf("%.20s…: a bad token was stored", c.token)
+			}
 		}
 	})
 
@@ -379,7 +419,7 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		if v := attr(t, ctx, banner, "data-verdict"); v != "traceable" {
 			t.Errorf("verdict %q, want traceable", v)
 		}
-		if got := text(t, ctx, banner); !strings.Contains(got, "可溯源") || !strings.Contains(got, "Traceable") {
+		if got := text(t, ctx, banner); !strings.Contains(got, "可溯源") {
 			t.Errorf("banner says %q", got)
 		}
 		if n := count(t, ctx, "#trace-result li.link"); n != len(rep.Links) {
@@ -423,25 +463,88 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 			banner := fmt.Sprintf(`#trace-result .verdict[data-subject=%q]`, b.Subject)
 			run(t, ctx,
 				fill("#trace-subject", b.Subject),
-				fill("#trace-at", ""),
+				chromedp.Evaluate(`document.getElementById("trace-at").value = ""`, nil),
 				chromedp.Click(`#trace-form button[type="submit"]`, chromedp.ByQuery),
 				chromedp.WaitVisible(banner, chromedp.ByQuery),
 			)
 			if v := attr(t, ctx, banner, "data-verdict"); v != "not-traceable" {
 				t.Errorf("%s: verdict %q, want not-traceable", b.Subject, v)
 			}
-			if got := text(t, ctx, banner); !strings.Contains(got, "不可溯源") || !strings.Contains(strings.ToLower(got), "not traceable") {
+			if got := text(t, ctx, banner); !strings.Contains(got, "不可溯源") {
 				t.Errorf("%s: banner says %q", b.Subject, got)
 			}
 			failing := fmt.Sprintf(`#trace-result li.check[data-check=%q][data-ok="false"]`, b.Check)
 			if count(t, ctx, failing) == 0 {
 				t.Errorf("%s (%s): check %s is not shown failing", b.Subject, b.Why, b.Check)
-			} else if got := text(t, ctx, failing); !strings.Contains(got, b.Check) || !strings.Contains(got, "✗") {
+			} else if got := textContent(t, ctx, failing); !strings.Contains(got, b.Check) || !strings.Contains(got, "✗") {
 				t.Errorf("%s: failing check reads %q", b.Subject, got)
 			}
 			if got := text(t, ctx, "#trace-problems"); !strings.Contains(got, b.Check) {
 				t.Errorf("%s: problems %q do not name %s", b.Subject, got, b.Check)
 			}
+		}
+	})
+
+	t.Run("the picture of a broken chain", func(t *testing.T) {
+		b := sc.Breaks()[1] // verified against a sealed standard
+		rep, err := gw.index.Trace(context.Background(), b.Subject, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		records := map[string]bool{rep.SubjectID: true}
+		failing := ""
+		for _, l := range rep.Links {
+			records[l.SubjectID] = true
+			for _, r := range l.ReferenceIDs {
+				records[r] = true
+			}
+			for _, c := range l.Checks {
+				if !c.OK && c.Name == b.Check {
+					failing = l.CertificateID
+				}
+			}
+		}
+		if failing == "" {
+			t.Fatalf("%s: no link fails %s", b.Subject, b.Check)
+		}
+		run(t, ctx,
+			visit("#/trace/"+b.Subject),
+			chromedp.WaitVisible(`#trace-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+		)
+		if n := count(t, ctx, "#trace-graph-box svg g.node"); n != len(records) {
+			t.Errorf("%d nodes drawn, want %d (%v)", n, len(records), records)
+		}
+		red := fmt.Sprintf(`#trace-graph-box g.edge[data-state="fail"][data-certificate=%q]`, failing)
+		if count(t, ctx, red) == 0 {
+			t.Fatalf("certificate %s is not drawn as a failing edge", failing)
+		}
+		if got := attr(t, ctx, red+" path", "stroke"); got != "#c62828" {
+			t.Errorf("failing edge stroke %q, want red #c62828", got)
+		}
+		// A click on the edge shows its checks, the failing one marked.
+		run(t, ctx,
+			chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new MouseEvent("click", {bubbles: true}))`, red+" path"), nil),
+			chromedp.WaitVisible(fmt.Sprintf(`#trace-graph-edge[data-certificate=%q] li.check[data-check=%q][data-ok="false"]`, failing, b.Check), chromedp.ByQuery),
+		)
+		if n := count(t, ctx, "#trace-graph-edge li.check"); n < 6 {
+			t.Errorf("the clicked edge shows %d checks", n)
+		}
+		run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, red), nil))
+		docShot(t, ctx, "trace-broken.png")
+		// Back to the top: the sticky header would take the next clicks.
+		run(t, ctx, chromedp.Evaluate(`window.scrollTo(0, 0)`, nil))
+		// The compact view folds passing checks; the full view lists them.
+		var compact, full int
+		run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#trace-graph-box svg text").length`, &compact))
+		run(t, ctx,
+			chromedp.Click("#trace-graph-compact", chromedp.ByID),
+			chromedp.WaitVisible(`#trace-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+			chromedp.Sleep(300*time.Millisecond),
+			chromedp.WaitVisible(`#trace-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelectorAll("#trace-graph-box svg text").length`, &full),
+		)
+		if full <= compact {
+			t.Errorf("full view has %d texts, compact %d", full, compact)
 		}
 	})
 
@@ -468,6 +571,20 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 				t.Errorf("%s: %d shown, want %d", group, n, len(ids))
 			}
 		}
+		// The picture draws the faulty standard and every affected
+		// standard and instrument; the CSV export is fetched with the token.
+		run(t, ctx,
+			chromedp.WaitVisible(`#impact-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+			chromedp.Click("#impact-csv", chromedp.ByID),
+			chromedp.WaitReady(`#impact-csv-note[data-state="done"]`, chromedp.ByQuery),
+		)
+		if n, want := count(t, ctx, "#impact-graph-box svg g.node"), 1+len(set.Standards)+len(set.Instruments); n != want {
+			t.Errorf("impact picture has %d nodes, want %d", n, want)
+		}
+		if n := count(t, ctx, `#impact-graph-box svg g.edge[data-state="affected"]`); n == 0 {
+			t.Error("impact picture has no affected edge")
+		}
+		docShot(t, ctx, "impact.png")
 	})
 
 	t.Run("recognition, granted and refused", func(t *testing.T) {
@@ -475,6 +592,8 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 			visit("#/recognition"),
 			chromedp.WaitVisible(`#recognition-form`, chromedp.ByID),
 			fill("#recognition-certificate", sc.RecognizedCertificate),
+			// The recognizing institution is picked from the ledger's list.
+			chromedp.WaitReady(fmt.Sprintf(`#recognition-by option[value=%q]`, sc.RecognizedBy), chromedp.ByQuery),
 			fill("#recognition-by", sc.RecognizedBy),
 			chromedp.Click(`#recognition-form button[type="submit"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(fmt.Sprintf(`#recognition-result .verdict[data-certificate=%q]`, sc.RecognizedCertificate), chromedp.ByQuery),
@@ -501,6 +620,104 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		}
 	})
 
+	t.Run("the language switch", func(t *testing.T) {
+		// visibleText is the page's text a reader sees, less record data
+		// (ids, names), code names and the picture's record labels.
+		const visibleText = `(() => {
+			const skip = el => el.closest('#lang-button, .data, .mono, code, svg, .hash, a[data-id], select, .detail, input, textarea, [hidden], details:not([open]) > :not(summary)');
+			const out = [];
+			const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+			for (let n = w.nextNode(); n; n = w.nextNode()) {
+				const el = n.parentElement;
+				if (!el || skip(el) || !el.getClientRects().length) continue;
+				const cs = getComputedStyle(el);
+				if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+				if (n.textContent.trim()) out.push(n.textContent.trim());
+			}
+			return out.join(' | ');
+		})()`
+		cjk := regexp.MustCompile(`\p{Han}+`)
+		banner := fmt.Sprintf(`#trace-result .verdict[data-subject=%q]`, sc.Traceable)
+		run(t, ctx,
+			visit("#/trace/"+sc.Traceable),
+			chromedp.WaitVisible(banner, chromedp.ByQuery),
+			chromedp.WaitVisible(`#trace-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+			chromedp.Click("#lang-button", chromedp.ByID),
+			chromedp.WaitVisible(`html[data-lang="en"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(banner, chromedp.ByQuery),
+			chromedp.WaitVisible(`#trace-graph-box[data-loaded="true"] svg`, chromedp.ByQuery),
+		)
+		var en string
+		run(t, ctx, chromedp.Evaluate(visibleText, &en))
+		if han := cjk.FindAllString(en, -1); len(han) > 0 {
+			t.Errorf("Chinese left on the trace page in en: %q\n%s", han, en)
+		}
+		if !strings.Contains(en, "Traceable") || !strings.Contains(en, "Chain picture") {
+			t.Errorf("the en trace page lacks its English labels: %s", en)
+		}
+		var svgText string
+		run(t, ctx, chromedp.Evaluate(`document.querySelector("#trace-graph-box svg").textContent`, &svgText))
+		if strings.Contains(svgText, "计量基准") || !strings.Contains(svgText, "primary standard") {
+			t.Error("the picture is not drawn in English")
+		}
+		// Remembered across a reload.
+		run(t, ctx,
+			chromedp.Reload(),
+			chromedp.WaitVisible(banner, chromedp.ByQuery),
+		)
+		if got := attr(t, ctx, "html", "data-lang"); got != "en" {
+			t.Errorf("after a reload the language is %q", got)
+		}
+		docShot(t, ctx, "trace-en.png")
+		// And back to Chinese: no English-only label is left.
+		run(t, ctx,
+			chromedp.Click("#lang-button", chromedp.ByID),
+			chromedp.WaitVisible(`html[data-lang="zh"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(banner, chromedp.ByQuery),
+		)
+		var zh string
+		run(t, ctx, chromedp.Evaluate(visibleText, &zh))
+		for _, label := range []string{"Traceable", "Chain picture", "Trace on date", "Subject id", "Search", "Impact", "Fold passing checks", "levels", "links"} {
+			if strings.Contains(zh, label) {
+				t.Errorf("English label %q left on the zh trace page", label)
+			}
+		}
+		docShot(t, ctx, "trace.png")
+	})
+
+	t.Run("every page fits a 390 px phone", func(t *testing.T) {
+		run(t, ctx, chromedp.EmulateViewport(390, 844))
+		defer run(t, ctx, chromedp.EmulateViewport(1280, 900))
+		pages := []struct{ name, hash, ready string }{
+			{"home", "#/", "#view-home"},
+			{"search", "#/search?q=BJIM", "#search-result table.hits"},
+			{"record", "#/record/institutions/BJIM", "#record-history table"},
+			{"trace", "#/trace/" + sc.Traceable, `#trace-graph-box[data-loaded="true"] svg`},
+			{"impact", "#/impact/" + sc.ImpactStandard + "?since=" + sc.ImpactSince, `#impact-graph-box[data-loaded="true"] svg`},
+			{"recognition", "#/recognition?certificate=" + sc.UnrecognizedCertificate + "&by=" + sc.UnrecognizedBy, "#recognition-result .verdict"},
+			{"verify", "#/verify", "#verify-form"},
+		}
+		for _, p := range pages {
+			run(t, ctx, visit(p.hash), chromedp.WaitVisible(p.ready, chromedp.ByQuery), chromedp.Sleep(200*time.Millisecond))
+			var width, client int
+			var header float64
+			run(t, ctx,
+				chromedp.Evaluate(`document.documentElement.scrollWidth`, &width),
+				chromedp.Evaluate(`document.documentElement.clientWidth`, &client),
+				chromedp.Evaluate(`document.querySelector("header.topbar").getBoundingClientRect().height`, &header),
+			)
+			if width > client {
+				var wide string
+				run(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + "." + e.className + "#" + e.id).join(", ")`, &wide))
+				t.Errorf("%s: the page is %d px wide in a %d px window (%s)", p.name, width, client, wide)
+			}
+			if header > 0.15*844 {
+				t.Errorf("%s: the header takes %.0f px of 844", p.name, header)
+			}
+			docShot(t, ctx, "phone-"+p.name+".png")
+		}
+	})
+
 	t.Run("a file nobody anchored is not anchored", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "unknown-certificate.xml")
 		if err := os.WriteFile(file, []byte(`<?xml version="1.0"?><certificate>not on the ledger</certificate>`), 0o644); err != nil {
@@ -521,13 +738,81 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		if v := attr(t, ctx, "#verify-result .verdict", "data-verdict"); v != "not-anchored" {
 			t.Errorf("verdict %q, want not-anchored", v)
 		}
-		if got := text(t, ctx, "#verify-result .verdict"); !strings.Contains(got, "未上链锚定") || !strings.Contains(got, "Not anchored") {
+		if got := text(t, ctx, "#verify-result .verdict"); !strings.Contains(got, "未上链锚定") {
 			t.Errorf("banner says %q", got)
 		}
 		if got := text(t, ctx, `#verify-result tr[data-field="status_reason"]`); !strings.Contains(got, "no certificate on the ledger anchors") {
 			t.Errorf("reason reads %q", got)
 		}
 	})
+}
+
+// TestTraceReportPrintsOnTwoPages prints the report of the demo's
+// seven-level chain to PDF through Chromium.
+func TestTraceReportPrintsOnTwoPages(t *testing.T) {
+	ctx := browser(t)
+	gw := startGateway(t)
+	token, err := gw.tokens.Issue(auth.Claims{Role: auth.RoleInspector, MSP: "BeijingMSP", Institution: "BJIM"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, gw.url+"/api/v1/reports/trace/"+gw.showcase.Traceable, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("report: %d %v %s", res.StatusCode, err, body)
+	}
+	if !bytes.Contains(body, []byte(`data-traceable="true"`)) {
+		t.Fatalf("the report of %s is not traceable", gw.showcase.Traceable)
+	}
+	var pdf []byte
+	run(t, ctx,
+		chromedp.Navigate("data:text/html;base64,"+base64.StdEncoding.EncodeToString(body)),
+		chromedp.WaitReady(`div.link`, chromedp.ByQuery),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			pdf, _, err = page.PrintToPDF().WithPreferCSSPageSize(true).WithPrintBackground(true).Do(ctx)
+			return err
+		}),
+	)
+	pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))
+	t.Logf("report of %s: %d bytes of PDF, %d pages", gw.showcase.Traceable, len(pdf), pages)
+	if pages < 1 || pages > 2 {
+		t.Errorf("the seven-level report prints on %d pages, want 1 or 2", pages)
+	}
+	if dir := os.Getenv(envDocs); dir != "" {
+		var shot []byte
+		run(t, ctx, chromedp.EmulateViewport(900, 1270), chromedp.CaptureScreenshot(&shot))
+		if err := os.WriteFile(filepath.Join(dir, "report.png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// envDocs names a directory (docs/console) that receives screenshots of
+// the console's pages.
+const envDocs = "METROTRACE_CONSOLE_DOCS"
+
+// docShot writes a screenshot of the viewport to $METROTRACE_CONSOLE_DOCS.
+func docShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv(envDocs)
+	if dir == "" {
+		return
+	}
+	var shot []byte
+	run(t, ctx, chromedp.CaptureScreenshot(&shot))
+	if err := os.WriteFile(filepath.Join(dir, name), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // attr returns an attribute of the first element matching sel.

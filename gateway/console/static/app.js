@@ -9,6 +9,31 @@
 
   var API = 'api/v1';
   var TOKEN_KEY = 'metrotrace.token';
+  var LANG_KEY = 'metrotrace.lang';
+
+  // ---- language ------------------------------------------------------------
+
+  // LANG is the console's language, zh (the default) or en, remembered in
+  // localStorage. Static labels in index.html come in both languages
+  // (.zh / .en) and the stylesheet shows one; labels built here ask T.
+  var LANG = (function () {
+    try { return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'; } catch (e) { return 'zh'; }
+  }());
+  function T(zh, en) { return LANG === 'en' ? en : zh; }
+  function applyLang() {
+    document.documentElement.setAttribute('lang', LANG === 'en' ? 'en' : 'zh-CN');
+    document.documentElement.setAttribute('data-lang', LANG);
+    document.querySelectorAll('[data-placeholder-' + LANG + ']').forEach(function (el) {
+      el.setAttribute('placeholder', el.getAttribute('data-placeholder-' + LANG));
+    });
+    var b = document.getElementById('lang-button');
+    if (b) { b.textContent = LANG === 'en' ? '中文' : 'EN'; b.setAttribute('data-lang', LANG); }
+  }
+  function setLang(lang) {
+    LANG = lang === 'en' ? 'en' : 'zh';
+    try { localStorage.setItem(LANG_KEY, LANG); } catch (e) { /* private mode */ }
+    applyLang();
+  }
 
   // ---- labels -------------------------------------------------------------
 
@@ -63,9 +88,32 @@
     superseded_by: 'certificates'
   };
   var LEVEL_LABEL = {
-    primary: '计量基准 primary', public: '社会公用 public', department: '部门 department',
-    enterprise: '企事业 enterprise', working: '工作 working'
+    primary: ['计量基准', 'primary'], public: ['社会公用', 'public'], department: ['部门', 'department'],
+    enterprise: ['企事业', 'enterprise'], working: ['工作', 'working']
   };
+  // VALUE_LABEL names the enum values of the records and answers in
+  // Chinese; English shows the value itself.
+  var VALUE_LABEL = {
+    status: {active: '在用', sealed: '封存', revoked: '撤销', valid: '有效', expired: '已过期', superseded: '已被替代',
+      altered: '已篡改', not_anchored: '未锚定', open: '处理中', closed: '已结案'},
+    conformity: {pass: '合格', fail: '不合格'},
+    quantity: {mass: '质量', length: '长度', temperature: '温度', pressure: '压力', force: '力', volume: '容量',
+      time: '时间', frequency: '频率', voltage: '电压', current: '电流', resistance: '电阻', flow: '流量',
+      torque: '扭矩', hardness: '硬度', density: '密度', humidity: '湿度', power: '功率', energy: '电能'},
+    kind: {calibration: '校准', verification: '检定', legal_metrology: '法定计量检定机构',
+      national_institute: '国家计量院', authorized_station: '授权计量站', accredited_lab: '获认可实验室', enterprise: '企业'},
+    region: {BJ: '北京', TJ: '天津', HB: '河北'},
+    scheme: {CNAS: 'CNAS'},
+    issuer: {manufacturer: '制造商', calibrationLaboratory: '校准实验室', owner: '所有者', other: '其他'}
+  };
+  VALUE_LABEL.quantities = VALUE_LABEL.quantity;
+  function valueLabel(key, v) {
+    if (LANG === 'en' || typeof v !== 'string') return v;
+    var m = VALUE_LABEL[key];
+    return (m && m[v]) || v;
+  }
+  function levelLabel(v) { return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v; }
+  function kindLabel(plural) { var k = KIND_LABEL[plural]; return k ? T(k[0], k[1]) : plural; }
 
   // ---- DOM helpers ----------------------------------------------------------
 
@@ -93,17 +141,28 @@
   function $(id) { return document.getElementById(id); }
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
   function show(el) { clear(el); for (var i = 1; i < arguments.length; i++) append(el, arguments[i]); }
-  // bi renders a bilingual label: Chinese, then English in a quieter tone.
-  function bi(zh, en) { return [h('span', {class: 'zh'}, zh), h('span', {class: 'en'}, en)]; }
-  function loading(zh, en) { return h('div', {class: 'loading'}, zh + '… ', h('span', {class: 'en'}, en + '…')); }
+  // bi renders a label in the console's language.
+  function bi(zh, en) { return h('span', {class: 'label-text'}, T(zh, en)); }
+  function loading(zh, en) { return h('div', {class: 'loading'}, T(zh, en) + '…'); }
   function enc(s) { return encodeURIComponent(s); }
   function recordHref(plural, id) { return '#/record/' + plural + '/' + enc(id); }
   function idLink(plural, id) {
     return h('a', {href: recordHref(plural, id), class: 'mono', 'data-id': id}, id);
   }
   function badge(text, cls) { return h('span', {class: 'badge' + (cls ? ' ' + cls : '')}, text); }
-  function checkLabel(name) { return CHECK_LABEL[name] || [name.replace(/_/g, ' '), '']; }
-  function fieldLabel(name) { return FIELD_LABEL[name] || [name.replace(/_/g, ' '), name]; }
+  function checkLabel(name) { var l = CHECK_LABEL[name]; return l ? T(l[0], l[1]) : name.replace(/_/g, ' '); }
+  function fieldLabel(name) { var l = FIELD_LABEL[name]; return l ? T(l[0], l[1]) : name.replace(/_/g, ' '); }
+  // fmtTime shows a timestamp in Asia/Shanghai to the second,
+  // YYYY-MM-DD HH:MM:SS.
+  function fmtTime(iso) {
+    if (!iso) return '';
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return String(iso);
+    var parts = {};
+    new Intl.DateTimeFormat('en-GB', {timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false}).formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' + (parts.hour === '24' ? '00' : parts.hour) + ':' + parts.minute + ':' + parts.second;
+  }
   function today() {
     var d = new Date();
     return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
@@ -135,20 +194,39 @@
     if (c.exp) {
       var exp = new Date(c.exp * 1000);
       var expired = exp.getTime() < Date.now();
-      who += (expired ? ' · 已过期 expired ' : ' · 有效至 expires ') + exp.toLocaleString();
+      who += (expired ? T(' · 已过期 ', ' · expired ') : T(' · 有效至 ', ' · expires ')) + fmtTime(exp.toISOString());
     }
     return who;
+  }
+  // checkToken resolves when a token is usable: a JWT whose claims name a
+  // role of the vocabulary, not expired, that the gateway accepts (a
+  // search with it is not refused with 401). It rejects with the reason.
+  function checkToken(t) {
+    if (!t) return Promise.reject(T('请粘贴令牌。', 'Paste a token.'));
+    var c = claimsOf(t);
+    if (!c) return Promise.reject(T('这不是 JWT 令牌（应为以点分隔的三段）。', 'This is not a JWT (three dot-separated parts).'));
+    if (c.exp && c.exp * 1000 < Date.now()) return Promise.reject(T('令牌已于 ', 'The token expired on ') + fmtTime(new Date(c.exp * 1000).toISOString()) + T(' 过期。', '.'));
+    if ((VOCAB.roles || []).length && VOCAB.roles.indexOf(c.role) < 0) {
+      return Promise.reject(T('令牌的角色 “', 'The token\'s role “') + (c.role || '') + T('” 不是网关的角色：', '” is not one of the gateway\'s roles: ') + VOCAB.roles.join(', '));
+    }
+    return fetch(API + '/search?q=' + enc(c.institution || 'a') + '&limit=1', {headers: {Authorization: 'Bearer ' + t, Accept: 'application/json'}, cache: 'no-store'})
+      .then(function (res) {
+        if (res.status !== 401) return;
+        return res.json().catch(function () { return {}; }).then(function (body) {
+          throw T('网关拒绝了此令牌：', 'The gateway refused this token: ') + ((body.error && body.error.message) || 'HTTP 401');
+        });
+      }, function (e) { throw T('无法连接网关：', 'Cannot reach the gateway: ') + e.message; });
   }
   function renderTokenButton() {
     var t = getToken(), c = claimsOf(t), btn = $('token-button');
     if (!t) {
       btn.setAttribute('data-state', 'none');
-      $('token-label').textContent = '未设置令牌 · No token';
+      $('token-label').textContent = T('未设置令牌', 'No token');
       return;
     }
     var expired = c && c.exp && c.exp * 1000 < Date.now();
-    btn.setAttribute('data-state', expired ? 'expired' : 'set');
-    $('token-label').textContent = c ? [c.role, c.institution].filter(Boolean).join(' · ') + (expired ? ' · 已过期 expired' : '') : '令牌已设置 · Token set';
+    btn.setAttribute('data-state', !c ? 'bad' : (expired ? 'expired' : 'set'));
+    $('token-label').textContent = c ? [c.role, c.institution].filter(Boolean).join(' · ') + (expired ? T(' · 已过期', ' · expired') : '') : T('令牌无法解析', 'Token unreadable');
   }
   function openTokenDialog(reason) {
     var d = $('token-dialog');
@@ -183,7 +261,7 @@
     if (opts.contentType) headers['Content-Type'] = opts.contentType;
     return fetch(API + path, {method: method, headers: headers, body: opts.body, cache: 'no-store'})
       .catch(function (e) {
-        throw new ApiError(0, 'network', '无法连接网关 Cannot reach the gateway: ' + e.message, '');
+        throw new ApiError(0, 'network', T('无法连接网关', 'Cannot reach the gateway') + ': ' + e.message, '');
       })
       .then(function (res) {
         var rid = res.headers.get('X-Request-ID') || '';
@@ -197,18 +275,124 @@
           var err = data && data.error ? data.error : {};
           var e = new ApiError(res.status, err.code || ('http_' + res.status), err.message || text || res.statusText, rid);
           if (res.status === 401 && opts.auth !== false) {
-            openTokenDialog((token ? '令牌无效或已过期 The token was refused: ' : '需要访问令牌 A bearer token is needed: ') + e.message);
+            openTokenDialog((token ? T('令牌被拒绝（bearer token refused）：', 'The bearer token was refused: ') : T('需要访问令牌（bearer token）：', 'A bearer token is needed: ')) + e.message);
           }
           throw e;
         });
       });
   }
 
+  // apiSVG fetches a picture of the API (image/svg+xml) and resolves to
+  // its <svg> element, imported into this document. The picture is drawn by
+  // the gateway, which escapes every record's text; scripts, foreign
+  // objects and event attributes are dropped all the same.
+  function apiSVG(path) {
+    var headers = {Accept: 'image/svg+xml, application/json'};
+    var token = getToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(API + path, {headers: headers, cache: 'no-store'}).catch(function (e) {
+      throw new ApiError(0, 'network', T('无法连接网关', 'Cannot reach the gateway') + ': ' + e.message, '');
+    }).then(function (res) {
+      var rid = res.headers.get('X-Request-ID') || '';
+      return res.text().then(function (text) {
+        if (!res.ok) {
+          var data = null;
+          try { data = JSON.parse(text); } catch (e) { data = null; }
+          var err = data && data.error ? data.error : {};
+          throw new ApiError(res.status, err.code || ('http_' + res.status), err.message || res.statusText, rid);
+        }
+        var doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        var svg = doc.documentElement;
+        if (!svg || svg.nodeName !== 'svg') throw new ApiError(res.status, 'bad_answer', 'The gateway answered with something that is not SVG', rid);
+        svg.querySelectorAll('script, foreignObject').forEach(function (x) { x.parentNode.removeChild(x); });
+        svg.querySelectorAll('*').forEach(function (x) {
+          Array.prototype.slice.call(x.attributes).forEach(function (a) { if (/^on/i.test(a.name)) x.removeAttribute(a.name); });
+        });
+        return document.importNode(svg, true);
+      });
+    });
+  }
+
+  // graphPanel shows a picture of the API with a switch folding passing
+  // checks; a click on an edge (a certificate) shows its checks, from
+  // linkOf(certificate id) when the answer has them.
+  function graphPanel(id, title, path, linkOf) {
+    var box = h('div', {class: 'graph-box', id: id + '-box'}, loading('绘制中', 'Drawing'));
+    var detail = h('div', {class: 'edge-detail', id: id + '-edge'},
+      h('div', {class: 'hint'}, bi('点击图中的连线（证书）查看其核查项。', 'Click an edge (a certificate) to see its checks.')));
+    var compact = h('input', {type: 'checkbox', id: id + '-compact', checked: true});
+    function load() {
+      show(box, loading('绘制中', 'Drawing'));
+      apiSVG(path + (path.indexOf('?') < 0 ? '?' : '&') + 'lang=' + LANG + '&view=' + (compact.checked ? 'compact' : 'full')).then(function (svg) {
+        show(box, svg);
+        box.setAttribute('data-loaded', 'true');
+      }).catch(function (e) { show(box, errorBox(e)); });
+    }
+    compact.addEventListener('change', load);
+    box.addEventListener('click', function (ev) {
+      var g = ev.target && ev.target.closest ? ev.target.closest('g.edge') : null;
+      if (!g) return;
+      box.querySelectorAll('g.edge.selected').forEach(function (x) { x.classList.remove('selected'); });
+      g.classList.add('selected');
+      var cert = g.getAttribute('data-certificate') || '';
+      var link = linkOf ? linkOf(cert) : null;
+      show(detail,
+        h('h3', {}, bi('证书', 'Certificate'), ' ', idLink('certificates', cert), ' ',
+          h('span', {class: 'data'}, (g.getAttribute('data-from') || '') + ' → ' + (g.getAttribute('data-to') || ''))),
+        link ? checkList(link.checks) : h('div', {class: 'hint'}, bi('此证书使用了失准标准（或其下游标准）。', 'This certificate used the faulty standard, or a standard it affected.')));
+      detail.setAttribute('data-certificate', cert);
+    });
+    load();
+    return h('div', {class: 'panel graph', id: id},
+      h('div', {class: 'graph-head'}, h('h2', {}, title),
+        linkOf ? h('label', {class: 'toggle'}, compact, ' ', bi('折叠通过的核查', 'Fold passing checks')) : null),
+      box, detail);
+  }
+
+  // apiFile fetches a file answer of the API (a report, a CSV) with the
+  // token and resolves to a Blob.
+  function apiFile(path) {
+    var headers = {};
+    var token = getToken();
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(API + path, {headers: headers, cache: 'no-store'}).then(function (res) {
+      if (res.ok) return res.blob();
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        var err = body.error || {};
+        throw new ApiError(res.status, err.code || ('http_' + res.status), err.message || res.statusText, res.headers.get('X-Request-ID') || '');
+      });
+    });
+  }
+  // fileButton offers a file of the API: open (a report, to print) or
+  // save (a CSV). Errors show next to the button.
+  function fileButton(id, label, path, save) {
+    var note = h('span', {class: 'file-note', id: id + '-note'});
+    var b = h('button', {type: 'button', class: 'ghost small', id: id, onclick: function () {
+      show(note, T('生成中…', 'Preparing…'));
+      apiFile(path).then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        if (save) {
+          var a = h('a', {href: url, download: save});
+          document.body.appendChild(a);
+          a.click();
+          document.body.removeChild(a);
+        } else {
+          var w = window.open(url, '_blank');
+          if (w) w.addEventListener('load', function () { w.print(); });
+        }
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+        clear(note);
+        note.setAttribute('data-state', 'done');
+      }).catch(function (e) { show(note, errorBox(e)); });
+    }}, label);
+    return h('span', {class: 'file-action'}, b, note);
+  }
+
   function errorBox(e) {
     if (!(e instanceof ApiError)) e = new ApiError(0, 'console', String(e && e.message || e), '');
     var hint = null;
-    if (e.status === 401) hint = h('button', {type: 'button', class: 'ghost small', onclick: function () { openTokenDialog(); }}, '设置令牌 Set token');
-    if (e.status === 403) hint = h('span', {}, ' 当前令牌的角色无权执行此操作。 This token\'s role may not do this.');
+    if (e.status === 401) hint = h('button', {type: 'button', class: 'ghost small', onclick: function () { openTokenDialog(); }}, T('设置令牌', 'Set token'));
+    if (e.status === 403) hint = h('span', {}, T(' 当前令牌的角色无权执行此操作。', ' This token\'s role may not do this.'));
     return h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status},
       h('span', {class: 'code'}, e.code), h('span', {class: 'message'}, e.message), ' ', hint,
       h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? ' · request ' + e.requestId : '')));
@@ -228,20 +412,23 @@
     return null;
   }
   function renderValue(key, v) {
-    if (v === null || v === undefined || v === '') return h('span', {class: 'en'}, '—');
+    if (v === null || v === undefined || v === '') return h('span', {class: 'muted'}, '—');
     var plural = ID_FIELDS[key];
     if (plural && typeof v === 'string') return idLink(plural, v);
-    if (plural && Array.isArray(v)) return v.length ? v.map(function (x, i) { return [i ? ', ' : '', idLink(plural, x)]; }) : h('span', {class: 'en'}, '—');
-    if (typeof v === 'boolean') return v ? '是 yes' : '否 no';
-    if (key === 'level' && LEVEL_LABEL[v]) return badge(LEVEL_LABEL[v], v === 'primary' ? 'primary' : '');
-    if (key === 'status') return badge(v, v === 'active' || v === 'valid' ? 'ok' : 'bad');
-    if (key === 'conformity') return badge(v, v === 'pass' ? 'ok' : 'bad');
+    if (plural && Array.isArray(v)) return v.length ? v.map(function (x, i) { return [i ? ', ' : '', idLink(plural, x)]; }) : h('span', {class: 'muted'}, '—');
+    if (typeof v === 'boolean') return v ? T('是', 'yes') : T('否', 'no');
+    if (key === 'level' && LEVEL_LABEL[v]) return badge(levelLabel(v), v === 'primary' ? 'primary' : '');
+    if (key === 'status') return badge(valueLabel('status', v), v === 'active' || v === 'valid' ? 'ok' : 'bad');
+    if (key === 'conformity') return badge(valueLabel('conformity', v), v === 'pass' ? 'ok' : 'bad');
     if (key === 'dcc_sha256') return h('span', {class: 'hash'}, v);
+    if (/(_on|_until|_from|^since)$/.test(key) && typeof v === 'string') return v.slice(0, 10);
+    if (/(timestamp|_at)$/.test(key) && typeof v === 'string') return fmtTime(v);
     var q = fmtQuantity(v);
     if (q !== null) return q;
+    if (typeof v === 'string' && VALUE_LABEL[key]) return valueLabel(key, v);
     if (Array.isArray(v)) {
-      if (!v.length) return h('span', {class: 'en'}, '—');
-      if (typeof v[0] !== 'object') return v.join(', ');
+      if (!v.length) return h('span', {class: 'muted'}, '—');
+      if (typeof v[0] !== 'object') return v.map(function (x) { return valueLabel(key, x); }).join(', ');
       return objectTable(v);
     }
     if (typeof v === 'object') return fieldsTable(v);
@@ -251,13 +438,13 @@
     var cols = [];
     list.forEach(function (o) { Object.keys(o).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
     return h('table', {},
-      h('thead', {}, h('tr', {}, cols.map(function (c) { return h('th', {}, fieldLabel(c)[0] + ' ', h('em', {}, fieldLabel(c)[1])); }))),
+      h('thead', {}, h('tr', {}, cols.map(function (c) { return h('th', {}, fieldLabel(c)); }))),
       h('tbody', {}, list.map(function (o) { return h('tr', {}, cols.map(function (c) { return h('td', {}, renderValue(c, o[c])); })); })));
   }
   function fieldsTable(obj, skip) {
     return h('table', {class: 'fields'}, h('tbody', {}, Object.keys(obj).filter(function (k) { return !skip || skip.indexOf(k) < 0; }).map(function (k) {
       var l = fieldLabel(k);
-      return h('tr', {'data-field': k}, h('th', {}, l[0], h('em', {}, l[1])), h('td', {}, renderValue(k, obj[k])));
+      return h('tr', {'data-field': k}, h('th', {}, l), h('td', {}, renderValue(k, obj[k])));
     })));
   }
   function checkList(checks) {
@@ -265,15 +452,24 @@
       var l = checkLabel(c.name);
       return h('li', {class: 'check ' + (c.ok ? 'ok' : 'bad'), 'data-check': c.name, 'data-ok': String(!!c.ok)},
         h('span', {class: 'icon', 'aria-label': c.ok ? 'pass' : 'fail'}, c.ok ? '✓' : '✗'),
-        h('span', {class: 'name', title: l[1]}, l[0], h('code', {}, c.name)),
+        h('span', {class: 'name'}, l, h('code', {}, c.name)),
         h('span', {class: 'detail'}, c.detail || ''));
     }));
   }
-  function verdictBanner(ok, zh, en, sub, attrs, cls) {
+  // problemText shows a trace problem ("record: check: detail") with the
+  // check named in the console's language; the detail is the rules'
+  // English sentence.
+  function problemText(p) {
+    var m = /^([^:]+): ([a-z_]+): (.*)$/.exec(p || '');
+    if (!m || !CHECK_LABEL[m[2]]) return p;
+    return [h('span', {class: 'mono'}, m[1]), T('：', ': '), h('b', {}, checkLabel(m[2])), ' ', h('code', {}, m[2]), T('：', ': '),
+      h('span', {class: 'detail', lang: 'en'}, m[3])];
+  }
+  function verdictBanner(ok, title, sub, attrs, cls) {
     var a = Object.assign({class: 'verdict ' + (cls || (ok ? 'ok' : 'bad')), role: 'status'}, attrs || {});
     return h('div', a,
       h('div', {class: 'mark', 'aria-hidden': 'true'}, cls === 'warn' ? '!' : (ok ? '✓' : '✗')),
-      h('div', {}, h('div', {class: 'title'}, zh + ' ', h('span', {class: 'en'}, en)), sub ? h('div', {class: 'sub'}, sub) : null));
+      h('div', {}, h('div', {class: 'title'}, title), sub ? h('div', {class: 'sub'}, sub) : null));
   }
 
   // ---- router -------------------------------------------------------------------------
@@ -313,31 +509,31 @@
 
   // ---- views ---------------------------------------------------------------------------
 
-  function showHome() { document.title = 'metrotrace · 京津冀量值溯源'; }
+  function showHome() { document.title = T('metrotrace · 京津冀量值溯源', 'metrotrace · BTH traceability'); }
 
   function showSearch(r, n) {
     var q = r.query.get('q') || '';
     $('search-q').value = q;
     var out = $('search-result');
-    document.title = (q ? q + ' · ' : '') + '检索 Search · metrotrace';
+    document.title = (q ? q + ' · ' : '') + T('检索', 'Search') + ' · metrotrace';
     if (!q) { clear(out); return; }
     show(out, loading('检索中', 'Searching'));
     api('GET', '/search?q=' + enc(q) + '&limit=100').then(function (res) {
       if (!current(n)) return;
       var hits = res.hits || [];
-      if (!hits.length) { show(out, h('div', {class: 'panel empty', 'data-count': 0}, '没有匹配的记录。 ', h('span', {class: 'en'}, 'No record matches “' + q + '”.'))); return; }
+      if (!hits.length) { show(out, h('div', {class: 'panel empty', 'data-count': 0}, T('没有匹配“' + q + '”的记录。', 'No record matches “' + q + '”.'))); return; }
       show(out, h('div', {class: 'panel'},
         h('h2', {}, bi('检索结果', 'Results'), h('span', {class: 'count'}, hits.length)),
         h('table', {class: 'hits', 'data-count': hits.length},
-          h('thead', {}, h('tr', {}, h('th', {}, '类型 ', h('em', {}, 'Kind')), h('th', {}, '编号 ', h('em', {}, 'Id')), h('th', {}, '名称 ', h('em', {}, 'Name')), h('th', {}, ''))),
+          h('thead', {}, h('tr', {}, h('th', {}, T('类型', 'Kind')), h('th', {}, T('编号', 'Id')), h('th', {}, T('名称', 'Name')), h('th', {}, ''))),
           h('tbody', {}, hits.map(function (hit) {
             var plural = PLURAL[hit.doc_type] || hit.doc_type + 's';
             var kl = KIND_LABEL[plural] || [hit.doc_type, ''];
             var quick = null;
-            if (hit.doc_type === 'standard' || hit.doc_type === 'instrument') quick = h('a', {class: 'button', href: '#/trace/' + enc(hit.id)}, '溯源 Trace');
-            if (hit.doc_type === 'certificate') quick = h('a', {class: 'button', href: '#/recognition?certificate=' + enc(hit.id)}, '互认 Recognition');
+            if (hit.doc_type === 'standard' || hit.doc_type === 'instrument') quick = h('a', {class: 'button', href: '#/trace/' + enc(hit.id)}, T('溯源', 'Trace'));
+            if (hit.doc_type === 'certificate') quick = h('a', {class: 'button', href: '#/recognition?certificate=' + enc(hit.id)}, T('互认', 'Recognition'));
             return h('tr', {class: 'hit', 'data-doc-type': hit.doc_type},
-              h('td', {}, badge(kl[0] + ' ' + kl[1])), h('td', {}, idLink(plural, hit.id)), h('td', {}, hit.name || ''), h('td', {}, quick));
+              h('td', {}, badge(kindLabel(plural))), h('td', {}, idLink(plural, hit.id)), h('td', {}, hit.name || ''), h('td', {}, quick));
           })))));
     }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
   }
@@ -362,16 +558,16 @@
       plural = got.plural;
       var rec = got.rec, kl = KIND_LABEL[plural];
       var actions = [];
-      if (plural === 'instruments' || plural === 'standards') actions.push(h('a', {class: 'button', href: '#/trace/' + enc(id)}, '溯源 Trace'));
-      if (plural === 'standards') actions.push(h('a', {class: 'button', href: '#/impact/' + enc(id)}, '影响分析 Impact'));
+      if (plural === 'instruments' || plural === 'standards') actions.push(h('a', {class: 'button', href: '#/trace/' + enc(id)}, T('溯源', 'Trace')));
+      if (plural === 'standards') actions.push(h('a', {class: 'button', href: '#/impact/' + enc(id)}, T('影响分析', 'Impact')));
       if (plural === 'certificates') {
-        actions.push(h('a', {class: 'button', href: '#/recognition?certificate=' + enc(id)}, '互认 Recognition'));
-        if (rec.subject_id) actions.push(h('a', {class: 'button', href: '#/trace/' + enc(rec.subject_id) + '?at=' + enc(rec.performed_on || '')}, '溯源被校对象 Trace subject'));
+        actions.push(h('a', {class: 'button', href: '#/recognition?certificate=' + enc(id)}, T('互认', 'Recognition')));
+        if (rec.subject_id) actions.push(h('a', {class: 'button', href: '#/trace/' + enc(rec.subject_id) + '?at=' + enc(rec.performed_on || '')}, T('溯源被校对象', 'Trace subject')));
       }
       var history = h('div', {class: 'panel', id: 'record-history'}, h('h2', {}, bi('历史版本', 'History')), loading('读取中', 'Loading'));
       show(out,
         h('div', {class: 'record-head', 'data-record': plural + '/' + id},
-          badge(kl[0] + ' ' + kl[1]), h('h1', {class: 'mono'}, id), rec.name ? h('span', {class: 'lead', style: 'margin:0'}, rec.name) : null,
+          badge(kindLabel(plural)), h('h1', {class: 'mono'}, id), rec.name ? h('span', {class: 'lead', style: 'margin:0'}, rec.name) : null,
           h('div', {class: 'actions'}, actions)),
         h('div', {class: 'panel'}, fieldsTable(rec, ['id'])),
         history);
@@ -381,20 +577,20 @@
         var prev = null;
         show(history, h('h2', {}, bi('历史版本', 'History'), h('span', {class: 'count'}, versions.length)),
           versions.length ? h('table', {},
-            h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, '时间 ', h('em', {}, 'Time')), h('th', {}, '交易 ', h('em', {}, 'Transaction')), h('th', {}, '变更 ', h('em', {}, 'Changes')))),
+            h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, T('时间（北京时间）', 'Time (Asia/Shanghai)')), h('th', {}, T('交易', 'Transaction')), h('th', {}, T('变更', 'Changes')))),
             h('tbody', {}, versions.map(function (v, i) {
               var changed = diffKeys(prev, v.value);
               prev = v.value;
               return h('tr', {},
                 h('td', {}, String(i + 1)),
-                h('td', {}, v.timestamp || ''),
+                h('td', {}, fmtTime(v.timestamp)),
                 h('td', {}, h('span', {class: 'hash', title: v.tx_id}, (v.tx_id || '').slice(0, 16) + ((v.tx_id || '').length > 16 ? '…' : '')),
-                  h('details', {class: 'audit'}, h('summary', {}, '审计 audit'),
-                    h('div', {class: 'hint'}, '区块证明 Block proof (operator, on a Fabric network):'),
+                  h('details', {class: 'audit'}, h('summary', {}, T('审计', 'audit')),
+                    h('div', {class: 'hint'}, T('区块证明（运维人员，在 Fabric 网络上执行）：', 'Block proof (operator, on a Fabric network):')),
                     h('pre', {class: 'json'}, 'metrotrace-ops audit ' + (v.tx_id || '') + ' --connection .network/connection.json'))),
-                h('td', {}, v.is_delete ? badge('删除 deleted', 'bad') : (i === 0 ? badge('创建 created', 'ok') : changed.join(', ')),
+                h('td', {}, v.is_delete ? badge(T('删除', 'deleted'), 'bad') : (i === 0 ? badge(T('创建', 'created'), 'ok') : changed.join(', ')),
                   h('details', {}, h('summary', {}, 'JSON'), h('pre', {class: 'json'}, JSON.stringify(v.value, null, 2)))));
-            }))) : h('div', {class: 'empty'}, '无历史 No history'));
+            }))) : h('div', {class: 'empty'}, T('无历史', 'No history')));
       }).catch(function (e) { if (current(n)) show(history, h('h2', {}, bi('历史版本', 'History')), errorBox(e)); });
     }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
   }
@@ -410,7 +606,7 @@
     $('trace-subject').value = subject;
     $('trace-at').value = at;
     var out = $('trace-result');
-    document.title = (subject ? subject + ' · ' : '') + '溯源 Trace · metrotrace';
+    document.title = (subject ? subject + ' · ' : '') + T('溯源', 'Trace') + ' · metrotrace';
     if (!subject) { clear(out); return; }
     show(out, loading('溯源中', 'Tracing'));
     api('GET', '/trace/' + enc(subject) + (at ? '?at=' + enc(at) : '')).then(function (rep) {
@@ -424,24 +620,25 @@
     var deepest = links.reduce(function (m, l) { return Math.max(m, l.depth || 0); }, -1);
     var subjects = {};
     links.forEach(function (l) { subjects[l.subject_id] = true; });
-    var sub = [h('span', {class: 'mono'}, rep.subject_id), ' · 核查日期 at ', h('b', {}, rep.at),
-      ' · ', String(links.length), ' 个环节 links'];
-    if (links.length) sub.push(' · ', String(deepest + 2), ' 级 levels');
+    var sub = [h('span', {class: 'mono'}, rep.subject_id), T(' · 溯源日期 ', ' · traced on '), h('b', {}, rep.at),
+      ' · ', String(links.length), T(' 个环节', ' links')];
+    if (links.length) sub.push(' · ', String(deepest + 2), T(' 级', ' levels'));
     var banner = rep.traceable
-      ? verdictBanner(true, '可溯源', 'Traceable', sub, {'data-verdict': 'traceable', 'data-subject': rep.subject_id, 'data-links': links.length})
-      : verdictBanner(false, '不可溯源', 'Not traceable', sub, {'data-verdict': 'not-traceable', 'data-subject': rep.subject_id, 'data-links': links.length});
-    var parts = [banner];
+      ? verdictBanner(true, T('可溯源', 'Traceable'), sub, {'data-verdict': 'traceable', 'data-subject': rep.subject_id, 'data-links': links.length})
+      : verdictBanner(false, T('不可溯源', 'Not traceable'), sub, {'data-verdict': 'not-traceable', 'data-subject': rep.subject_id, 'data-links': links.length});
+    var parts = [banner, h('div', {class: 'result-actions'},
+      fileButton('trace-report', T('打印溯源报告', 'Print the report'), '/reports/trace/' + enc(rep.subject_id) + '?at=' + enc(rep.at)))];
     if (problems.length) {
       parts.push(h('div', {class: 'panel', id: 'trace-problems'},
         h('h2', {}, bi('问题', 'Problems'), h('span', {class: 'count', style: 'background:var(--bad)'}, problems.length)),
-        h('ul', {class: 'problems'}, problems.map(function (p) { return h('li', {}, h('span', {}, p)); }))));
+        h('ul', {class: 'problems'}, problems.map(function (p) { return h('li', {}, h('span', {}, problemText(p))); }))));
     }
     var roots = [];
     var chain = h('ol', {class: 'chain'});
     if (!links.length && rep.traceable) {
       chain.appendChild(h('li', {class: 'root-node', style: '--depth: 0'}, h('div', {class: 'link-card'},
-        badge('计量基准 primary', 'primary'), ' ', h('span', {class: 'mono'}, rep.subject_id), ' ',
-        h('span', {class: 'en'}, '本身即为计量基准，无需上级证书。 A primary standard is a root: it needs no certificate.'))));
+        badge(T('计量基准', 'primary'), 'primary'), ' ', h('span', {class: 'mono'}, rep.subject_id), ' ',
+        h('span', {class: 'muted'}, T('本身即为计量基准，无需上级证书。', 'A primary standard is a root: it needs no certificate.')))));
     }
     links.forEach(function (l, i) {
       var failing = (l.checks || []).some(function (c) { return !c.ok; });
@@ -452,10 +649,10 @@
         h('div', {class: 'link-head'},
           h('span', {class: 'step'}, 'L' + (i + 1)),
           h('span', {class: 'subject'}, idLink('subjects', l.subject_id)),
-          h('span', {class: 'kv'}, '证书 certificate ', l.certificate_id ? idLink('certificates', l.certificate_id) : h('b', {}, '无 none')),
-          l.issuer_id ? h('span', {class: 'kv'}, '出具 issuer ', idLink('institutions', l.issuer_id)) : null,
-          refs.length ? h('span', {class: 'kv'}, '参考标准 references ', refs.map(function (x, j) { return [j ? ', ' : '', idLink('standards', x)]; })) : null,
-          l.used_on ? h('span', {class: 'kv'}, '核查于 checked on ', h('b', {}, l.used_on)) : null),
+          h('span', {class: 'kv'}, T('证书 ', 'certificate '), l.certificate_id ? idLink('certificates', l.certificate_id) : h('b', {}, T('无', 'none'))),
+          l.issuer_id ? h('span', {class: 'kv'}, T('出具机构 ', 'issuer '), idLink('institutions', l.issuer_id)) : null,
+          refs.length ? h('span', {class: 'kv'}, T('参考标准 ', 'references '), refs.map(function (x, j) { return [j ? ', ' : '', idLink('standards', x)]; })) : null,
+          l.used_on ? h('span', {class: 'kv'}, T('参考标准使用日期 ', 'references used on '), h('b', {}, l.used_on)) : null),
         checkList(l.checks))));
       refs.forEach(function (ref) {
         if (subjects[ref]) return;
@@ -466,8 +663,12 @@
         roots.push({id: ref, node: node});
       });
     });
-    parts.push(h('div', {class: 'panel'},
-      h('h2', {}, bi('溯源链', 'Chain'), ' ', h('span', {class: 'en', style: 'font-size:13px'}, '（被测对象 → 计量基准 subject → primary standard）')),
+    var byCert = {};
+    links.forEach(function (l) { if (l.certificate_id) byCert[l.certificate_id] = l; });
+    parts.push(graphPanel('trace-graph', bi('溯源图', 'Chain picture'),
+      '/trace/' + enc(rep.subject_id) + '/graph.svg?at=' + enc(rep.at), function (c) { return byCert[c]; }));
+    parts.push(h('details', {class: 'panel chain-details'},
+      h('summary', {}, h('h2', {}, bi('逐级明细', 'Link by link'), h('span', {class: 'count'}, links.length))),
       chain));
     show(out, parts);
     // Describe the roots of the chain: primary standards, or dead ends.
@@ -475,11 +676,11 @@
       api('GET', '/standards/' + enc(root.id)).then(function (s) {
         if (!current(n)) return;
         var info = root.node.querySelector('.root-info');
-        show(info, s.level === 'primary' ? badge('计量基准 primary standard', 'primary') : badge((LEVEL_LABEL[s.level] || s.level) + ' · 非基准 not primary', 'warn'),
-          ' ', s.name || '', s.institution_id ? [' · ', idLink('institutions', s.institution_id)] : null);
+        show(info, s.level === 'primary' ? badge(T('计量基准', 'primary standard'), 'primary') : badge(levelLabel(s.level) + T(' · 非基准', ' · not primary'), 'warn'),
+          ' ', h('span', {class: 'data'}, s.name || ''), s.institution_id ? [' · ', idLink('institutions', s.institution_id)] : null);
       }).catch(function () {
         var info = root.node.querySelector('.root-info');
-        if (info) show(info, badge('未找到 not found', 'bad'));
+        if (info) show(info, badge(T('未找到', 'not found'), 'bad'));
       });
     });
   }
@@ -489,9 +690,9 @@
     $('impact-standard').value = standard;
     $('impact-since').value = since;
     var out = $('impact-result');
-    document.title = (standard ? standard + ' · ' : '') + '影响分析 Impact · metrotrace';
+    document.title = (standard ? standard + ' · ' : '') + T('影响分析', 'Impact') + ' · metrotrace';
     if (!standard) { clear(out); return; }
-    if (!since) { show(out, h('div', {class: 'notice'}, '请选择起始日期。 Choose the date since which the standard is suspect.')); return; }
+    if (!since) { show(out, h('div', {class: 'notice'}, T('请选择失准起始日期（最后一次确认合格之日）。', 'Choose the date since which the standard is suspect (the last day it was known good).'))); return; }
     show(out, loading('分析中', 'Analysing'));
     api('GET', '/impact/' + enc(standard) + '?since=' + enc(since) + '&paths=true').then(function (set) {
       if (!current(n)) return;
@@ -501,12 +702,16 @@
         ['standards', '受影响计量标准', 'Standards'], ['institutions', '涉及机构', 'Institutions']];
       var total = groups.reduce(function (s, g) { return s + (set[g[0]] || []).length; }, 0);
       show(out,
-        verdictBanner(total === 0, total === 0 ? '无受影响记录' : '发现受影响记录', total === 0 ? 'Nothing affected' : 'Records affected',
-          [h('span', {class: 'mono'}, set.standard_id), ' · 自 since ', h('b', {}, set.since)],
+        verdictBanner(total === 0, total === 0 ? T('无受影响记录', 'Nothing affected') : T('发现受影响记录', 'Records affected'),
+          [h('span', {class: 'mono'}, set.standard_id), T(' · 失准起始日期 ', ' · suspect since '), h('b', {}, set.since)],
           {'data-standard': set.standard_id, 'data-total': total}, total === 0 ? 'ok' : 'warn'),
         h('div', {class: 'summary'}, groups.map(function (g) {
-          return h('div', {class: 'stat', 'data-group': g[0]}, h('b', {}, String((set[g[0]] || []).length)), h('span', {}, g[1] + ' · ' + g[2]));
+          return h('div', {class: 'stat', 'data-group': g[0]}, h('b', {}, String((set[g[0]] || []).length)), h('span', {}, T(g[1], g[2])));
         })),
+        total ? h('div', {class: 'result-actions'}, fileButton('impact-csv', T('导出 CSV', 'Export CSV'),
+          '/reports/impact/' + enc(set.standard_id) + '?since=' + enc(set.since), 'impact-' + set.standard_id + '-' + set.since + '.csv')) : null,
+        total ? graphPanel('impact-graph', bi('影响图', 'Impact picture'),
+          '/impact/' + enc(set.standard_id) + '/graph.svg?since=' + enc(set.since), null) : null,
         h('div', {class: 'grid2'}, groups.map(function (g) {
           var ids = set[g[0]] || [];
           return h('div', {class: 'panel', id: 'impact-' + g[0]},
@@ -514,8 +719,8 @@
             ids.length ? h('ul', {class: 'impact-list'}, ids.map(function (id) {
               var p = paths[id] || [];
               return h('li', {'data-id': id}, idLink(g[0], id),
-                p.length ? h('span', {class: 'path'}, '路径 path: ', p.map(function (x, i) { return [i ? h('span', {class: 'arrow'}, '→') : null, h('span', {class: 'mono'}, x)]; })) : null);
-            })) : h('div', {class: 'empty'}, '无 none'));
+                p.length ? h('span', {class: 'path'}, T('传递路径：', 'path: '), p.map(function (x, i) { return [i ? h('span', {class: 'arrow'}, '→') : null, h('span', {class: 'mono'}, x)]; })) : null);
+            })) : h('div', {class: 'empty'}, T('无', 'none')));
         })));
     }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
   }
@@ -523,30 +728,56 @@
   function showRecognition(r, n) {
     var cert = r.query.get('certificate') || '', by = r.query.get('by') || '', at = r.query.get('at') || '';
     $('recognition-certificate').value = cert;
-    $('recognition-by').value = by;
+    $('recognition-at').value = at;
+    loadInstitutions(by);
     var out = $('recognition-result');
-    document.title = (cert ? cert + ' · ' : '') + '互认 Recognition · metrotrace';
+    document.title = (cert ? cert + ' · ' : '') + T('互认', 'Recognition') + ' · metrotrace';
     if (!cert || !by) { clear(out); return; }
     show(out, loading('判定中', 'Deciding'));
     api('GET', '/recognition?certificate=' + enc(cert) + '&by=' + enc(by) + (at ? '&at=' + enc(at) : '')).then(function (d) {
       if (!current(n)) return;
       var checks = d.checks || [];
       var failed = checks.filter(function (c) { return !c.ok; }).length;
-      var sub = [h('span', {class: 'mono'}, d.certificate_id), ' · 承认机构 by ', idLink('institutions', d.by), ' · 日期 at ', h('b', {}, d.at || '')];
-      if (d.agreement_id) sub.push(' · 协议 agreement ', idLink('agreements', d.agreement_id));
+      var sub = [h('span', {class: 'mono'}, d.certificate_id), T(' · 承认机构 ', ' · by '), idLink('institutions', d.by), T(' · 判定日期 ', ' · on '), h('b', {}, d.at || '')];
+      if (d.agreement_id) sub.push(T(' · 互认协议 ', ' · agreement '), idLink('agreements', d.agreement_id));
       show(out,
         d.recognized
-          ? verdictBanner(true, '予以承认', 'Recognized', sub, {'data-verdict': 'recognized', 'data-certificate': d.certificate_id})
-          : verdictBanner(false, '不予承认', 'Not recognized', sub, {'data-verdict': 'not-recognized', 'data-certificate': d.certificate_id}),
+          ? verdictBanner(true, T('予以承认', 'Recognized'), sub, {'data-verdict': 'recognized', 'data-certificate': d.certificate_id})
+          : verdictBanner(false, T('不予承认', 'Not recognized'), sub, {'data-verdict': 'not-recognized', 'data-certificate': d.certificate_id}),
         h('div', {class: 'panel'},
           h('h2', {}, bi('核查项', 'Checks'), h('span', {class: 'count', style: failed ? 'background:var(--bad)' : 'background:var(--ok)'}, (checks.length - failed) + '/' + checks.length)),
           checkList(checks)),
-        h('div', {class: 'panel'}, h('a', {href: recordHref('certificates', d.certificate_id)}, '查看证书 View the certificate →')));
+        h('div', {class: 'panel'}, h('a', {href: recordHref('certificates', d.certificate_id)}, T('查看证书 →', 'View the certificate →'))));
     }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
   }
 
+  // loadInstitutions fills the recognizing institution's list from the
+  // ledger's institutions, keeping the chosen one.
+  var institutionsLoaded = false;
+  function loadInstitutions(selected) {
+    var sel = $('recognition-by');
+    function choose() {
+      if (selected && !Array.prototype.some.call(sel.options, function (o) { return o.value === selected; })) {
+        sel.appendChild(h('option', {value: selected}, selected));
+      }
+      sel.value = selected || sel.value;
+    }
+    if (institutionsLoaded || !getToken()) { choose(); return; }
+    api('GET', '/institutions?page_size=' + ((VOCAB && VOCAB.max_page_size) || 100)).then(function (page) {
+      institutionsLoaded = true;
+      var keep = sel.value;
+      clear(sel);
+      sel.appendChild(h('option', {value: ''}, T('— 选择机构 —', '— choose an institution —')));
+      (page.records || []).forEach(function (r) {
+        sel.appendChild(h('option', {value: r.id}, r.id + ' · ' + (r.name || '') + (r.region ? ' (' + valueLabel('region', r.region) + ')' : '')));
+      });
+      selected = selected || keep;
+      choose();
+    }).catch(function () { choose(); });
+  }
+
   function showVerify() {
-    document.title = '证书验真 Verify · metrotrace';
+    document.title = T('证书验真', 'Verify') + ' · metrotrace';
   }
 
   // Verification statuses of POST /verify, as banner titles.
@@ -579,29 +810,29 @@
       var status = res.status || (verdict === 'anchored' ? 'valid' : verdict.replace('-', '_'));
       var look = VERIFY_STATUS[status] || [status, status, verdict === 'anchored' ? 'ok' : 'bad'];
       var sub = [h('span', {class: 'mono'}, file.name), ' · ', String(file.size), ' bytes'];
-      if (res.checked_on) sub.push(' · 核查日期 checked on ', h('b', {}, res.checked_on));
-      var banner = verdictBanner(look[2] === 'ok', look[0], look[1], sub,
+      if (res.checked_on) sub.push(T(' · 判定日期（网关今天） ', ' · judged on (the gateway\'s today) '), h('b', {}, res.checked_on));
+      var banner = verdictBanner(look[2] === 'ok', T(look[0], look[1]), sub,
         {'data-verdict': verdict, 'data-status': status}, look[2]);
       var row = function (field, zh, en, value) {
-        return h('tr', {'data-field': field}, h('th', {}, zh, h('em', {}, en)), h('td', {}, value));
+        return h('tr', {'data-field': field}, h('th', {}, T(zh, en)), h('td', {}, value));
       };
       var rows = [];
       if (res.message) rows.push(row('message', '结论', 'outcome', res.message));
-      rows.push(row('status', '状态', 'status', badge(status, status === 'valid' ? 'ok' : (look[2] === 'warn' ? 'warn' : 'bad'))));
+      rows.push(row('status', '状态', 'status', badge(valueLabel('status', status), status === 'valid' ? 'ok' : (look[2] === 'warn' ? 'warn' : 'bad'))));
       if (res.status_reason) rows.push(row('status_reason', '原因', 'reason', res.status_reason));
       rows.push(row('sha256', '文件 SHA-256', 'file hash', h('span', {class: 'hash'}, res.sha256 || '—')));
       if (res.issuer) {
         rows.push(row('issuer', '出具机构', 'issuer', [idLink('institutions', res.issuer.id), ' ', res.issuer.name || '',
           res.issuer.region ? ' · ' + res.issuer.region : '']));
       }
-      if (res.tx_id) rows.push(row('tx_id', '锚定交易', 'anchored in', [h('span', {class: 'hash'}, res.tx_id), res.anchored_at ? ' · ' + res.anchored_at : '']));
+      if (res.tx_id) rows.push(row('tx_id', '锚定交易', 'anchored in', [h('span', {class: 'hash'}, res.tx_id), res.anchored_at ? ' · ' + fmtTime(res.anchored_at) : '']));
       if (res.traceable_today === true || res.traceable_today === false) {
         rows.push(row('traceable_today', '今日可溯源', 'traceable today', [
-          res.traceable_today ? badge('✓ 可溯源 traceable', 'ok') : badge('✗ 不可溯源 not traceable', 'bad'), ' ',
-          cert ? h('a', {href: '#/trace/' + enc(cert.subject_id)}, '查看溯源链 view the chain →') : null]));
+          res.traceable_today ? badge(T('✓ 可溯源', '✓ traceable'), 'ok') : badge(T('✗ 不可溯源', '✗ not traceable'), 'bad'), ' ',
+          cert ? h('a', {href: '#/trace/' + enc(cert.subject_id)}, T('查看溯源链 →', 'view the chain →')) : null]));
       }
       if (res.trace_problems && res.trace_problems.length) {
-        rows.push(row('trace_problems', '溯源问题', 'trace problems', h('ul', {class: 'problems'}, res.trace_problems.map(function (p) { return h('li', {}, h('span', {}, p)); }))));
+        rows.push(row('trace_problems', '溯源问题', 'trace problems', h('ul', {class: 'problems'}, res.trace_problems.map(function (p) { return h('li', {}, h('span', {}, problemText(p))); }))));
       }
       var parts = [banner, h('div', {class: 'panel'}, h('table', {class: 'fields'}, h('tbody', {}, rows)))];
       if (cert) {
@@ -636,7 +867,8 @@
   });
   $('recognition-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
-    go('#/recognition?certificate=' + enc(formValue(this, 'certificate')) + '&by=' + enc(formValue(this, 'by')));
+    var at = formValue(this, 'at');
+    go('#/recognition?certificate=' + enc(formValue(this, 'certificate')) + '&by=' + enc(formValue(this, 'by')) + (at ? '&at=' + enc(at) : ''));
   });
   $('verify-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -652,6 +884,12 @@
     if (f) verifyFile(f);
   });
 
+  $('lang-button').addEventListener('click', function () {
+    setLang(LANG === 'en' ? 'zh' : 'en');
+    institutionsLoaded = false;
+    renderTokenButton();
+    render();
+  });
   $('token-button').addEventListener('click', function () { openTokenDialog(); });
   $('token-input').addEventListener('input', function () {
     $('token-claims').textContent = describeClaims(claimsOf(this.value.trim()));
@@ -660,9 +898,19 @@
     ev.preventDefault();
     // Accept a pasted "Bearer xxx" or a whole "Authorization: Bearer xxx" line.
     var t = $('token-input').value.trim().replace(/^(authorization:\s*)?bearer\s+/i, '');
-    setToken(t);
-    closeTokenDialog();
-    render();
+    var claims = $('token-claims');
+    claims.className = 'claims';
+    claims.removeAttribute('data-state');
+    claims.textContent = T('核验中…', 'Checking…');
+    checkToken(t).then(function () {
+      setToken(t);
+      closeTokenDialog();
+      render();
+    }).catch(function (why) {
+      claims.className = 'claims bad';
+      claims.setAttribute('data-state', 'bad');
+      claims.textContent = '✗ ' + why;
+    });
   });
   $('token-cancel').addEventListener('click', closeTokenDialog);
   $('token-clear').addEventListener('click', function () {
@@ -672,6 +920,7 @@
   });
 
   if (!$('impact-since').value) $('impact-since').placeholder = today();
+  applyLang();
   renderTokenButton();
   // The kinds and roles come from the server, so the console spells them
   // as the contract does.

@@ -1,0 +1,160 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
+	"github.com/metrotrace/metrotrace/gateway/graph"
+)
+
+// ContentTypeSVG is the media type of the pictures.
+const ContentTypeSVG = "image/svg+xml"
+
+// graphOptions reads ?lang=zh|en and ?view=full|compact.
+func graphOptions(c echo.Context) (graph.Options, error) {
+	opt := graph.Options{Lang: graph.LangZH}
+	switch v := c.QueryParam("lang"); v {
+	case "", graph.LangZH:
+	case graph.LangEN:
+		opt.Lang = graph.LangEN
+	default:
+		return opt, invalidf("lang must be %s or %s, not %q", graph.LangZH, graph.LangEN, v)
+	}
+	switch v := c.QueryParam("view"); v {
+	case "", "full":
+	case "compact":
+		opt.Compact = true
+	default:
+		return opt, invalidf("view must be full or compact, not %q", v)
+	}
+	return opt, nil
+}
+
+// svg answers a picture, or a picture's error: too many records to draw
+// is the caller's question (400), anything else the server's.
+func svg(c echo.Context, data []byte, err error) error {
+	if errors.Is(err, graph.ErrTooLarge) {
+		return invalidf("%v: ask for the JSON answer instead", err)
+	}
+	if err != nil {
+		return errorf(string(record.Internal), "draw: %v", err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, ContentTypeSVG, data)
+}
+
+// traceGraph handles GET /trace/{subject_id}/graph.svg?at=&lang=&view=.
+func (s *Server) traceGraph(c echo.Context) error {
+	at, err := s.date(c, "at", false)
+	if err != nil {
+		return err
+	}
+	opt, err := graphOptions(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.reader(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	rep, err := r.Trace(ctx, c.Param("subject_id"), at)
+	if err != nil {
+		return err
+	}
+	nodes, err := describeTrace(ctx, r, rep)
+	if err != nil {
+		return err
+	}
+	data, err := graph.Trace(ctx, rep, nodes, opt)
+	return svg(c, data, err)
+}
+
+// describeTrace looks up every record of a trace for its node: a standard
+// (with level and status) or an instrument. A record that is neither is
+// left out and drawn as not found.
+func describeTrace(ctx context.Context, r Reader, rep *rules.TraceReport) (map[string]graph.Node, error) {
+	nodes := map[string]graph.Node{}
+	describe := func(id string) error {
+		if _, done := nodes[id]; done {
+			return nil
+		}
+		raw, err := r.Get(ctx, record.DocStandard, id)
+		if err == nil {
+			var st record.Standard
+			if err := json.Unmarshal(raw, &st); err != nil {
+				return errorf(string(record.Internal), "standard %s: %v", id, err)
+			}
+			kind := graph.KindStandard
+			if st.Level == record.LevelPrimary {
+				kind = graph.KindPrimary
+			}
+			nodes[id] = graph.Node{ID: id, Kind: kind, Name: st.Name, Level: st.Level, Status: st.Status}
+			return nil
+		}
+		if record.ErrorCode(err) != record.NotFound {
+			return err
+		}
+		raw, err = r.Get(ctx, record.DocInstrument, id)
+		if err == nil {
+			var in record.Instrument
+			if err := json.Unmarshal(raw, &in); err != nil {
+				return errorf(string(record.Internal), "instrument %s: %v", id, err)
+			}
+			name := in.Type
+			if in.Manufacturer != "" || in.Model != "" {
+				name += " · " + in.Manufacturer + " " + in.Model
+			}
+			nodes[id] = graph.Node{ID: id, Kind: graph.KindInstrument, Name: name}
+			return nil
+		}
+		if record.ErrorCode(err) != record.NotFound {
+			return err
+		}
+		nodes[id] = graph.Node{ID: id, Kind: graph.KindUnknown}
+		return nil
+	}
+	if err := describe(rep.SubjectID); err != nil {
+		return nil, err
+	}
+	for _, l := range rep.Links {
+		if err := describe(l.SubjectID); err != nil {
+			return nil, err
+		}
+		for _, ref := range l.ReferenceIDs {
+			if err := describe(ref); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return nodes, nil
+}
+
+// impactGraph handles GET /impact/{standard_id}/graph.svg?since=&lang=&view=.
+func (s *Server) impactGraph(c echo.Context) error {
+	since, err := s.date(c, "since", true)
+	if err != nil {
+		return err
+	}
+	opt, err := graphOptions(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.reader(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	set, err := r.Impact(ctx, c.Param("standard_id"), since, true)
+	if err != nil {
+		return err
+	}
+	data, err := graph.Impact(ctx, set, opt)
+	return svg(c, data, err)
+}
