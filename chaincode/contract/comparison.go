@@ -13,6 +13,9 @@ func (c *Contract) RecordComparison(ctx contractapi.TransactionContextInterface,
 	if err := decodeValid(comparisonJSON, &cmp); err != nil {
 		return "", wrapf(err, "record comparison")
 	}
+	if err := happenedBy(ctx, "completed_on", cmp.CompletedOn); err != nil {
+		return "", wrapf(err, "record comparison %s", cmp.ID)
+	}
 	pilot, err := writableInstitution(ctx, cmp.PilotID)
 	if err != nil {
 		return "", wrapf(err, "record comparison %s", cmp.ID)

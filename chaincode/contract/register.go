@@ -168,6 +168,9 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 	if err := decodeValid(certificateJSON, &cert); err != nil {
 		return "", wrapf(err, "issue certificate")
 	}
+	if err := happenedBy(ctx, "performed_on", cert.PerformedOn); err != nil {
+		return "", wrapf(err, "issue certificate %s", cert.ID)
+	}
 	issuer, err := writableInstitution(ctx, cert.IssuerID)
 	if err != nil {
 		return "", wrapf(err, "issue certificate %s", cert.ID)

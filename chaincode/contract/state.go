@@ -162,6 +162,17 @@ func txDate(ctx contractapi.TransactionContextInterface) (string, error) {
 	return record.DateOf(ts.AsTime()), nil
 }
 
+// happenedBy checks that a date something was done on is not after the
+// transaction's date: a certificate cannot report a calibration performed
+// tomorrow.
+func happenedBy(ctx contractapi.TransactionContextInterface, field, date string) error {
+	today, err := txDate(ctx)
+	if err != nil {
+		return err
+	}
+	return record.NotAfter(field, date, today)
+}
+
 func mustNotExist(ctx contractapi.TransactionContextInterface, docType, id string) error {
 	found, err := exists(ctx, docType, id)
 	if err != nil {

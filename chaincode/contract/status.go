@@ -21,8 +21,11 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 	if !slices.Contains(record.StandardStatuses, status) {
 		return "", record.Errorf(record.Invalid, "status %q is not one of active, sealed, revoked", status)
 	}
-	if _, err := record.ParseDate(since); err != nil {
-		return "", record.Errorf(record.Invalid, "since: %v", err)
+	if err := record.PlausibleDate("since", since); err != nil {
+		return "", err
+	}
+	if err := record.ValidText("reason", reason); err != nil {
+		return "", err
 	}
 	if status != record.StatusActive && reason == "" {
 		return "", record.Errorf(record.Invalid, "a reason is required to make standard %s %s", standardID, status)
@@ -97,6 +100,9 @@ func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reas
 	}
 	if reason == "" {
 		return nil, record.Errorf(record.Invalid, "a reason is required to %s certificate %s", verb, id)
+	}
+	if err := record.ValidText("reason", reason); err != nil {
+		return nil, err
 	}
 	if cert.Status != record.CertValid {
 		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)
