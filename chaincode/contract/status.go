@@ -11,6 +11,9 @@ import (
 // with a reason. Status changes are kept in order; a revoked standard stays
 // revoked.
 func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface, standardID, status, since, reason string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var s record.Standard
 	if err := requireRecord(ctx, record.DocStandard, standardID, &s); err != nil {
 		return "", err
@@ -50,6 +53,9 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 
 // RevokeCertificate revokes a valid certificate, with a reason.
 func (c *Contract) RevokeCertificate(ctx contractapi.TransactionContextInterface, certificateID, reason string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	cert, err := changeableCertificate(ctx, certificateID, reason, "revoke")
 	if err != nil {
 		return "", err
@@ -65,6 +71,9 @@ func (c *Contract) RevokeCertificate(ctx contractapi.TransactionContextInterface
 // SupersedeCertificate marks a valid certificate as superseded by a newer
 // valid certificate of the same subject, with a reason.
 func (c *Contract) SupersedeCertificate(ctx contractapi.TransactionContextInterface, certificateID, replacementID, reason string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	cert, err := changeableCertificate(ctx, certificateID, reason, "supersede")
 	if err != nil {
 		return "", err

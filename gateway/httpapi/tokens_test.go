@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
 )
@@ -20,7 +19,7 @@ func TestTokensMeanWhatTheySay(t *testing.T) {
 	inst := &record.Instrument{ID: "TJIM-W-9", InstitutionID: "TJIM", Type: "weight", Manufacturer: "m", Model: "F1", Serial: "S9",
 		Quantity: "mass", Range: record.Range{Min: 1, Max: 1, Unit: "kg"}, MPE: record.Value{Value: 5, Unit: "mg"}}
 	w, err := e.client.Create(context.Background(), tj, record.DocInstrument, []byte(mustJSON(t, inst)),
-		map[string][]byte{contract.TransientOwner: []byte(`{"owner_name":"天津某厂","contact":"022-1234"}`)})
+		map[string][]byte{record.TransientOwner: []byte(`{"owner_name":"天津某厂","contact":"022-1234"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
