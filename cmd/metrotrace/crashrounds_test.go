@@ -77,7 +77,7 @@ func TestRepeatedKillsDuringWriteBurstsLoseNothing(t *testing.T) {
 		}
 		rounds = n
 	}
-	const burst = 1000
+	const burst = 600
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	ctx := context.Background()
