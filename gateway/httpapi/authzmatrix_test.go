@@ -11,7 +11,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
@@ -143,7 +142,7 @@ func seedMatrix(e *dccEnv) {
 	inst := &record.Instrument{ID: "BJIM-TH-OWNED", InstitutionID: "BJIM", Type: "thermometer", Manufacturer: "m", Model: "x", Serial: "s0",
 		Quantity: "temperature", Range: record.Range{Min: -50, Max: 150, Unit: "°C"}, MPE: record.Value{Value: 0.1, Unit: "°C"}}
 	w, err := e.client.Create(ctx, bj, record.DocInstrument, []byte(mustJSON(e.t, inst)),
-		map[string][]byte{contract.TransientOwner: []byte(`{"owner_name":"北京某医院","contact":"010-1234"}`)})
+		map[string][]byte{record.TransientOwner: []byte(`{"owner_name":"北京某医院","contact":"010-1234"}`)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
