@@ -84,6 +84,7 @@ var matrixRows = map[string]matrixRow{
 	"GET /api/v1/impact/{standard_id}":      {path: "/api/v1/impact/BJIM-SPRT-01?since=2024-01-01", want: anyToken},
 	"GET /api/v1/recognition":               {path: "/api/v1/recognition?certificate=BJIM-2024-T-0001&by=TJIM", want: anyToken},
 	"GET /api/v1/openapi.yaml":              {path: "/api/v1/openapi.yaml", want: public},
+	"GET /api/v1/vocabulary":                {path: "/api/v1/vocabulary", want: public},
 	"GET /healthz":                          {path: "/healthz", want: public},
 	"GET /readyz":                           {path: "/readyz", want: public},
 	"GET /metrics":                          {path: "/metrics", want: public},
