@@ -52,12 +52,13 @@ func TestPowerLossWindow(t *testing.T) {
 	for _, sync := range []bool{false, true} {
 		dir := t.TempDir()
 		var db *badger.DB
+		closeDB := func() { db.Close() }
 		if !sync {
 			s, err := Open(dir) // the store's own settings
 			if err != nil {
 				t.Fatal(err)
 			}
-			db = s.DB()
+			db, closeDB = s.db.DB, func() { s.Close() }
 			if db.Opts().SyncWrites {
 				t.Fatal("the store now syncs writes; update docs/RELIABILITY.md")
 			}
@@ -93,6 +94,6 @@ func TestPowerLossWindow(t *testing.T) {
 		}
 		t.Logf("SyncWrites=%v: %d commits in %.2fs (%.2f ms each); right after the last acknowledgement %d pages (%d KiB) not on disk; all on disk after %.1fs",
 			sync, commits, burst.Seconds(), burst.Seconds()*1000/commits, first, first*4, clean.Seconds())
-		db.Close()
+		closeDB()
 	}
 }
