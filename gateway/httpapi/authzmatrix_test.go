@@ -8,11 +8,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/dcc/signature/signaturetest"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
@@ -116,8 +118,25 @@ var matrixRows = map[string]matrixRow{
 		body: jsonBody(`{"replacement_id":"BJIM-2024-T-0002","reason":"reissued"}`)},
 	"POST /api/v1/comparisons/{id}/results": {path: "/api/v1/comparisons/CMP-BJIM-T/results", want: ownerOnly(200),
 		body: jsonBody(`[{"institution_id":"TJIM","value":20.01,"unit":"°C","uncertainty":{"value":20,"unit":"mK","k":2}}]`)},
+	"GET /api/v1/signing-certificates":              {path: "/api/v1/signing-certificates?institution=BJIM", want: anyToken},
+	"GET /api/v1/signing-certificates/{id}":         {path: "/api/v1/signing-certificates/BJS-M", want: anyToken},
+	"GET /api/v1/signing-certificates/{id}/history": {path: "/api/v1/signing-certificates/BJS-M/history", want: anyToken},
+	"POST /api/v1/signing-certificates": {path: "/api/v1/signing-certificates", want: [7]int{201, 403, 403, 403, 201, 403, 401},
+		body: func(e *dccEnv) ([]byte, string) {
+			return []byte(signingCertificateBody(e.t, "BJS-NEW")), "application/json"
+		}},
+	"POST /api/v1/signing-certificates/{id}/revoke": {path: "/api/v1/signing-certificates/BJS-M/revoke", want: [7]int{200, 403, 403, 403, 200, 403, 401},
+		body: jsonBody(`{"revoked_on":"2025-01-01","reason":"key lost"}`)},
 	"POST /api/v1/agreements/{id}/approve": {path: "/api/v1/agreements/AGR-BJIM-HB/approve", want: [7]int{200, 400, 400, 403, 403, 403, 401},
 		body: jsonBody(`{}`)},
+}
+
+// signingCertificateBody is a signing certificate of BJIM, with its chain.
+func signingCertificateBody(t *testing.T, id string) string {
+	t.Helper()
+	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	signer := signaturetest.NewRoot(t, "Matrix Root", from, from.AddDate(10, 0, 0)).NewSigner(t, "BJIM DCC", from, from.AddDate(5, 0, 0))
+	return mustJSON(t, map[string]any{"id": id, "institution_id": "BJIM", "certificate": signaturetest.PEM(signer.Cert), "chain": signer.ChainPEM()})
 }
 
 // seedMatrix adds to the DCC fixture what the matrix's requests name: NIM,
@@ -140,6 +159,7 @@ func seedMatrix(e *dccEnv) {
 		Reference: record.Result{Value: 20, Unit: "°C", Uncertainty: up(10, "mK")}, Results: []record.ComparisonResult{}})
 	e.create(bjOp, record.DocAgreement, &record.Agreement{ID: "AGR-BJIM-HB", Parties: []string{"BJIM", "HB-AMR"}, Quantities: []string{"temperature"},
 		ValidFrom: "2024-01-01", ValidUntil: "2026-12-31"})
+	e.post("/api/v1/signing-certificates", e.operator("BeijingMSP"), signingCertificateBody(e.t, "BJS-M")).expect(e.t, 201)
 	inst := &record.Instrument{ID: "BJIM-TH-OWNED", InstitutionID: "BJIM", Type: "thermometer", Manufacturer: "m", Model: "x", Serial: "s0",
 		Quantity: "temperature", Range: record.Range{Min: -50, Max: 150, Unit: "°C"}, MPE: record.Value{Value: 0.1, Unit: "°C"}}
 	w, err := e.client.Create(ctx, bj, record.DocInstrument, []byte(mustJSON(e.t, inst)),
