@@ -6,7 +6,8 @@
 #   2. Fabric binaries built from network/tools into a cache (scripts/fabric-tools.sh)
 #   3. gofmt and go vet
 #   4. go test ./...                     unit, embedded, HTTP, browser tests
-#   5. the Fabric tests, one package at a time: the network integration test,
+#   5. every fuzz target for a few seconds (METROTRACE_FUZZTIME, default 3s)
+#   6. the Fabric tests, one package at a time: the network integration test,
 #      the operator tool's test, the operator tool with the gateway's Fabric
 #      backend (gateway/fabric, TestOpsThroughGateway), the conformance suite (embedded vs Fabric)
 #      and the consortium of separate parties (network/consortium: 127.0.1.1-127.0.4.1;
@@ -35,6 +36,19 @@ go vet ./...
 
 step "go test ./..."
 go test -count=1 -timeout 30m ./...
+
+step "fuzz targets, a few seconds each"
+# The long runs (>= 1M executions each) and their counts: docs/RELIABILITY.md.
+# Found crashers are kept under each package's testdata/fuzz and rerun by
+# go test ./... above.
+for target in \
+	"FuzzDecode ./chaincode/record" \
+	"FuzzCreate ./chaincode/contract" \
+	"FuzzInvoke ./chaincode/contract" \
+	"FuzzParse ./gateway/dcc"; do
+	set -- $target
+	go test -run '^$' -fuzz "^$1\$" -fuzztime "${METROTRACE_FUZZTIME:-3s}" -parallel 1 "$2"
+done
 
 step "Fabric network tests"
 # One package at a time (-p 1): each brings up its own network on its own

@@ -12,6 +12,9 @@ import (
 // its parties (an operator of a party's organization, or a recorder of a
 // party). It is in force only once every party has approved it.
 func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface, agreementJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var a record.Agreement
 	if err := decodeValid(agreementJSON, &a); err != nil {
 		return "", wrapf(err, "propose agreement")
@@ -51,6 +54,9 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 // ApproveAgreement records a party's approval. partyID may be empty when
 // the caller's identity names its institution.
 func (c *Contract) ApproveAgreement(ctx contractapi.TransactionContextInterface, agreementID, partyID string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var a record.Agreement
 	if err := requireRecord(ctx, record.DocAgreement, agreementID, &a); err != nil {
 		return "", err

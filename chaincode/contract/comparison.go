@@ -9,9 +9,15 @@ import (
 // RecordComparison records an inter-laboratory comparison piloted by the
 // caller's institution, computing En for every result given.
 func (c *Contract) RecordComparison(ctx contractapi.TransactionContextInterface, comparisonJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var cmp record.Comparison
 	if err := decodeValid(comparisonJSON, &cmp); err != nil {
 		return "", wrapf(err, "record comparison")
+	}
+	if err := happenedBy(ctx, "completed_on", cmp.CompletedOn); err != nil {
+		return "", wrapf(err, "record comparison %s", cmp.ID)
 	}
 	pilot, err := writableInstitution(ctx, cmp.PilotID)
 	if err != nil {
@@ -33,6 +39,9 @@ func (c *Contract) RecordComparison(ctx contractapi.TransactionContextInterface,
 // AddComparisonResults adds participants' results to a comparison, with En
 // computed against its reference value.
 func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterface, comparisonID, resultsJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var cmp record.Comparison
 	if err := requireRecord(ctx, record.DocComparison, comparisonID, &cmp); err != nil {
 		return "", err

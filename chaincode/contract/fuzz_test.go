@@ -63,3 +63,88 @@ func FuzzCreate(f *testing.F) {
 		}
 	})
 }
+
+// invokeEntry is a chaincode function FuzzInvoke calls, with who calls it
+// and how many string arguments it takes.
+type invokeEntry struct {
+	fn, msp, role, inst string
+	arity               int
+	submit              bool
+}
+
+// invokeEntries are every transaction function but the creates (FuzzCreate
+// covers those): the status changes and additions, and every query.
+var invokeEntries = []invokeEntry{
+	{"SetStandardStatus", "TianjinMSP", "recorder", "TJ-ENT", 4, true},
+	{"RevokeCertificate", "TianjinMSP", "recorder", "TJ-ENT", 2, true},
+	{"SupersedeCertificate", "TianjinMSP", "recorder", "TJ-ENT", 3, true},
+	{"AddComparisonResults", "BeijingMSP", "recorder", "NIM", 2, true},
+	{"ApproveAgreement", "HebeiMSP", "recorder", "HBIM", 2, true},
+	{"Get", "BeijingMSP", "inspector", "BJIM", 2, false},
+	{"History", "BeijingMSP", "inspector", "BJIM", 2, false},
+	{"List", "BeijingMSP", "inspector", "BJIM", 4, false},
+	{"GetInstrumentOwner", "TianjinMSP", "inspector", "TJ-ENT", 1, false},
+	{"FindByDCC", "BeijingMSP", "inspector", "BJIM", 1, false},
+	{"Trace", "BeijingMSP", "inspector", "BJIM", 2, false},
+	{"Impact", "BeijingMSP", "inspector", "BJIM", 3, false},
+	{"Recognize", "BeijingMSP", "inspector", "BJIM", 3, false},
+}
+
+// FuzzInvoke calls every other chaincode function through the contract's
+// invoke path with arbitrary arguments. No input panics or is an internal
+// error; a refused submit writes nothing and an accepted one writes one
+// block; a query never writes.
+func FuzzInvoke(f *testing.F) {
+	fx := scenario.New()
+	seeds := [][]string{
+		{"TJ-ENT-STD", "sealed", "2024-05-01", "moved"},
+		{"TJENT-2024-0007", "wrong mass"},
+		{"TJENT-2024-0007", "TJENT-2024-0008", "reissued"},
+		{"CMP-MASS-2023", `[{"institution_id":"TJIM","value":1,"unit":"kg","uncertainty":{"value":1,"unit":"mg","k":2}}]`},
+		{"AGR-JJJ-2024", "HBIM"},
+		{"certificate", "TJENT-2024-0007"},
+		{"standard", "TJ-ENT-STD"},
+		{"certificates_by_subject", "TJ-BAL-001", "2", ""},
+		{"TJ-BAL-001"},
+		{"0000000000000000000000000000000000000000000000000000000000000000"},
+		{"TJ-BAL-001", "2024-05-01"},
+		{"NIM-MASS-P", "2020-01-01", "true"},
+		{"TJENT-2024-0007", "BJIM", "2024-05-01"},
+	}
+	for i, s := range seeds {
+		args := append(s, "", "", "", "")[:4]
+		f.Add(uint8(i), args[0], args[1], args[2], args[3])
+	}
+	f.Add(uint8(0), "TJ-ENT-STD", "sealed", "0001-01-01", "\xff")
+	f.Add(uint8(7), "certificates_by_subject", "x", "-1", "\x00")
+	l := newLedger(f)
+	l.load(fx)
+	for _, c := range invokeEntries {
+		l.as(c.msp, c.role, c.inst)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, a, b, c, d string) {
+		l.t = t
+		e := invokeEntries[int(which)%len(invokeEntries)]
+		who := l.as(e.msp, e.role, e.inst)
+		args := []string{a, b, c, d}[:e.arity]
+		before := l.height()
+		var err error
+		if e.submit {
+			_, err = l.submit(who, e.fn, args...)
+		} else {
+			_, err = l.evaluate(who, e.fn, args...)
+		}
+		after := l.height()
+		if err != nil && record.ErrorCode(err) == record.Internal {
+			t.Fatalf("%s(%q): internal error %v", e.fn, args, err)
+		}
+		switch {
+		case !e.submit && after != before:
+			t.Fatalf("query %s(%q) wrote: height %d → %d", e.fn, args, before, after)
+		case e.submit && err != nil && after != before:
+			t.Fatalf("%s(%q) failed with %v but wrote", e.fn, args, err)
+		case e.submit && err == nil && after != before+1:
+			t.Fatalf("%s(%q) accepted but height %d → %d", e.fn, args, before, after)
+		}
+	})
+}

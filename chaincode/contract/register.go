@@ -10,6 +10,9 @@ import (
 
 // RegisterInstitution registers an institution of the caller's organization.
 func (c *Contract) RegisterInstitution(ctx contractapi.TransactionContextInterface, institutionJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var in record.Institution
 	if err := decodeValid(institutionJSON, &in); err != nil {
 		return "", wrapf(err, "register institution")
@@ -33,6 +36,9 @@ func (c *Contract) RegisterInstitution(ctx contractapi.TransactionContextInterfa
 
 // RegisterCapability records a CMC of an institution.
 func (c *Contract) RegisterCapability(ctx contractapi.TransactionContextInterface, capabilityJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var cp record.Capability
 	if err := decodeValid(capabilityJSON, &cp); err != nil {
 		return "", wrapf(err, "register capability")
@@ -53,6 +59,9 @@ func (c *Contract) RegisterCapability(ctx contractapi.TransactionContextInterfac
 
 // RegisterStandard records a measurement standard of an institution.
 func (c *Contract) RegisterStandard(ctx contractapi.TransactionContextInterface, standardJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var s record.Standard
 	if err := decodeValid(standardJSON, &s); err != nil {
 		return "", wrapf(err, "register standard")
@@ -134,6 +143,9 @@ func putOwner(ctx contractapi.TransactionContextInterface, mspID, instrumentID s
 // public state. On Fabric the gateway sends them separately with
 // SetInstrumentOwner, so that no other organization endorses them.
 func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterface, instrumentJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var in record.Instrument
 	if err := decodeValid(instrumentJSON, &in); err != nil {
 		return "", wrapf(err, "register instrument")
@@ -164,9 +176,15 @@ func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterfac
 // IssueCertificate records a calibration or verification certificate issued
 // by the caller's institution.
 func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface, certificateJSON string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var cert record.Certificate
 	if err := decodeValid(certificateJSON, &cert); err != nil {
 		return "", wrapf(err, "issue certificate")
+	}
+	if err := happenedBy(ctx, "performed_on", cert.PerformedOn); err != nil {
+		return "", wrapf(err, "issue certificate %s", cert.ID)
 	}
 	issuer, err := writableInstitution(ctx, cert.IssuerID)
 	if err != nil {

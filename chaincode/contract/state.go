@@ -120,7 +120,8 @@ func (t *txn) index(id string, entries map[string][]string) error {
 }
 
 // commit emits the transaction's event and returns the JSON of the first
-// record written, the transaction's answer.
+// record written, the transaction's answer, which it stores under the
+// transaction's idempotency key when it has one.
 func (t *txn) commit() (string, error) {
 	payload, err := json.Marshal(t.event)
 	if err != nil {
@@ -129,10 +130,14 @@ func (t *txn) commit() (string, error) {
 	if err := t.ctx.GetStub().SetEvent(record.EventName, payload); err != nil {
 		return "", record.Errorf(record.Internal, "set event: %v", err)
 	}
-	if len(t.event.Records) == 0 {
-		return "{}", nil
+	out := "{}"
+	if len(t.event.Records) > 0 {
+		out = string(t.event.Records[0].Record)
 	}
-	return string(t.event.Records[0].Record), nil
+	if err := rememberWrite(t.ctx, out); err != nil {
+		return "", err
+	}
+	return out, nil
 }
 
 func setOwnerPolicy(ctx contractapi.TransactionContextInterface, key, mspID string) error {
@@ -160,6 +165,17 @@ func txDate(ctx contractapi.TransactionContextInterface) (string, error) {
 		return "", record.Errorf(record.Internal, "transaction timestamp: %v", err)
 	}
 	return record.DateOf(ts.AsTime()), nil
+}
+
+// happenedBy checks that a date something was done on is not after the
+// transaction's date: a certificate cannot report a calibration performed
+// tomorrow.
+func happenedBy(ctx contractapi.TransactionContextInterface, field, date string) error {
+	today, err := txDate(ctx)
+	if err != nil {
+		return err
+	}
+	return record.NotAfter(field, date, today)
 }
 
 func mustNotExist(ctx contractapi.TransactionContextInterface, docType, id string) error {

@@ -11,6 +11,9 @@ import (
 // with a reason. Status changes are kept in order; a revoked standard stays
 // revoked.
 func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface, standardID, status, since, reason string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	var s record.Standard
 	if err := requireRecord(ctx, record.DocStandard, standardID, &s); err != nil {
 		return "", err
@@ -21,8 +24,11 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 	if !slices.Contains(record.StandardStatuses, status) {
 		return "", record.Errorf(record.Invalid, "status %q is not one of active, sealed, revoked", status)
 	}
-	if _, err := record.ParseDate(since); err != nil {
-		return "", record.Errorf(record.Invalid, "since: %v", err)
+	if err := record.PlausibleDate("since", since); err != nil {
+		return "", err
+	}
+	if err := record.ValidText("reason", reason); err != nil {
+		return "", err
 	}
 	if status != record.StatusActive && reason == "" {
 		return "", record.Errorf(record.Invalid, "a reason is required to make standard %s %s", standardID, status)
@@ -47,6 +53,9 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 
 // RevokeCertificate revokes a valid certificate, with a reason.
 func (c *Contract) RevokeCertificate(ctx contractapi.TransactionContextInterface, certificateID, reason string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	cert, err := changeableCertificate(ctx, certificateID, reason, "revoke")
 	if err != nil {
 		return "", err
@@ -62,6 +71,9 @@ func (c *Contract) RevokeCertificate(ctx contractapi.TransactionContextInterface
 // SupersedeCertificate marks a valid certificate as superseded by a newer
 // valid certificate of the same subject, with a reason.
 func (c *Contract) SupersedeCertificate(ctx contractapi.TransactionContextInterface, certificateID, replacementID, reason string) (string, error) {
+	if out, done, err := replay(ctx); done {
+		return out, err
+	}
 	cert, err := changeableCertificate(ctx, certificateID, reason, "supersede")
 	if err != nil {
 		return "", err
@@ -97,6 +109,9 @@ func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reas
 	}
 	if reason == "" {
 		return nil, record.Errorf(record.Invalid, "a reason is required to %s certificate %s", verb, id)
+	}
+	if err := record.ValidText("reason", reason); err != nil {
+		return nil, err
 	}
 	if cert.Status != record.CertValid {
 		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)

@@ -28,3 +28,34 @@ func AddYears(date string, n int) (string, error) {
 
 // DateOf formats a time as a record date in UTC.
 func DateOf(t time.Time) string { return t.UTC().Format(DateLayout) }
+
+// Bounds of a plausible date on a record: nothing in metrology's records
+// happened before 1900, and nothing stays valid beyond 2200; a year outside
+// is a typing error (0001-01-01, 9999-12-31) that would otherwise sort
+// before or after every real date.
+const (
+	MinYear = 1900
+	MaxYear = 2200
+)
+
+// PlausibleDate checks that value is a YYYY-MM-DD date with a year from
+// [MinYear] to [MaxYear], naming the field.
+func PlausibleDate(field, value string) error {
+	t, err := ParseDate(value)
+	if err != nil {
+		return Errorf(Invalid, "%s: %v", field, err)
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return Errorf(Invalid, "%s %s is not a plausible date (years %d to %d)", field, value, MinYear, MaxYear)
+	}
+	return nil
+}
+
+// NotAfter checks that a date something happened on (performed_on,
+// completed_on) is not after today, the transaction's date.
+func NotAfter(field, value, today string) error {
+	if value > today {
+		return Errorf(Invalid, "%s %s is after the transaction's date %s", field, value, today)
+	}
+	return nil
+}

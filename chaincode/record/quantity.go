@@ -140,6 +140,9 @@ func (r Range) validate(field, quantity string) error {
 	if r.Min > r.Max {
 		return Errorf(Invalid, "%s: min %g is greater than max %g", field, r.Min, r.Max)
 	}
+	if err := notNegative(field+".min", quantity, r.Min); err != nil {
+		return err
+	}
 	if r.Unit == "" {
 		return Errorf(Invalid, "%s.unit is required", field)
 	}
@@ -148,6 +151,9 @@ func (r Range) validate(field, quantity string) error {
 
 func (r Result) validate(field, quantity string) error {
 	if err := (Value{Value: r.Value, Unit: r.Unit}).validate(field, quantity); err != nil {
+		return err
+	}
+	if err := notNegative(field+".value", quantity, r.Value); err != nil {
 		return err
 	}
 	if r.Uncertainty != nil {

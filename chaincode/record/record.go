@@ -43,9 +43,13 @@ func ValidateID(field, id string) error {
 	return nil
 }
 
-// Decode parses one JSON record strictly: unknown fields, trailing data and
-// wrong types are errors with the field named.
+// Decode parses one JSON record strictly: unknown fields, trailing data,
+// wrong types, keys given twice and invalid UTF-8 are errors with the field
+// named (see [CheckStrictJSON]).
 func Decode(data []byte, v any) error {
+	if err := CheckStrictJSON(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -98,10 +102,7 @@ func validDate(field, value string) error {
 	if value == "" {
 		return Errorf(Invalid, "%s is required", field)
 	}
-	if _, err := ParseDate(value); err != nil {
-		return Errorf(Invalid, "%s: %v", field, err)
-	}
-	return nil
+	return PlausibleDate(field, value)
 }
 
 func checkDocType(docType *string, want string) error {

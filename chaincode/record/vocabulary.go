@@ -72,10 +72,11 @@ const (
 	FnImpact             = "Impact"
 	FnRecognize          = "Recognize"
 	FnFindByDCC          = "FindByDCC"
+	FnGetIdempotentWrite = "GetIdempotentWrite"
 )
 
 // EvaluateFunctions are the contract's read-only functions.
-var EvaluateFunctions = []string{FnGet, FnHistory, FnList, FnGetInstrumentOwner, FnTrace, FnImpact, FnRecognize, FnFindByDCC}
+var EvaluateFunctions = []string{FnGet, FnHistory, FnList, FnGetInstrumentOwner, FnTrace, FnImpact, FnRecognize, FnFindByDCC, FnGetIdempotentWrite}
 
 // Kind is a record kind: the doc type of its records, the plural its HTTP
 // routes use (/api/v1/capabilities), the function that creates one, and

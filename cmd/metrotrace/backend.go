@@ -29,7 +29,7 @@ const (
 const DefaultDataDir = "./metrotrace-data"
 
 // demoMSPs are the organizations of the embedded ledger's consortium.
-var demoMSPs = []string{"BeijingMSP", "TianjinMSP", "HebeiMSP"}
+var demoMSPs = embedded.Organizations
 
 // backend is the ledger a command works on and the identities it acts as.
 type backend struct {

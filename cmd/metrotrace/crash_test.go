@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -144,19 +145,44 @@ func TestKillDuringImportLosesNothingAcknowledged(t *testing.T) {
 	t.Logf("total %.1fs", time.Since(start).Seconds())
 }
 
-// buildBinary builds cmd/metrotrace into a temporary directory.
+// builtBinary is the binary the process tests share, built once per test
+// run into a directory TestMain removes.
+var builtBinary struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+// buildBinary builds cmd/metrotrace once for the package's tests.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go tool on PATH to build the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "metrotrace")
-	cmd := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	b := &builtBinary
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "metrotrace-bin-"); b.err != nil {
+			return
+		}
+		b.bin = filepath.Join(b.dir, "metrotrace")
+		if out, err := exec.Command(goTool, "build", "-o", b.bin, ".").CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return bin
+	return b.bin
+}
+
+// TestMain removes the shared binary after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinary.dir != "" {
+		os.RemoveAll(builtBinary.dir)
+	}
+	os.Exit(code)
 }
 
 // server is a `metrotrace serve --no-demo` process.

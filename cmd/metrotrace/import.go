@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -103,8 +105,11 @@ type importer struct {
 // outcome is what became of one record.
 type outcome struct {
 	item
-	// Created is true once the server answered 201.
+	// Created is true once the server answered 201 for a new record.
 	Created bool `json:"created"`
+	// Replayed is true when the server answered 201 with the answer of an
+	// earlier import of the same record: it was not written again.
+	Replayed bool `json:"replayed,omitempty"`
 	// Status, Code and Message are the server's refusal; Status 0 with a
 	// Message: the record never reached the server, or got no answer.
 	Status  int    `json:"status,omitempty"`
@@ -117,9 +122,11 @@ type outcome struct {
 
 // importSummary is the result of an import.
 type importSummary struct {
-	Kind       string    `json:"kind"`
-	Total      int       `json:"total"`
-	Created    int       `json:"created"`
+	Kind    string `json:"kind"`
+	Total   int    `json:"total"`
+	Created int    `json:"created"`
+	// Replayed counts records an earlier run already imported.
+	Replayed   int       `json:"replayed"`
 	Rejected   []outcome `json:"rejected"`
 	Unanswered []outcome `json:"unanswered,omitempty"`
 	NotSent    int       `json:"not_sent,omitempty"`
@@ -150,6 +157,8 @@ func (im *importer) run(ctx context.Context, items []item) *importSummary {
 		switch {
 		case o.Created:
 			sum.Created++
+		case o.Replayed:
+			sum.Replayed++
 		case o.Unanswered:
 			sum.Unanswered = append(sum.Unanswered, o)
 		default:
@@ -179,11 +188,11 @@ func (im *importer) run(ctx context.Context, items []item) *importSummary {
 		go func() {
 			defer wg.Done()
 			for it := range work {
-				_, err := im.client.Create(ctx, im.kind.Plural, it.Body)
+				w, err := im.client.Create(apiclient.WithIdempotencyKey(ctx, importKey(im.kind, it.Body)), im.kind.Plural, it.Body)
 				var ae *apiclient.Error
 				switch {
 				case err == nil:
-					done(outcome{item: it, Created: true})
+					done(outcome{item: it, Created: !w.Replayed, Replayed: w.Replayed})
 				case errors.As(err, &ae):
 					done(outcome{item: it, Status: ae.Status, Code: ae.Code, Message: ae.Message})
 				case ctx.Err() != nil:
@@ -229,9 +238,22 @@ feed:
 	return sum
 }
 
+// importKey is a record's idempotency key: a digest of its kind and its
+// JSON as the file gives it, so importing a file again (after a crash, a
+// lost answer or by mistake) writes none of its records twice, while a
+// record changed in the file is a new request.
+func importKey(kind apiclient.Kind, body []byte) string {
+	sum := sha256.Sum256(append([]byte("metrotrace import\x00"+kind.DocType+"\x00"), body...))
+	return "import-" + hex.EncodeToString(sum[:20])
+}
+
 // print writes the summary for people.
 func (s *importSummary) print(w io.Writer, file string) {
-	parts := []string{fmt.Sprintf("%d created", s.Created), fmt.Sprintf("%d rejected", len(s.Rejected))}
+	parts := []string{fmt.Sprintf("%d created", s.Created)}
+	if s.Replayed > 0 {
+		parts = append(parts, fmt.Sprintf("%d already imported", s.Replayed))
+	}
+	parts = append(parts, fmt.Sprintf("%d rejected", len(s.Rejected)))
 	if n := len(s.Unanswered); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d without answer", n))
 	}

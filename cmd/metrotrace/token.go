@@ -172,27 +172,37 @@ const lookupTokenTTL = time.Minute
 
 // askServerMSP asks the server holding a data directory's index for an
 // institution's organization, from its index. It shows the server a
-// short-lived inspector token signed with the data directory's secret, so
+// short-lived operator token signed with the data directory's secret, so
 // only the server of that data directory accepts it: a server that refuses
-// it serves another data directory. The token's organization is unknown
-// yet (it is what is asked), and a read from the index does not act as a
-// ledger identity, so it names none.
+// it serves another data directory. The institution's organization is
+// unknown yet (it is what is asked), so the token names no institution
+// and is tried as an operator of each organization of the consortium.
 func askServerMSP(ctx context.Context, dataDir, server, institution string) (string, error) {
 	held := fmt.Sprintf("a server holds the index in %s", filepath.Join(dataDir, indexDirName))
 	is, err := dataDirIssuer(dataDir)
 	if err != nil {
 		return "", err
 	}
-	tok, err := is.Issue(auth.Claims{Subject: "metrotrace token", Role: record.RoleInspector, Institution: institution, MSP: lookupMSPClaim}, lookupTokenTTL)
-	if err != nil {
-		return "", err
+	// A server takes only tokens of an organization it serves, so the
+	// lookup is an operator token (no institution to check) of each
+	// organization of the consortium in turn.
+	var data []byte
+	var getErr error
+	for _, msp := range demoMSPs {
+		tok, err := is.Issue(auth.Claims{Subject: "metrotrace token", Role: record.RoleOperator, MSP: msp}, lookupTokenTTL)
+		if err != nil {
+			return "", err
+		}
+		c, err := apiclient.New(server, apiclient.WithToken(tok), apiclient.WithUserAgent("metrotrace-cli"),
+			apiclient.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
+		if err != nil {
+			return "", fmt.Errorf("%s, and --server: %v", held, err)
+		}
+		if data, getErr = c.Get(ctx, "institutions", institution, apiclient.SourceIndex); !apiclient.IsStatus(getErr, http.StatusUnauthorized) {
+			break
+		}
 	}
-	c, err := apiclient.New(server, apiclient.WithToken(tok), apiclient.WithUserAgent("metrotrace-cli"),
-		apiclient.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
-	if err != nil {
-		return "", fmt.Errorf("%s, and --server: %v", held, err)
-	}
-	data, err := c.Get(ctx, "institutions", institution, apiclient.SourceIndex)
+	err = getErr
 	var ae *apiclient.Error
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
@@ -208,7 +218,3 @@ func askServerMSP(ctx context.Context, dataDir, server, institution string) (str
 	}
 	return in.MSPID, nil
 }
-
-// lookupMSPClaim is the organization the lookup token names: any MSP id
-// would do for an index read; this one says what the token is for.
-const lookupMSPClaim = "TokenLookup"

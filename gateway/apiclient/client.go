@@ -125,6 +125,9 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if c.token != "" {
 			req.Header.Set("Authorization", "Bearer "+c.token)
 		}
+		if key := idempotencyKeyOf(ctx); key != "" && r.method == http.MethodPost {
+			req.Header.Set(headerIdempotencyKey, key)
+		}
 		res, err := c.http.Do(req)
 		if err != nil {
 			// A *url.Error already names the method and the URL.

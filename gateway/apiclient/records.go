@@ -22,6 +22,9 @@ type Written struct {
 	Record      json.RawMessage
 	TxID        string
 	BlockNumber uint64
+	// Replayed is true when the server answered with the stored answer of
+	// an earlier write with the same idempotency key: nothing new applied.
+	Replayed bool
 }
 
 // Create records a new record of a kind (plural, e.g. "capabilities") from
@@ -32,7 +35,8 @@ func (c *Client) Create(ctx context.Context, kind string, recordJSON []byte) (*W
 	if err != nil {
 		return nil, err
 	}
-	w := &Written{Record: json.RawMessage(res.body), TxID: res.header.Get(headerTransactionID)}
+	w := &Written{Record: json.RawMessage(res.body), TxID: res.header.Get(headerTransactionID),
+		Replayed: res.header.Get(headerIdempotentReplayed) == "true"}
 	w.BlockNumber, _ = strconv.ParseUint(res.header.Get(headerBlockNumber), 10, 64)
 	return w, nil
 }

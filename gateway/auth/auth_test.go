@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,9 @@ func TestVerifyRefusesBadTokens(t *testing.T) {
 		{"a token with an unknown role", sign(t, jwt.SigningMethodHS256, is.Secret, with("role", "admin")), auth.ErrInvalidClaims},
 		{"a token without msp", sign(t, jwt.SigningMethodHS256, is.Secret, with("msp", nil)), auth.ErrInvalidClaims},
 		{"a tampered payload", valid[:strings.Index(valid, ".")+1] + "eyJyb2xlIjoib3BlcmF0b3IifQ" + valid[strings.LastIndex(valid, "."):], auth.ErrInvalidToken},
+		{"a token with exp as a string", sign(t, jwt.SigningMethodHS256, is.Secret, with("exp", strconv.FormatInt(now.Add(time.Hour).Unix(), 10))), auth.ErrInvalidClaims},
+		{"a token with iat as a string", sign(t, jwt.SigningMethodHS256, is.Secret, with("iat", strconv.FormatInt(now.Unix(), 10))), auth.ErrInvalidClaims},
+		{"a token with nbf as a string", sign(t, jwt.SigningMethodHS256, is.Secret, with("nbf", strconv.FormatInt(now.Unix(), 10))), auth.ErrInvalidClaims},
 		{"garbage", "not.a.token", auth.ErrInvalidToken},
 		{"an empty string", "", auth.ErrInvalidToken},
 	}

@@ -10,3 +10,8 @@ var (
 	ErrExpired       = errors.New("token expired")
 	ErrInvalidClaims = errors.New("invalid token claims")
 )
+
+// ErrUnknownOrganization is wrapped by an [Identities] implementation asked
+// for an identity of an organization it does not serve: a token naming it
+// is not a token of this consortium.
+var ErrUnknownOrganization = errors.New("unknown organization")

@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -101,6 +104,9 @@ func (is *Issuer) Verify(token string) (Claims, error) {
 	default:
 		return Claims{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
+	if err := numericDates(token); err != nil {
+		return Claims{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
 	c := Claims{Subject: tc.Subject, Institution: tc.Institution, Role: tc.Role, MSP: tc.MSP}
 	if tc.IssuedAt != nil {
 		c.IssuedAt = tc.IssuedAt.Time
@@ -112,4 +118,39 @@ func (is *Issuer) Verify(token string) (Claims, error) {
 		return Claims{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	return c, nil
+}
+
+// numericDates refuses a token whose exp, iat or nbf is not a JSON number:
+// RFC 7519 makes them NumericDates, and jwt/v5 also accepts a quoted number,
+// so a string "exp" would otherwise pass as a date.
+func numericDates(token string) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return errors.New("malformed token")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return errors.New("malformed token payload")
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &fields); err != nil {
+		return errors.New("malformed token payload")
+	}
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		raw, ok := fields[name]
+		if !ok {
+			continue
+		}
+		if len(raw) == 0 || !(raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9') {
+			return fmt.Errorf("%w: %s must be a number of seconds, not %s", ErrInvalidClaims, name, truncate(string(raw), 40))
+		}
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

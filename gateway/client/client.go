@@ -23,13 +23,17 @@ type Client struct {
 // New returns a client over l.
 func New(l ledger.Ledger) *Client { return &Client{Ledger: l} }
 
-// Written is a record as stored by a transaction, with the transaction.
+// Written is a record as stored by a transaction, with the transaction
+// (of block 0 when the answer is a replay: see [Idempotency]).
 type Written struct {
 	Record  json.RawMessage
 	Receipt *ledger.Receipt
 }
 
 func (c *Client) submit(ctx context.Context, id *identity.Identity, fn string, transient map[string][]byte, args ...string) (*Written, error) {
+	if idem := idempotencyOf(ctx); idem != nil {
+		return c.submitOnce(ctx, idem, id, ledger.Call{Function: fn, Args: args, Transient: transient})
+	}
 	r, err := c.Ledger.Submit(ctx, id, ledger.Call{Function: fn, Args: args, Transient: transient})
 	if err != nil {
 		return nil, err

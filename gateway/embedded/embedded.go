@@ -28,6 +28,11 @@ import (
 // Channel is the channel name the embedded ledger reports to the chaincode.
 const Channel = "metrology"
 
+// Organizations are the organizations of the embedded ledger's consortium:
+// its wallet issues identities of these only, so a token naming any other
+// organization gets no identity and leaves no CA behind.
+var Organizations = []string{"BeijingMSP", "TianjinMSP", "HebeiMSP"}
+
 // Ledger is the embedded ledger.
 type Ledger struct {
 	store  *badgerstub.Store
@@ -71,7 +76,7 @@ func Open(dir string, opts ...Option) (*Ledger, error) {
 	if dir != "" {
 		caDir = filepath.Join(dir, "ca")
 	}
-	l := &Ledger{store: store, cc: cc, clock: time.Now, wallet: NewWallet(caDir), commits: make(chan struct{})}
+	l := &Ledger{store: store, cc: cc, clock: time.Now, wallet: NewWallet(caDir, Organizations...), commits: make(chan struct{})}
 	for _, o := range opts {
 		o(l)
 	}

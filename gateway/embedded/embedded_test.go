@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
 	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
@@ -84,5 +87,28 @@ func TestLedgerPersistsStateIdentitiesAndEvents(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Events ended with %v", err)
+	}
+}
+
+// TestAnUnknownOrganizationGetsNoCA: the wallet of an on-disk ledger makes
+// no CA, in memory or on disk, for an organization outside the consortium.
+func TestAnUnknownOrganizationGetsNoCA(t *testing.T) {
+	dir := t.TempDir()
+	l, err := embedded.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := l.Wallet().Identity("EvilMSP", "operator", ""); !errors.Is(err, auth.ErrUnknownOrganization) {
+		t.Fatalf("err = %v, want ErrUnknownOrganization", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ca", "EvilMSP")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("stat ca/EvilMSP: %v, want not exist", err)
+	}
+	if _, err := l.Wallet().Identity("TianjinMSP", "operator", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ca", "TianjinMSP", "ca-cert.pem")); err != nil {
+		t.Fatal(err)
 	}
 }

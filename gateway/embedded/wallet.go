@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/gateway/auth"
 )
 
 // Wallet holds a local certificate authority per organization and the
@@ -17,6 +18,9 @@ import (
 // every registered institution can have tokens.
 type Wallet struct {
 	dir string // "" keeps CAs in memory only
+	// orgs, when not empty, are the only organizations the wallet serves:
+	// it makes no CA (in memory or on disk) for any other.
+	orgs map[string]bool
 
 	mu       sync.Mutex
 	cas      map[string]*identity.CA
@@ -26,9 +30,22 @@ type Wallet struct {
 
 var mspPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9.-]{0,63}$`)
 
-// NewWallet returns a wallet keeping CAs under dir (created on first use).
-func NewWallet(dir string) *Wallet {
-	return &Wallet{dir: dir, cas: map[string]*identity.CA{}, ids: map[string]*identity.Identity{}, verified: map[[32]byte]bool{}}
+// NewWallet returns a wallet keeping CAs under dir (created on first use)
+// for the organizations orgs; none given, for any organization.
+func NewWallet(dir string, orgs ...string) *Wallet {
+	w := &Wallet{dir: dir, cas: map[string]*identity.CA{}, ids: map[string]*identity.Identity{}, verified: map[[32]byte]bool{}}
+	if len(orgs) > 0 {
+		w.orgs = map[string]bool{}
+		for _, o := range orgs {
+			w.orgs[o] = true
+		}
+	}
+	return w
+}
+
+// Serves reports whether the wallet issues identities of the organization.
+func (w *Wallet) Serves(mspID string) bool {
+	return mspPattern.MatchString(mspID) && (w.orgs == nil || w.orgs[mspID])
 }
 
 // CA returns the organization's CA, loading or creating it.
@@ -40,7 +57,10 @@ func (w *Wallet) CA(mspID string) (*identity.CA, error) {
 
 func (w *Wallet) ca(mspID string) (*identity.CA, error) {
 	if !mspPattern.MatchString(mspID) {
-		return nil, fmt.Errorf("invalid MSP id %q", mspID)
+		return nil, fmt.Errorf("%w: invalid MSP id %q", auth.ErrUnknownOrganization, mspID)
+	}
+	if w.orgs != nil && !w.orgs[mspID] {
+		return nil, fmt.Errorf("%w: %s is not an organization of this ledger", auth.ErrUnknownOrganization, mspID)
 	}
 	if ca, ok := w.cas[mspID]; ok {
 		return ca, nil

@@ -33,6 +33,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 	"github.com/metrotrace/metrotrace/network"
 )
@@ -164,7 +165,7 @@ func (l *Ledger) Identity(mspID, role, institution string) (*identity.Identity, 
 func (l *Ledger) findUser(mspID, role, institution string) (*identity.Identity, error) {
 	users, ok := l.users[mspID]
 	if !ok {
-		return nil, fmt.Errorf("no organization %s in the connection description: this gateway holds no key of it", mspID)
+		return nil, fmt.Errorf("%w: no organization %s in the connection description: this gateway holds no key of it", auth.ErrUnknownOrganization, mspID)
 	}
 	for _, u := range users {
 		if u.Role != role || (institution != "" && role != record.RoleOperator && u.Institution != institution) {

@@ -514,6 +514,7 @@ func TestCertificateDCCErrors(t *testing.T) {
 
 	t.Run("without a DCC store", func(t *testing.T) {
 		e2 := newEnv(t)
+		e2.create(e2.as("TianjinMSP", "operator", ""), record.DocInstitution, tjim)
 		e2.post("/api/v1/certificates/dcc", e2.recorderOf("TianjinMSP", "TJIM"), "<x/>").expectError(t, 503, "unavailable", "no DCC store")
 	})
 }

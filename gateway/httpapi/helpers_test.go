@@ -269,7 +269,19 @@ func (e *env) operator(msp string) string { return e.token(auth.RoleOperator, ms
 func (e *env) recorderOf(msp, inst string) string {
 	return e.token(auth.RoleRecorder, msp, inst)
 }
-func (e *env) inspector() string { return e.token(auth.RoleInspector, "HebeiMSP", "HBIM") }
+
+// inspector is an inspector of Hebei's inspectorate, an institution the
+// tests register for it alone: a token's institution must be registered.
+func (e *env) inspector() string {
+	e.t.Helper()
+	if _, err := e.client.Get(context.Background(), e.as("HebeiMSP", "", ""), record.DocInstitution, inspectorate.ID); record.ErrorCode(err) == record.NotFound {
+		e.create(e.as("HebeiMSP", auth.RoleOperator, ""), record.DocInstitution, inspectorate)
+	}
+	return e.token(auth.RoleInspector, "HebeiMSP", inspectorate.ID)
+}
+
+// inspectorate is the institution of the tests' inspector.
+var inspectorate = &record.Institution{ID: "HB-AMR", Name: "河北省市场监督管理局", Region: "HB", MSPID: "HebeiMSP", Kind: "legal_metrology"}
 
 type response struct {
 	status int

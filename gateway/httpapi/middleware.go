@@ -276,6 +276,10 @@ type AuthorizeConfig struct {
 	// Roles are the roles of which the token must carry one; empty: any
 	// role.
 	Roles []string
+	// Check, when set, vets a verified token's claims further; its error
+	// is the answer (the Server checks the institution belongs to the
+	// token's organization).
+	Check func(context.Context, auth.Claims) error
 }
 
 // DefaultAuthorizeConfig is the default Authorize middleware config.
@@ -309,6 +313,11 @@ func AuthorizeWithConfig(config AuthorizeConfig) echo.MiddlewareFunc {
 			claims, err := config.Tokens.Verify(token)
 			if err != nil {
 				return errorf(CodeUnauthorized, "%v", err)
+			}
+			if config.Check != nil {
+				if err := config.Check(c.Request().Context(), claims); err != nil {
+					return err
+				}
 			}
 			if len(config.Roles) > 0 && !claims.HasRole(config.Roles...) {
 				return errorf(string(record.Forbidden), "a %s may not %s %s (needs %s)", claims.Role, c.Request().Method, c.Path(), strings.Join(config.Roles, " or "))

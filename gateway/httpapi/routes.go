@@ -81,7 +81,10 @@ func (s *Server) routes() {
 			mw = append(mw, bodyLimit(s.cfg.BodyLimit, ""))
 		}
 		if roles != nil {
-			mw = append(mw, AuthorizeWithConfig(AuthorizeConfig{Tokens: s.cfg.Tokens, Roles: roles}))
+			mw = append(mw, AuthorizeWithConfig(AuthorizeConfig{Tokens: s.cfg.Tokens, Roles: roles, Check: s.checkClaims}))
+		}
+		if method == http.MethodPost {
+			mw = append(mw, idempotency)
 		}
 		if body == jsonBody || body == optionalJSON {
 			mw = append(mw, ReadBodyWithConfig(ReadBodyConfig{Optional: body == optionalJSON}))

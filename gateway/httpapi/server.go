@@ -114,6 +114,8 @@ type Server struct {
 	// allow is what route registration registered: method → Echo path →
 	// true, for the Allow header of a 405 (unrouted).
 	allow map[string]map[string]bool
+	// institutionOrgs caches the organization of token institutions.
+	institutionOrgs institutionOrgs
 }
 
 // New builds the server and its routes. It panics if the embedded OpenAPI

@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+)
+
+// institutionOrgs remembers the organization of each registered
+// institution the gateway has seen in a token. An institution's msp_id
+// never changes once registered, so a found entry stays true; an
+// unregistered institution is asked again, since it may be registered
+// since.
+type institutionOrgs struct {
+	m sync.Map // institution id → msp id
+}
+
+// checkClaims makes a verified token mean what it says: its organization
+// is one this gateway serves (else 401, and nothing is created for it), and
+// the institution it names is registered and belongs to that organization
+// (else 401), so a token cannot borrow another organization's identity to
+// read what that organization alone may read.
+func (s *Server) checkClaims(ctx context.Context, claims auth.Claims) error {
+	id, err := auth.IdentityFor(s.cfg.Identities, claims)
+	if errors.Is(err, auth.ErrUnknownOrganization) {
+		return errorf(CodeUnauthorized, "the token names organization %q, which this gateway does not serve", claims.MSP)
+	}
+	if err != nil || claims.Institution == "" {
+		// An identity the backend lacks (a user not enrolled) is the
+		// handler's 403; an operator without an institution acts for its
+		// organization.
+		return nil
+	}
+	if msp, ok := s.institutionOrgs.m.Load(claims.Institution); ok {
+		return sameOrg(claims, msp.(string))
+	}
+	data, err := s.cfg.Client.Get(ctx, id, record.DocInstitution, claims.Institution)
+	switch record.ErrorCode(err) {
+	case "":
+	case record.NotFound:
+		return errorf(CodeUnauthorized, "the token names institution %s, which is not registered", claims.Institution)
+	default:
+		return err
+	}
+	var in record.Institution
+	if err := json.Unmarshal(data, &in); err != nil || in.MSPID == "" {
+		return errorf(CodeUnauthorized, "the token names institution %s, whose organization cannot be read", claims.Institution)
+	}
+	s.institutionOrgs.m.Store(claims.Institution, in.MSPID)
+	return sameOrg(claims, in.MSPID)
+}
+
+func sameOrg(claims auth.Claims, msp string) error {
+	if msp != claims.MSP {
+		return errorf(CodeUnauthorized, "the token names institution %s of %s, but organization %s", claims.Institution, msp, claims.MSP)
+	}
+	return nil
+}
