@@ -52,6 +52,7 @@ const (
 	FnRegisterStandard     = "RegisterStandard"
 	FnRegisterInstrument   = "RegisterInstrument"
 	FnIssueCertificate     = "IssueCertificate"
+	FnIssueCertificates    = "IssueCertificates"
 	FnRecordComparison     = "RecordComparison"
 	FnProposeAgreement     = "ProposeAgreement"
 	FnSetStandardStatus    = "SetStandardStatus"
