@@ -119,3 +119,32 @@ func TestUsageEncodingRoundTrips(t *testing.T) {
 		t.Fatal("a malformed entry was accepted")
 	}
 }
+
+// TestImpactWithinRefusesALongerWalk: the bounded walk answers as Impact
+// up to its bound, and refuses beyond it.
+func TestImpactWithinRefusesALongerWalk(t *testing.T) {
+	m := newMem()
+	for _, id := range []string{"A", "B", "C"} {
+		m.put(record.DocStandard, id, std(id))
+	}
+	m.put(record.DocCertificate, "A-C", cert("A-C", "C", "A", "2024-01-10"))
+	m.put(record.DocCertificate, "C-B", cert("C-B", "B", "C", "2024-06-01"))
+	m.put(record.DocCertificate, "A-B", cert("A-B", "B", "A", "2024-02-01"))
+	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01"))
+	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15"))
+	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))
+	// The walk reads A's three certificates, C's one and B's two.
+	full, err := Impact(FromSource(m), "A", "2024-01-01", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	within, err := ImpactWithin(FromSource(m), "A", "2024-01-01", true, 6)
+	if err != nil || !reflect.DeepEqual(within, full) {
+		t.Fatalf("within 6: %+v, %v; want %+v", within, err, full)
+	}
+	_, err = ImpactWithin(FromSource(m), "A", "2024-01-01", false, 5)
+	want := "the impact of A reaches more than 5 certificates, more than one evaluation reads; ask the gateway's index (GET /api/v1/impact/A)"
+	if record.ErrorCode(err) != record.Invalid || record.ErrorMessage(err) != want {
+		t.Fatalf("within 5: %v", err)
+	}
+}
