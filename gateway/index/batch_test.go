@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -48,5 +49,40 @@ func TestIndexAppliesEveryRecordOfABatch(t *testing.T) {
 	}
 	if got, err := x.Get(context.Background(), record.DocCertificate, "TJENT-B-499"); err != nil || len(got) == 0 {
 		t.Fatalf("get the last of the batch: %v", err)
+	}
+}
+
+// TestImpactPagesCoverTheWholeImpact: on the scenario, the pages of the
+// index's paged impact list exactly the certificates of its whole impact.
+func TestImpactPagesCoverTheWholeImpact(t *testing.T) {
+	ld := load(t, "", scenario.New())
+	x := openIndex(t, "")
+	follow(t, x, ld.l)
+	ctx := context.Background()
+	whole, err := x.Impact(ctx, "BJ-STD-MASS", "2024-02-01", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	token, pages := "", 0
+	for {
+		p, err := x.ImpactPage(ctx, "BJ-STD-MASS", "2024-02-01", 2, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if p.TotalCertificates != len(whole.Certificates) || !slices.Equal(p.Standards, whole.Standards) {
+			t.Fatalf("page %d: total %d, standards %v; whole: %d, %v", pages, p.TotalCertificates, p.Standards, len(whole.Certificates), whole.Standards)
+		}
+		for _, c := range p.Certificates {
+			got = append(got, c.CertificateID)
+		}
+		if token = p.NextPageToken; token == "" {
+			break
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, whole.Certificates) || pages != (len(got)+1)/2 {
+		t.Fatalf("%d pages of %v, want %v", pages, got, whole.Certificates)
 	}
 }
