@@ -151,3 +151,27 @@ func TestIssueCertificatesRefusesBadBatches(t *testing.T) {
 		t.Fatalf("%d stored, want %d", got, record.MaxBatch)
 	}
 }
+
+// TestEventPayloadIsTheEventAsJSON: the hand-built event payload decodes
+// to the records written and equals json.Marshal of the event.
+func TestEventPayloadIsTheEventAsJSON(t *testing.T) {
+	l := newLedger(t)
+	l.load(scenario.New())
+	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
+	before := l.height()
+	l.mustSubmit(tj, record.FnIssueCertificates, "["+batchCert("TJENT-E-1")+","+batchCert("TJENT-E-2")+"]")
+	var raw []byte
+	if err := l.store.Transactions(before+1, func(e badgerstub.TxEntry) error {
+		if e.Number == before+1 {
+			raw = e.EventPayload
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ev := eventOf(t, l, before+1)
+	want, _ := json.Marshal(ev)
+	if string(raw) != string(want) {
+		t.Fatalf("payload\n%s\nwant\n%s", raw, want)
+	}
+}
