@@ -179,50 +179,13 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 	if out, done, err := replay(ctx); done {
 		return out, err
 	}
-	var cert record.Certificate
-	if err := decodeValid(certificateJSON, &cert); err != nil {
-		return "", wrapf(err, "issue certificate")
-	}
-	if err := happenedBy(ctx, "performed_on", cert.PerformedOn); err != nil {
-		return "", wrapf(err, "issue certificate %s", cert.ID)
-	}
-	issuer, err := writableInstitution(ctx, cert.IssuerID)
+	cert, issuer, prev, err := checkNewCertificate(ctx, newReads(ctx), certificateJSON, nil)
 	if err != nil {
-		return "", wrapf(err, "issue certificate %s", cert.ID)
-	}
-	if err := mustNotExist(ctx, record.DocCertificate, cert.ID); err != nil {
 		return "", err
-	}
-	if err := checkCertificateReferences(ctx, &cert); err != nil {
-		return "", wrapf(err, "issue certificate %s", cert.ID)
-	}
-	if cert.DCCSHA256 != "" {
-		ids, err := indexedIDs(ctx, record.IndexCertificatesByDCC, cert.DCCSHA256)
-		if err != nil {
-			return "", err
-		}
-		if len(ids) > 0 {
-			return "", record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
-		}
-	}
-	if cert.DCCC14NSHA256 != "" {
-		ids, err := indexedIDs(ctx, record.IndexCertificatesByDCCC14N, cert.DCCC14NSHA256)
-		if err != nil {
-			return "", err
-		}
-		if len(ids) > 0 {
-			return "", record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
-		}
-	}
-	var prev *record.Certificate
-	if cert.Supersedes != "" {
-		if prev, err = supersededByDCC(ctx, &cert); err != nil {
-			return "", wrapf(err, "issue certificate %s", cert.ID)
-		}
 	}
 	t := newTxn(ctx, record.FnIssueCertificate)
 	// The new certificate first: the transaction answers with it.
-	if err := t.put(record.DocCertificate, cert.ID, &cert, issuer.MSPID); err != nil {
+	if err := t.put(record.DocCertificate, cert.ID, cert, issuer.MSPID); err != nil {
 		return "", err
 	}
 	if prev != nil {
@@ -231,6 +194,71 @@ func (c *Contract) IssueCertificate(ctx contractapi.TransactionContextInterface,
 		}
 	}
 	return t.commit()
+}
+
+// checkNewCertificate decodes a new certificate and checks it against the
+// ledger: the one code path of IssueCertificate and of every item of
+// IssueCertificates. It returns the certificate, its issuer and, when it
+// supersedes one through its DCC, that one superseded. rc caches the
+// records read; batch, when not nil, holds the ids, DCCs and superseded
+// certificates the batch's earlier items take, which state does not show
+// until the transaction commits.
+func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads, certificateJSON string, batch *batchClaims) (*record.Certificate, *record.Institution, *record.Certificate, error) {
+	var cert record.Certificate
+	if err := decodeValid(certificateJSON, &cert); err != nil {
+		return nil, nil, nil, wrapf(err, "issue certificate")
+	}
+	if err := happenedBy(ctx, "performed_on", cert.PerformedOn); err != nil {
+		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
+	}
+	issuer, err := rc.writableInstitution(cert.IssuerID)
+	if err != nil {
+		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
+	}
+	if err := mustNotExist(ctx, record.DocCertificate, cert.ID); err != nil {
+		return nil, nil, nil, err
+	}
+	if at, ok := batch.certificate(cert.ID); ok {
+		return nil, nil, nil, record.Errorf(record.Conflict, "%s %s is also item %d of this batch", record.DocCertificate, cert.ID, at)
+	}
+	if err := checkCertificateReferences(rc, &cert); err != nil {
+		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
+	}
+	if cert.DCCSHA256 != "" {
+		ids, err := indexedIDs(ctx, record.IndexCertificatesByDCC, cert.DCCSHA256)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if len(ids) > 0 {
+			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
+		}
+		if id, ok := batch.dcc(cert.DCCSHA256); ok {
+			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: DCC %s is also anchored by certificate %s of this batch", cert.ID, cert.DCCSHA256, id)
+		}
+	}
+	if cert.DCCC14NSHA256 != "" {
+		ids, err := indexedIDs(ctx, record.IndexCertificatesByDCCC14N, cert.DCCC14NSHA256)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if len(ids) > 0 {
+			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
+		}
+		if id, ok := batch.dcc("c14n:" + cert.DCCC14NSHA256); ok {
+			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is also anchored by certificate %s of this batch", cert.ID, cert.DCCC14NSHA256, id)
+		}
+	}
+	var prev *record.Certificate
+	if cert.Supersedes != "" {
+		if id, ok := batch.superseded(cert.Supersedes); ok {
+			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: certificate %s of this batch supersedes %s already", cert.ID, id, cert.Supersedes)
+		}
+		if prev, err = supersededByDCC(ctx, &cert); err != nil {
+			return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
+		}
+	}
+	batch.claim(&cert)
+	return &cert, issuer, prev, nil
 }
 
 // supersededByDCC checks the certificate a new one supersedes through its
@@ -262,19 +290,17 @@ func supersededByDCC(ctx contractapi.TransactionContextInterface, cert *record.C
 // checkCertificateReferences checks that the subject and every reference
 // standard exist and measure the certificate's quantity, and that a
 // verification's subject has an MPE to verify against.
-func checkCertificateReferences(ctx contractapi.TransactionContextInterface, cert *record.Certificate) error {
+func checkCertificateReferences(rc *reads, cert *record.Certificate) error {
 	var subjectQuantity string
 	var subjectMPE *record.Value
-	var std record.Standard
-	found, err := readRecord(ctx, record.DocStandard, cert.SubjectID, &std)
+	std, found, err := rc.standard(cert.SubjectID)
 	if err != nil {
 		return err
 	}
 	if found {
 		subjectQuantity, subjectMPE = std.Quantity, std.MPE
 	} else {
-		var in record.Instrument
-		found, err = readRecord(ctx, record.DocInstrument, cert.SubjectID, &in)
+		in, found, err := rc.instrument(cert.SubjectID)
 		if err != nil {
 			return err
 		}
@@ -290,8 +316,7 @@ func checkCertificateReferences(ctx contractapi.TransactionContextInterface, cer
 		return record.Errorf(record.Invalid, "a verification needs the subject's MPE; standard %s has none", cert.SubjectID)
 	}
 	for _, refID := range cert.ReferenceIDs {
-		var ref record.Standard
-		found, err := readRecord(ctx, record.DocStandard, refID, &ref)
+		ref, found, err := rc.standard(refID)
 		if err != nil {
 			return err
 		}

@@ -23,13 +23,15 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, subjectID,
 
 // Impact lists what a standard affected from date since on: certificates,
 // standards, instruments and institutions; with paths "true", also the path
-// to each ("" or "false": without).
+// to each ("" or "false": without). A walk that would read more than
+// record.MaxImpactUsages certificates is refused rather than left to the
+// peer's execute timeout.
 func (c *Contract) Impact(ctx contractapi.TransactionContextInterface, standardID, since, paths string) (string, error) {
 	withPaths, err := parseFlag("paths", paths)
 	if err != nil {
 		return "", err
 	}
-	set, err := rules.Impact(rules.FromSource(stateSource{ctx}), standardID, since, withPaths)
+	set, err := rules.ImpactWithin(rules.FromSource(stateSource{ctx}), standardID, since, withPaths, record.MaxImpactUsages)
 	return answer(set, err)
 }
 

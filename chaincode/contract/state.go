@@ -67,6 +67,9 @@ func requireInstitution(ctx contractapi.TransactionContextInterface, id string) 
 type txn struct {
 	ctx   contractapi.TransactionContextInterface
 	event record.Event
+	// policies caches the encoded owner policy of each MSP: a batch sets
+	// the same one on every record.
+	policies map[string][]byte
 }
 
 func newTxn(ctx contractapi.TransactionContextInterface, function string) *txn {
@@ -90,7 +93,7 @@ func (t *txn) put(docType, id string, v any, ownerMSP string) error {
 		return record.Errorf(record.Internal, "write %s %s: %v", docType, id, err)
 	}
 	if ownerMSP != "" {
-		if err := setOwnerPolicy(t.ctx, key, ownerMSP); err != nil {
+		if err := t.setOwnerPolicy(key, ownerMSP); err != nil {
 			return err
 		}
 	}
@@ -123,7 +126,7 @@ func (t *txn) index(id string, entries map[string][]string) error {
 // record written, the transaction's answer, which it stores under the
 // transaction's idempotency key when it has one.
 func (t *txn) commit() (string, error) {
-	payload, err := json.Marshal(t.event)
+	payload, err := t.eventPayload()
 	if err != nil {
 		return "", record.Errorf(record.Internal, "encode event: %v", err)
 	}
@@ -140,22 +143,73 @@ func (t *txn) commit() (string, error) {
 	return out, nil
 }
 
-func setOwnerPolicy(ctx contractapi.TransactionContextInterface, key, mspID string) error {
-	ep, err := statebased.NewStateEP(nil)
+// setOwnerPolicy makes mspID's peers the only endorsers of a change of key.
+// eventPayload is json.Marshal(t.event) without re-validating and
+// compacting every record, which json.Marshal wrote compact already.
+func (t *txn) eventPayload() ([]byte, error) {
+	head, err := json.Marshal(struct {
+		Function string `json:"function"`
+		TxID     string `json:"tx_id"`
+	}{t.event.Function, t.event.TxID})
 	if err != nil {
-		return record.Errorf(record.Internal, "endorsement policy: %v", err)
+		return nil, err
 	}
-	if err := ep.AddOrgs(statebased.RoleTypePeer, mspID); err != nil {
-		return record.Errorf(record.Internal, "endorsement policy for %s: %v", mspID, err)
+	size := len(head) + 16
+	for _, r := range t.event.Records {
+		size += len(r.Record) + len(r.DocType) + len(r.ID) + 40
 	}
-	policy, err := ep.Policy()
-	if err != nil {
-		return record.Errorf(record.Internal, "endorsement policy: %v", err)
+	b := make([]byte, 0, size)
+	b = append(b, head[:len(head)-1]...)
+	b = append(b, `,"records":[`...)
+	for i, r := range t.event.Records {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		docType, _ := json.Marshal(r.DocType)
+		id, _ := json.Marshal(r.ID)
+		b = append(b, `{"doc_type":`...)
+		b = append(b, docType...)
+		b = append(b, `,"id":`...)
+		b = append(b, id...)
+		b = append(b, `,"record":`...)
+		b = append(b, r.Record...)
+		b = append(b, '}')
 	}
-	if err := ctx.GetStub().SetStateValidationParameter(key, policy); err != nil {
+	return append(b, "]}"...), nil
+}
+
+func (t *txn) setOwnerPolicy(key, mspID string) error {
+	policy, ok := t.policies[mspID]
+	if !ok {
+		var err error
+		if policy, err = ownerPolicy(mspID); err != nil {
+			return err
+		}
+		if t.policies == nil {
+			t.policies = map[string][]byte{}
+		}
+		t.policies[mspID] = policy
+	}
+	if err := t.ctx.GetStub().SetStateValidationParameter(key, policy); err != nil {
 		return record.Errorf(record.Internal, "set endorsement policy: %v", err)
 	}
 	return nil
+}
+
+// ownerPolicy is the encoded key-level endorsement policy "a peer of mspID".
+func ownerPolicy(mspID string) ([]byte, error) {
+	ep, err := statebased.NewStateEP(nil)
+	if err != nil {
+		return nil, record.Errorf(record.Internal, "endorsement policy: %v", err)
+	}
+	if err := ep.AddOrgs(statebased.RoleTypePeer, mspID); err != nil {
+		return nil, record.Errorf(record.Internal, "endorsement policy for %s: %v", mspID, err)
+	}
+	policy, err := ep.Policy()
+	if err != nil {
+		return nil, record.Errorf(record.Internal, "endorsement policy: %v", err)
+	}
+	return policy, nil
 }
 
 // txDate is the transaction's date: the chaincode's only notion of today.

@@ -52,6 +52,7 @@ const (
 	FnRegisterStandard     = "RegisterStandard"
 	FnRegisterInstrument   = "RegisterInstrument"
 	FnIssueCertificate     = "IssueCertificate"
+	FnIssueCertificates    = "IssueCertificates"
 	FnRecordComparison     = "RecordComparison"
 	FnProposeAgreement     = "ProposeAgreement"
 	FnSetStandardStatus    = "SetStandardStatus"
@@ -121,6 +122,12 @@ const (
 	DefaultPageSize = 100
 	MaxPageSize     = 1000
 )
+
+// MaxImpactUsages bounds the contract's Impact evaluation: it refuses a
+// walk that reads more certificates than this (about what a peer reads in
+// a few seconds) instead of running until the peer's execute timeout. The
+// gateway's index answers larger impacts.
+const MaxImpactUsages = 50000
 
 // Search limits.
 const (

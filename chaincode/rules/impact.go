@@ -35,6 +35,14 @@ type reached struct {
 // affected standard on or after the day it was affected. withPaths adds the
 // path to every id, which costs memory in proportion to the answer.
 func Impact(l Lookup, standardID, since string, withPaths bool) (*ImpactSet, error) {
+	return ImpactWithin(l, standardID, since, withPaths, 0)
+}
+
+// ImpactWithin is Impact bounded: it refuses, with a record.Error of code
+// Invalid, a walk that reads more than maxUsages certificates (0: no
+// bound), so an evaluation stops by itself long before a peer's execute
+// timeout would stop it.
+func ImpactWithin(l Lookup, standardID, since string, withPaths bool, maxUsages int) (*ImpactSet, error) {
 	if _, err := record.ParseDate(since); err != nil {
 		return nil, record.Errorf(record.Invalid, "since: %v", err)
 	}
@@ -50,6 +58,7 @@ func Impact(l Lookup, standardID, since string, withPaths bool) (*ImpactSet, err
 	type item struct{ id, since string }
 	queue := []item{{standardID, since}}
 	var seen map[string]reached
+	walked := 0
 	note := func(id, kind, via string, self bool) {
 		if seen == nil {
 			seen = map[string]reached{}
@@ -67,6 +76,9 @@ func Impact(l Lookup, standardID, since string, withPaths bool) (*ImpactSet, err
 		uses, err := usagesOf(l, it.id, withPaths)
 		if err != nil {
 			return nil, fmt.Errorf("certificates using %s: %w", it.id, err)
+		}
+		if walked += len(uses); maxUsages > 0 && walked > maxUsages {
+			return nil, record.Errorf(record.Invalid, "the impact of %s reaches more than %d certificates, more than one evaluation reads; ask the gateway's index (GET /api/v1/impact/%s)", standardID, maxUsages, standardID)
 		}
 		if len(seen) == 0 {
 			seen = make(map[string]reached, 2*len(uses))

@@ -119,3 +119,88 @@ func TestUsageEncodingRoundTrips(t *testing.T) {
 		t.Fatal("a malformed entry was accepted")
 	}
 }
+
+// TestImpactWithinRefusesALongerWalk: the bounded walk answers as Impact
+// up to its bound, and refuses beyond it.
+func TestImpactWithinRefusesALongerWalk(t *testing.T) {
+	m := newMem()
+	for _, id := range []string{"A", "B", "C"} {
+		m.put(record.DocStandard, id, std(id))
+	}
+	m.put(record.DocCertificate, "A-C", cert("A-C", "C", "A", "2024-01-10"))
+	m.put(record.DocCertificate, "C-B", cert("C-B", "B", "C", "2024-06-01"))
+	m.put(record.DocCertificate, "A-B", cert("A-B", "B", "A", "2024-02-01"))
+	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01"))
+	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15"))
+	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))
+	// The walk reads A's three certificates, C's one and B's two.
+	full, err := Impact(FromSource(m), "A", "2024-01-01", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	within, err := ImpactWithin(FromSource(m), "A", "2024-01-01", true, 6)
+	if err != nil || !reflect.DeepEqual(within, full) {
+		t.Fatalf("within 6: %+v, %v; want %+v", within, err, full)
+	}
+	_, err = ImpactWithin(FromSource(m), "A", "2024-01-01", false, 5)
+	want := "the impact of A reaches more than 5 certificates, more than one evaluation reads; ask the gateway's index (GET /api/v1/impact/A)"
+	if record.ErrorCode(err) != record.Invalid || record.ErrorMessage(err) != want {
+		t.Fatalf("within 5: %v", err)
+	}
+}
+
+// TestImpactPagedListsWhatImpactDoesPageByPage: on the graph of
+// TestImpactFollowsTheEarliestAffectedDate, pages of two give Impact's
+// certificates, each with the affected standard it used.
+func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
+	m := newMem()
+	for _, id := range []string{"A", "B", "C"} {
+		m.put(record.DocStandard, id, std(id))
+	}
+	m.put(record.DocCertificate, "A-C", cert("A-C", "C", "A", "2024-01-10"))
+	m.put(record.DocCertificate, "C-B", cert("C-B", "B", "C", "2024-06-01"))
+	m.put(record.DocCertificate, "A-B", cert("A-B", "B", "A", "2024-02-01"))
+	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01"))
+	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15"))
+	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))
+	l := FromSource(m)
+	p1, err := ImpactPaged(l, nil, "A", "2024-01-01", 3, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := func(p *ImpactPage) []string {
+		var out []string
+		for _, c := range p.Certificates {
+			out = append(out, c.ReferenceID+">"+c.CertificateID+">"+c.SubjectID+"/"+c.SubjectDocType)
+		}
+		return out
+	}
+	if want := []string{"A>A-B>B/standard", "A>A-C>C/standard", "B>B-I1>I/"}; !reflect.DeepEqual(got(p1), want) ||
+		p1.TotalCertificates != 4 || !reflect.DeepEqual(p1.Standards, []string{"B", "C"}) || p1.NextPageToken == "" {
+		t.Fatalf("page 1 = %v %+v", got(p1), p1)
+	}
+	p2, err := ImpactPaged(l, nil, "A", "2024-01-01", 3, p1.NextPageToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"C>C-B>B/standard"}; !reflect.DeepEqual(got(p2), want) || p2.TotalCertificates != 4 || p2.NextPageToken != "" {
+		t.Fatalf("page 2 = %v %+v", got(p2), p2)
+	}
+	// A page exactly full is the last: no token to an empty page.
+	p, _ := ImpactPaged(l, nil, "A", "2024-01-01", 4, "")
+	if len(p.Certificates) != 4 || p.NextPageToken != "" {
+		t.Fatalf("page of 4 = %+v", p)
+	}
+	for _, bad := range []struct {
+		size  int
+		token string
+		code  record.Code
+	}{{0, "", record.Invalid}, {record.MaxPageSize + 1, "", record.Invalid}, {2, "not-a-token!", record.Invalid}} {
+		if _, err := ImpactPaged(l, nil, "A", "2024-01-01", bad.size, bad.token); record.ErrorCode(err) != bad.code {
+			t.Errorf("size %d token %q: %v", bad.size, bad.token, err)
+		}
+	}
+	if _, err := ImpactPaged(l, nil, "NO", "2024-01-01", 2, ""); record.ErrorCode(err) != record.NotFound {
+		t.Errorf("unknown standard: %v", err)
+	}
+}

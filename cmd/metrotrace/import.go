@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,16 +14,21 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/apiclient"
 )
 
-// DefaultImportConcurrency is how many records import sends at once.
+// DefaultImportConcurrency is how many requests import has in flight at once.
 const DefaultImportConcurrency = 4
+
+// DefaultImportBatch is how many certificates import sends in one request
+// (POST /certificates/batch, one transaction).
+const DefaultImportBatch = 100
 
 func newImportCommand(env Env) *cobra.Command {
 	var o clientOptions
 	var kindName, format string
-	concurrency := DefaultImportConcurrency
+	concurrency, batch := DefaultImportConcurrency, DefaultImportBatch
 	cmd := &cobra.Command{
 		Use:   "import FILE --kind KIND",
 		Short: "Create records in bulk from a JSON or CSV file, with a summary of what was rejected and why",
@@ -30,6 +36,11 @@ func newImportCommand(env Env) *cobra.Command {
 institution (POST /api/v1/{kind}s), showing progress on standard error, then
 prints how many were created and, for each rejected record, where it is in the
 file, its id and the server's reason. The exit status is 1 if any was rejected.
+
+Certificates go --batch at a time in one request and one transaction
+(POST /api/v1/certificates/batch). The server takes a batch whole or not at
+all: the records it refuses are reported, and the rest of their batch is sent
+again without them. --batch 1 sends one request per certificate.
 
 Formats (--format, by default from the file name and content):
   json   a JSON array of records, or JSON objects one after another
@@ -40,7 +51,7 @@ Formats (--format, by default from the file name and content):
          objects as a JSON cell; an empty cell leaves the field out.
 
 KIND is ` + kindsHelp + `. FILE "-" reads standard input.`,
-		Example: "  metrotrace import capabilities.csv --kind capability\n  metrotrace import instruments.jsonl --kind instrument --concurrency 8",
+		Example: "  metrotrace import capabilities.csv --kind capability\n  metrotrace import instruments.jsonl --kind instrument --concurrency 8\n  metrotrace import certificates.jsonl --kind certificate --batch 500",
 		Args:    exactArgs(1, "FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if kindName == "" {
@@ -52,6 +63,9 @@ KIND is ` + kindsHelp + `. FILE "-" reads standard input.`,
 			}
 			if concurrency < 1 || concurrency > 64 {
 				return usageErrorf("--concurrency must be from 1 to 64, got %d", concurrency)
+			}
+			if batch < 1 || batch > record.MaxBatch {
+				return usageErrorf("--batch must be from 1 to %d, got %d", record.MaxBatch, batch)
 			}
 			c, err := o.client()
 			if err != nil {
@@ -65,7 +79,7 @@ KIND is ` + kindsHelp + `. FILE "-" reads standard input.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			im := &importer{client: c, kind: kind, concurrency: concurrency, progress: env.Stderr}
+			im := &importer{client: c, kind: kind, concurrency: concurrency, batch: batch, progress: env.Stderr}
 			sum := im.run(cmd.Context(), items)
 			if o.output == outputJSON {
 				if err := writeJSON(env.Stdout, sum); err != nil {
@@ -87,7 +101,8 @@ KIND is ` + kindsHelp + `. FILE "-" reads standard input.`,
 	fs := cmd.Flags()
 	fs.StringVarP(&kindName, "kind", "k", "", "record kind: "+kindsHelp+" (required)")
 	fs.StringVar(&format, "format", formatAuto, "input format: auto, json, jsonl or csv")
-	fs.IntVarP(&concurrency, "concurrency", "c", concurrency, "records sent at once")
+	fs.IntVarP(&concurrency, "concurrency", "c", concurrency, "requests in flight at once")
+	fs.IntVar(&batch, "batch", batch, fmt.Sprintf("certificates per request and transaction, 1 to %d", record.MaxBatch))
 	return cmd
 }
 
@@ -96,6 +111,9 @@ type importer struct {
 	client      *apiclient.Client
 	kind        apiclient.Kind
 	concurrency int
+	// batch is how many certificates go in one request (0 or 1: one
+	// request per record); other kinds always go one at a time.
+	batch int
 	// progress receives a progress bar (nil: none).
 	progress io.Writer
 	// onResult, when set, sees every record's outcome as it arrives.
@@ -181,13 +199,22 @@ func (im *importer) run(ctx context.Context, items []item) *importSummary {
 		cancel()
 	}
 
-	work := make(chan item)
+	size := 1
+	if im.batch > 1 && im.kind.DocType == record.DocCertificate {
+		size = im.batch
+	}
+	work := make(chan []item)
 	var wg sync.WaitGroup
 	for range max(im.concurrency, 1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for it := range work {
+			for chunk := range work {
+				if size > 1 {
+					im.sendBatch(ctx, chunk, done, stop)
+					continue
+				}
+				it := chunk[0]
 				w, err := im.client.Create(apiclient.WithIdempotencyKey(ctx, importKey(im.kind, it.Body)), im.kind.Plural, it.Body)
 				var ae *apiclient.Error
 				switch {
@@ -206,6 +233,20 @@ func (im *importer) run(ctx context.Context, items []item) *importSummary {
 		}()
 	}
 	sent := 0
+	var chunk []item
+	send := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		select {
+		case work <- chunk:
+			sent += len(chunk)
+			chunk = nil
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 feed:
 	for _, it := range items {
 		if it.Err != nil {
@@ -213,13 +254,12 @@ feed:
 			sent++
 			continue
 		}
-		select {
-		case work <- it:
-			sent++
-		case <-ctx.Done():
+		chunk = append(chunk, it)
+		if len(chunk) == size && !send() {
 			break feed
 		}
 	}
+	send()
 	close(work)
 	wg.Wait()
 	if bar != nil {
@@ -245,6 +285,84 @@ feed:
 func importKey(kind apiclient.Kind, body []byte) string {
 	sum := sha256.Sum256(append([]byte("metrotrace import\x00"+kind.DocType+"\x00"), body...))
 	return "import-" + hex.EncodeToString(sum[:20])
+}
+
+// batchKey is a batch's idempotency key: a digest of its records' keys, so
+// the same batch sent again (a re-run import, a lost answer) is answered
+// from the ledger instead of refused as conflicts.
+func batchKey(kind apiclient.Kind, chunk []item) string {
+	h := sha256.New()
+	for _, it := range chunk {
+		h.Write([]byte(importKey(kind, it.Body)))
+	}
+	return "import-batch-" + hex.EncodeToString(h.Sum(nil)[:20])
+}
+
+// sendBatch sends certificates in one request. The server takes a batch
+// whole or refuses it naming every refused item: those are rejected and the
+// others sent again, until a batch is taken or nothing is left.
+func (im *importer) sendBatch(ctx context.Context, chunk []item, done func(outcome), stop func(error)) {
+	for len(chunk) > 0 {
+		bodies := make([]json.RawMessage, len(chunk))
+		for i, it := range chunk {
+			bodies[i] = it.Body
+		}
+		_, w, err := im.client.IssueCertificates(apiclient.WithIdempotencyKey(ctx, batchKey(im.kind, chunk)), bodies)
+		var ae *apiclient.Error
+		switch {
+		case err == nil:
+			for _, it := range chunk {
+				done(outcome{item: it, Created: !w.Replayed, Replayed: w.Replayed})
+			}
+			return
+		case errors.As(err, &ae) && len(ae.Details) > 0:
+			refused := map[int]apiclient.ItemError{}
+			for _, d := range ae.Details {
+				if d.Index >= 0 && d.Index < len(chunk) {
+					refused[d.Index] = d
+				}
+			}
+			if len(refused) == 0 {
+				break
+			}
+			var rest []item
+			for i, it := range chunk {
+				if d, ok := refused[i]; ok {
+					status := itemStatus[d.Code]
+					if status == 0 {
+						status = ae.Status
+					}
+					done(outcome{item: it, Status: status, Code: d.Code, Message: d.Message})
+				} else {
+					rest = append(rest, it)
+				}
+			}
+			chunk = rest
+			continue
+		case ctx.Err() != nil:
+			for _, it := range chunk {
+				done(outcome{item: it, Unanswered: true, Message: "no answer: the import stopped"})
+			}
+			return
+		case ae == nil:
+			for _, it := range chunk {
+				done(outcome{item: it, Unanswered: true, Message: "no answer: " + err.Error()})
+			}
+			stop(err)
+			return
+		}
+		// Refused as a whole (forbidden, too large ...): every item, the
+		// same reason.
+		for _, it := range chunk {
+			done(outcome{item: it, Status: ae.Status, Code: ae.Code, Message: ae.Message})
+		}
+		return
+	}
+}
+
+// itemStatus is the HTTP status a refused item would have had on its own.
+var itemStatus = map[string]int{
+	string(record.Invalid): 400, string(record.Forbidden): 403, string(record.NotFound): 404, string(record.Conflict): 409,
 }
 
 // print writes the summary for people.

@@ -195,6 +195,61 @@ func TestServeWithTheDemo(t *testing.T) {
 		}
 	})
 
+	t.Run("import sends certificates in batches and reports the refused one", func(t *testing.T) {
+		tj, err := apiclient.New(base, apiclient.WithToken(toks["recorder TJIM"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := tj.List(context.Background(), "certificates", apiclient.ListQuery{Filter: "issuer", Value: "TJIM", PageSize: 1})
+		if err != nil || len(page.Records) == 0 {
+			t.Fatalf("a certificate of TJIM: %v %v", page, err)
+		}
+		var model map[string]any
+		if err := json.Unmarshal(page.Records[0], &model); err != nil {
+			t.Fatal(err)
+		}
+		existing := model["id"].(string)
+		delete(model, "dcc_sha256")
+		delete(model, "superseded_by")
+		model["status"], model["status_reason"] = "valid", ""
+		var lines []string
+		for _, id := range []string{"IMPB-1", "IMPB-2", existing, "IMPB-4", "IMPB-5"} {
+			model["id"] = id
+			b, _ := json.Marshal(model)
+			lines = append(lines, string(b))
+		}
+		file := filepath.Join(t.TempDir(), "certificates.jsonl")
+		writeFile(t, file, strings.Join(lines, "\n")+"\n")
+		recorder := map[string]string{"METROTRACE_SERVER": base, "METROTRACE_TOKEN": toks["recorder TJIM"]}
+		before, err := tj.Ready(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := runCLI(t, recorder, "import", file, "--kind", "certificate", "--batch", "2")
+		if r.code != ExitFailure {
+			t.Fatalf("exit %d, want 1:\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		mustContain(t, "import summary", r.stdout, "4 created, 1 rejected", "line 3  "+existing+"  certificate "+existing+" already exists")
+		after, err := tj.Ready(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Batches [1 2], [3 4] refused, [4] again, [5]: three transactions.
+		if got := after.LedgerHeight - before.LedgerHeight; got != 3 {
+			t.Errorf("%d transactions for 4 certificates in batches of 2, want 3", got)
+		}
+		for _, id := range []string{"IMPB-1", "IMPB-2", "IMPB-4", "IMPB-5"} {
+			if r := runCLI(t, env, "get", "certificate", id, "-o", "json"); r.code != 0 || !strings.Contains(r.stdout, id) {
+				t.Errorf("get certificate %s: exit %d %s", id, r.code, r.stderr)
+			}
+		}
+		for _, bad := range []string{"0", "501"} {
+			if r := runCLI(t, recorder, "import", file, "--kind", "certificate", "--batch", bad); r.code != ExitUsage || !strings.Contains(r.stderr, "--batch must be from 1 to 500") {
+				t.Errorf("--batch %s: exit %d, stderr %q", bad, r.code, r.stderr)
+			}
+		}
+	})
+
 	t.Run("import reports exactly the bad record and the good ones are readable", func(t *testing.T) {
 		dir := t.TempDir()
 		recorder := map[string]string{"METROTRACE_SERVER": base, "METROTRACE_TOKEN": toks["recorder TJIM"]}

@@ -18,6 +18,16 @@ type Error struct {
 	// Message is the server's explanation, or the start of the body when it
 	// was not a metrotrace error.
 	Message string
+	// Details, for a refused batch, say why each refused item was refused.
+	Details []ItemError
+}
+
+// ItemError is one refused item of a batch: its index in the batch (from
+// 0), the code and the message of its refusal.
+type ItemError struct {
+	Index   int    `json:"index"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // Error renders the server's message with the status.
@@ -31,8 +41,9 @@ func (e *Error) Error() string {
 // errorBody is the server's error JSON.
 type errorBody struct {
 	Error *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+		Code    string      `json:"code"`
+		Message string      `json:"message"`
+		Details []ItemError `json:"details"`
 	} `json:"error"`
 }
 
@@ -40,7 +51,7 @@ type errorBody struct {
 func errorOf(status int, body []byte) *Error {
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil && eb.Error != nil && eb.Error.Message != "" {
-		return &Error{Status: status, Code: eb.Error.Code, Message: eb.Error.Message}
+		return &Error{Status: status, Code: eb.Error.Code, Message: eb.Error.Message, Details: eb.Error.Details}
 	}
 	msg := strings.TrimSpace(string(body))
 	if len(msg) > 200 {

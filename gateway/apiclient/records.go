@@ -3,6 +3,7 @@ package apiclient
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,6 +40,32 @@ func (c *Client) Create(ctx context.Context, kind string, recordJSON []byte) (*W
 		Replayed: res.header.Get(headerIdempotentReplayed) == "true"}
 	w.BlockNumber, _ = strconv.ParseUint(res.header.Get(headerBlockNumber), 10, 64)
 	return w, nil
+}
+
+// IssueCertificates records certificates in one transaction, all or
+// nothing (POST /certificates/batch, at most 500). It returns the stored
+// certificates in the order sent; a refused batch is an *Error whose
+// Details name every refused item.
+func (c *Client) IssueCertificates(ctx context.Context, certificates []json.RawMessage) ([]json.RawMessage, *Written, error) {
+	body, err := json.Marshal(map[string][]json.RawMessage{"certificates": certificates})
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := c.do(ctx, request{method: http.MethodPost, path: APIPrefix + "/certificates/batch",
+		contentType: "application/json", body: body})
+	if err != nil {
+		return nil, nil, err
+	}
+	var out struct {
+		Certificates []json.RawMessage `json:"certificates"`
+	}
+	if err := json.Unmarshal(res.body, &out); err != nil {
+		return nil, nil, fmt.Errorf("decode the batch's answer: %w", err)
+	}
+	w := &Written{Record: json.RawMessage(res.body), TxID: res.header.Get(headerTransactionID),
+		Replayed: res.header.Get(headerIdempotentReplayed) == "true"}
+	w.BlockNumber, _ = strconv.ParseUint(res.header.Get(headerBlockNumber), 10, 64)
+	return out.Certificates, w, nil
 }
 
 // Source selects where a read is answered: SourceIndex (the default, the

@@ -56,6 +56,24 @@ func (c *Client) Create(ctx context.Context, id *identity.Identity, docType stri
 	return c.submit(ctx, id, k.Create, transient, string(recordJSON))
 }
 
+// IssueCertificates records up to record.MaxBatch certificates in one
+// transaction, all or nothing. Written.Record is the JSON array of the
+// stored certificates in the batch's order; a refused batch is a
+// *record.Error whose message names every refused item (record.BatchItems).
+func (c *Client) IssueCertificates(ctx context.Context, id *identity.Identity, certificates []json.RawMessage) (*Written, error) {
+	if len(certificates) == 0 {
+		return nil, record.Errorf(record.Invalid, "issue certificates: the batch is empty")
+	}
+	if len(certificates) > record.MaxBatch {
+		return nil, record.Errorf(record.Invalid, "issue certificates: %d certificates, a batch takes at most %d", len(certificates), record.MaxBatch)
+	}
+	data, err := json.Marshal(certificates)
+	if err != nil {
+		return nil, record.Errorf(record.Invalid, "issue certificates: %v", err)
+	}
+	return c.submit(ctx, id, record.FnIssueCertificates, nil, string(data))
+}
+
 // SetStandardStatus seals, revokes or reactivates a standard.
 func (c *Client) SetStandardStatus(ctx context.Context, id *identity.Identity, standardID, status, since, reason string) (*Written, error) {
 	return c.submit(ctx, id, record.FnSetStandardStatus, nil, standardID, status, since, reason)

@@ -79,10 +79,12 @@ type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the code and message of an error response.
+// ErrorDetail is the code and message of an error response; Details, for
+// a refused batch, say why each refused item was refused.
 type ErrorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string             `json:"code"`
+	Message string             `json:"message"`
+	Details []record.ItemError `json:"details,omitempty"`
 }
 
 // classify turns any error a handler or middleware returns into an error
@@ -153,7 +155,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrotrace"`)
 	}
 	// On HEAD too: net/http drops the body and keeps the headers GET gets.
-	if werr := c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}}); werr != nil {
+	if werr := c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message, Details: itemErrorsOf(err)}}); werr != nil {
 		log.Warn("write error response", "err", werr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,6 +194,35 @@ func (f *fakeIndex) Trace(_ context.Context, subjectID, at string) (*rules.Trace
 
 func (f *fakeIndex) Impact(_ context.Context, standardID, since string, withPaths bool) (*rules.ImpactSet, error) {
 	return f.cl.Impact(context.Background(), f.viewer, standardID, since, withPaths)
+}
+
+// ImpactPage pages with the rules over the records the fake has applied.
+func (f *fakeIndex) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (*rules.ImpactPage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return rules.ImpactPaged(rules.FromSource(fakeSource{f.records}), nil, standardID, since, pageSize, pageToken)
+}
+
+// fakeSource is a rules.Source over the fake index's records.
+type fakeSource struct{ records map[string]json.RawMessage }
+
+func (s fakeSource) Record(docType, id string) ([]byte, error) { return s.records[docType+"/"+id], nil }
+
+func (s fakeSource) IDs(index, value string) ([]string, error) {
+	var ids []string
+	for key, data := range s.records {
+		docType, id, _ := strings.Cut(key, "/")
+		v, ok := map[string]any{record.DocCertificate: &record.Certificate{}, record.DocStandard: &record.Standard{},
+			record.DocInstrument: &record.Instrument{}}[docType]
+		if !ok || json.Unmarshal(data, v) != nil {
+			continue
+		}
+		if slices.Contains(record.IndexEntries(v)[index], value) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
 }
 
 func (f *fakeIndex) Recognize(_ context.Context, certificateID, by, at string) (*rules.RecognitionDecision, error) {

@@ -98,11 +98,15 @@ func answer[T any](c echo.Context) func(T, error) error {
 	}
 }
 
-// impact handles GET /impact/{standard_id}?since=&paths=.
+// impact handles GET /impact/{standard_id}?since=&paths=, and with
+// page_size (and page_token) one page of it.
 func (s *Server) impact(c echo.Context) error {
 	since, err := s.date(c, "since", true)
 	if err != nil {
 		return err
+	}
+	if v := c.QueryParam("page_size"); v != "" || c.QueryParam("page_token") != "" {
+		return s.impactPage(c, since, v)
 	}
 	withPaths := false
 	switch v := c.QueryParam("paths"); v {
@@ -117,6 +121,22 @@ func (s *Server) impact(c echo.Context) error {
 		return err
 	}
 	return answer[*rules.ImpactSet](c)(r.Impact(c.Request().Context(), c.Param("standard_id"), since, withPaths))
+}
+
+// impactPage answers one page of an impact (rules.ImpactPage).
+func (s *Server) impactPage(c echo.Context, since, size string) error {
+	if c.QueryParam("paths") != "" {
+		return invalidf("paths and page_size exclude each other: a page names each certificate's reference standard")
+	}
+	n, err := strconv.Atoi(size)
+	if err != nil || n < 1 || n > MaxPageSize {
+		return invalidf("page_size %q must be an integer from 1 to %d", size, MaxPageSize)
+	}
+	r, err := s.reader(c)
+	if err != nil {
+		return err
+	}
+	return answer[*rules.ImpactPage](c)(r.ImpactPage(c.Request().Context(), c.Param("standard_id"), since, n, c.QueryParam("page_token")))
 }
 
 // recognition handles GET /recognition?certificate=&by=&at=.

@@ -30,6 +30,9 @@ type Reader interface {
 	// Trace, Impact and Recognize answer the traceability rules.
 	Trace(ctx context.Context, subjectID, at string) (*rules.TraceReport, error)
 	Impact(ctx context.Context, standardID, since string, withPaths bool) (*rules.ImpactSet, error)
+	// ImpactPage answers an impact a page of certificates at a time, in
+	// memory bounded by the page (rules.ImpactPaged).
+	ImpactPage(ctx context.Context, standardID, since string, pageSize int, pageToken string) (*rules.ImpactPage, error)
 	Recognize(ctx context.Context, certificateID, by, at string) (*rules.RecognitionDecision, error)
 	// FindByDCC returns the certificates anchoring a DCC's SHA-256.
 	FindByDCC(ctx context.Context, sha256Hex string) ([]record.Certificate, error)
@@ -45,6 +48,7 @@ type Index interface {
 	List(ctx context.Context, docType, index, value string, pageSize int, pageToken string) (*record.Page, error)
 	Trace(ctx context.Context, subjectID, at string) (*rules.TraceReport, error)
 	Impact(ctx context.Context, standardID, since string, withPaths bool) (*rules.ImpactSet, error)
+	ImpactPage(ctx context.Context, standardID, since string, pageSize int, pageToken string) (*rules.ImpactPage, error)
 	Recognize(ctx context.Context, certificateID, by, at string) (*rules.RecognitionDecision, error)
 	FindByDCC(ctx context.Context, sha256Hex string) ([]record.Certificate, error)
 	Search(ctx context.Context, query string, limit int) ([]record.Hit, error)
@@ -133,6 +137,13 @@ func (r *ledgerReader) Impact(ctx context.Context, standardID, since string, wit
 		return nil, err
 	}
 	return r.client.Impact(ctx, as, standardID, since, withPaths)
+}
+
+// ImpactPage is not answered from the ledger: the contract's Impact
+// evaluation is bounded (record.MaxImpactUsages) and answers whole; the
+// index pages.
+func (r *ledgerReader) ImpactPage(context.Context, string, string, int, string) (*rules.ImpactPage, error) {
+	return nil, errorf(CodeNotImplemented, "a paged impact is answered from the gateway's index; ask without source=ledger, or without page_size for the ledger's whole answer")
 }
 
 func (r *ledgerReader) Recognize(ctx context.Context, certificateID, by, at string) (*rules.RecognitionDecision, error) {

@@ -103,6 +103,7 @@ func (s *Server) routes() {
 	api(http.MethodPost, "/certificates/:id/supersede", s.supersedeCertificate, recorderOnly, jsonBody)
 	signingKeepers, _ := record.KindOf(record.DocSigningCertificate)
 	api(http.MethodPost, "/signing-certificates/:id/revoke", s.revokeSigningCertificate, signingKeepers.Creators, jsonBody)
+	api(http.MethodPost, "/certificates/batch", s.issueCertificates, recorderOnly, jsonBody)
 	api(http.MethodPost, "/certificates/dcc", s.importDCC, recorderOnly, fileBody)
 	api(http.MethodGet, "/certificates/:id/dcc", s.certificateDCC, readers, noBody)
 	api(http.MethodPost, "/comparisons/:id/results", s.addComparisonResults, recorderOnly, jsonBody)

@@ -124,3 +124,20 @@ func BenchmarkImpactAllInstruments(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkImpactPagedAllInstruments walks the same impact a page of
+// record.MaxPageSize certificates at a time, as GET
+// /impact/{standard}?page_size= does: the first page (which counts every
+// certificate) per op; the gateway holds the affected standards and one
+// page, whatever the impact's size.
+func BenchmarkImpactPagedAllInstruments(b *testing.B) {
+	x := benchIndex(b)
+	n := benchInstruments()
+	timed(b, func(int) error {
+		p, err := x.ImpactPage(context.Background(), scenario.SyntheticImpactStandard, "2024-01-01", record.MaxPageSize, "")
+		if err == nil && (p.TotalCertificates < 3*n || len(p.Certificates) != record.MaxPageSize || p.NextPageToken == "") {
+			return fmt.Errorf("impact page: %d of %d certificates, token %q; want %d of at least %d", len(p.Certificates), p.TotalCertificates, p.NextPageToken, record.MaxPageSize, 3*n)
+		}
+		return err
+	})
+}

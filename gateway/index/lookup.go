@@ -47,3 +47,25 @@ func (s source) UsagesOf(standardID string) ([]rules.Usage, error) {
 	}
 	return out, nil
 }
+
+// EachUsage streams the usages of a standard in certificate id order,
+// decoding one entry at a time (rules.EachUsage).
+func (s source) EachUsage(standardID string, fn func(rules.Usage) error) error {
+	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
+	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		var u rules.Usage
+		err := it.Item().Value(func(v []byte) (err error) {
+			u, err = rules.DecodeUsage(v)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("usage entry of %s: %w", standardID, err)
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}

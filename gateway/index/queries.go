@@ -184,6 +184,18 @@ func (x *Index) Impact(_ context.Context, standardID, since string, withPaths bo
 	return set, err
 }
 
+// ImpactPage answers one page of an impact over the index, streaming the
+// usages of each affected standard from one snapshot: memory holds the
+// affected standards and the page, whatever the impact's size.
+func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (page *rules.ImpactPage, err error) {
+	err = x.db.View(func(txn *badger.Txn) error {
+		src := source{txn}
+		page, err = rules.ImpactPaged(rules.FromSource(src), src.EachUsage, standardID, since, pageSize, pageToken)
+		return err
+	})
+	return page, err
+}
+
 // Recognize runs the chaincode's recognition rule over the index.
 func (x *Index) Recognize(_ context.Context, certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {

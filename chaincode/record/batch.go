@@ -1,0 +1,82 @@
+package record
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// MaxBatch is the most certificates one IssueCertificates transaction
+// takes. A batch of that size stays far below Fabric's event and block
+// limits and the index's transaction size.
+const MaxBatch = 500
+
+// ItemError is why one item of a batch was refused: its position in the
+// batch (from 0), the code and the message of its error.
+type ItemError struct {
+	Index   int    `json:"index"`
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+// BatchError is the error of a refused batch: nothing was written. Its
+// code is the first refused item's; its message names every refused item
+// as "item N: code: message", items separated by "; ", so that
+// [BatchItems] recovers them from the message alone (the only thing a
+// chaincode error carries through Fabric).
+func BatchError(what string, total int, items []ItemError) *Error {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = fmt.Sprintf("item %d: %s: %s", it.Index, it.Code, it.Message)
+	}
+	code := Internal
+	if len(items) > 0 {
+		code = items[0].Code
+	}
+	return &Error{Code: code, Message: fmt.Sprintf("%s: %d of %d refused, nothing written: %s",
+		what, len(items), total, strings.Join(parts, "; "))}
+}
+
+var batchItem = regexp.MustCompile(`item (\d+): (` + codePattern() + `): `)
+
+func codePattern() string {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = string(c)
+	}
+	return strings.Join(names, "|")
+}
+
+// BatchItems recovers the refused items from the message of a
+// [BatchError]; nil when the message is not one.
+func BatchItems(message string) []ItemError {
+	marker := " refused, nothing written: "
+	at := strings.Index(message, marker)
+	if at < 0 {
+		return nil
+	}
+	rest := message[at+len(marker):]
+	locs := batchItem.FindAllStringSubmatchIndex(rest, -1)
+	var out []ItemError
+	// An item starts at the start or after "; ", and runs to the next one.
+	starts := func(pos int) bool { return pos == 0 || pos >= 2 && rest[pos-2:pos] == "; " }
+	for i, loc := range locs {
+		if !starts(loc[0]) || (loc[0] > 0 && len(out) == 0) {
+			continue
+		}
+		end := len(rest)
+		for _, next := range locs[i+1:] {
+			if starts(next[0]) {
+				end = next[0] - 2
+				break
+			}
+		}
+		n, err := strconv.Atoi(rest[loc[2]:loc[3]])
+		if err != nil {
+			continue
+		}
+		out = append(out, ItemError{Index: n, Code: Code(rest[loc[4]:loc[5]]), Message: rest[loc[1]:end]})
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package index_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
+)
+
+// TestIndexAppliesEveryRecordOfABatch: the one event of a full
+// IssueCertificates transaction puts all its certificates in the index.
+func TestIndexAppliesEveryRecordOfABatch(t *testing.T) {
+	f := scenario.New()
+	ld := load(t, "", f)
+	rec, _ := ld.l.Wallet().Identity("TianjinMSP", "recorder", "TJ-ENT")
+	cert := *f.Certificate("TJENT-2024-0042")
+	certs := make([]json.RawMessage, record.MaxBatch)
+	for i := range certs {
+		cert.ID = fmt.Sprintf("TJENT-B-%03d", i)
+		certs[i], _ = json.Marshal(&cert)
+	}
+	if _, err := ld.client.IssueCertificates(context.Background(), rec, certs); err != nil {
+		t.Fatal(err)
+	}
+	x := openIndex(t, t.TempDir())
+	follow(t, x, ld.l)
+	n, token := 0, ""
+	for {
+		page, err := x.List(context.Background(), record.DocCertificate, record.IndexCertificatesBySubject, cert.SubjectID, record.MaxPageSize, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page.Records {
+			var c record.Certificate
+			if err := json.Unmarshal(r, &c); err == nil && len(c.ID) == len("TJENT-B-000") && c.ID[:8] == "TJENT-B-" {
+				n++
+			}
+		}
+		if token = page.NextPageToken; token == "" {
+			break
+		}
+	}
+	if n != record.MaxBatch {
+		t.Fatalf("%d batch certificates indexed by subject, want %d", n, record.MaxBatch)
+	}
+	if got, err := x.Get(context.Background(), record.DocCertificate, "TJENT-B-499"); err != nil || len(got) == 0 {
+		t.Fatalf("get the last of the batch: %v", err)
+	}
+}
+
+// TestImpactPagesCoverTheWholeImpact: on the scenario, the pages of the
+// index's paged impact list exactly the certificates of its whole impact.
+func TestImpactPagesCoverTheWholeImpact(t *testing.T) {
+	ld := load(t, "", scenario.New())
+	x := openIndex(t, "")
+	follow(t, x, ld.l)
+	ctx := context.Background()
+	whole, err := x.Impact(ctx, "BJ-STD-MASS", "2024-02-01", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	token, pages := "", 0
+	for {
+		p, err := x.ImpactPage(ctx, "BJ-STD-MASS", "2024-02-01", 2, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if p.TotalCertificates != len(whole.Certificates) || !slices.Equal(p.Standards, whole.Standards) {
+			t.Fatalf("page %d: total %d, standards %v; whole: %d, %v", pages, p.TotalCertificates, p.Standards, len(whole.Certificates), whole.Standards)
+		}
+		for _, c := range p.Certificates {
+			got = append(got, c.CertificateID)
+		}
+		if token = p.NextPageToken; token == "" {
+			break
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, whole.Certificates) || pages != (len(got)+1)/2 {
+		t.Fatalf("%d pages of %v, want %v", pages, got, whole.Certificates)
+	}
+}
