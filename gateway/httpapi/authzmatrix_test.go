@@ -107,6 +107,8 @@ var matrixRows = map[string]matrixRow{
 		body: jsonBody(`{"id":"BJIM-TH-NEW","institution_id":"BJIM","type":"thermometer","manufacturer":"m","model":"x","serial":"s1","quantity":"temperature","range":{"min":-50,"max":150,"unit":"°C"},"mpe":{"value":0.1,"unit":"°C"}}`)},
 	"POST /api/v1/certificates": {path: "/api/v1/certificates", want: ownerOnly(201),
 		body: jsonBody(`{"id":"BJIM-2024-T-NEW","kind":"calibration","issuer_id":"BJIM","subject_id":"HOSP-TH-0031","reference_ids":["BJIM-SPRT-01"],"quantity":"temperature","performed_on":"2024-05-02","valid_until":"2025-05-01","method":"JJG 229-2010","results":[{"value":20,"unit":"°C","uncertainty":{"value":20,"unit":"mK","k":2}}]}`)},
+	"POST /api/v1/certificates/batch": {path: "/api/v1/certificates/batch", want: ownerOnly(201),
+		body: jsonBody(`{"certificates":[{"id":"BJIM-2024-T-BATCH","kind":"calibration","issuer_id":"BJIM","subject_id":"HOSP-TH-0031","reference_ids":["BJIM-SPRT-01"],"quantity":"temperature","performed_on":"2024-05-02","valid_until":"2025-05-01","method":"JJG 229-2010","results":[{"value":20,"unit":"°C","uncertainty":{"value":20,"unit":"mK","k":2}}]}]}`)},
 	"POST /api/v1/certificates/dcc": {path: "/api/v1/certificates/dcc", want: ownerOnly(201), body: func(e *dccEnv) ([]byte, string) {
 		return dccFile(e.t, dccTemperature), "application/xml"
 	}},
