@@ -123,7 +123,7 @@ func TestNetworkIntegration(t *testing.T) {
 			"id": instrumentID, "institution_id": inst, "type": "electronic balance",
 			"manufacturer": "Acme", "model": "EB-5", "serial": inst + "-42", "quantity": "mass",
 			"range": map[string]any{"min": 0, "max": 5, "unit": "kg"},
-			"mpe":   map[string]any{"value": 1, "unit": "g"}, "compulsory": true,
+			"mpe":   map[string]any{"value": 1, "unit": "g"}, "compulsory": true, "category": "non_automatic_weighing",
 		}))
 		return standardID, instrumentID
 	}

@@ -124,7 +124,7 @@ func TestOwnerDetailsStayInTheRegisteringOrgsPrivateData(t *testing.T) {
 	l.load(scenario.New())
 	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
 	in := `{"id":"TJ-GAUGE-9","institution_id":"TJ-ENT","type":"pressure gauge","manufacturer":"Yokogawa","model":"MT220","serial":"P9",` +
-		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true}`
+		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true,"category":"pressure_gauge"}`
 	p := l.proposal(tj, "RegisterInstrument", []string{in})
 	p.Transient = map[string][]byte{record.TransientOwner: []byte(`{"owner_name":"天津港某码头公司","contact":"022-5555-0101"}`)}
 	out, err := l.submitWith(p)

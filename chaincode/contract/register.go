@@ -147,7 +147,10 @@ func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterfac
 		return out, err
 	}
 	var in record.Instrument
-	if err := decodeValid(instrumentJSON, &in); err != nil {
+	if err := record.Decode([]byte(instrumentJSON), &in); err != nil {
+		return "", wrapf(err, "register instrument")
+	}
+	if err := in.ValidateNew(); err != nil {
 		return "", wrapf(err, "register instrument")
 	}
 	owner, err := writableInstitution(ctx, in.InstitutionID)
@@ -160,6 +163,9 @@ func (c *Contract) RegisterInstrument(ctx contractapi.TransactionContextInterfac
 	transient, err := ctx.GetStub().GetTransient()
 	if err != nil {
 		return "", record.Errorf(record.Internal, "read transient data: %v", err)
+	}
+	if in.RegisteredOn, err = txDate(ctx); err != nil {
+		return "", err
 	}
 	t := newTxn(ctx, record.FnRegisterInstrument)
 	if raw, ok := transient[record.TransientOwner]; ok {

@@ -25,6 +25,10 @@ func TestMalformedInputIsRefusedAndWritesNothing(t *testing.T) {
 			`"quantity":"mass","performed_on":"2024-05-01","valid_until":"2025-04-30","method":"JJG 99-2022",` +
 			`"results":[{"value":1,"unit":"kg","uncertainty":{"value":2,"unit":"mg","k":2}}]}`)
 	}
+	instrument := func(extra string) string {
+		return `{"id":"TJ-SCALE-X","institution_id":"TJ-ENT","type":"scale","manufacturer":"m","model":"x","serial":"1",` +
+			`"quantity":"mass","range":{"min":0,"max":15,"unit":"kg"},"mpe":{"value":5,"unit":"g"},` + extra + `}`
+	}
 	rep := func(old, new string) func(string) string {
 		return func(s string) string { return strings.Replace(s, old, new, 1) }
 	}
@@ -84,6 +88,10 @@ func TestMalformedInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"agreement ending before it starts", func() any { return op }, "ProposeAgreement", []string{`{"id":"AGR-2","parties":["TJIM","HBIM"],"quantities":["mass"],"valid_from":"2025-01-01","valid_until":"2024-01-01"}`}, record.Invalid, "valid_until 2024-01-01 is before valid_from 2025-01-01"},
 		{"agreement with one party", func() any { return op }, "ProposeAgreement", []string{`{"id":"AGR-2","parties":["TJIM"],"quantities":["mass"],"valid_from":"2024-01-01","valid_until":"2025-01-01"}`}, record.Invalid, "parties must name at least two institutions"},
 		{"agreement with approvals", func() any { return op }, "ProposeAgreement", []string{`{"id":"AGR-2","parties":["TJIM","HBIM"],"quantities":["mass"],"valid_from":"2024-01-01","valid_until":"2025-01-01","approvals":["TJIM"]}`}, record.Invalid, "approvals are given through ApproveAgreement"},
+		{"compulsory instrument without category", nil, "RegisterInstrument", []string{instrument(`"compulsory":true`)}, record.Invalid, "category is required for a compulsory instrument"},
+		{"instrument with unknown category", nil, "RegisterInstrument", []string{instrument(`"compulsory":true,"category":"toaster"`)}, record.Invalid, `category "toaster" is not a code of the catalogue`},
+		{"instrument outside the three regions", nil, "RegisterInstrument", []string{instrument(`"location":{"district":"310101"}`)}, record.Invalid, `location.district "310101" is outside Beijing`},
+		{"instrument with registered_on", nil, "RegisterInstrument", []string{instrument(`"registered_on":"2024-01-01"`)}, record.Invalid, "registered_on is set by the ledger"},
 		{"unknown function", nil, "DropTable", []string{"x"}, record.Internal, "Function DropTable not found"},
 	}
 	for _, tt := range tests {
@@ -103,7 +111,7 @@ func TestMalformedInputIsRefusedAndWritesNothing(t *testing.T) {
 			}
 		})
 	}
-	for _, id := range [][2]string{{"standard", "TJ-ENT-S2"}, {"certificate", "TJENT-X-1"}, {"institution", "X1"}, {"comparison", "CMP-2"}, {"agreement", "AGR-2"}} {
+	for _, id := range [][2]string{{"standard", "TJ-ENT-S2"}, {"certificate", "TJENT-X-1"}, {"instrument", "TJ-SCALE-X"}, {"institution", "X1"}, {"comparison", "CMP-2"}, {"agreement", "AGR-2"}} {
 		if _, err := l.evaluate(tj, "Get", id[0], id[1]); record.ErrorCode(err) != record.NotFound {
 			t.Errorf("%s %s exists after rejected writes (err %v)", id[0], id[1], err)
 		}

@@ -59,3 +59,26 @@ func NotAfter(field, value, today string) error {
 	}
 	return nil
 }
+
+// AddMonths returns the date n months after the given date, on the same
+// day of the month, or on the month's last day when it has no such day
+// (2024-01-31 + 1 month = 2024-02-29), as intervals are counted.
+func AddMonths(date string, n int) (string, error) {
+	t, err := ParseDate(date)
+	if err != nil {
+		return "", err
+	}
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	day := min(t.Day(), last)
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, time.UTC).Format(DateLayout), nil
+}
+
+// AddDays returns the date n days after (n < 0: before) the given date.
+func AddDays(date string, n int) (string, error) {
+	t, err := ParseDate(date)
+	if err != nil {
+		return "", err
+	}
+	return t.AddDate(0, 0, n).Format(DateLayout), nil
+}

@@ -15,7 +15,19 @@ type Instrument struct {
 	Range         Range  `json:"range"`
 	MPE           Value  `json:"mpe"`
 	Compulsory    bool   `json:"compulsory"`
+	// Location, Category and IntervalMonths are optional: records written
+	// before they existed lack them. Category is a code of [Categories],
+	// required at registration when Compulsory (see [Instrument.ValidateNew]).
+	Location       *Location `json:"location,omitempty"`
+	Category       string    `json:"category,omitempty"`
+	IntervalMonths int       `json:"interval_months,omitempty"`
+	// RegisteredOn is the date of the registering transaction, set by the
+	// chaincode: a compulsory instrument never verified is overdue from it.
+	RegisteredOn string `json:"registered_on,omitempty"`
 }
+
+// MaxIntervalMonths bounds a verification interval (ten years).
+const MaxIntervalMonths = 120
 
 // InstrumentOwner holds an instrument owner's commercial details, kept in
 // the registering organization's private data collection.
@@ -54,6 +66,41 @@ func (in *Instrument) Validate() error {
 	}
 	if in.MPE.Value <= 0 {
 		return Errorf(Invalid, "mpe.value must be positive, got %g", in.MPE.Value)
+	}
+	if in.Location != nil {
+		if err := in.Location.validate("location"); err != nil {
+			return err
+		}
+	}
+	if in.Category != "" {
+		if _, ok := CategoryOf(in.Category); !ok {
+			return Errorf(Invalid, "category %q is not a code of the catalogue of compulsorily managed measuring instruments (e.g. %s)", in.Category, "non_automatic_weighing, water_meter, taximeter")
+		}
+	}
+	if in.IntervalMonths < 0 || in.IntervalMonths > MaxIntervalMonths {
+		return Errorf(Invalid, "interval_months must be from 1 to %d, got %d", MaxIntervalMonths, in.IntervalMonths)
+	}
+	if in.RegisteredOn != "" {
+		if err := validDate("registered_on", in.RegisteredOn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateNew checks an instrument being registered: what [Instrument.Validate]
+// checks, and a category for a compulsory instrument. Stored records
+// registered before categories existed stay valid under Validate; only new
+// registrations must name one. registered_on is the ledger's to set.
+func (in *Instrument) ValidateNew() error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if in.Compulsory && in.Category == "" {
+		return Errorf(Invalid, "category is required for a compulsory instrument (强检): a code of the catalogue of compulsorily managed measuring instruments, e.g. non_automatic_weighing")
+	}
+	if in.RegisteredOn != "" {
+		return Errorf(Invalid, "registered_on is set by the ledger at registration")
 	}
 	return nil
 }

@@ -75,7 +75,8 @@ func New() *Fixture {
 	}
 	f.Instruments = []*record.Instrument{
 		{ID: "TJ-BAL-001", InstitutionID: "TJ-ENT", Type: "electronic balance", Manufacturer: "Mettler Toledo", Model: "XPR1203S",
-			Serial: "B912345", Quantity: "mass", Range: record.Range{Min: 0, Max: 1.2, Unit: "kg"}, MPE: record.Value{Value: 0.01, Unit: "g"}, Compulsory: true},
+			Serial: "B912345", Quantity: "mass", Range: record.Range{Min: 0, Max: 1.2, Unit: "kg"}, MPE: record.Value{Value: 0.01, Unit: "g"}, Compulsory: true,
+			Category: "non_automatic_weighing", IntervalMonths: 12, Location: &record.Location{District: "120116", Address: "天津市滨海新区第三大街 51 号"}},
 		{ID: "HB-BAL-007", InstitutionID: "HBIM", Type: "electronic balance", Manufacturer: "Sartorius", Model: "Cubis II",
 			Serial: "S0077", Quantity: "mass", Range: record.Range{Min: 0, Max: 2, Unit: "kg"}, MPE: record.Value{Value: 20, Unit: "mg"}},
 	}

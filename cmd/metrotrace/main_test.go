@@ -275,7 +275,7 @@ IMP-CAP-3,TJIM,length,0,1,m,0.2,um,2,JJG 146-2011,2030-12-31
   {"id": "IMP-INS-2", "institution_id": "TJIM", "type": "electronic balance", "manufacturer": "Acme", "model": "B1",
    "serial": "S2", "quantity": "mass", "range": {"min": 0, "max": 200, "unit": "g"}, "mpe": {"value": 0.01, "unit": "g"}, "colour": "red"},
   {"id": "IMP-INS-3", "institution_id": "TJIM", "type": "electronic balance", "manufacturer": "Acme", "model": "B1",
-   "serial": "S3", "quantity": "mass", "range": {"min": 0, "max": 200, "unit": "g"}, "mpe": {"value": 0.01, "unit": "g"}, "compulsory": true}
+   "serial": "S3", "quantity": "mass", "range": {"min": 0, "max": 200, "unit": "g"}, "mpe": {"value": 0.01, "unit": "g"}, "compulsory": true, "category": "non_automatic_weighing"}
 ]
 `)
 		r = runCLI(t, recorder, "import", insts, "--kind", "instruments")

@@ -121,6 +121,7 @@ type instrumentType struct {
 	calU       float64 // uncertainty stated when calibrated, in calUnit
 	calUnit    string  // unit of calU; empty: the quantity's uUnit
 	compulsory bool    // under compulsory verification (强检)
+	category   string  // its entry of the compulsory catalogue (record.Categories), when compulsory
 }
 
 // Instrument type names, used to pick types by name.
@@ -159,19 +160,19 @@ var instrumentTypes = []instrumentType{
 	{q: qMass, name: tAnalytical, method: "JJG 1036-2022 电子天平",
 		makers: []maker{{"华北精衡科学仪器有限公司", "FA2204", "HJ"}, {"京仪天平仪器有限公司", "JY-220A", "JY"}},
 		rng:    record.Range{Min: 0, Max: 220, Unit: "g"}, mpe: record.Value{Value: 2, Unit: "mg"}, point: 200, decimals: 5, calU: 1},
-	{q: qMass, name: tPriceScale, method: "JJG 539-2016 数字指示秤", compulsory: true,
+	{q: qMass, name: tPriceScale, method: "JJG 539-2016 数字指示秤", compulsory: true, category: "non_automatic_weighing",
 		makers: []maker{{"津衡衡器有限公司", "ACS-15JH", "JH"}, {"燕山称重设备有限公司", "YS-15P", "YS"}},
 		rng:    record.Range{Min: 0, Max: 15, Unit: "kg"}, mpe: record.Value{Value: 7.5, Unit: "g"}, point: 10, decimals: 3},
-	{q: qMass, name: tBenchScale, method: "JJG 539-2016 数字指示秤", compulsory: true,
+	{q: qMass, name: tBenchScale, method: "JJG 539-2016 数字指示秤", compulsory: true, category: "non_automatic_weighing",
 		makers: []maker{{"燕山称重设备有限公司", "TCS-150", "YS"}, {"津衡衡器有限公司", "TCS-150JH", "JH"}},
 		rng:    record.Range{Min: 0, Max: 150, Unit: "kg"}, mpe: record.Value{Value: 75, Unit: "g"}, point: 100, decimals: 2, calU: 20, calUnit: "g"},
-	{q: qMass, name: tPlatform, method: "JJG 539-2016 数字指示秤", compulsory: true,
+	{q: qMass, name: tPlatform, method: "JJG 539-2016 数字指示秤", compulsory: true, category: "non_automatic_weighing",
 		makers: []maker{{"燕山称重设备有限公司", "SCS-3T", "YS"}},
 		rng:    record.Range{Min: 0, Max: 3000, Unit: "kg"}, mpe: record.Value{Value: 1.5, Unit: "kg"}, point: 2000, decimals: 1, calU: 0.5, calUnit: "kg"},
-	{q: qMass, name: tCraneScale, method: "JJG 539-2016 数字指示秤", compulsory: true,
+	{q: qMass, name: tCraneScale, method: "JJG 539-2016 数字指示秤", compulsory: true, category: "non_automatic_weighing",
 		makers: []maker{{"华北起重衡器有限公司", "OCS-10T", "HQ"}},
 		rng:    record.Range{Min: 0, Max: 10, Unit: "t"}, mpe: record.Value{Value: 10, Unit: "kg"}, point: 5, decimals: 3},
-	{q: qLength, name: tTape, method: "JJG 4-2015 钢卷尺", compulsory: true,
+	{q: qLength, name: tTape, method: "JJG 4-2015 钢卷尺", compulsory: true, category: "tape_measure",
 		makers: []maker{{"燕山量具有限公司", "GJ-5M", "YL"}},
 		rng:    record.Range{Min: 0, Max: 5, Unit: "m"}, mpe: record.Value{Value: 0.5, Unit: "mm"}, point: 1, decimals: 5},
 	{q: qLength, name: tCaliper, method: "JJG 30-2012 通用卡尺",
@@ -187,7 +188,7 @@ var instrumentTypes = []instrumentType{
 		makers: []maker{{"京精测量技术有限公司", "JC-1086", "JC"}},
 		rng:    record.Range{Min: 0, Max: 1000, Unit: "mm"}, mpe: record.Value{Value: 2.2, Unit: "µm"}, point: 500, decimals: 5, calU: 1.2},
 
-	{q: qTemperature, name: tClinical, method: "JJG 1162-2019 医用电子体温计", compulsory: true,
+	{q: qTemperature, name: tClinical, method: "JJG 1162-2019 医用电子体温计", compulsory: true, category: "clinical_thermometer",
 		makers: []maker{{"京康医疗器械有限公司", "MT-101", "JK"}, {"冀安医疗科技有限公司", "TW-302", "JA"}},
 		rng:    record.Range{Min: 32, Max: 42, Unit: "°C"}, mpe: record.Value{Value: 0.1, Unit: "°C"}, point: 37, decimals: 2},
 	{q: qTemperature, name: tPRT, method: "JJG 229-2010 工业铂、铜热电阻",
@@ -203,10 +204,10 @@ var instrumentTypes = []instrumentType{
 		makers: []maker{{"华北仪表有限公司", "WSS-411", "HY"}},
 		rng:    record.Range{Min: 0, Max: 200, Unit: "°C"}, mpe: record.Value{Value: 2, Unit: "°C"}, point: 150, decimals: 1, calU: 800},
 
-	{q: qPressure, name: tGauge, method: "JJG 52-2013 弹性元件式一般压力表", compulsory: true,
+	{q: qPressure, name: tGauge, method: "JJG 52-2013 弹性元件式一般压力表", compulsory: true, category: "pressure_gauge",
 		makers: []maker{{"津门仪表有限公司", "Y-100", "JM"}, {"燕山仪表有限公司", "Y-150", "YB"}},
 		rng:    record.Range{Min: 0, Max: 1.6, Unit: "MPa"}, mpe: record.Value{Value: 25.6, Unit: "kPa"}, point: 1.6, decimals: 3},
-	{q: qPressure, name: tOxygenGauge, method: "JJG 52-2013 弹性元件式一般压力表", compulsory: true,
+	{q: qPressure, name: tOxygenGauge, method: "JJG 52-2013 弹性元件式一般压力表", compulsory: true, category: "pressure_gauge",
 		makers: []maker{{"京康医疗器械有限公司", "YO-60", "JK"}},
 		rng:    record.Range{Min: 0, Max: 25, Unit: "MPa"}, mpe: record.Value{Value: 0.4, Unit: "MPa"}, point: 15, decimals: 2},
 	{q: qPressure, name: tPrecGauge, method: "JJG 49-2013 弹性元件式精密压力表",

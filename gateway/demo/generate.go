@@ -318,6 +318,9 @@ func (g *gen) addInstrument(holder string, t *instrumentType, compulsory bool) *
 		Serial:   fmt.Sprintf("%s%02d%06d", m.serial, (g.today.Year()-g.r.between(1, 8))%100, g.r.intn(1000000)),
 		Quantity: qs.name, Range: t.rng, MPE: t.mpe, Compulsory: compulsory,
 	}
+	if compulsory {
+		in.Category, in.IntervalMonths = t.category, 12
+	}
 	g.d.Instruments = append(g.d.Instruments, in)
 	return in
 }

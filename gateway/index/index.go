@@ -156,8 +156,12 @@ func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 				next.TxIDs = append(next.TxIDs, ev.TxID)
 			}
 		}
+		day := ""
+		if !ev.Timestamp.IsZero() {
+			day = record.DateOf(ev.Timestamp)
+		}
 		for _, r := range records {
-			if err := putRecord(txn, r); err != nil {
+			if err := putRecord(txn, r, day); err != nil {
 				return fmt.Errorf("apply %s %s of transaction %s: %w", r.DocType, r.ID, ev.TxID, err)
 			}
 		}

@@ -75,9 +75,9 @@ func entries(docType string, data []byte) (map[string][]string, string, error) {
 	return record.IndexEntries(v), name(), nil
 }
 
-// putRecord stores a record's new version with its index and search
-// entries. Indexed fields never change once written, so entries only grow.
-func putRecord(txn *badger.Txn, r record.EventRecord) error {
+// putRecord stores a record's new version with its index, search and
+// supervision entries (day: the date of its transaction, "" unknown). Indexed fields never change once written, so entries only grow.
+func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 	if !record.IsDocType(r.DocType) {
 		return nil // a newer chaincode's record: not ours to index
 	}
@@ -113,5 +113,8 @@ func putRecord(txn *badger.Txn, r record.EventRecord) error {
 			}
 		}
 	}
-	return txn.Set(searchKey(r.DocType, r.ID), []byte(name))
+	if err := txn.Set(searchKey(r.DocType, r.ID), []byte(name)); err != nil {
+		return err
+	}
+	return updateSupervision(txn, r, day)
 }
