@@ -5,6 +5,7 @@
 //	metrotrace seed                  load the demo dataset into an empty embedded ledger
 //	metrotrace index rebuild         replay the read model from block 0
 //	metrotrace get|history|trace|impact|recognize|verify|dcc import|import
+//	metrotrace supervision due|overdue|approvals|at-risk|coverage
 //	                                 ask a running server, with a token
 //
 // Flags fall back to METROTRACE_* environment variables (listed in each
@@ -144,6 +145,7 @@ Start with:  metrotrace serve
 		newVerifyCommand(env),
 		newDCCCommand(env),
 		newImportCommand(env),
+		newSupervisionCommand(env),
 	)
 	return root
 }

@@ -60,6 +60,34 @@ func TestServeWithTheDemo(t *testing.T) {
 			"/api/v1/impact/"+sc.ImpactStandard+"?since="+sc.ImpactSince, "recognition?certificate="+sc.RecognizedCertificate)
 	})
 
+	t.Run("the supervision lists answer as text, JSON and CSV", func(t *testing.T) {
+		r := runCLI(t, env, "supervision", "coverage", "--by", "category")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		mustContain(t, "coverage", r.stdout, "Coverage of compulsory instruments on", "non_automatic_weighing")
+		r = runCLI(t, env, "supervision", "overdue", "-o", "json", "--page-size", "2")
+		var p struct {
+			Items []map[string]any `json:"items"`
+			Total int              `json:"total"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &p); err != nil || r.code != 0 || len(p.Items) > 2 {
+			t.Fatalf("overdue as JSON: %v %d %s %s", err, r.code, r.stdout, r.stderr)
+		}
+		r = runCLI(t, env, "supervision", "due", "--within-days", "60", "--csv")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "instrument_id,institution_id,region,district,category,due_on,reason") {
+			t.Fatalf("due as CSV: exit %d %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = runCLI(t, env, "supervision", "overdue", "--region", "SH")
+		if r.code != 1 || !strings.Contains(r.stderr, `"region"`) {
+			t.Errorf("a bad region: exit %d %s", r.code, r.stderr)
+		}
+		r = runCLI(t, env, "supervision", "due", "--within-days", "-3")
+		if r.code != 2 || !strings.Contains(r.stderr, "--within-days must not be negative") {
+			t.Errorf("negative days: exit %d %s", r.code, r.stderr)
+		}
+	})
+
 	t.Run("a traceable instrument is traceable, from the index and from the ledger", func(t *testing.T) {
 		for _, source := range []string{"index", "ledger"} {
 			r := runCLI(t, env, "trace", sc.Traceable, "--source", source)
