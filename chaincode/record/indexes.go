@@ -16,6 +16,10 @@ const (
 	IndexCapabilitiesByInstitution = "capabilities_by_institution"
 	IndexAgreementsByParty         = "agreements_by_party"
 	IndexComparisonsByInstitution  = "comparisons_by_institution"
+	IndexCasesByStandard           = "cases_by_standard"
+	IndexNoticesByCase             = "notices_by_case"
+	IndexNoticesByInstitution      = "notices_by_institution"
+	IndexItemsByNotice             = "notice_items_by_notice"
 )
 
 // Indexes lists the index names in a fixed order.
@@ -24,6 +28,7 @@ var Indexes = []string{
 	IndexStandardsByInstitution, IndexInstrumentsByInstitution, IndexCapabilitiesByInstitution,
 	IndexAgreementsByParty, IndexComparisonsByInstitution, IndexSigningCertificatesByInstitution,
 	IndexStandardsByIdentification, IndexCertificatesByDCCC14N,
+	IndexCasesByStandard, IndexNoticesByCase, IndexNoticesByInstitution, IndexItemsByNotice,
 }
 
 // IndexDocType maps each index to the doc type of the records it lists.
@@ -41,6 +46,10 @@ var IndexDocType = map[string]string{
 	IndexSigningCertificatesByInstitution: DocSigningCertificate,
 	IndexStandardsByIdentification:        DocStandard,
 	IndexCertificatesByDCCC14N:            DocCertificate,
+	IndexCasesByStandard:                  DocCase,
+	IndexNoticesByCase:                    DocNotice,
+	IndexNoticesByInstitution:             DocNotice,
+	IndexItemsByNotice:                    DocNoticeItem,
 }
 
 // IndexEntries returns the index values of a record: index name → values.
@@ -80,6 +89,12 @@ func IndexEntries(v any) map[string][]string {
 			ids = append(ids, res.InstitutionID)
 		}
 		return map[string][]string{IndexComparisonsByInstitution: SortedUnique(ids)}
+	case *Case:
+		return map[string][]string{IndexCasesByStandard: {r.StandardID}}
+	case *Notice:
+		return map[string][]string{IndexNoticesByCase: {r.CaseID}, IndexNoticesByInstitution: {r.InstitutionID}}
+	case *NoticeItem:
+		return map[string][]string{IndexItemsByNotice: {r.NoticeID}}
 	}
 	return nil
 }

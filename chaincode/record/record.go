@@ -24,7 +24,8 @@ const (
 )
 
 // DocTypes lists every doc type in a fixed order.
-var DocTypes = []string{DocInstitution, DocCapability, DocStandard, DocInstrument, DocCertificate, DocComparison, DocAgreement, DocSigningCertificate}
+var DocTypes = []string{DocInstitution, DocCapability, DocStandard, DocInstrument, DocCertificate, DocComparison, DocAgreement, DocSigningCertificate,
+	DocCase, DocNotice, DocNoticeItem}
 
 // IsDocType reports whether s is one of [DocTypes].
 func IsDocType(s string) bool { return slices.Contains(DocTypes, s) }

@@ -233,3 +233,53 @@ func UsageOf(l Lookup, c *record.Certificate) (Usage, error) {
 	u.SubjectDocType, u.SubjectInstitutionID = subject.DocType(), subject.InstitutionID()
 	return u, nil
 }
+
+// AffectedUsages is the impact walk's certificates, each once, as usages
+// (certificate, date, issuer, subject): what an out-of-tolerance case
+// notifies. In no particular order. It walks as Impact does: every usage
+// of an affected standard on or after the day it was affected.
+func AffectedUsages(l Lookup, standardID, since string) ([]Usage, error) {
+	if _, err := record.ParseDate(since); err != nil {
+		return nil, record.Errorf(record.Invalid, "since: %v", err)
+	}
+	root, err := l.Standard(standardID)
+	if err != nil {
+		return nil, err
+	}
+	if root == nil {
+		return nil, record.Errorf(record.NotFound, "no standard %s", standardID)
+	}
+	affectedSince := map[string]string{standardID: since}
+	type item struct{ id, since string }
+	queue := []item{{standardID, since}}
+	seen := map[string]bool{}
+	var out []Usage
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		if affectedSince[it.id] != it.since {
+			continue
+		}
+		uses, err := usagesOf(l, it.id, false)
+		if err != nil {
+			return nil, fmt.Errorf("certificates using %s: %w", it.id, err)
+		}
+		for _, c := range uses {
+			if c.PerformedOn < it.since {
+				continue
+			}
+			if !seen[c.CertificateID] {
+				seen[c.CertificateID] = true
+				out = append(out, c)
+			}
+			if c.SubjectDocType != record.DocStandard || c.SubjectID == standardID {
+				continue
+			}
+			if prev, ok := affectedSince[c.SubjectID]; !ok || c.PerformedOn < prev {
+				affectedSince[c.SubjectID] = c.PerformedOn
+				queue = append(queue, item{c.SubjectID, c.PerformedOn})
+			}
+		}
+	}
+	return out, nil
+}

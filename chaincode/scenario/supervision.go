@@ -52,7 +52,7 @@ func Supervision(today time.Time) *SupervisionRegion {
 	}
 	mass := func(id, inst string, minG, maxG float64) *record.Capability {
 		return &record.Capability{ID: id, InstitutionID: inst, Quantity: "mass", Range: record.Range{Min: minG, Max: maxG, Unit: "g"},
-			Uncertainty: U(0.5, "mg"), Method: "JJG 99-2022", ValidUntil: day(3650)}
+			Uncertainty: U(0.2, "mg"), Method: "JJG 99-2022", ValidUntil: day(3650)}
 	}
 	f.Capabilities = []*record.Capability{
 		mass("CMC-NIM", "NIM", 1, 1000), mass("CMC-BJIM", "BJIM", 1, 20000),
