@@ -165,3 +165,29 @@ func decode[T any](data []byte, err error) (T, error) {
 	}
 	return v, nil
 }
+
+// OpenCase opens an out-of-tolerance case ({"id", "standard_id", "since",
+// "finding"}) and records its first chunk of notice items (chunk 0: the
+// chaincode's default); the answer is the case, whose recorded field says
+// whether ContinueCase must follow.
+func (c *Client) OpenCase(ctx context.Context, id *identity.Identity, openingJSON []byte, chunk int) (*Written, error) {
+	return c.submit(ctx, id, "OpenCase", nil, string(openingJSON), chunkArg(chunk))
+}
+
+// ContinueCase records the next chunk of a case's notice items.
+func (c *Client) ContinueCase(ctx context.Context, id *identity.Identity, caseID string, chunk int) (*Written, error) {
+	return c.submit(ctx, id, "ContinueCase", nil, caseID, chunkArg(chunk))
+}
+
+// ResolveNotice resolves one item of a notice ({"certificate_id",
+// "action", "replacement_id", "reason"}).
+func (c *Client) ResolveNotice(ctx context.Context, id *identity.Identity, noticeID string, resolutionJSON []byte) (*Written, error) {
+	return c.submit(ctx, id, "ResolveNotice", nil, noticeID, string(resolutionJSON))
+}
+
+func chunkArg(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}

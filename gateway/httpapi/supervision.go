@@ -157,6 +157,14 @@ func itemField(it index.Item, col string) string {
 		return it.SubjectID
 	case "performed_on":
 		return it.PerformedOn
+	case "notice_id":
+		return it.NoticeID
+	case "case_id":
+		return it.CaseID
+	case "opened_on":
+		return it.OpenedOn
+	case "open_items":
+		return strconv.Itoa(it.OpenItems)
 	}
 	return ""
 }

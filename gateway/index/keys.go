@@ -66,6 +66,15 @@ func entries(docType string, data []byte) (map[string][]string, string, error) {
 	case record.DocInstitution:
 		in := &record.Institution{}
 		v, name = in, func() string { return in.Name }
+	case record.DocCase:
+		c := &record.Case{}
+		v, name = c, func() string { return "out-of-tolerance case of " + c.StandardID }
+	case record.DocNotice:
+		n := &record.Notice{}
+		v, name = n, func() string { return "notice of case " + n.CaseID + " to " + n.InstitutionID }
+	case record.DocNoticeItem:
+		it := &record.NoticeItem{}
+		v, name = it, func() string { return "certificate " + it.CertificateID + " of notice " + it.NoticeID }
 	default:
 		return nil, "", nil
 	}

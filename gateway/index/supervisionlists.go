@@ -42,7 +42,8 @@ func (f Filter) match(region, district, institution, category string) bool {
 }
 
 // Item is one entry of a supervision list: an instrument (due, overdue), a
-// standard (approvals) or a certificate (at risk), with why it is listed.
+// standard (approvals), a certificate (at risk) or a notice (open notices),
+// with why it is listed.
 type Item struct {
 	InstrumentID  string `json:"instrument_id,omitempty"`
 	StandardID    string `json:"standard_id,omitempty"`
@@ -64,6 +65,11 @@ type Item struct {
 	SubjectID   string       `json:"subject_id,omitempty"`
 	PerformedOn string       `json:"performed_on,omitempty"`
 	Risks       []rules.Risk `json:"risks,omitempty"`
+	// Notices: which case, since when, how many items are unresolved.
+	NoticeID  string `json:"notice_id,omitempty"`
+	CaseID    string `json:"case_id,omitempty"`
+	OpenedOn  string `json:"opened_on,omitempty"`
+	OpenItems int    `json:"open_items,omitempty"`
 }
 
 // ItemPage is one page of a supervision list; Total counts every item of
