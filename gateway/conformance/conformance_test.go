@@ -22,12 +22,15 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 	if len(embedded) != 3+len(vs)-1 {
 		t.Fatalf("answers = %d", len(embedded))
 	}
+	supervisionScenario(t, emb)
 	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
 		t.Log("Fabric half not run: set METROTRACE_NETWORK_TESTS=1 (scripts/test.sh does) to compare with a real network")
 		return
 	}
-	fab := startFabric(t, vs)
+	_, sup := supervisionRegion()
+	fab := startFabric(t, vs, sup)
 	loadAll(t, fab.target, vs)
+	supervisionScenario(t, fab.target)
 	onFabric := answers(t, fab.target, vs)
 	for q, want := range embedded {
 		if onFabric[q] != want {
@@ -35,5 +38,5 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 		}
 	}
 	fab.crossGatewayWrite(t)
-	fab.rebuildIndex(t, 5*len(vs))
+	fab.rebuildIndex(t, 5*len(vs)+len(sup.Institutions))
 }

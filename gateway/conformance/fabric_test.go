@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/fabric"
 	"github.com/metrotrace/metrotrace/network"
 )
@@ -45,9 +46,9 @@ func script(t *testing.T, root string, env []string, timeout time.Duration, args
 }
 
 // startFabric brings a network up with the network scripts, enrolls a
-// recorder for every institution of the variants, and serves a gateway on
-// it. The network goes down when the test ends, passing or failing.
-func startFabric(t *testing.T, vs []variant) *fabricTargets {
+// recorder for every institution of the variants and the extra fixtures,
+// and serves a gateway on it. The network goes down when the test ends, passing or failing.
+func startFabric(t *testing.T, vs []variant, extra ...*scenario.Fixture) *fabricTargets {
 	t.Helper()
 	root := repoRoot(t)
 	netDir := t.TempDir()
@@ -66,8 +67,12 @@ func startFabric(t *testing.T, vs []variant) *fabricTargets {
 	t.Logf("network up and chaincode deployed in %s", time.Since(start).Round(time.Millisecond))
 
 	users := map[string]bool{"HebeiMSP c00-HBIM inspector": true, "BeijingMSP c00-BJIM inspector": true}
+	fixtures := append([]*scenario.Fixture(nil), extra...)
 	for _, v := range vs {
-		for _, s := range v.fixture.Steps() {
+		fixtures = append(fixtures, v.fixture)
+	}
+	for _, f := range fixtures {
+		for _, s := range f.Steps() {
 			if s.Role == "recorder" {
 				users[fmt.Sprintf("%s %s recorder", s.MSPID, s.Institution)] = true
 			}
