@@ -42,7 +42,12 @@ type Dataset struct {
 	// Approvals lists, by agreement id, the parties that approve it, in
 	// order. A party missing here leaves the agreement pending.
 	Approvals map[string][]string `json:"approvals"`
-	Showcase  Showcase            `json:"showcase"`
+	// Cases are out-of-tolerance cases opened (each by a recorder of the
+	// standard's institution) after everything else; Resolutions resolve
+	// some of their notice items, in order.
+	Cases       []record.CaseOpening `json:"cases"`
+	Resolutions []Resolution         `json:"resolutions"`
+	Showcase    Showcase             `json:"showcase"`
 }
 
 // StatusChange is one SetStandardStatus call.
@@ -104,6 +109,22 @@ type Showcase struct {
 	// one party's approval.
 	Agreement        string `json:"agreement"`
 	PendingAgreement string `json:"pending_agreement"`
+	// The supervision lists on Today: NeverVerified, a compulsory scale
+	// registered and never verified, heads the overdue list with Overdue;
+	// DueSoon falls due within 30 days; ExpiringApproval is a standard
+	// whose approval expires within 30 days; AtRisk is the certificate
+	// issued against SealedStandard after it was sealed.
+	NeverVerified    string `json:"never_verified"`
+	DueSoon          string `json:"due_soon"`
+	ExpiringApproval string `json:"expiring_approval"`
+	AtRisk           string `json:"at_risk"`
+	// Case is the out-of-tolerance case on SealedStandard since
+	// ImpactSince, still open: OpenNotice (the district institute's) has
+	// items recalled, recalibrated, of no impact and still open;
+	// ClosedNotice (the enterprise's) is resolved in full.
+	Case         string `json:"case"`
+	OpenNotice   string `json:"open_notice"`
+	ClosedNotice string `json:"closed_notice"`
 }
 
 // Break is a subject deliberately not traceable on Showcase.Today, with the
@@ -139,7 +160,7 @@ func (d *Dataset) Count() int {
 	for _, a := range d.Agreements {
 		n += len(d.Approvals[a.ID])
 	}
-	return n
+	return n + len(d.Cases) + len(d.Resolutions)
 }
 
 // Steps returns the chaincode calls that load the dataset, in the order
@@ -148,7 +169,9 @@ func (d *Dataset) Count() int {
 // the transient map), certificates, status changes and comparisons (each
 // by a recorder of the owning institution), then each agreement, proposed
 // by an operator of its first party's organization and approved by a
-// recorder of each approving party.
+// recorder of each approving party, then the out-of-tolerance cases, each
+// opened by a recorder of the standard's institution and resolved in part
+// by recorders of the notified institutions.
 func (d *Dataset) Steps() []Step {
 	msp := make(map[string]string, len(d.Institutions))
 	steps := make([]Step, 0, d.Count())
@@ -188,6 +211,12 @@ func (d *Dataset) Steps() []Step {
 		for _, p := range d.Approvals[a.ID] {
 			steps = append(steps, by(p, record.FnApproveAgreement, a.ID, ""))
 		}
+	}
+	for _, c := range d.Cases {
+		steps = append(steps, by(holder[c.StandardID], "OpenCase", mustJSON(c), caseChunk))
+	}
+	for _, r := range d.Resolutions {
+		steps = append(steps, by(r.InstitutionID, "ResolveNotice", r.NoticeID, mustJSON(r.Resolution)))
 	}
 	return steps
 }

@@ -33,10 +33,12 @@ func Generate(today string) *Dataset {
 	g.enterpriseStandards()
 	g.instruments()
 	g.breaks()
+	g.supervisionBeforeNumbering()
 	g.comparisons()
 	g.agreements()
 	g.capabilities()
 	g.numberCertificates()
+	g.outOfToleranceCase()
 	g.d.Showcase = g.show
 	return g.d
 }
@@ -53,6 +55,7 @@ type gen struct {
 	show   Showcase
 	// certificates whose ids the showcase needs once they are numbered
 	recognized, unrecognized *record.Certificate
+	sealedUse                *record.Certificate // verified against the sealed standard after it was sealed
 }
 
 // standard is a generated standard with what generation needs to know.
@@ -321,6 +324,10 @@ func (g *gen) addInstrument(holder string, t *instrumentType, compulsory bool) *
 	if compulsory {
 		in.Category, in.IntervalMonths = t.category, 12
 	}
+	if h := g.inst[holder]; h.district != "" {
+		// The address stays coarse: who owns the instrument is private data.
+		in.Location = &record.Location{District: h.district, Address: h.place}
+	}
 	g.d.Instruments = append(g.d.Instruments, in)
 	return in
 }
@@ -486,7 +493,7 @@ func (g *gen) breaks() {
 	scale := typeNamed(tPriceScale)
 	ins := g.addInstrument("TJ-BH", scale, true)
 	g.owner(ins, "滨海新区惠民农贸市场17号摊位")
-	g.certifyInstrument("TJ-BH", ins, scale, sealed, record.KindVerification, sealedUseAgo)
+	g.sealedUse = g.certifyInstrument("TJ-BH", ins, scale, sealed, record.KindVerification, sealedUseAgo)
 	g.show.SealedReference, g.show.SealedStandard, g.show.SealedSince = ins.ID, sealed.s.ID, g.day(sealedAgo)
 	g.show.ImpactStandard, g.show.ImpactSince = sealed.s.ID, g.day(impactSinceAgo)
 
