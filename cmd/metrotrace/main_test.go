@@ -66,6 +66,11 @@ func TestServeWithTheDemo(t *testing.T) {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
 		mustContain(t, "coverage", r.stdout, "Coverage of compulsory instruments on", "non_automatic_weighing")
+		r = runCLI(t, env, "supervision", "overdue", "--region", "TJ")
+		mustContain(t, "overdue", r.stdout, sc.NeverVerified, "never_verified")
+		r = runCLI(t, env, "supervision", "at-risk", "--institution", "TJ-BH")
+		mustContain(t, "at risk", r.stdout, sc.AtRisk, "reference_sealed")
+		mustContain(t, "banner", banner, "/api/v1/cases/"+sc.Case)
 		r = runCLI(t, env, "supervision", "overdue", "-o", "json", "--page-size", "2")
 		var p struct {
 			Items []map[string]any `json:"items"`

@@ -502,9 +502,13 @@ func (m *Main) printBanner(ctx context.Context) error {
 		fmt.Fprintf(w, "  # is a Hebei certificate recognized in %s?\n", s.RecognizedBy)
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" '%s/recognition?certificate=%s&by=%s'\n",
 			api, url.QueryEscape(s.RecognizedCertificate), url.QueryEscape(s.RecognizedBy))
+		fmt.Fprintf(w, "  # supervision: compulsory instruments overdue, and the out-of-tolerance case on %s\n", s.SealedStandard)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" %s/supervision/overdue\n", api)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $METROTRACE_TOKEN\" %s/cases/%s\n", api, q(s.Case))
 		fmt.Fprintf(w, "  # the same with the command line\n")
 		fmt.Fprintf(w, "  metrotrace trace %s\n  metrotrace trace %s\n  metrotrace impact %s --since %s\n  metrotrace recognize %s --by %s\n",
 			s.Traceable, s.SealedReference, s.ImpactStandard, s.ImpactSince, s.RecognizedCertificate, s.RecognizedBy)
+		fmt.Fprintf(w, "  metrotrace supervision overdue\n  metrotrace supervision coverage --by district\n")
 	} else if m.backend.embedded != nil {
 		fmt.Fprintf(w, "\nThe ledger has no demo data. Register institutions with an operator token:\n")
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer <operator token>\" -H \"Content-Type: application/json\" -d @institution.json %s%s/institutions\n", base, httpapi.Prefix)
