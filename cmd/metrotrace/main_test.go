@@ -71,6 +71,8 @@ func TestServeWithTheDemo(t *testing.T) {
 		r = runCLI(t, env, "supervision", "at-risk", "--institution", "TJ-BH")
 		mustContain(t, "at risk", r.stdout, sc.AtRisk, "reference_sealed")
 		mustContain(t, "banner", banner, "/api/v1/cases/"+sc.Case)
+		r = runCLI(t, env, "supervision", "open-notices", "--older-than-days", "0")
+		mustContain(t, "open notices", r.stdout, sc.OpenNotice, "notice_open")
 		r = runCLI(t, env, "supervision", "overdue", "-o", "json", "--page-size", "2")
 		var p struct {
 			Items []map[string]any `json:"items"`
@@ -88,7 +90,7 @@ func TestServeWithTheDemo(t *testing.T) {
 			t.Errorf("a bad region: exit %d %s", r.code, r.stderr)
 		}
 		r = runCLI(t, env, "supervision", "due", "--within-days", "-3")
-		if r.code != 2 || !strings.Contains(r.stderr, "--within-days must not be negative") {
+		if r.code != 2 || !strings.Contains(r.stderr, "--within-days and --older-than-days must not be negative") {
 			t.Errorf("negative days: exit %d %s", r.code, r.stderr)
 		}
 	})

@@ -13,7 +13,7 @@ import (
 
 // supervisionFlags are the flags every supervision list shares.
 type supervisionFlags struct {
-	withinDays                             int
+	withinDays, olderThanDays              int
 	by, region, district, institution, cat string
 	pageSize                               int
 	pageToken                              string
@@ -27,6 +27,9 @@ func (f *supervisionFlags) bind(cmd *cobra.Command, list string) {
 	}
 	if list == apiclient.ListCoverage {
 		fs.StringVar(&f.by, "by", "district", "group by district, category or institution")
+	}
+	if list == apiclient.ListOpenNotices {
+		fs.IntVar(&f.olderThanDays, "older-than-days", 0, "only notices open for at least this many days")
 	}
 	fs.StringVar(&f.region, "region", "", "only this region: BJ, TJ or HB")
 	fs.StringVar(&f.district, "district", "", "only instruments in this GB/T 2260 district (e.g. 120116)")
@@ -43,15 +46,19 @@ func (f *supervisionFlags) query(cmd *cobra.Command) apiclient.SupervisionQuery 
 	if cmd.Flags().Lookup("within-days") != nil {
 		q.WithinDays = &f.withinDays
 	}
+	if cmd.Flags().Lookup("older-than-days") != nil {
+		q.OlderThanDays = &f.olderThanDays
+	}
 	return q
 }
 
 var supervisionHelp = map[string]string{
-	apiclient.ListDue:       "Compulsory instruments (强检) due for verification within N days",
-	apiclient.ListOverdue:   "Compulsory instruments past due or never verified",
-	apiclient.ListApprovals: "Standards whose approval expires within N days or has expired",
-	apiclient.ListAtRisk:    "Certificates issued against a sealed, revoked, unapproved or expired reference",
-	apiclient.ListCoverage:  "Share of compulsory instruments with a valid verification today, per group",
+	apiclient.ListDue:         "Compulsory instruments (强检) due for verification within N days",
+	apiclient.ListOverdue:     "Compulsory instruments past due or never verified",
+	apiclient.ListApprovals:   "Standards whose approval expires within N days or has expired",
+	apiclient.ListAtRisk:      "Certificates issued against a sealed, revoked, unapproved or expired reference",
+	apiclient.ListCoverage:    "Share of compulsory instruments with a valid verification today, per group",
+	apiclient.ListOpenNotices: "Notices of out-of-tolerance cases still open after N days",
 }
 
 func newSupervisionCommand(env Env) *cobra.Command {
@@ -80,8 +87,8 @@ func newSupervisionListCommand(env Env, list string) *cobra.Command {
 		Example: "  metrotrace supervision " + list + " --region TJ\n  metrotrace supervision " + list + " --csv > " + list + ".csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if f.withinDays < 0 {
-				return usageErrorf("--within-days must not be negative")
+			if f.withinDays < 0 || f.olderThanDays < 0 {
+				return usageErrorf("--within-days and --older-than-days must not be negative")
 			}
 			if f.pageSize < 0 {
 				return usageErrorf("--page-size must not be negative")
@@ -131,6 +138,9 @@ func printItems(w io.Writer, list string, p *index.ItemPage) {
 	for _, it := range p.Items {
 		id := it.InstrumentID
 		if id == "" {
+			id = it.NoticeID
+		}
+		if id == "" {
 			id = it.StandardID
 		}
 		if id == "" {
@@ -140,6 +150,9 @@ func printItems(w io.Writer, list string, p *index.ItemPage) {
 		due := it.DueOn
 		if due == "" {
 			due = it.PerformedOn
+		}
+		if due == "" {
+			due = it.OpenedOn
 		}
 		fmt.Fprintf(w, "  %-20s %-10s %-10s %-22s %s [%s]\n", id, it.InstitutionID, due, it.Reason, it.Detail, where)
 	}

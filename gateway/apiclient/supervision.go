@@ -2,6 +2,7 @@ package apiclient
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,25 +20,29 @@ const (
 )
 
 // SupervisionLists lists the lists in the order the CLI shows them.
-var SupervisionLists = []string{ListDue, ListOverdue, ListApprovals, ListAtRisk, ListCoverage}
+var SupervisionLists = []string{ListDue, ListOverdue, ListApprovals, ListAtRisk, ListCoverage, ListOpenNotices}
 
 // SupervisionQuery narrows and pages a supervision list; zero fields are
 // left to the server's defaults.
 type SupervisionQuery struct {
-	WithinDays  *int   // due and approvals (nil: the server's 30)
-	By          string // coverage: district, category or institution
-	Region      string
-	District    string
-	Institution string
-	Category    string
-	PageSize    int
-	PageToken   string
+	WithinDays    *int   // due and approvals (nil: the server's 30)
+	OlderThanDays *int   // open notices (nil: 0)
+	By            string // coverage: district, category or institution
+	Region        string
+	District      string
+	Institution   string
+	Category      string
+	PageSize      int
+	PageToken     string
 }
 
 func (q SupervisionQuery) values() url.Values {
 	v := url.Values{}
 	if q.WithinDays != nil {
 		v.Set("within_days", strconv.Itoa(*q.WithinDays))
+	}
+	if q.OlderThanDays != nil {
+		v.Set("older_than_days", strconv.Itoa(*q.OlderThanDays))
 	}
 	for name, s := range map[string]string{"by": q.By, "region": q.Region, "district": q.District,
 		"institution": q.Institution, "category": q.Category, "page_token": q.PageToken} {
@@ -52,7 +57,7 @@ func (q SupervisionQuery) values() url.Values {
 }
 
 // Supervision asks for one page of a supervision list (ListDue, ListOverdue,
-// ListApprovals or ListAtRisk).
+// ListApprovals, ListAtRisk or ListOpenNotices).
 func (c *Client) Supervision(ctx context.Context, list string, q SupervisionQuery) (*index.ItemPage, error) {
 	var p index.ItemPage
 	if err := c.getJSON(ctx, "/supervision/"+seg(list), q.values(), &p); err != nil {
@@ -80,4 +85,47 @@ func (c *Client) SupervisionCSV(ctx context.Context, list string, q SupervisionQ
 		return nil, err
 	}
 	return res.body, nil
+}
+
+// ListOpenNotices is the inspectors' list of notices still open after a
+// number of days (SupervisionQuery.OlderThanDays).
+const ListOpenNotices = "open-notices"
+
+// OpenCase opens an out-of-tolerance case ({"id", "standard_id", "since",
+// "finding"}) and returns it with every notice, once recorded in full.
+func (c *Client) OpenCase(ctx context.Context, opening any) (*index.CaseView, error) {
+	body, err := json.Marshal(opening)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do(ctx, request{method: http.MethodPost, path: APIPrefix + "/cases", contentType: "application/json", body: body})
+	if err != nil {
+		return nil, err
+	}
+	var cv index.CaseView
+	return &cv, decode(res.body, &cv)
+}
+
+// Case returns a case with its notices and their items.
+func (c *Client) Case(ctx context.Context, id string) (*index.CaseView, error) {
+	var cv index.CaseView
+	if err := c.getJSON(ctx, "/cases/"+seg(id), nil, &cv); err != nil {
+		return nil, err
+	}
+	return &cv, nil
+}
+
+// ResolveNotice resolves one certificate of a notice ({"certificate_id",
+// "action", "replacement_id", "reason"}) and returns the notice.
+func (c *Client) ResolveNotice(ctx context.Context, noticeID string, resolution any) (*index.NoticeView, error) {
+	body, err := json.Marshal(resolution)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do(ctx, request{method: http.MethodPost, path: APIPrefix + "/notices/" + seg(noticeID) + "/resolve", contentType: "application/json", body: body})
+	if err != nil {
+		return nil, err
+	}
+	var nv index.NoticeView
+	return &nv, decode(res.body, &nv)
 }
