@@ -56,7 +56,7 @@ func (c *Contract) OpenCase(ctx contractapi.TransactionContextInterface, caseJSO
 	}
 	cs := &record.Case{ID: o.ID, DocType: record.DocCase, StandardID: o.StandardID, Since: o.Since, Finding: o.Finding,
 		Status: record.CaseOpen, InstitutionID: std.InstitutionID, OpenedOn: today, OpenedBy: who.String(), NoticeIDs: []string{}}
-	t := newTxn(ctx, "OpenCase")
+	t := newTxn(ctx, record.FnOpenCase)
 	if err := recordChunk(ctx, t, cs, size, today); err != nil {
 		return "", wrapf(err, "open case %s", o.ID)
 	}
@@ -88,7 +88,7 @@ func (c *Contract) ContinueCase(ctx contractapi.TransactionContextInterface, cas
 	if err != nil {
 		return "", err
 	}
-	t := newTxn(ctx, "ContinueCase")
+	t := newTxn(ctx, record.FnContinueCase)
 	if err := recordChunk(ctx, t, &cs, size, today); err != nil {
 		return "", wrapf(err, "continue case %s", caseID)
 	}
@@ -113,7 +113,7 @@ func mayHandleCase(ctx contractapi.TransactionContextInterface, std *record.Stan
 	if err != nil {
 		return who, err
 	}
-	if who.hasAttributes() && who.role == RoleInspector {
+	if who.hasAttributes() && who.role == record.RoleInspector {
 		return who, nil
 	}
 	if _, err := writableInstitution(ctx, std.InstitutionID); err != nil {
@@ -281,7 +281,7 @@ func (c *Contract) ResolveNotice(ctx contractapi.TransactionContextInterface, no
 		closeIfDone(&cs, today)
 		caseChanged = true
 	}
-	t := newTxn(ctx, "ResolveNotice")
+	t := newTxn(ctx, record.FnResolveNotice)
 	if err := t.put(record.DocNotice, n.ID, &n, ""); err != nil {
 		return "", err
 	}

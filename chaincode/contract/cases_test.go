@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/metrotrace/metrotrace/chaincode/contract"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
@@ -19,14 +18,14 @@ func (l *ledger) caseView(id string) (record.Case, map[string]record.Notice, map
 	cs := decode[record.Case](l.t, l.mustEvaluate(viewer, "Get", "case", id))
 	notices := map[string]record.Notice{}
 	items := map[string]record.NoticeItem{}
-	for _, p := range []contract.Page{decode[contract.Page](l.t, l.mustEvaluate(viewer, "List", record.IndexNoticesByCase, id, "", ""))} {
+	for _, p := range []record.Page{decode[record.Page](l.t, l.mustEvaluate(viewer, "List", record.IndexNoticesByCase, id, "", ""))} {
 		for _, raw := range p.Records {
 			var n record.Notice
 			if err := json.Unmarshal(raw, &n); err != nil {
 				l.t.Fatal(err)
 			}
 			notices[n.InstitutionID] = n
-			ip := decode[contract.Page](l.t, l.mustEvaluate(viewer, "List", record.IndexItemsByNotice, n.ID, "", ""))
+			ip := decode[record.Page](l.t, l.mustEvaluate(viewer, "List", record.IndexItemsByNotice, n.ID, "", ""))
 			for _, raw := range ip.Records {
 				var it record.NoticeItem
 				if err := json.Unmarshal(raw, &it); err != nil {

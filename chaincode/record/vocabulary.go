@@ -61,6 +61,9 @@ const (
 	FnAddComparisonResults = "AddComparisonResults"
 	FnApproveAgreement     = "ApproveAgreement"
 	FnSetInstrumentOwner   = "SetInstrumentOwner"
+	FnOpenCase             = "OpenCase"
+	FnContinueCase         = "ContinueCase"
+	FnResolveNotice        = "ResolveNotice"
 
 	FnRegisterSigningCertificate = "RegisterSigningCertificate"
 	FnRevokeSigningCertificate   = "RevokeSigningCertificate"

@@ -171,18 +171,18 @@ func decode[T any](data []byte, err error) (T, error) {
 // chaincode's default); the answer is the case, whose recorded field says
 // whether ContinueCase must follow.
 func (c *Client) OpenCase(ctx context.Context, id *identity.Identity, openingJSON []byte, chunk int) (*Written, error) {
-	return c.submit(ctx, id, "OpenCase", nil, string(openingJSON), chunkArg(chunk))
+	return c.submit(ctx, id, record.FnOpenCase, nil, string(openingJSON), chunkArg(chunk))
 }
 
 // ContinueCase records the next chunk of a case's notice items.
 func (c *Client) ContinueCase(ctx context.Context, id *identity.Identity, caseID string, chunk int) (*Written, error) {
-	return c.submit(ctx, id, "ContinueCase", nil, caseID, chunkArg(chunk))
+	return c.submit(ctx, id, record.FnContinueCase, nil, caseID, chunkArg(chunk))
 }
 
 // ResolveNotice resolves one item of a notice ({"certificate_id",
 // "action", "replacement_id", "reason"}).
 func (c *Client) ResolveNotice(ctx context.Context, id *identity.Identity, noticeID string, resolutionJSON []byte) (*Written, error) {
-	return c.submit(ctx, id, "ResolveNotice", nil, noticeID, string(resolutionJSON))
+	return c.submit(ctx, id, record.FnResolveNotice, nil, noticeID, string(resolutionJSON))
 }
 
 func chunkArg(n int) string {

@@ -213,10 +213,10 @@ func (d *Dataset) Steps() []Step {
 		}
 	}
 	for _, c := range d.Cases {
-		steps = append(steps, by(holder[c.StandardID], "OpenCase", mustJSON(c), caseChunk))
+		steps = append(steps, by(holder[c.StandardID], record.FnOpenCase, mustJSON(c), caseChunk))
 	}
 	for _, r := range d.Resolutions {
-		steps = append(steps, by(r.InstitutionID, "ResolveNotice", r.NoticeID, mustJSON(r.Resolution)))
+		steps = append(steps, by(r.InstitutionID, record.FnResolveNotice, r.NoticeID, mustJSON(r.Resolution)))
 	}
 	return steps
 }

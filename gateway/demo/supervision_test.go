@@ -46,7 +46,7 @@ func checkSupervision(t *testing.T, l *ledger, sc demo.Showcase) {
 	instrument := func(it index.Item) string { return it.InstrumentID }
 	standard := func(it index.Item) string { return it.StandardID }
 	certificate := func(it index.Item) string { return it.CertificateID }
-	overdue := ids(items(x.Overdue(sc.Today, index.Filter{}, index.MaxPageSize, "")), instrument)
+	overdue := ids(items(x.Overdue(sc.Today, index.Filter{}, record.MaxPageSize, "")), instrument)
 	for _, c := range []struct {
 		list string
 		got  []string
@@ -54,16 +54,16 @@ func checkSupervision(t *testing.T, l *ledger, sc demo.Showcase) {
 	}{
 		{"overdue", overdue, sc.NeverVerified},
 		{"overdue", overdue, sc.Overdue},
-		{"due within 30 days", ids(items(x.Due(sc.Today, 30, index.Filter{}, index.MaxPageSize, "")), instrument), sc.DueSoon},
-		{"due in 西青区", ids(items(x.Due(sc.Today, 30, index.Filter{District: "120111"}, index.MaxPageSize, "")), instrument), sc.DueSoon},
-		{"approvals within 30 days", ids(items(x.Approvals(sc.Today, 30, index.Filter{}, index.MaxPageSize, "")), standard), sc.ExpiringApproval},
-		{"at risk", ids(items(x.AtRisk(index.Filter{}, index.MaxPageSize, "")), certificate), sc.AtRisk},
+		{"due within 30 days", ids(items(x.Due(sc.Today, 30, index.Filter{}, record.MaxPageSize, "")), instrument), sc.DueSoon},
+		{"due in 西青区", ids(items(x.Due(sc.Today, 30, index.Filter{District: "120111"}, record.MaxPageSize, "")), instrument), sc.DueSoon},
+		{"approvals within 30 days", ids(items(x.Approvals(sc.Today, 30, index.Filter{}, record.MaxPageSize, "")), standard), sc.ExpiringApproval},
+		{"at risk", ids(items(x.AtRisk(index.Filter{}, record.MaxPageSize, "")), certificate), sc.AtRisk},
 	} {
 		if !slices.Contains(c.got, c.want) {
 			t.Errorf("%s lacks %s: %v", c.list, c.want, c.got)
 		}
 	}
-	t.Logf("overdue %d, due within 30 days %d", len(overdue), len(ids(items(x.Due(sc.Today, 30, index.Filter{}, index.MaxPageSize, "")), instrument)))
+	t.Logf("overdue %d, due within 30 days %d", len(overdue), len(ids(items(x.Due(sc.Today, 30, index.Filter{}, record.MaxPageSize, "")), instrument)))
 	cov, err := x.Coverage(sc.Today, index.ByDistrict, index.Filter{}, 0, "")
 	if err != nil || cov.Total < 10 || cov.Overall.Verified == 0 || cov.Overall.Verified >= cov.Overall.Registered {
 		t.Errorf("coverage by district = %+v, %v", cov.Overall, err)

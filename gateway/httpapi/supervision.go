@@ -87,8 +87,8 @@ func parseListQuery(c echo.Context) (listQuery, error) {
 	}
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > index.MaxPageSize {
-			return lq, invalidf("page_size %q must be an integer from 1 to %d", v, index.MaxPageSize)
+		if err != nil || n < 1 || n > record.MaxPageSize {
+			return lq, invalidf("page_size %q must be an integer from 1 to %d", v, record.MaxPageSize)
 		}
 		lq.size, lq.pageSize = n, true
 	}
@@ -186,7 +186,7 @@ func answerList(c echo.Context, lq listQuery, name string, columns []string, pag
 	for {
 		size := lq.size
 		if !lq.pageSize {
-			size = index.MaxPageSize
+			size = record.MaxPageSize
 		}
 		p, err := page(size, token)
 		if err != nil {
@@ -303,7 +303,7 @@ func (s *Server) supervisionCoverage(c echo.Context) error {
 	today := s.today()
 	size := lq.size
 	if lq.csv && !lq.pageSize {
-		size = index.MaxPageSize
+		size = record.MaxPageSize
 	}
 	cov, err := sx.Coverage(today, by, lq.filter, size, lq.token)
 	if err != nil {

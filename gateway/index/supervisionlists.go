@@ -84,8 +84,8 @@ func pageSizeOf(n int) (int, error) {
 	if n <= 0 {
 		return 100, nil
 	}
-	if n > MaxPageSize {
-		return 0, record.Errorf(record.Invalid, "page_size must be at most %d", MaxPageSize)
+	if n > record.MaxPageSize {
+		return 0, record.Errorf(record.Invalid, "page_size must be at most %d", record.MaxPageSize)
 	}
 	return n, nil
 }
