@@ -28,6 +28,7 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/demo"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 	"github.com/metrotrace/metrotrace/gateway/index"
+	"github.com/metrotrace/metrotrace/gateway/webhook"
 )
 
 // Defaults of serve.
@@ -261,7 +262,21 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return usageErrorf("--dcc-trust-roots: %v", err)
 		}
 	}
+	hooks := webhook.New(runCtx, webhook.Options{Logger: m.log})
+	if from, err := m.backend.ledger.Height(ctx); err == nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			// Notifications are of what happens from now on.
+			if err := hooks.Follow(runCtx, m.backend.ledger, from); err != nil && !errors.Is(err, context.Canceled) {
+				m.log.Error("webhooks stopped following the ledger", "err", err)
+			}
+		}()
+	} else {
+		m.log.Warn("webhooks are not delivered: ledger height unknown", "err", err)
+	}
 	m.Server = httpapi.New(httpapi.Config{
+		Webhooks:       hooks,
 		Client:         client.New(m.backend.ledger),
 		Index:          m.Index,
 		Blobs:          m.Blobs,

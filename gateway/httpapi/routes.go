@@ -127,6 +127,7 @@ func (s *Server) routes() {
 	api(http.MethodGet, "/cases/:id", s.getCase, readers, noBody)
 	api(http.MethodGet, "/notices/:id", s.getNotice, readers, noBody)
 	api(http.MethodPost, "/notices/:id/resolve", s.resolveNotice, recorderOnly, jsonBody)
+	api(http.MethodPost, "/subscriptions", s.subscribe, subscribers, jsonBody)
 	api(http.MethodPost, "/verify", s.verify, nil, fileBody)
 	api(http.MethodGet, "/openapi.yaml", s.serveOpenAPI, nil, noBody)
 	api(http.MethodGet, "/vocabulary", s.vocabulary, nil, noBody)

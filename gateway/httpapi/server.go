@@ -18,6 +18,7 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/auth"
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
+	"github.com/metrotrace/metrotrace/gateway/webhook"
 )
 
 // Defaults of Config.
@@ -90,6 +91,9 @@ type Config struct {
 	// turns into a JSON error too (canned.go; a server of the caller's
 	// own around Handler answers it in plain text).
 	MaxHeaderBytes int
+	// Webhooks holds the webhook subscriptions (POST /subscriptions) and
+	// delivers to them; nil makes subscribing unavailable (503).
+	Webhooks *webhook.Dispatcher
 	// Now is the clock that decides "today" for trace and recognition
 	// (nil: time.Now, in the gateway's time zone).
 	Now func() time.Time

@@ -24,7 +24,7 @@ import (
 // newSupervisedEnv serves the supervision region over an embedded ledger
 // and a real index, with the ledger's and the server's clocks on the
 // test's day.
-func newSupervisedEnv(t *testing.T) (*env, *scenario.SupervisionRegion) {
+func newSupervisedEnv(t *testing.T, configure ...func(*httpapi.Config)) (*env, *scenario.SupervisionRegion) {
 	t.Helper()
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	region := scenario.Supervision(day)
@@ -57,8 +57,12 @@ func newSupervisedEnv(t *testing.T) (*env, *scenario.SupervisionRegion) {
 		t.Fatal(err)
 	}
 	tokens := &auth.Issuer{Secret: bytes.Repeat([]byte("s"), 32)}
-	srv := httpapi.New(httpapi.Config{Client: client.New(l), Index: x, Tokens: tokens, Identities: l.Wallet(),
-		RateLimit: rate.Inf, Now: func() time.Time { return day.Add(12 * time.Hour) }, WaitTimeout: 5 * time.Second})
+	cfg := httpapi.Config{Client: client.New(l), Index: x, Tokens: tokens, Identities: l.Wallet(),
+		RateLimit: rate.Inf, Now: func() time.Time { return day.Add(12 * time.Hour) }, WaitTimeout: 5 * time.Second}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	srv := httpapi.New(cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
