@@ -34,7 +34,8 @@ var _ CaseIndex = (*index.Index)(nil)
 const CaseChunk = 1000
 
 // MaxCaseTransactions bounds the transactions one POST /cases drives; a
-// larger case is continued by POST /cases again with the same id.
+// larger case (or one whose request timed out) is continued by POST /cases
+// again with the same opening.
 const MaxCaseTransactions = 10000
 
 // caseOpeners may open a case: a recorder of the standard's institution or
@@ -69,6 +70,13 @@ func (s *Server) openCase(c echo.Context) error {
 	ctx := c.Request().Context()
 	body, _ := json.Marshal(&o)
 	w, err := s.cfg.Client.OpenCase(ctx, id, body, CaseChunk)
+	if record.ErrorCode(err) == record.Conflict {
+		// The same opening again resumes a case whose recording stopped
+		// part way (a request timeout, a gateway restart).
+		if view, verr := cx.Case(o.ID); verr == nil && !view.Recorded && view.StandardID == o.StandardID && view.Since == o.Since {
+			w, err = s.cfg.Client.ContinueCase(ctx, id, o.ID, CaseChunk)
+		}
+	}
 	if err != nil {
 		return err
 	}
