@@ -203,7 +203,7 @@ func TestSetInstrumentOwnerWritesOnlyTheOwnersCollection(t *testing.T) {
 	l.load(scenario.New())
 	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
 	in := `{"id":"TJ-GAUGE-7","institution_id":"TJ-ENT","type":"pressure gauge","manufacturer":"Yokogawa","model":"MT220","serial":"P7",` +
-		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true}`
+		`"quantity":"pressure","range":{"min":0,"max":1,"unit":"MPa"},"mpe":{"value":0.4,"unit":"kPa"},"compulsory":true,"category":"pressure_gauge"}`
 	l.mustSubmit(tj, "RegisterInstrument", in)
 	owner := map[string][]byte{record.TransientOwner: []byte(`{"owner_name":"天津港某码头公司","contact":"022-5555-0107"}`)}
 
