@@ -61,7 +61,7 @@ func (a caseAnswer) statuses() map[string]string {
 func TestACaseThroughHTTP(t *testing.T) {
 	e, region := newSupervisedEnv(t)
 	want := region.Expect
-	inspector := e.inspector()
+	inspector := e.token("inspector", "HebeiMSP", "HBIM")
 	tjim := e.recorderOf("TianjinMSP", "TJIM")
 	market := e.recorderOf("TianjinMSP", "TJ-MKT")
 	hbim := e.recorderOf("HebeiMSP", "HBIM")

@@ -40,7 +40,7 @@ func TestWebhookSubscriptionThroughHTTP(t *testing.T) {
 	defer rc.Close()
 
 	tok := e.recorderOf("HebeiMSP", "HBIM")
-	e.post("/api/v1/subscriptions", e.inspector(), map[string]any{"url": rc.URL, "events": []string{"notice"}}).expectError(t, 403, "forbidden", "")
+	e.post("/api/v1/subscriptions", e.token("inspector", "HebeiMSP", "HBIM"), map[string]any{"url": rc.URL, "events": []string{"notice"}}).expectError(t, 403, "forbidden", "")
 	e.post("/api/v1/subscriptions", tok, map[string]any{"url": "mailto:x@y", "events": []string{"notice"}}).expectError(t, 400, "invalid", "url")
 	e.post("/api/v1/subscriptions", tok, map[string]any{"url": rc.URL, "events": []string{"weather"}}).expectError(t, 400, "invalid", "")
 	e.post("/api/v1/subscriptions", tok, map[string]any{"url": rc.URL, "events": []string{"notice"}, "colour": 1}).expectError(t, 400, "invalid", "colour")
@@ -51,7 +51,7 @@ func TestWebhookSubscriptionThroughHTTP(t *testing.T) {
 	if m["institution"] != "HBIM" || len(secret) != 64 {
 		t.Fatalf("subscription = %v", m)
 	}
-	e.post("/api/v1/cases", e.inspector(), map[string]string{"id": "CASE-W", "standard_id": region.Expect.CaseStandard,
+	e.post("/api/v1/cases", e.token("inspector", "HebeiMSP", "HBIM"), map[string]string{"id": "CASE-W", "standard_id": region.Expect.CaseStandard,
 		"since": region.Expect.CaseSince, "finding": "drift"}).expect(t, 201)
 	deadline := time.Now().Add(10 * time.Second)
 	for {

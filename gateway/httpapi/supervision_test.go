@@ -121,7 +121,7 @@ func (p itemPage) ids(kind string) []string {
 func TestSupervisionListsThroughHTTP(t *testing.T) {
 	e, region := newSupervisedEnv(t)
 	want := region.Expect
-	tok := e.inspector()
+	tok := e.token("inspector", "HebeiMSP", "HBIM")
 	for _, tc := range []struct {
 		name, path, kind string
 		ids              []string
@@ -161,8 +161,8 @@ func TestSupervisionListsThroughHTTP(t *testing.T) {
 func TestSupervisionCSVExport(t *testing.T) {
 	e, region := newSupervisedEnv(t)
 	for _, r := range []*response{
-		e.get("/api/v1/supervision/overdue?format=csv", e.inspector()),
-		e.do(req{method: "GET", path: "/api/v1/supervision/overdue", token: e.inspector(), header: map[string]string{"Accept": "text/csv"}}),
+		e.get("/api/v1/supervision/overdue?format=csv", e.token("inspector", "HebeiMSP", "HBIM")),
+		e.do(req{method: "GET", path: "/api/v1/supervision/overdue", token: e.token("inspector", "HebeiMSP", "HBIM"), header: map[string]string{"Accept": "text/csv"}}),
 	} {
 		if r.status != 200 || r.header.Get("Content-Type") != "text/csv; charset=utf-8" || r.header.Get("X-Total-Count") != "4" {
 			t.Fatalf("CSV answer %d %q %q: %s", r.status, r.header.Get("Content-Type"), r.header.Get("X-Total-Count"), r.body)
@@ -182,7 +182,7 @@ func TestSupervisionCSVExport(t *testing.T) {
 			t.Errorf("CSV ids = %v", got)
 		}
 	}
-	r := e.get("/api/v1/supervision/coverage?by=category&format=csv", e.inspector())
+	r := e.get("/api/v1/supervision/coverage?by=category&format=csv", e.token("inspector", "HebeiMSP", "HBIM"))
 	rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
 	if err != nil || r.status != 200 {
 		t.Fatalf("%d %v %s", r.status, err, r.body)
@@ -194,7 +194,7 @@ func TestSupervisionCSVExport(t *testing.T) {
 
 func TestSupervisionCoverageThroughHTTP(t *testing.T) {
 	e, region := newSupervisedEnv(t)
-	r := e.get("/api/v1/supervision/coverage?by=district&region=TJ", e.inspector())
+	r := e.get("/api/v1/supervision/coverage?by=district&region=TJ", e.token("inspector", "HebeiMSP", "HBIM"))
 	m := r.expect(t, 200)
 	overall := m["overall"].(map[string]any)
 	want := region.Expect.CoverageTianjin
@@ -205,7 +205,7 @@ func TestSupervisionCoverageThroughHTTP(t *testing.T) {
 
 func TestSupervisionBadInput(t *testing.T) {
 	e, _ := newSupervisedEnv(t)
-	tok := e.inspector()
+	tok := e.token("inspector", "HebeiMSP", "HBIM")
 	for _, tc := range []struct{ path, msg string }{
 		{"/api/v1/supervision/due?within_days=-1", "within_days"},
 		{"/api/v1/supervision/due?within_days=soon", "within_days"},
