@@ -46,9 +46,12 @@ type matrixRow struct {
 
 // Answer patterns.
 var (
-	anyToken  = [7]int{200, 200, 200, 200, 200, 200, 401}
-	public    = [7]int{200, 200, 200, 200, 200, 200, 200}
-	ownerOnly = func(status int) [7]int { return [7]int{status, 403, 403, 403, 403, 403, 401} }
+	anyToken = [7]int{200, 200, 200, 200, 200, 200, 401}
+	public   = [7]int{200, 200, 200, 200, 200, 200, 200}
+	// needsIndex: a read served only by the real index, which the
+	// matrix's gateway does not run.
+	needsIndex = [7]int{503, 503, 503, 503, 503, 503, 401}
+	ownerOnly  = func(status int) [7]int { return [7]int{status, 403, 403, 403, 403, 403, 401} }
 )
 
 func jsonBody(s string) func(*dccEnv) ([]byte, string) {
@@ -58,6 +61,23 @@ func jsonBody(s string) func(*dccEnv) ([]byte, string) {
 // matrixRows is keyed by "METHOD /openapi/path"; every operation of the
 // OpenAPI document must have a row.
 var matrixRows = map[string]matrixRow{
+	// The supervision lists and cases are served from the real index, which
+	// this matrix's fake index is not: an authorized caller gets 503 here,
+	// and the supervision and conformance tests cover their answers.
+	"GET /api/v1/supervision/due":          {path: "/api/v1/supervision/due?within_days=30", want: needsIndex},
+	"GET /api/v1/supervision/overdue":      {path: "/api/v1/supervision/overdue", want: needsIndex},
+	"GET /api/v1/supervision/approvals":    {path: "/api/v1/supervision/approvals?within_days=30", want: needsIndex},
+	"GET /api/v1/supervision/at-risk":      {path: "/api/v1/supervision/at-risk", want: needsIndex},
+	"GET /api/v1/supervision/coverage":     {path: "/api/v1/supervision/coverage?by=district", want: needsIndex},
+	"GET /api/v1/supervision/open-notices": {path: "/api/v1/supervision/open-notices", want: needsIndex},
+	"GET /api/v1/cases/{id}":               {path: "/api/v1/cases/CASE-1", want: needsIndex},
+	"GET /api/v1/notices/{id}":             {path: "/api/v1/notices/CASE-1-BJIM", want: needsIndex},
+	"POST /api/v1/cases": {path: "/api/v1/cases", want: [7]int{503, 503, 503, 503, 403, 403, 401},
+		body: jsonBody(`{"id":"CASE-M","standard_id":"BJIM-SPRT-01","since":"2024-01-01","finding":"drift"}`)},
+	"POST /api/v1/notices/{id}/resolve": {path: "/api/v1/notices/CASE-1-BJIM/resolve", want: [7]int{503, 503, 503, 403, 403, 403, 401},
+		body: jsonBody(`{"certificate_id":"BJIM-2024-T-0001","action":"no_impact","reason":"checked"}`)},
+	"POST /api/v1/subscriptions": {path: "/api/v1/subscriptions", want: [7]int{503, 503, 503, 403, 503, 503, 401},
+		body: jsonBody(`{"url":"http://127.0.0.1:9/hook","events":["case_opened"]}`)},
 	"GET /api/v1/institutions":                   {path: "/api/v1/institutions", want: anyToken},
 	"GET /api/v1/institutions/{id}":              {path: "/api/v1/institutions/BJIM", want: anyToken},
 	"GET /api/v1/institutions/{id}/history":      {path: "/api/v1/institutions/BJIM/history", want: anyToken},
