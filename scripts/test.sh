@@ -45,7 +45,10 @@ for target in \
 	"FuzzDecode ./chaincode/record" \
 	"FuzzCreate ./chaincode/contract" \
 	"FuzzInvoke ./chaincode/contract" \
-	"FuzzParse ./gateway/dcc"; do
+	"FuzzParse ./gateway/dcc" \
+	"FuzzParse ./chaincode/units" \
+	"FuzzValidateFragments ./gateway/dcc/schema" \
+	"FuzzVerify ./gateway/dcc/signature"; do
 	set -- $target
 	go test -run '^$' -fuzz "^$1\$" -fuzztime "${METROTRACE_FUZZTIME:-3s}" -parallel 1 "$2"
 done
