@@ -55,6 +55,7 @@ line per file and a summary; the exit status is 1 if any file was refused.`,
 				case err == nil:
 					imported++
 					lines = append(lines, fmt.Sprintf("%s %s → %s", markOK, f, describeCertificate(res)))
+					lines = append(lines, dccTrustLines(res, "    ")...)
 					lines = append(lines, dccProblems(res)...)
 				case errors.As(err, &ae):
 					failed++

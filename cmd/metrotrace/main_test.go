@@ -215,7 +215,8 @@ func TestServeWithTheDemo(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("dcc import: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
-		mustContain(t, "dcc import", r.stdout, "✓ "+file+" → certificate "+newID, "1 imported, 0 refused")
+		mustContain(t, "dcc import", r.stdout, "✓ "+file+" → certificate "+newID, "1 imported, 0 refused",
+			"schema     not schema-validated: no schema for DCC 3.3.0", "signature  none")
 		r = runCLI(t, map[string]string{"METROTRACE_SERVER": base, "METROTRACE_TOKEN": issuer}, "dcc", "import", file)
 		if r.code != ExitFailure || !strings.Contains(r.stdout, "0 imported, 1 refused") {
 			t.Errorf("second import: exit %d\n%s", r.code, r.stdout)
@@ -223,7 +224,8 @@ func TestServeWithTheDemo(t *testing.T) {
 
 		public := map[string]string{"METROTRACE_SERVER": base}
 		r = runCLI(t, public, "verify", file)
-		mustContain(t, "verify", r.stdout, "✓ VALID", "certificate  "+newID, "anchored by  transaction")
+		mustContain(t, "verify", r.stdout, "✓ VALID", "certificate  "+newID, "anchored by  transaction",
+			"matched      the exact bytes' digest", "schema     not schema-validated", "signature  none")
 		r = runCLI(t, public, "verify", changed)
 		if r.code != 0 || strings.Contains(r.stdout, "✓ VALID") || !strings.Contains(r.stdout, "✗ ") {
 			t.Errorf("a changed file verifies:\n%s", r.stdout)

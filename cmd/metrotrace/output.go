@@ -9,6 +9,8 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/apiclient"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
+	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
@@ -165,6 +167,9 @@ func printVerification(w io.Writer, raw json.RawMessage) error {
 	for _, p := range v.TraceProblems {
 		fmt.Fprintf(w, "      - %s\n", p)
 	}
+	for _, l := range dccTrustLines(raw, "  ") {
+		fmt.Fprintln(w, l)
+	}
 	return nil
 }
 
@@ -207,4 +212,40 @@ func printGeneric(w io.Writer, raw json.RawMessage) error {
 		}
 	}
 	return nil
+}
+
+// dccTrustLines says, for people, what the server found of a DCC's schema
+// and signature ("schema" and "signature" of an import or verify answer).
+func dccTrustLines(raw json.RawMessage, indent string) []string {
+	var a struct {
+		Matched   string            `json:"matched"`
+		Schema    *schema.Result    `json:"schema"`
+		Signature *signature.Result `json:"signature"`
+	}
+	if json.Unmarshal(raw, &a) != nil {
+		return nil
+	}
+	var lines []string
+	if m := a.Matched; m != "" {
+		lines = append(lines, fmt.Sprintf("%smatched      the %s digest", indent, map[string]string{"bytes": "exact bytes'", "c14n": "canonical form's"}[m]))
+	}
+	if sc := a.Schema; sc != nil {
+		lines = append(lines, fmt.Sprintf("%s%s schema     %s", indent, mark(sc.Validated && len(sc.Errors) == 0), sc.Message))
+		for _, e := range sc.Errors {
+			lines = append(lines, fmt.Sprintf("%s      - line %d %s: %s", indent, e.Line, e.Element, e.Message))
+		}
+	}
+	if sg := a.Signature; sg != nil {
+		switch {
+		case !sg.Present:
+			lines = append(lines, fmt.Sprintf("%s  signature  none", indent))
+		default:
+			lines = append(lines, fmt.Sprintf("%s%s signature  valid %v, chain valid %v, registered %v; signed %s by %s (issuer %s)",
+				indent, mark(sg.Valid && sg.Registered), sg.Valid, sg.ChainValid, sg.Registered, sg.SignedAt, sg.SignerSubject, sg.SignerIssuer))
+			if sg.Reason != "" {
+				lines = append(lines, fmt.Sprintf("%s      - %s", indent, sg.Reason))
+			}
+		}
+	}
+	return lines
 }
