@@ -745,6 +745,26 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 			t.Errorf("reason reads %q", got)
 		}
 	})
+
+	t.Run("a manipulated signed DCC shows its schema and its broken signature", func(t *testing.T) {
+		file, err := filepath.Abs(filepath.Join("..", "dcc", "signature", "testdata", "dcc_gp_temperature_typical_v12_signed_manipulated.xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, ctx,
+			visit("#/verify"),
+			chromedp.WaitVisible(`#verify-form`, chromedp.ByID),
+			chromedp.SetUploadFiles(`#verify-file`, []string{file}, chromedp.ByID),
+			chromedp.Click(`#verify-form button[type="submit"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#verify-result tr[data-field="signature"]`, chromedp.ByQuery),
+		)
+		if got := text(t, ctx, `#verify-result tr[data-field="schema"]`); !strings.Contains(got, "✓ 符合模式 3.1.1") {
+			t.Errorf("schema row reads %q", got)
+		}
+		if got := text(t, ctx, `#verify-result tr[data-field="signature"]`); !strings.Contains(got, "✗ 签名无效") || strings.Contains(got, "✓ 签名有效") {
+			t.Errorf("signature row reads %q", got)
+		}
+	})
 }
 
 // TestTraceReportPrintsOnTwoPages prints the report of the demo's

@@ -797,6 +797,43 @@
     return 'not-anchored';
   }
 
+  // dccTrustRows describes what the server found of a DCC's digest, schema
+  // and signature: [field, zh, en, value] rows.
+  function dccTrustRows(res) {
+    var rows = [];
+    if (res.matched) {
+      rows.push(['matched', '匹配的摘要', 'digest matched', res.matched === 'c14n'
+        ? T('规范化形式（C14N）', 'canonical form (C14N)') : T('原始字节', 'exact bytes')]);
+    }
+    var sc = res.schema;
+    if (sc) {
+      var scOK = sc.validated && !(sc.errors && sc.errors.length);
+      rows.push(['schema', 'DCC 模式校验', 'DCC schema', [
+        badge(sc.validated ? (scOK ? T('✓ 符合模式 ', '✓ valid ') : T('✗ 不符合模式 ', '✗ invalid ')) + sc.version : T('未校验 ', 'not validated ') + (sc.version || ''),
+          sc.validated ? (scOK ? 'ok' : 'bad') : 'warn'), ' ', h('span', {}, sc.message || ''),
+        sc.errors && sc.errors.length ? h('ul', {class: 'problems'}, sc.errors.map(function (e) {
+          return h('li', {}, h('span', {}, T('第 ', 'line ') + e.line + ' ' + e.element + ': ' + e.message));
+        })) : null]]);
+    }
+    var sg = res.signature;
+    if (sg) {
+      var sgValue;
+      if (!sg.present) {
+        sgValue = badge(T('无签名', 'not signed'), 'warn');
+      } else {
+        sgValue = [
+          badge(sg.valid ? T('✓ 签名有效', '✓ signature valid') : T('✗ 签名无效', '✗ signature invalid'), sg.valid ? 'ok' : 'bad'), ' ',
+          badge(sg.chain_valid ? T('✓ 证书链有效', '✓ chain valid') : T('✗ 证书链无效', '✗ chain not valid'), sg.chain_valid ? 'ok' : 'bad'), ' ',
+          badge(sg.registered ? T('✓ 已在链上登记', '✓ registered on the ledger') : T('✗ 未在链上登记', '✗ not registered'), sg.registered ? 'ok' : 'bad'),
+          h('div', {}, T('签名者 ', 'signer ') + (sg.signer_subject || '—') + T('，颁发者 ', ', issuer ') + (sg.signer_issuer || '—') +
+            (sg.signed_at ? T('，签名时间 ', ', signed ') + fmtTime(sg.signed_at) : '')),
+          sg.reason ? h('div', {class: 'muted'}, sg.reason) : null];
+      }
+      rows.push(['signature', '数字签名', 'signature', sgValue]);
+    }
+    return rows;
+  }
+
   function verifyFile(file) {
     var out = $('verify-result');
     var n = ++seq;
@@ -834,6 +871,7 @@
       if (res.trace_problems && res.trace_problems.length) {
         rows.push(row('trace_problems', '溯源问题', 'trace problems', h('ul', {class: 'problems'}, res.trace_problems.map(function (p) { return h('li', {}, h('span', {}, problemText(p))); }))));
       }
+      dccTrustRows(res).forEach(function (r) { rows.push(row(r[0], r[1], r[2], r[3])); });
       var parts = [banner, h('div', {class: 'panel'}, h('table', {class: 'fields'}, h('tbody', {}, rows)))];
       if (cert) {
         parts.push(h('div', {class: 'panel', 'data-certificate': cert.id},
