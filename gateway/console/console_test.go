@@ -26,6 +26,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
 	"github.com/metrotrace/metrotrace/gateway/console"
 	"github.com/metrotrace/metrotrace/gateway/demo"
@@ -156,9 +157,15 @@ func startGateway(t *testing.T) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
+	blobs, err := blob.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
 	srv := httpapi.New(httpapi.Config{
 		Client:         client.New(l),
 		Index:          idx,
+		Blobs:          blobs,
 		Tokens:         tokens,
 		Identities:     l.Wallet(),
 		VerifyIdentity: reader,
@@ -743,6 +750,74 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		}
 		if got := text(t, ctx, `#verify-result tr[data-field="status_reason"]`); !strings.Contains(got, "no certificate on the ledger anchors") {
 			t.Errorf("reason reads %q", got)
+		}
+	})
+
+	t.Run("a recorder imports a DCC and sees what mapped; an inspector is not offered the import", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodGet, gw.url+"/api/v1/certificates/"+sc.RecognizedCertificate+"/dcc?generate=true", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		xml, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("export: %d %v", res.StatusCode, err)
+		}
+		file := filepath.Join(t.TempDir(), "console-import.xml")
+		xml = []byte(strings.Replace(string(xml), ">"+sc.RecognizedCertificate+"<", ">DCC-CONSOLE-0001<", 1))
+		if err := os.WriteFile(file, xml, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var tabHidden bool
+		run(t, ctx,
+			chromedp.Evaluate(fmt.Sprintf(`localStorage.setItem("metrotrace.token", %q)`, token), nil),
+			visit("#/import"),
+			chromedp.WaitVisible(`#import-result .error[data-code="forbidden"]`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelector('.tabs a[data-view="import"]').hidden`, &tabHidden),
+		)
+		if !tabHidden {
+			t.Error("the import tab is offered to an inspector")
+		}
+		recorder, err := gw.tokens.Issue(auth.Claims{Role: auth.RoleRecorder, MSP: "HebeiMSP", Institution: "HBIM"}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, ctx,
+			chromedp.Evaluate(fmt.Sprintf(`localStorage.setItem("metrotrace.token", %q)`, recorder), nil),
+			visit("#/verify"),
+			visit("#/import"),
+			chromedp.Evaluate(`document.querySelector('.tabs a[data-view="import"]').hidden`, &tabHidden),
+			chromedp.SetUploadFiles(`#import-file`, []string{file}, chromedp.ByID),
+			chromedp.Click(`#import-form button[type="submit"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#import-result .verdict, #import-result .error:not([data-code="forbidden"])`, chromedp.ByQuery),
+		)
+		if tabHidden {
+			t.Error("the import tab is hidden from a recorder")
+		}
+		if count(t, ctx, "#import-result .error") > 0 {
+			t.Fatalf("import failed: %s", text(t, ctx, "#import-result .error"))
+		}
+		if id := attr(t, ctx, "#import-result .verdict", "data-certificate"); id != "DCC-CONSOLE-0001" {
+			t.Errorf("imported %q", id)
+		}
+		if got := text(t, ctx, `#import-result tr[data-field="schema"]`); !strings.Contains(got, "未校验 3.3.0") {
+			t.Errorf("schema row reads %q", got)
+		}
+		if got := text(t, ctx, `#import-result tr[data-field="signature"]`); !strings.Contains(got, "无签名") {
+			t.Errorf("signature row reads %q", got)
+		}
+		// The same file again: the certificate exists, shown as an error.
+		run(t, ctx,
+			chromedp.Click(`#import-form button[type="submit"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#import-result .error`, chromedp.ByQuery),
+		)
+		if code := attr(t, ctx, "#import-result .error", "data-code"); code != "conflict" {
+			t.Errorf("second import: error %q, want conflict", code)
 		}
 	})
 

@@ -274,6 +274,7 @@
           }
           var err = data && data.error ? data.error : {};
           var e = new ApiError(res.status, err.code || ('http_' + res.status), err.message || text || res.statusText, rid);
+          e.details = err.details || [];
           if (res.status === 401 && opts.auth !== false) {
             openTokenDialog((token ? T('令牌被拒绝（bearer token refused）：', 'The bearer token was refused: ') : T('需要访问令牌（bearer token）：', 'A bearer token is needed: ')) + e.message);
           }
@@ -395,7 +396,10 @@
     if (e.status === 403) hint = h('span', {}, T(' 当前令牌的角色无权执行此操作。', ' This token\'s role may not do this.'));
     return h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status},
       h('span', {class: 'code'}, e.code), h('span', {class: 'message'}, e.message), ' ', hint,
-      h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? ' · request ' + e.requestId : '')));
+      h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? ' · request ' + e.requestId : '')),
+      e.details && e.details.length ? h('ul', {class: 'problems details'}, e.details.map(function (d) {
+        return h('li', {'data-field': d.field || ''}, h('span', {class: 'mono'}, d.field || (d.index !== undefined ? '#' + d.index : '')), ' ', h('span', {}, d.message));
+      })) : null);
   }
 
   // ---- value rendering ------------------------------------------------------------
@@ -486,7 +490,7 @@
     return {view: parts[0] || 'home', args: parts.slice(1), query: query};
   }
   var VIEWS = {home: showHome, search: showSearch, record: showRecord, trace: showTrace,
-    impact: showImpact, recognition: showRecognition, verify: showVerify};
+    impact: showImpact, recognition: showRecognition, verify: showVerify, import: showImport};
   // seq numbers renders, so an answer that arrives after the user moved on
   // is dropped.
   var seq = 0;
@@ -495,6 +499,8 @@
     var fn = VIEWS[r.view] || showHome;
     var view = VIEWS[r.view] ? r.view : 'home';
     document.querySelectorAll('.view').forEach(function (s) { s.hidden = s.id !== 'view-' + view; });
+    var importTab = document.querySelector('.tabs a[data-view="import"]');
+    if (importTab) importTab.hidden = !mayCreate('certificate');
     document.querySelectorAll('.tabs a').forEach(function (a) {
       var v = a.getAttribute('data-view');
       a.classList.toggle('active', v === view || (view === 'record' && v === 'search'));
@@ -834,6 +840,52 @@
     return rows;
   }
 
+  // mayCreate says whether the token's role may create a record of a doc
+  // type, as the server's vocabulary lists its creators: actions a role may
+  // not take are not offered.
+  function mayCreate(docType) {
+    var c = claimsOf(getToken()), kinds = VOCAB.kinds || [];
+    if (!c || !c.role) return false;
+    return kinds.some(function (k) { return k.doc_type === docType && (k.creators || []).indexOf(c.role) >= 0; });
+  }
+
+  function showImport() {
+    document.title = T('导入 DCC', 'Import DCC') + ' · metrotrace';
+    if (!mayCreate('certificate')) {
+      show($('import-result'), h('div', {class: 'error', role: 'alert', 'data-code': 'forbidden'},
+        T('导入证书需要记录员（recorder）令牌。', 'Importing a certificate needs a recorder token.')));
+    }
+  }
+
+  function importFile(form, file) {
+    var out = $('import-result');
+    var n = ++seq;
+    var q = new URLSearchParams();
+    ['issuer_id', 'subject_id', 'reference_ids'].forEach(function (name) {
+      var v = formValue(form, name);
+      if (v) q.set(name, v);
+    });
+    show(out, loading('导入中', 'Importing'));
+    file.arrayBuffer().then(function (buf) {
+      return api('POST', '/certificates/dcc' + (q.toString() ? '?' + q.toString() : ''), {body: buf, contentType: 'application/xml'});
+    }).then(function (res) {
+      if (!current(n)) return;
+      var cert = res.certificate || {};
+      var banner = verdictBanner(true, T('已导入并上链锚定', 'Imported and anchored'),
+        [idLink('certificates', cert.id), ' · ', h('span', {class: 'hash'}, res.dcc_sha256 || '')], {'data-certificate': cert.id || ''}, 'ok');
+      var rows = dccTrustRows(res).map(function (r) {
+        return h('tr', {'data-field': r[0]}, h('th', {}, T(r[1], r[2])), h('td', {}, r[3]));
+      });
+      var problems = res.problems || [];
+      rows.push(h('tr', {'data-field': 'problems'}, h('th', {}, T('映射说明', 'mapping notes')),
+        h('td', {}, problems.length ? h('ul', {class: 'problems'}, problems.map(function (p) {
+          return h('li', {}, h('span', {class: 'mono'}, p.path), ' ', h('span', {}, p.message));
+        })) : T('无', 'none'))));
+      show(out, [banner, h('div', {class: 'panel'}, h('table', {class: 'fields'}, h('tbody', {}, rows))),
+        h('div', {class: 'panel'}, h('h2', {}, T('映射得到的证书', 'Certificate as mapped')), fieldsTable(cert, ['doc_type']))]);
+    }).catch(function (e) { if (current(n)) show(out, errorBox(e)); });
+  }
+
   function verifyFile(file) {
     var out = $('verify-result');
     var n = ++seq;
@@ -907,6 +959,11 @@
     ev.preventDefault();
     var at = formValue(this, 'at');
     go('#/recognition?certificate=' + enc(formValue(this, 'certificate')) + '&by=' + enc(formValue(this, 'by')) + (at ? '&at=' + enc(at) : ''));
+  });
+  $('import-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var f = $('import-file').files[0];
+    if (f) importFile(this, f);
   });
   $('verify-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
