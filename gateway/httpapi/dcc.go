@@ -320,8 +320,13 @@ func knownIssuer(ctx context.Context, r Reader, issuer string, fromQuery bool) e
 	return err
 }
 
+// recordGetter reads one record: a Reader, or the index alone.
+type recordGetter interface {
+	Get(ctx context.Context, docType, id string) (json.RawMessage, error)
+}
+
 // readAs reads and decodes a record.
-func readAs[T any](ctx context.Context, r Reader, docType, id string) (*T, error) {
+func readAs[T any](ctx context.Context, r recordGetter, docType, id string) (*T, error) {
 	data, err := r.Get(ctx, docType, id)
 	if err != nil {
 		return nil, err

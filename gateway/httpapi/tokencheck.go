@@ -27,6 +27,12 @@ type institutionOrgs struct {
 func (s *Server) checkClaims(ctx context.Context, claims auth.Claims) error {
 	id, err := auth.IdentityFor(s.cfg.Identities, claims)
 	if errors.Is(err, auth.ErrUnknownOrganization) {
+		if s.memberElsewhere(ctx, claims) {
+			// A consortium member this gateway does not serve: the token
+			// means what it says, but this gateway holds none of that
+			// organization's keys (each organization runs its own).
+			return errorf(string(record.Forbidden), "this gateway holds no key of organization %s: %s's users act through their own organization's gateway", claims.MSP, claims.Institution)
+		}
 		return errorf(CodeUnauthorized, "the token names organization %q, which this gateway does not serve", claims.MSP)
 	}
 	if err != nil || claims.Institution == "" {
@@ -59,4 +65,15 @@ func sameOrg(claims auth.Claims, msp string) error {
 		return errorf(CodeUnauthorized, "the token names institution %s of %s, but organization %s", claims.Institution, msp, claims.MSP)
 	}
 	return nil
+}
+
+// memberElsewhere reports whether the token's institution is registered,
+// in the index, as an institution of the token's organization: a member of
+// the consortium whose organization another gateway serves.
+func (s *Server) memberElsewhere(ctx context.Context, claims auth.Claims) bool {
+	if claims.Institution == "" || s.cfg.Index == nil {
+		return false
+	}
+	in, err := readAs[record.Institution](ctx, s.cfg.Index, record.DocInstitution, claims.Institution)
+	return err == nil && in.MSPID == claims.MSP
 }
