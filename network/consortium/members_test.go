@@ -74,6 +74,8 @@ func TestMemberJoins(t *testing.T) {
 	c.mustWrite(xg, rt, "/standards", standard(xa.inst, "XAIM-WS1"), nil)
 	c.mustWrite(xg, rt, "/instruments", instrument(xa.inst, "XAIM-BAL1"), nil)
 	c.mustWrite(xg, rt, "/certificates", certificate(xa.inst, "XAIM-2024-0001", "XAIM-BAL1", "XAIM-WS1"), nil)
+	// A token names a registered institution of its organization.
+	c.mustWrite(bj.gw, c.token(bj.gw, "operator", "", bj.msp), "/institutions", institution(bj, bj.inst), nil)
 	bt := c.token(bj.gw, "inspector", bj.inst, bj.msp)
 	var cert struct {
 		IssuerID string `json:"issuer_id"`
