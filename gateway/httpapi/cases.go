@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
-	"github.com/metrotrace/metrotrace/gateway/client"
 	"github.com/metrotrace/metrotrace/gateway/index"
 )
 
@@ -43,7 +41,7 @@ const MaxCaseTransactions = 10000
 var caseOpeners = []string{auth.RoleRecorder, auth.RoleInspector}
 
 func (s *Server) caseIndex() (CaseIndex, error) {
-	if cx, ok := s.cfg.Index.(CaseIndex); ok && s.cfg.Index != nil {
+	if cx, ok := s.cfg.Index.(CaseIndex); ok {
 		return cx, nil
 	}
 	return nil, errorf(CodeUnavailable, "cases are shown from the index, which this gateway does not run")
@@ -99,23 +97,6 @@ func (s *Server) openCase(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, view)
-}
-
-// awaitIndex sets a write's transaction headers and waits until the index
-// has applied its block, as written does.
-func (s *Server) awaitIndex(c echo.Context, w *client.Written) {
-	r := w.Receipt
-	if r == nil {
-		return
-	}
-	h := c.Response().Header()
-	h.Set(HeaderTransactionID, r.TxID)
-	h.Set(HeaderBlockNumber, formatBlock(r.BlockNumber))
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.WaitTimeout)
-	defer cancel()
-	if err := s.cfg.Index.WaitFor(ctx, r.BlockNumber); err != nil {
-		loggerFrom(c.Request().Context(), s.log).Warn("index did not catch up with a write", "block", r.BlockNumber, "tx_id", r.TxID, "err", err)
-	}
 }
 
 // getCase handles GET /cases/{id}.

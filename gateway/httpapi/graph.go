@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -59,21 +58,33 @@ func (s *Server) traceGraph(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.reader(c)
+	_, rep, nodes, err := s.describedTrace(c, at)
 	if err != nil {
 		return err
+	}
+	data, err := graph.Trace(c.Request().Context(), rep, nodes, opt)
+	return svg(c, data, err)
+}
+
+// describedTrace answers the request's trace of {subject_id} on date at
+// through its Reader, with a node for every record the trace names: what
+// the picture and the printed report draw. It returns the Reader too, for
+// the report's further lookups.
+func (s *Server) describedTrace(c echo.Context, at string) (Reader, *rules.TraceReport, map[string]graph.Node, error) {
+	r, err := s.reader(c)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	ctx := c.Request().Context()
 	rep, err := r.Trace(ctx, c.Param("subject_id"), at)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	nodes, err := describeTrace(ctx, r, rep)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	data, err := graph.Trace(ctx, rep, nodes, opt)
-	return svg(c, data, err)
+	return r, rep, nodes, nil
 }
 
 // describeTrace looks up every record of a trace for its node: a standard
@@ -85,12 +96,8 @@ func describeTrace(ctx context.Context, r Reader, rep *rules.TraceReport) (map[s
 		if _, done := nodes[id]; done {
 			return nil
 		}
-		raw, err := r.Get(ctx, record.DocStandard, id)
+		st, err := readAs[record.Standard](ctx, r, record.DocStandard, id)
 		if err == nil {
-			var st record.Standard
-			if err := json.Unmarshal(raw, &st); err != nil {
-				return errorf(string(record.Internal), "standard %s: %v", id, err)
-			}
 			kind := graph.KindStandard
 			if st.Level == record.LevelPrimary {
 				kind = graph.KindPrimary
@@ -101,12 +108,8 @@ func describeTrace(ctx context.Context, r Reader, rep *rules.TraceReport) (map[s
 		if record.ErrorCode(err) != record.NotFound {
 			return err
 		}
-		raw, err = r.Get(ctx, record.DocInstrument, id)
+		in, err := readAs[record.Instrument](ctx, r, record.DocInstrument, id)
 		if err == nil {
-			var in record.Instrument
-			if err := json.Unmarshal(raw, &in); err != nil {
-				return errorf(string(record.Internal), "instrument %s: %v", id, err)
-			}
 			name := in.Type
 			if in.Manufacturer != "" || in.Model != "" {
 				name += " · " + in.Manufacturer + " " + in.Model

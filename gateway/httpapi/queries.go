@@ -50,6 +50,9 @@ func (s *Server) search(c echo.Context) error {
 	return c.JSON(http.StatusOK, SearchResult{Query: q, Hits: hits})
 }
 
+// today is the gateway's today, YYYY-MM-DD, by Config.Now.
+func (s *Server) today() string { return s.cfg.Now().Format(record.DateLayout) }
+
 // date reads a YYYY-MM-DD query parameter; "" gives def, and a required
 // parameter must be present.
 func (s *Server) date(c echo.Context, name string, required bool) (string, error) {
@@ -58,7 +61,7 @@ func (s *Server) date(c echo.Context, name string, required bool) (string, error
 		if required {
 			return "", invalidf("%s (YYYY-MM-DD) is required", name)
 		}
-		return s.cfg.Now().Format(record.DateLayout), nil
+		return s.today(), nil
 	}
 	if _, err := record.ParseDate(v); err != nil {
 		return "", invalidf("%s: %v", name, err)

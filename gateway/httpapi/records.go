@@ -48,22 +48,31 @@ func (s *Server) caller(c echo.Context) (*identity.Identity, error) {
 // written answers a committed write once the index has applied its block,
 // so the caller's next read sees it.
 func (s *Server) written(c echo.Context, status int, w *client.Written) error {
-	h := c.Response().Header()
-	if r := w.Receipt; r != nil {
-		h.Set(HeaderTransactionID, r.TxID)
-		h.Set(HeaderBlockNumber, formatBlock(r.BlockNumber))
-		if s.cfg.Index != nil {
-			ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.WaitTimeout)
-			err := s.cfg.Index.WaitFor(ctx, r.BlockNumber)
-			cancel()
-			if err != nil {
-				// The write is committed; only the read model is behind.
-				loggerFrom(c.Request().Context(), s.log).Warn("index did not catch up with a write",
-					"block", r.BlockNumber, "tx_id", r.TxID, "err", err)
-			}
-		}
-	}
+	s.awaitIndex(c, w)
 	return c.JSONBlob(status, w.Record)
+}
+
+// awaitIndex sets a write's transaction headers and waits, within
+// WaitTimeout, until the index (if the gateway runs one) has applied its
+// block.
+func (s *Server) awaitIndex(c echo.Context, w *client.Written) {
+	r := w.Receipt
+	if r == nil {
+		return
+	}
+	h := c.Response().Header()
+	h.Set(HeaderTransactionID, r.TxID)
+	h.Set(HeaderBlockNumber, formatBlock(r.BlockNumber))
+	if s.cfg.Index == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.WaitTimeout)
+	defer cancel()
+	if err := s.cfg.Index.WaitFor(ctx, r.BlockNumber); err != nil {
+		// The write is committed; only the read model is behind.
+		loggerFrom(c.Request().Context(), s.log).Warn("index did not catch up with a write",
+			"block", r.BlockNumber, "tx_id", r.TxID, "err", err)
+	}
 }
 
 // create handles POST /{kind}: the body goes to the chaincode as sent, so

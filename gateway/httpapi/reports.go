@@ -57,19 +57,11 @@ func (s *Server) traceReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.reader(c)
+	r, rep, nodes, err := s.describedTrace(c, at)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	rep, err := r.Trace(ctx, c.Param("subject_id"), at)
-	if err != nil {
-		return err
-	}
-	nodes, err := describeTrace(ctx, r, rep)
-	if err != nil {
-		return err
-	}
 	picture, err := graph.Trace(ctx, rep, nodes, graph.Options{Lang: graph.LangZH, Compact: true})
 	if err != nil {
 		return svg(c, nil, err)

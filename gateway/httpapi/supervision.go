@@ -40,13 +40,11 @@ const MediaCSV = "text/csv"
 
 // supervisionIndex returns the index the supervision lists are served from.
 func (s *Server) supervisionIndex() (SupervisionIndex, error) {
-	if sx, ok := s.cfg.Index.(SupervisionIndex); ok && s.cfg.Index != nil {
+	if sx, ok := s.cfg.Index.(SupervisionIndex); ok {
 		return sx, nil
 	}
 	return nil, errorf(CodeUnavailable, "supervision lists need the index, which this gateway does not run")
 }
-
-func (s *Server) today() string { return s.cfg.Now().Format(record.DateLayout) }
 
 // listQuery is the parsed query of a supervision list.
 type listQuery struct {

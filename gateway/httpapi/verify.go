@@ -115,7 +115,7 @@ func (s *Server) verify(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := &Verification{
 		SHA256:        blob.Hash(data),
-		CheckedOn:     s.cfg.Now().Format(record.DateLayout),
+		CheckedOn:     s.today(),
 		TraceProblems: []string{},
 	}
 	certs, err := r.FindByDCC(ctx, v.SHA256)
