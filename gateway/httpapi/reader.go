@@ -78,16 +78,6 @@ type ledgerReader struct {
 	identity func() (*identity.Identity, error)
 }
 
-// ledgerAs returns a ledger reader bound to one identity.
-func ledgerAs(cl *client.Client, id *identity.Identity) *ledgerReader {
-	return &ledgerReader{client: cl, identity: func() (*identity.Identity, error) {
-		if id == nil {
-			return nil, errorf(CodeUnavailable, "this gateway has no ledger identity to read with")
-		}
-		return id, nil
-	}}
-}
-
 func (r *ledgerReader) Get(ctx context.Context, docType, id string) (json.RawMessage, error) {
 	as, err := r.identity()
 	if err != nil {
@@ -183,8 +173,12 @@ func (s *Server) reader(c echo.Context) (Reader, error) {
 // readerAs is reader for requests that read as a fixed identity, such as
 // the public POST /verify, which carries no token.
 func (s *Server) readerAs(c echo.Context, id *identity.Identity) (Reader, error) {
-	l := ledgerAs(s.cfg.Client, id)
-	return s.readerFor(c, l.identity)
+	return s.readerFor(c, func() (*identity.Identity, error) {
+		if id == nil {
+			return nil, errorf(CodeUnavailable, "this gateway has no ledger identity to read with")
+		}
+		return id, nil
+	})
 }
 
 func (s *Server) readerFor(c echo.Context, as func() (*identity.Identity, error)) (Reader, error) {
