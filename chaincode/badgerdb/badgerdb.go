@@ -165,3 +165,16 @@ func (db *DB) Close() error {
 	})
 	return db.closeErr
 }
+
+// Get returns a copy of a key's value in txn, nil (and no error) when the
+// key is absent: badger's ErrKeyNotFound is the caller's "not there".
+func Get(txn *badger.Txn, key []byte) ([]byte, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}

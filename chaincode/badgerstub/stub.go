@@ -8,11 +8,14 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // ImplicitCollectionPrefix starts the name of an organization's implicit
@@ -83,16 +86,7 @@ func (s *Stub) creatorMSPID() string {
 	return id.Mspid
 }
 
-func (s *Stub) get(key []byte) ([]byte, error) {
-	item, err := s.read.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return item.ValueCopy(nil)
-}
+func (s *Stub) get(key []byte) ([]byte, error) { return badgerdb.Get(s.read, key) }
 
 // GetArgs returns the function name followed by the arguments.
 func (s *Stub) GetArgs() [][]byte { return s.args }

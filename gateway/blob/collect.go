@@ -3,11 +3,12 @@ package blob
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 )
 
 // A DCC import stores the file first and commits its certificate second,
@@ -35,7 +36,7 @@ func (s *Store) StoredAt(sha string) (time.Time, error) {
 	}
 	var at time.Time
 	err = s.db.View(func(txn *badger.Txn) error {
-		v, err := valueOf(txn, storedKey(sha))
+		v, err := badgerdb.Get(txn, storedKey(sha))
 		if err != nil || len(v) != 8 {
 			return err
 		}
@@ -111,7 +112,7 @@ func (s *Store) Collect(ctx context.Context, cutoff time.Time, anchored func(sha
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			sha := string(it.Item().Key()[len(metaPrefix):])
-			v, err := valueOf(txn, storedKey(sha))
+			v, err := badgerdb.Get(txn, storedKey(sha))
 			if err != nil {
 				return err
 			}
@@ -176,16 +177,4 @@ func (s *Store) remove(sha string) error {
 		return fmt.Errorf("remove blob %s: %w", sha, err)
 	}
 	return nil
-}
-
-// valueOf returns a key's value, nil when absent.
-func valueOf(txn *badger.Txn, key []byte) ([]byte, error) {
-	item, err := txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return item.ValueCopy(nil)
 }

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
@@ -35,16 +36,7 @@ func (x *Index) Get(_ context.Context, docType, id string) (json.RawMessage, err
 	return out, nil
 }
 
-func get(txn *badger.Txn, key []byte) ([]byte, error) {
-	item, err := txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return item.ValueCopy(nil)
-}
+func get(txn *badger.Txn, key []byte) ([]byte, error) { return badgerdb.Get(txn, key) }
 
 // List returns a page of records of a doc type: all of them when index is
 // "", or those an index (record.Indexes) holds for value. pageSize is 1 to
