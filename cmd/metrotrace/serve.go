@@ -113,11 +113,6 @@ func (c Config) Validate() error {
 	if _, err := parseLogLevel(c.LogLevel); err != nil {
 		return err
 	}
-	if c.DCCTrustRoots != "" {
-		if _, err := loadTrustRoots(c.DCCTrustRoots); err != nil {
-			return usageErrorf("--dcc-trust-roots: %v", err)
-		}
-	}
 	return nil
 }
 
@@ -208,6 +203,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	// Read before anything is opened, so a bad file is a usage error that
+	// leaves nothing behind.
+	var roots []*x509.Certificate
+	if c.DCCTrustRoots != "" {
+		if roots, err = loadTrustRoots(c.DCCTrustRoots); err != nil {
+			return usageErrorf("--dcc-trust-roots: %v", err)
+		}
+	}
 	level, _ := parseLogLevel(c.LogLevel)
 	m.log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
 	runCtx, cancel := context.WithCancel(context.Background())
@@ -255,12 +258,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		// Only POST /verify needs it; it answers 503 without one.
 		m.log.Warn("no reader identity: certificate verification is unavailable", "err", err)
-	}
-	var roots []*x509.Certificate
-	if c.DCCTrustRoots != "" {
-		if roots, err = loadTrustRoots(c.DCCTrustRoots); err != nil {
-			return usageErrorf("--dcc-trust-roots: %v", err)
-		}
 	}
 	hooks := webhook.New(runCtx, webhook.Options{Logger: m.log})
 	if from, err := m.backend.ledger.Height(ctx); err == nil {
