@@ -230,7 +230,13 @@ func dccTrustLines(raw json.RawMessage, indent string) []string {
 		lines = append(lines, fmt.Sprintf("%smatched      the %s digest", indent, map[string]string{"bytes": "exact bytes'", "c14n": "canonical form's"}[m]))
 	}
 	if sc := a.Schema; sc != nil {
-		lines = append(lines, fmt.Sprintf("%s%s schema     %s", indent, mark(sc.Validated && len(sc.Errors) == 0), sc.Message))
+		// A version without an embedded schema is accepted, not refused:
+		// neither a pass nor a failure.
+		m := "·"
+		if sc.Validated || len(sc.Errors) > 0 {
+			m = mark(sc.Validated && len(sc.Errors) == 0)
+		}
+		lines = append(lines, fmt.Sprintf("%s%s schema     %s", indent, m, sc.Message))
 		for _, e := range sc.Errors {
 			lines = append(lines, fmt.Sprintf("%s      - line %d %s: %s", indent, e.Line, e.Element, e.Message))
 		}
@@ -238,7 +244,7 @@ func dccTrustLines(raw json.RawMessage, indent string) []string {
 	if sg := a.Signature; sg != nil {
 		switch {
 		case !sg.Present:
-			lines = append(lines, fmt.Sprintf("%s  signature  none", indent))
+			lines = append(lines, fmt.Sprintf("%s· signature  none", indent))
 		default:
 			lines = append(lines, fmt.Sprintf("%s%s signature  valid %v, chain valid %v, registered %v; signed %s by %s (issuer %s)",
 				indent, mark(sg.Valid && sg.Registered), sg.Valid, sg.ChainValid, sg.Registered, sg.SignedAt, sg.SignerSubject, sg.SignerIssuer))
