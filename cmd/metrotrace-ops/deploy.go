@@ -38,9 +38,11 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	var req ops.DeployRequest
 	var pkgFile, label, address, out string
 	var tls bool
+	perOrg := orgFiles{}
 	fs := newFlagSet("deploy", stderr)
 	c.register(fs, defaultDeployTimeout)
 	fs.StringVar(&pkgFile, "package", "", "chaincode package file (tar.gz with metadata.json and code.tar.gz)")
+	fs.Var(perOrg, "package-for", "MSPID=FILE: that organization's own package (repeat for every org with an admin; instead of --package)")
 	fs.StringVar(&label, "label", "", "build a ccaas package with this label instead of reading --package")
 	fs.StringVar(&address, "address", addressPlaceholder, "with --label: the chaincode server address in connection.json")
 	fs.BoolVar(&tls, "tls", false, "with --label: mutual TLS to the chaincode server (certificate placeholders)")
@@ -56,8 +58,10 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	switch {
 	case len(pos) > 0:
 		return 0, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
-	case (pkgFile == "") == (label == ""):
-		return 0, fmt.Errorf("%w: give --package FILE or --label LABEL", errUsage)
+	case len(perOrg) > 0 && (pkgFile != "" || label != ""):
+		return 0, fmt.Errorf("%w: --package-for goes without --package and --label", errUsage)
+	case len(perOrg) == 0 && (pkgFile == "") == (label == ""):
+		return 0, fmt.Errorf("%w: give --package FILE, --label LABEL or --package-for MSPID=FILE per org", errUsage)
 	case label == "" && (given["out"] || given["tls"] || given["address"]):
 		return 0, fmt.Errorf("%w: --address, --tls and --out go with --label", errUsage)
 	case req.Sequence < 0:
@@ -69,6 +73,13 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		}
 		if out != "" {
 			if err := os.WriteFile(out, req.Package, 0o644); err != nil {
+				return 0, err
+			}
+		}
+	} else if len(perOrg) > 0 {
+		req.Packages = map[string][]byte{}
+		for msp, file := range perOrg {
+			if req.Packages[msp], err = os.ReadFile(file); err != nil {
 				return 0, err
 			}
 		}
@@ -86,7 +97,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	res, err := cl.Deploy(ctx, req)
 	if err != nil {
 		if res != nil && !c.json {
-			fmt.Fprintf(stderr, "metrotrace-ops deploy: so far: package %s installed %v, approved by %v\n", res.PackageID, res.Installed, res.ApprovedBy)
+			fmt.Fprintf(stderr, "metrotrace-ops deploy: so far: packages %v installed %v, approved by %v\n", res.PackageIDs, res.Installed, res.ApprovedBy)
 		}
 		return 0, err
 	}
@@ -98,7 +109,18 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		peers = append(peers, p)
 	}
 	sort.Strings(peers)
-	fmt.Fprintf(stdout, "package %s (label %s, type %s)\n", res.PackageID, res.Label, res.Type)
+	orgs := make([]string, 0, len(res.PackageIDs))
+	for o := range res.PackageIDs {
+		orgs = append(orgs, o)
+	}
+	sort.Strings(orgs)
+	if res.PackageID != "" {
+		fmt.Fprintf(stdout, "package %s (label %s, type %s)\n", res.PackageID, res.Label, res.Type)
+	} else {
+		for _, o := range orgs {
+			fmt.Fprintf(stdout, "package of %s: %s (label %s, type %s)\n", o, res.PackageIDs[o], res.Label, res.Type)
+		}
+	}
 	for _, p := range peers {
 		fmt.Fprintf(stdout, "  %s on %s\n", res.Installed[p], p)
 	}
@@ -115,4 +137,33 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	fmt.Fprintf(stdout, "committed %s sequence %d on channel %s (tx %s), endorsement policy %s, approvals %s, seen by %s, in %s\n",
 		res.Name, res.Sequence, res.Channel, res.CommitTxID, res.EndorsementPolicy, strings.Join(ap, " "), strings.Join(res.Peers, ", "), time.Since(t0).Round(time.Millisecond))
 	return exitOK, nil
+}
+
+// orgFiles is the value of a repeatable MSPID=FILE flag.
+type orgFiles map[string]string
+
+// String lists the pairs in MSP id order.
+func (o orgFiles) String() string {
+	keys := make([]string, 0, len(o))
+	for k := range o {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + o[k]
+	}
+	return strings.Join(keys, ",")
+}
+
+// Set adds one MSPID=FILE; an organization named twice is an error.
+func (o orgFiles) Set(v string) error {
+	msp, file, ok := strings.Cut(v, "=")
+	switch {
+	case !ok || msp == "" || file == "":
+		return fmt.Errorf("want MSPID=FILE, got %q", v)
+	case o[msp] != "":
+		return fmt.Errorf("%s is given twice", msp)
+	}
+	o[msp] = file
+	return nil
 }

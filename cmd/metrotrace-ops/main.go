@@ -11,6 +11,8 @@
 //	metrotrace-ops revoke  --org MSPID --name NAME [--reason R]
 //	metrotrace-ops deploy  --package FILE | --label LABEL [--address ADDR] [--tls] [--out FILE]
 //	                       [--name CC] [--version V] [--sequence N]
+//	metrotrace-ops deploy  --package-for MSPID=FILE ... [--name CC] [--version V] [--sequence N]
+//	metrotrace-ops msp     --ca-cert FILE [--tls-ca-cert FILE] [-q] MSPDIR...
 //
 // status prints every peer's height and whether it is in step with the
 // highest, the committed chaincode definition (version, sequence, approvals,
@@ -50,7 +52,14 @@
 // scripts/network.sh builds it) on every peer, reads the committed
 // definition, approves the next sequence for every org whose admin is in
 // connection.json, commits it and waits until every peer shows it. It does
-// not start chaincode servers.
+// not start chaincode servers. With --package-for, once per organization,
+// each organization's peer gets its own package (a ccaas package naming
+// that organization's chaincode server literally); every organization
+// approves the same definition with its own package id.
+//
+// msp writes the layout every metrotrace MSP directory has (cacerts/ca.pem,
+// tlscacerts/ca.pem, the NodeOUs config.yaml), as enroll does; the network
+// scripts call it for the identities they enroll with fabric-ca-client.
 //
 // The connection description defaults to $METROTRACE_NETWORK_DIR/connection.json,
 // else .network/connection.json. Exit codes: 0 healthy/valid, 1 unhealthy,
@@ -101,6 +110,9 @@ commands:
   deploy --package FILE | --label LABEL [--address ADDR] [--tls] [--out FILE]
          [--name CC] [--version V] [--sequence N]
                       install on every peer, approve for every org admin, commit the next sequence
+         (--package-for MSPID=FILE, once per org, instead of --package: a package per org)
+  msp --ca-cert FILE [--tls-ca-cert FILE] MSPDIR...
+                      write the MSP layout (CA certificates, NodeOUs config.yaml) into MSP directories
 
 run "metrotrace-ops COMMAND -h" for a command's flags
 `
@@ -150,6 +162,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdRevoke(ctx, args[1:], stdout, stderr)
 	case "deploy":
 		code, err = cmdDeploy(ctx, args[1:], stdout, stderr)
+	case "msp":
+		code, err = cmdMSP(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

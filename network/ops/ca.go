@@ -156,28 +156,10 @@ type EnrolledUser struct {
 	MSPDir      string `json:"msp_dir"`
 }
 
-// nodeOUs is the config.yaml every metrotrace MSP carries.
-const nodeOUs = `NodeOUs:
-  Enable: true
-  ClientOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: client
-  PeerOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: peer
-  AdminOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: admin
-  OrdererOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: orderer
-`
-
 // Enroll enrolls a registered user with org's Fabric CA and writes its MSP
-// directory (signcerts/cert.pem, keystore/<ski>_sk, cacerts/ca.pem,
-// tlscacerts/ca.pem, NodeOUs config.yaml: the layout scripts/network.sh
-// writes) to outDir, which must not exist yet. The certificate must carry a
-// metrotrace.role of recorder, inspector or operator and an institution.
+// directory (signcerts/cert.pem, keystore/<ski>_sk, and WriteMSPLayout's
+// CA certificates and NodeOUs config.yaml) to outDir, which must not exist
+// yet. The certificate must carry a metrotrace.role of recorder, inspector or operator and an institution.
 func (c *Client) Enroll(orgSel, name, secret, outDir string) (*EnrolledUser, error) {
 	org, err := c.conn.Org(orgSel)
 	if err != nil {
@@ -240,9 +222,6 @@ func (c *Client) Enroll(orgSel, name, secret, outDir string) (*EnrolledUser, err
 	files := map[string][]byte{
 		"signcerts/cert.pem":  certPEM,
 		"keystore/" + keyFile: keyPEM,
-		"cacerts/ca.pem":      caPEM,
-		"tlscacerts/ca.pem":   caPEM,
-		"config.yaml":         []byte(nodeOUs),
 	}
 	for rel, data := range files {
 		p := filepath.Join(tmp, rel)
@@ -257,6 +236,10 @@ func (c *Client) Enroll(orgSel, name, secret, outDir string) (*EnrolledUser, err
 			_ = os.RemoveAll(tmp)
 			return nil, fmt.Errorf("ops: enroll %s: write MSP: %w", name, err)
 		}
+	}
+	if err := WriteMSPLayout(tmp, caPEM, nil); err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, fmt.Errorf("ops: enroll %s: %w", name, err)
 	}
 	if err := os.Rename(tmp, outDir); err != nil {
 		_ = os.RemoveAll(tmp)

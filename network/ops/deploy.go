@@ -27,6 +27,12 @@ type DeployRequest struct {
 	// code.tar.gz), e.g. a ccaas package written by scripts/network.sh or
 	// CCaaSPackage.
 	Package []byte
+	// Packages, instead of Package, gives each organization (by MSP id) a
+	// package of its own, e.g. a ccaas package naming that organization's
+	// chaincode server literally. Package ids are per organization in the
+	// Fabric lifecycle; the approved definition is the same. Every
+	// organization whose admin is in the connection description needs one.
+	Packages map[string][]byte
 	// Name of the chaincode (default: the connection's chaincode).
 	Name string
 	// Version of the definition (default: the sequence, as
@@ -39,12 +45,16 @@ type DeployRequest struct {
 
 // DeployResult is what Deploy did.
 type DeployResult struct {
-	Channel   string `json:"channel"`
-	Name      string `json:"name"`
-	Label     string `json:"label"`
-	Type      string `json:"type"`
-	PackageID string `json:"package_id"`
-	Version   string `json:"version"`
+	Channel string `json:"channel"`
+	Name    string `json:"name"`
+	Label   string `json:"label"`
+	Type    string `json:"type"`
+	// PackageID is the package's id when one Package was deployed (empty
+	// with per-organization Packages); PackageIDs is each organization's
+	// (by MSP id).
+	PackageID  string            `json:"package_id"`
+	PackageIDs map[string]string `json:"package_ids"`
+	Version    string            `json:"version"`
 	// PreviousSequence is the committed sequence before (0: none).
 	PreviousSequence int64 `json:"previous_sequence"`
 	Sequence         int64 `json:"sequence"`
@@ -194,7 +204,7 @@ func committedDefinition(ctx context.Context, rc *resmgmt.Client, channel, name 
 }
 
 // Deploy runs the chaincode lifecycle through the sdk: it installs the
-// package on every org's peer (as that org's admin; a package already
+// package (or the org's own of req.Packages) on every org's peer (as that org's admin; a package already
 // installed is kept), reads the committed definition and approves the next
 // sequence (or req.Sequence) for every org whose admin identity is in the
 // connection description (endorsement policy, collections, plugins and
@@ -203,12 +213,11 @@ func committedDefinition(ctx context.Context, rc *resmgmt.Client, channel, name 
 // definition with every peer endorsing and waits until every peer shows it.
 // Chaincode servers (ccaas) are not started here.
 func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, error) {
-	md, err := ReadPackageMetadata(req.Package)
-	if err != nil {
-		return nil, fmt.Errorf("ops: %w", err)
+	if (req.Package == nil) == (req.Packages == nil) {
+		return nil, errors.New("ops: deploy: give one package for every organization or one per organization, not both or neither")
 	}
-	res := &DeployResult{Channel: c.conn.Channel, Name: req.Name, Label: md.Label, Type: md.Type,
-		PackageID: lcpackager.ComputePackageID(md.Label, req.Package), Installed: map[string]string{}, ApprovedBy: []string{}, Peers: []string{}}
+	res := &DeployResult{Channel: c.conn.Channel, Name: req.Name, PackageIDs: map[string]string{},
+		Installed: map[string]string{}, ApprovedBy: []string{}, Peers: []string{}}
 	if res.Name == "" {
 		res.Name = c.conn.Chaincode
 	}
@@ -234,6 +243,18 @@ func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, 
 	if len(admins) == 0 {
 		return nil, errors.New("ops: deploy: no org admin identity in the connection description")
 	}
+	pkgs, err := orgPackages(req, admins)
+	if err != nil {
+		return nil, err
+	}
+	for msp, p := range pkgs {
+		res.PackageIDs[msp] = p.id
+	}
+	first := pkgs[admins[0].MSPID]
+	res.Label, res.Type = first.md.Label, first.md.Type
+	if req.Package != nil {
+		res.PackageID = first.id
+	}
 	// The committing org: the client's own if its admin is known.
 	committer := admins[0]
 	if _, ok := rcs[c.org.MSPID]; ok {
@@ -244,21 +265,21 @@ func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, 
 	// Install on every peer, as the peer's org admin.
 	for _, o := range admins {
 		peer := PeerName(o)
-		rc := rcs[o.MSPID]
+		rc, pkg := rcs[o.MSPID], pkgs[o.MSPID]
 		installed, err := rc.LifecycleQueryInstalledCC(resmgmt.WithTargetEndpoints(peer), resmgmt.WithParentContext(ctx))
 		if err != nil {
 			return res, fmt.Errorf("ops: query installed chaincodes on %s: %s", peer, firstLine(err.Error()))
 		}
 		already := false
 		for _, ic := range installed {
-			already = already || ic.PackageID == res.PackageID
+			already = already || ic.PackageID == pkg.id
 		}
 		if already {
 			res.Installed[peer] = "already installed"
 			continue
 		}
 		err = retryOp(ctx, 3, func() error {
-			_, err := rc.LifecycleInstallCC(resmgmt.LifecycleInstallCCRequest{Label: md.Label, Package: req.Package},
+			_, err := rc.LifecycleInstallCC(resmgmt.LifecycleInstallCCRequest{Label: pkg.md.Label, Package: pkg.data},
 				resmgmt.WithTargetEndpoints(peer), resmgmt.WithParentContext(ctx))
 			if err != nil && strings.Contains(err.Error(), "already successfully installed") {
 				return nil
@@ -266,7 +287,7 @@ func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, 
 			return err
 		})
 		if err != nil {
-			return res, fmt.Errorf("ops: install %s on %s: %s", md.Label, peer, firstLine(err.Error()))
+			return res, fmt.Errorf("ops: install %s on %s: %s", pkg.md.Label, peer, firstLine(err.Error()))
 		}
 		res.Installed[peer] = "installed"
 	}
@@ -287,7 +308,7 @@ func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, 
 	if res.Version == "" {
 		res.Version = strconv.FormatInt(res.Sequence, 10)
 	}
-	approve := resmgmt.LifecycleApproveCCRequest{Name: res.Name, Version: res.Version, PackageID: res.PackageID, Sequence: res.Sequence}
+	approve := resmgmt.LifecycleApproveCCRequest{Name: res.Name, Version: res.Version, Sequence: res.Sequence}
 	if found {
 		approve.EndorsementPlugin, approve.ValidationPlugin = prev.EndorsementPlugin, prev.ValidationPlugin
 		approve.SignaturePolicy, approve.ChannelConfigPolicy = prev.SignaturePolicy, prev.ChannelConfigPolicy
@@ -295,8 +316,10 @@ func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, 
 	}
 	for _, o := range admins {
 		rc, peer := rcs[o.MSPID], PeerName(o)
+		mine := approve
+		mine.PackageID = pkgs[o.MSPID].id
 		err := retryOp(ctx, 5, func() error {
-			_, err := rc.LifecycleApproveCC(c.conn.Channel, approve, resmgmt.WithTargetEndpoints(peer), resmgmt.WithParentContext(ctx))
+			_, err := rc.LifecycleApproveCC(c.conn.Channel, mine, resmgmt.WithTargetEndpoints(peer), resmgmt.WithParentContext(ctx))
 			if err != nil && strings.Contains(err.Error(), "unchanged content") {
 				return nil // approved by an earlier, interrupted run
 			}
@@ -374,4 +397,57 @@ func (c *Client) Deploy(ctx context.Context, req DeployRequest) (*DeployResult, 
 		res.Peers = append(res.Peers, p)
 	}
 	return res, nil
+}
+
+// orgPackage is the package one organization installs and approves.
+type orgPackage struct {
+	data []byte
+	md   *PackageMetadata
+	id   string
+}
+
+// orgPackages reads the request's package(s): each admin's organization
+// gets one, and per-organization packages must name known organizations
+// and agree on their type.
+func orgPackages(req DeployRequest, admins []*network.Org) (map[string]orgPackage, error) {
+	read := func(data []byte) (orgPackage, error) {
+		md, err := ReadPackageMetadata(data)
+		if err != nil {
+			return orgPackage{}, err
+		}
+		return orgPackage{data: data, md: md, id: lcpackager.ComputePackageID(md.Label, data)}, nil
+	}
+	out := map[string]orgPackage{}
+	if req.Package != nil {
+		p, err := read(req.Package)
+		if err != nil {
+			return nil, fmt.Errorf("ops: %w", err)
+		}
+		for _, o := range admins {
+			out[o.MSPID] = p
+		}
+		return out, nil
+	}
+	known := map[string]bool{}
+	for _, o := range admins {
+		known[o.MSPID] = true
+		data, ok := req.Packages[o.MSPID]
+		if !ok {
+			return nil, fmt.Errorf("ops: deploy: no package for %s (its admin is in the connection description)", o.MSPID)
+		}
+		p, err := read(data)
+		if err != nil {
+			return nil, fmt.Errorf("ops: package of %s: %w", o.MSPID, err)
+		}
+		if first, ok := out[admins[0].MSPID]; ok && first.md.Type != p.md.Type {
+			return nil, fmt.Errorf("ops: deploy: the package of %s is of type %s, that of %s of type %s", o.MSPID, p.md.Type, admins[0].MSPID, first.md.Type)
+		}
+		out[o.MSPID] = p
+	}
+	for msp := range req.Packages {
+		if !known[msp] {
+			return nil, fmt.Errorf("ops: deploy: a package for %s, which is no organization with an admin in the connection description", msp)
+		}
+	}
+	return out, nil
 }

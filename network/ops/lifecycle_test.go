@@ -19,6 +19,8 @@ import (
 	"github.com/hyperledger/fabric-sdk-go/pkg/client/resmgmt"
 	lcpackager "github.com/hyperledger/fabric-sdk-go/pkg/fab/ccpackager/lifecycle"
 	"github.com/hyperledger/fabric-sdk-go/pkg/fab/resource"
+
+	"github.com/metrotrace/metrotrace/network"
 )
 
 func TestCCaaSPackage(t *testing.T) {
@@ -138,5 +140,52 @@ func TestRevocationListUpdate(t *testing.T) {
 	back := &common.ConfigUpdate{}
 	if err := proto.Unmarshal(raw, back); err != nil || !proto.Equal(back, up) {
 		t.Errorf("envelope round trip: %v", err)
+	}
+}
+
+// TestOrgPackages: one package serves every admin's organization; per
+// organization, each needs its own, of one type, and none for an unknown
+// organization.
+func TestOrgPackages(t *testing.T) {
+	conn := []byte(`{"address":"127.0.0.1:1","dial_timeout":"10s","tls_required":false}` + "\n")
+	a, _ := CCaaSPackage("benchput_1", conn)
+	b, _ := CCaaSPackage("benchput_1", []byte(`{"address":"127.0.0.1:2","dial_timeout":"10s","tls_required":false}`+"\n"))
+	var extType bytes.Buffer
+	if err := writeTarGz(&extType, map[string][]byte{"metadata.json": []byte(`{"type":"external","label":"benchput_1"}`), "code.tar.gz": {1}}); err != nil {
+		t.Fatal(err)
+	}
+	admins := []*network.Org{{MSPID: "BeijingMSP"}, {MSPID: "TianjinMSP"}}
+	idA, idB := lcpackager.ComputePackageID("benchput_1", a), lcpackager.ComputePackageID("benchput_1", b)
+	if idA == idB {
+		t.Fatal("two packages naming different servers have one id")
+	}
+
+	got, err := orgPackages(DeployRequest{Package: a}, admins)
+	if err != nil || len(got) != 2 || got["BeijingMSP"].id != idA || got["TianjinMSP"].id != idA {
+		t.Fatalf("one package: %v, %v", got, err)
+	}
+	got, err = orgPackages(DeployRequest{Packages: map[string][]byte{"BeijingMSP": a, "TianjinMSP": b}}, admins)
+	if err != nil || got["BeijingMSP"].id != idA || got["TianjinMSP"].id != idB || got["TianjinMSP"].md.Label != "benchput_1" {
+		t.Fatalf("per org: %v, %v", got, err)
+	}
+	for _, c := range []struct {
+		name string
+		pkgs map[string][]byte
+		want string
+	}{
+		{"one missing", map[string][]byte{"BeijingMSP": a}, "no package for TianjinMSP"},
+		{"an unknown org", map[string][]byte{"BeijingMSP": a, "TianjinMSP": b, "EvilMSP": a}, "a package for EvilMSP, which is no organization"},
+		{"mixed types", map[string][]byte{"BeijingMSP": a, "TianjinMSP": extType.Bytes()}, "the package of TianjinMSP is of type external, that of BeijingMSP of type ccaas"},
+		{"not a package", map[string][]byte{"BeijingMSP": a, "TianjinMSP": []byte("junk")}, "package of TianjinMSP:"},
+	} {
+		if _, err := orgPackages(DeployRequest{Packages: c.pkgs}, admins); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	cl := &Client{conn: &network.Connection{Chaincode: "metrotrace"}}
+	for _, req := range []DeployRequest{{}, {Package: a, Packages: map[string][]byte{"BeijingMSP": a}}} {
+		if _, err := cl.Deploy(t.Context(), req); err == nil || !strings.Contains(err.Error(), "not both or neither") {
+			t.Errorf("Deploy(%d bytes, %d packages): %v", len(req.Package), len(req.Packages), err)
+		}
 	}
 }
