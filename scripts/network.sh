@@ -33,8 +33,6 @@
 #   METROTRACE_BATCH_TIMEOUT orderer BatchTimeout (default 100ms)
 #   METROTRACE_CC_SOURCE     directory of a Go main package to run as the
 #                            chaincode instead of ./cmd/metrotrace-cc
-#   METROTRACE_DEPLOY_WITH   ops (default): deploy's install/approve/commit go
-#                            through metrotrace-ops (fabric-sdk-go); peer: the peer CLI
 #   METROTRACE_CC_TLS        1: mutual TLS peer <-> chaincode server (default
 #                            for cmd/metrotrace-cc), 0: plaintext on loopback
 #   METROTRACE_CACHE         cache for the Fabric binaries (scripts/fabric-tools.sh)
@@ -206,32 +204,21 @@ fcc() {
 		}
 }
 
-write_nodeous() {
-	cat >"$1/config.yaml" <<'EOF'
-NodeOUs:
-  Enable: true
-  ClientOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: client
-  PeerOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: peer
-  AdminOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: admin
-  OrdererOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: orderer
-EOF
+# ops_tool: builds cmd/metrotrace-ops into $NET/bin once per run (Go's build
+# cache makes a rebuild a link) and sets OPS. The MSP layout and the chaincode
+# lifecycle are written in Go there (network/ops), not here.
+OPS=""
+ops_tool() {
+	[[ -n "$OPS" ]] && return 0
+	mkdir -p "$NET/bin" "$NET/logs"
+	(cd "$ROOT" && go build -o "$NET/bin/metrotrace-ops" ./cmd/metrotrace-ops) >>"$NET/logs/ops-build.log" 2>&1 ||
+		{ tail -n 20 "$NET/logs/ops-build.log" >&2; die "go build ./cmd/metrotrace-ops failed (log: $NET/logs/ops-build.log)"; }
+	OPS="$NET/bin/metrotrace-ops"
 }
-# normalize_msp ORG MSPDIR: cacerts/ca.pem, tlscacerts/ca.pem, NodeOUs config.yaml
+# normalize_msp ORG MSPDIR: the MSP layout (cacerts/ca.pem, tlscacerts/ca.pem,
+# NodeOUs config.yaml), written by metrotrace-ops msp (ops.WriteMSPLayout)
 normalize_msp() {
-	local org="$1" msp="$2"
-	rm -rf "$msp/cacerts" "$msp/tlscacerts" "$msp/intermediatecerts"
-	mkdir -p "$msp/cacerts" "$msp/tlscacerts"
-	cp "$(ca_cert "$org")" "$msp/cacerts/ca.pem"
-	cp "$(ca_cert "$org")" "$msp/tlscacerts/ca.pem"
-	write_nodeous "$msp"
+	"$OPS" msp -q --ca-cert "$(ca_cert "$1")" "$2" || die "metrotrace-ops msp $2 failed"
 }
 
 # enroll_identity ORG NAME TYPE DIR [ATTRS] [HOST]: register and enroll NAME;
@@ -408,10 +395,16 @@ cmd_up() {
 	((${#busy[@]} == 0)) || die "ports already in use on 127.0.0.1: ${busy[*]} (set METROTRACE_PORT_BASE to another base)"
 
 	STEP="start Fabric CAs"
-	local org i
+	local org i ops_pid
+	# metrotrace-ops, which writes every MSP's layout, builds while the CAs start.
+	(ops_tool) &
+	ops_pid=$!
 	for org in orderer "${ORGS[@]}"; do start_ca "$org"; done
 	for org in orderer "${ORGS[@]}"; do wait_port "ca-$org" "$(ca_port "$org")" 60; done
 	log "4 Fabric CAs up"
+	STEP="build metrotrace-ops"
+	wait "$ops_pid" || die "building metrotrace-ops failed"
+	OPS="$NET/bin/metrotrace-ops"
 
 	STEP="register and enroll identities"
 	make_identities
@@ -647,25 +640,8 @@ JSON
 	tar -C "$pkgdir" -czf "$pkg" metadata.json code.tar.gz
 	pkgid="$(as_admin beijing peer lifecycle chaincode calculatepackageid "$pkg")"
 
-	# Lifecycle through metrotrace-ops (fabric-sdk-go), unless
-	# METROTRACE_DEPLOY_WITH=peer asks for the peer CLI.
-	local with="${METROTRACE_DEPLOY_WITH:-ops}" ops_bin="$NET/bin/metrotrace-ops"
-	[[ "$with" == ops || "$with" == peer ]] || die "METROTRACE_DEPLOY_WITH must be ops or peer"
-	if [[ "$with" == ops ]]; then
-		STEP="build metrotrace-ops"
-		mkdir -p "$NET/bin"
-		(cd "$ROOT" && go build -o "$ops_bin" ./cmd/metrotrace-ops) >>"$NET/logs/chaincode-build.log" 2>&1 ||
-			{ tail -n 20 "$NET/logs/chaincode-build.log" >&2; die "go build ./cmd/metrotrace-ops failed"; }
-	else
-		STEP="install chaincode package"
-		for org in "${ORGS[@]}"; do
-			local out
-			if ! out="$(as_admin "$org" peer lifecycle chaincode install "$pkg" 2>&1)"; then
-				grep -q 'already successfully installed' <<<"$out" || { echo "$out" >&2; false; }
-			fi
-			echo "$out" >>"$NET/logs/peer-cli.log"
-		done
-	fi
+	STEP="build metrotrace-ops"
+	ops_tool
 
 	STEP="start chaincode servers"
 	local names=()
@@ -684,37 +660,16 @@ JSON
 	done
 	for org in "${ORGS[@]}"; do wait_port "cc-$org" "$(ccserver_port "$org")" 30; done
 
-	local q
-	if [[ "$with" == ops ]]; then
-		STEP="install, approve and commit with metrotrace-ops"
-		local res
-		res="$("$ops_bin" deploy --connection "$NET/connection.json" --package "$pkg" --name "$CC_NAME" \
-			--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
-			{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
-		printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
-		[[ "$(jq -r '.package_id' <<<"$res")" == "$pkgid" ]] || die "metrotrace-ops computed another package id: $res"
-		STEP="check committed definition"
-		q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
-	else
-		STEP="approve chaincode definition"
-		local oargs
-		mapfile -t oargs < <(orderer_args 0)
-		for org in "${ORGS[@]}"; do
-			retry 5 as_admin "$org" peer lifecycle chaincode approveformyorg "${oargs[@]}" -C "$CHANNEL" \
-				-n "$CC_NAME" -v "$seq" --package-id "$pkgid" --sequence "$seq"
-		done
-
-		STEP="commit chaincode definition"
-		local peers=()
-		for org in "${ORGS[@]}"; do
-			peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$NET/orgs/$org/msp/tlscacerts/ca.pem")
-		done
-		retry 5 as_admin beijing peer lifecycle chaincode commit "${oargs[@]}" -C "$CHANNEL" -n "$CC_NAME" \
-			-v "$seq" --sequence "$seq" "${peers[@]}"
-
-		STEP="check committed definition"
-		q="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json)"
-	fi
+	# Install, approve and commit: metrotrace-ops deploy (network/ops, fabric-sdk-go).
+	STEP="install, approve and commit with metrotrace-ops"
+	local res q
+	res="$("$OPS" deploy --connection "$NET/connection.json" --package "$pkg" --name "$CC_NAME" \
+		--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
+		{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
+	printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
+	[[ "$(jq -r '.package_id' <<<"$res")" == "$pkgid" ]] || die "metrotrace-ops computed another package id: $res"
+	STEP="check committed definition"
+	q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
 	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence is not $seq: $q"
 	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved: $q"
 	STEP="check each peer reaches its chaincode server"
@@ -724,7 +679,7 @@ JSON
 	done
 	printf 'SEQUENCE=%s\nPACKAGE_ID=%s\nCHAINCODE_TLS=%s\n' "$seq" "$pkgid" "$cc_tls" >"$NET/chaincode/deployed.env"
 	PHASE=""
-	log "chaincode $CC_NAME sequence $seq committed (package $pkgid, lifecycle via $with); approvals: $(jq -c '.approvals' <<<"$q")"
+	log "chaincode $CC_NAME sequence $seq committed (package $pkgid, lifecycle via metrotrace-ops); approvals: $(jq -c '.approvals' <<<"$q")"
 	log "deploy took $(elapsed "$t0")s"
 }
 
@@ -805,6 +760,7 @@ cmd_deploy_extra() {
 	seq=$(($(committed_sequence "$name") + 1))
 	label="${name}_${seq}"
 	declare -A pkgid=()
+	local pkgs=()
 	for org in "${ORGS[@]}"; do
 		local pkgdir="$dir/pkg-$seq-$org" pkg="$dir/$label-$org.tar.gz" addr
 		addr="127.0.0.1:$((PORT_BASE + offset + $(org_index "$org")))"
@@ -819,13 +775,7 @@ cmd_deploy_extra() {
 		tar -C "$pkgdir/src" -czf "$pkgdir/code.tar.gz" connection.json
 		tar -C "$pkgdir" -czf "$pkg" metadata.json code.tar.gz
 		pkgid[$org]="$(as_admin "$org" peer lifecycle chaincode calculatepackageid "$pkg")"
-
-		STEP="install chaincode package $name on $org"
-		local out
-		if ! out="$(as_admin "$org" peer lifecycle chaincode install "$pkg" 2>&1)"; then
-			grep -q 'already successfully installed' <<<"$out" || { echo "$out" >&2; false; }
-		fi
-		echo "$out" >>"$NET/logs/peer-cli.log"
+		pkgs+=(--package-for "${MSP[$org]}=$pkg")
 	done
 
 	STEP="start chaincode servers of $name"
@@ -846,25 +796,21 @@ cmd_deploy_extra() {
 	done
 	for org in "${ORGS[@]}"; do wait_port "cc-$name-$org" "$((PORT_BASE + offset + $(org_index "$org")))" 30; done
 
-	STEP="approve chaincode definition of $name"
-	local oargs
-	mapfile -t oargs < <(orderer_args 0)
+	# Install (each org its own package), approve and commit: metrotrace-ops
+	# deploy (network/ops), as for metrotrace.
+	STEP="install, approve and commit $name with metrotrace-ops"
+	ops_tool
+	local res q
+	res="$("$OPS" deploy --connection "$NET/connection.json" "${pkgs[@]}" --name "$name" \
+		--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
+		{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
+	printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
 	for org in "${ORGS[@]}"; do
-		retry 5 as_admin "$org" peer lifecycle chaincode approveformyorg "${oargs[@]}" -C "$CHANNEL" \
-			-n "$name" -v "$seq" --package-id "${pkgid[$org]}" --sequence "$seq"
+		[[ "$(jq -r --arg m "${MSP[$org]}" '.package_ids[$m]' <<<"$res")" == "${pkgid[$org]}" ]] ||
+			die "metrotrace-ops computed another package id for $org: $res"
 	done
-
-	STEP="commit chaincode definition of $name"
-	local peers=()
-	for org in "${ORGS[@]}"; do
-		peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$NET/orgs/$org/msp/tlscacerts/ca.pem")
-	done
-	retry 5 as_admin beijing peer lifecycle chaincode commit "${oargs[@]}" -C "$CHANNEL" -n "$name" \
-		-v "$seq" --sequence "$seq" "${peers[@]}"
-
 	STEP="check committed definition of $name"
-	local q
-	q="$(as_admin beijing peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json)"
+	q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
 	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence of $name is not $seq: $q"
 	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved $name: $q"
 	STEP="check each peer reaches its $name server"
@@ -1136,6 +1082,7 @@ cmd_enroll() {
 	((jobs <= ${#todo[@]})) || jobs=${#todo[@]}
 	ENROLL_TMP="$(mktemp -d "$NET/.enroll.XXXXXX")"
 	declare -gA E_PORT=() E_CACERT=()
+	ops_tool
 	for org in "${ORGS[@]}"; do
 		E_PORT[$org]="$(ca_port "$org")"
 		E_CACERT[$org]="$(ca_cert "$org")"

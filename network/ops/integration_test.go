@@ -344,7 +344,7 @@ func TestOpsIntegration(t *testing.T) {
 	// restarted with it, the lifecycle through metrotrace-ops.
 	t0 = time.Now()
 	if out, err := runScript(root, env, 10*time.Minute, "deploy"); err != nil ||
-		!strings.Contains(out, fmt.Sprintf("chaincode metrotrace sequence %d committed", seq+2)) || !strings.Contains(out, "lifecycle via ops") {
+		!strings.Contains(out, fmt.Sprintf("chaincode metrotrace sequence %d committed", seq+2)) || !strings.Contains(out, "lifecycle via metrotrace-ops") {
 		t.Fatalf("network.sh deploy: %v\n%s", err, tail(out, 30))
 	}
 	t.Logf("network.sh deploy (sequence %d) in %s", seq+2, time.Since(t0).Round(time.Millisecond))
@@ -355,6 +355,59 @@ func TestOpsIntegration(t *testing.T) {
 	}
 	if out2, err := invoke(operator.MSPDir, "RegisterInstitution", strings.Replace(inst, "TJ-OPS-IT", "TJ-OPS-IT4", 1)); err != nil || !strings.Contains(out2, "committed with status (VALID)") {
 		t.Errorf("submit after network.sh deploy: %v\n%s", err, out2)
+	}
+
+	// Another chaincode next to metrotrace, each org with its own package
+	// (naming its own server): network.sh deploy --name runs the lifecycle
+	// through metrotrace-ops deploy --package-for.
+	t0 = time.Now()
+	if out, err := runScript(root, env, 10*time.Minute, "deploy", "--name", "benchput", "--path", "network/benchcc"); err != nil ||
+		!strings.Contains(out, "chaincode benchput sequence 1 committed") || !strings.Contains(out, `approvals: {"BeijingMSP":true,"HebeiMSP":true,"TianjinMSP":true}`) {
+		t.Fatalf("network.sh deploy --name benchput: %v\n%s", err, tail(out, 30))
+	}
+	t.Logf("network.sh deploy --name benchput in %s", time.Since(t0).Round(time.Millisecond))
+	denv, err := os.ReadFile(filepath.Join(netDir, "chaincode", "benchput", "deployed.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, org := range []string{"BEIJING", "TIANJIN", "HEBEI"} {
+		_, rest, ok := strings.Cut(string(denv), "PACKAGE_ID_"+org+"=benchput_1:")
+		if !ok || len(rest) < 64 {
+			t.Fatalf("deployed.env has no package id of %s:\n%s", org, denv)
+		}
+		ids[rest[:64]] = true
+	}
+	if len(ids) != 3 {
+		t.Errorf("the three orgs' benchput packages should differ (each names its own server):\n%s", denv)
+	}
+	put := exec.CommandContext(ctx, peerBin(qEnv), "chaincode", "invoke",
+		"-o", conn.Orderers[0].Endpoint, "--tls", "--cafile", conn.Orderers[0].TLSCACert, "-C", conn.Channel, "-n", "benchput",
+		"--peerAddresses", tj.PeerEndpoint, "--tlsRootCertFiles", tj.PeerTLSCACert,
+		"--peerAddresses", bj.PeerEndpoint, "--tlsRootCertFiles", bj.PeerTLSCACert,
+		"-c", `{"Args":["Put","ops-it","per-org packages"]}`, "--waitForEvent")
+	put.Env = qEnv
+	if out, err := put.CombinedOutput(); err != nil || !strings.Contains(string(out), "committed with status (VALID)") {
+		t.Errorf("benchput Put: %v\n%s", err, out)
+	}
+	get := exec.CommandContext(ctx, peerBin(qEnv), "chaincode", "query", "-C", conn.Channel, "-n", "benchput", "-c", `{"Args":["Get","ops-it"]}`)
+	get.Env = qEnv
+	if out, err := get.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "per-org packages" {
+		t.Errorf("benchput Get on Hebei's peer: %v\n%s", err, out)
+	}
+	// Every MSP the script enrolled has the one layout ops.WriteMSPLayout writes.
+	for _, dir := range []string{filepath.Join(netDir, "orgs", "tianjin", "msp"), filepath.Join(netDir, "peers", "hebei", "msp"),
+		filepath.Join(netDir, "orgs", "beijing", "users", "bjim-recorder", "msp")} {
+		ents, err := os.ReadDir(filepath.Join(dir, "cacerts"))
+		if err != nil || len(ents) != 1 || ents[0].Name() != "ca.pem" {
+			t.Errorf("%s/cacerts: %v %v", dir, ents, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "intermediatecerts")); !os.IsNotExist(err) {
+			t.Errorf("%s has intermediatecerts: %v", dir, err)
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, "config.yaml")); err != nil || !strings.HasPrefix(string(b), "NodeOUs:\n  Enable: true\n") {
+			t.Errorf("%s/config.yaml: %v %q", dir, err, b)
+		}
 	}
 
 	// Stop Hebei's peer by the pid the script recorded.
