@@ -164,30 +164,23 @@ fcc() {
 	cli "ca-client" fabric-ca-client "$@" \
 		--caname "ca-$NAME" --tls.certfiles "$D/ca/ca-cert.pem"
 }
-write_nodeous() {
-	cat >"$1/config.yaml" <<'EOF'
-NodeOUs:
-  Enable: true
-  ClientOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: client
-  PeerOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: peer
-  AdminOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: admin
-  OrdererOUIdentifier:
-    Certificate: cacerts/ca.pem
-    OrganizationalUnitIdentifier: orderer
-EOF
+# ops_tool: builds cmd/metrotrace-ops into D/bin once per run (Go's build
+# cache makes a rebuild a link) and sets OPS; it writes every MSP's layout.
+OPS=""
+ops_tool() {
+	[[ -n "$OPS" ]] && return 0
+	mkdir -p "$D/bin" "$D/logs"
+	(cd "$ROOT" && go build -o "$D/bin/metrotrace-ops" ./cmd/metrotrace-ops) >>"$D/logs/ops-build.log" 2>&1 ||
+		{ tail -n 20 "$D/logs/ops-build.log" >&2; die "go build ./cmd/metrotrace-ops failed (log: $D/logs/ops-build.log)"; }
+	OPS="$D/bin/metrotrace-ops"
 }
+# normalize_msp MSPDIR [CACERT [TLSCACERT]]: the MSP layout (cacerts/ca.pem,
+# tlscacerts/ca.pem, NodeOUs config.yaml) by metrotrace-ops msp
+# (ops.WriteMSPLayout); the certificates default to this org's CA
 normalize_msp() {
-	rm -rf "$1/cacerts" "$1/tlscacerts" "$1/intermediatecerts"
-	mkdir -p "$1/cacerts" "$1/tlscacerts"
-	cp "$D/ca/ca-cert.pem" "$1/cacerts/ca.pem"
-	cp "$D/ca/ca-cert.pem" "$1/tlscacerts/ca.pem"
-	write_nodeous "$1"
+	local ca="${2:-$D/ca/ca-cert.pem}"
+	ops_tool
+	"$OPS" msp -q --ca-cert "$ca" --tls-ca-cert "${3:-$ca}" "$1" || die "metrotrace-ops msp $1 failed"
 }
 # identity NAME TYPE DIR [ATTRS] [TLSHOST]
 identity() {
@@ -380,10 +373,11 @@ cmd_export() {
 # def_msp DEF DIR: materialize the MSP directory of a definition
 def_msp() {
 	local def="$1" dir="$2"
-	mkdir -p "$dir/cacerts" "$dir/tlscacerts"
-	jq -r .ca_cert "$def" >"$dir/cacerts/ca.pem"
-	jq -r .tls_ca_cert "$def" >"$dir/tlscacerts/ca.pem"
-	write_nodeous "$dir"
+	mkdir -p "$dir"
+	jq -r .ca_cert "$def" >"$dir/def-ca.pem"
+	jq -r .tls_ca_cert "$def" >"$dir/def-tlsca.pem"
+	normalize_msp "$dir" "$dir/def-ca.pem" "$dir/def-tlsca.pem"
+	rm -f "$dir/def-ca.pem" "$dir/def-tlsca.pem"
 	jq -r .orderer.tls_cert "$def" >"$dir/orderer-tls.crt"
 }
 check_def() {
