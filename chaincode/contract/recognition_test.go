@@ -24,8 +24,12 @@ func TestRecognizeHebeiCertificateInTianjin(t *testing.T) {
 	}
 	want := []rules.Check{
 		{Name: "agreement_in_force", OK: true, Detail: "agreement AGR-JJJ-2024 between BJIM, TJIM, HBIM in force on 2024-05-20, covers mass"},
-		{Name: "certificate_valid", OK: true, Detail: "certificate HBIM-2024-0300 valid 2024-05-20 to 2025-05-19, checked 2024-06-01"},
-		{Name: "issuer_capable", OK: true, Detail: "result 1000.004 g within CMC CMC-HBIM-MASS [0.001, 20] kg, U = 0.5 mg (k=2)"},
+		{Name: "certificate_valid", OK: true, Detail: "certificate HBIM-2024-0300 valid 2024-05-20 to 2025-05-19, checked 2024-06-01",
+			Findings: []rules.Finding{{Code: "certificate_valid", OK: true, Params: rules.Params{
+				"certificate_id": "HBIM-2024-0300", "performed_on": "2024-05-20", "valid_until": "2025-05-19", "date": "2024-06-01"}}}},
+		{Name: "issuer_capable", OK: true, Detail: "result 1000.004 g within CMC CMC-HBIM-MASS [0.001, 20] kg, U = 0.5 mg (k=2)",
+			Findings: []rules.Finding{{Code: "result_within_cmc", OK: true, Params: rules.Params{
+				"value": "1000.004", "unit": "g", "capability_id": "CMC-HBIM-MASS", "range": "[0.001, 20] kg", "uncertainty": "U = 0.5 mg (k=2)"}}}},
 		{Name: "issuer_accredited", OK: true, Detail: "HBIM accredited CNAS L1234 for mass until 2027-06-30"},
 		{Name: "comparison_satisfactory", OK: true, Detail: "comparison CMP-MASS-2023 completed 2023-09-01: En = 0.498 (|En| <= 1)"},
 		{Name: "traceable", OK: true, Detail: "subject HB-BAL-007 traceable on 2024-05-20 through 2 links"},

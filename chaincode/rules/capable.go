@@ -25,22 +25,27 @@ func IssuerCapable(l Lookup, c *record.Certificate) (Check, error) {
 		}
 	}
 	if len(valid) == 0 {
-		b.bad(fmt.Sprintf("issuer %s has no CMC for %s valid on %s", c.IssuerID, c.Quantity, c.PerformedOn))
-		return b.check(""), nil
+		b.bad(FindingNoCMC, Params{"issuer_id": c.IssuerID, "quantity": c.Quantity, "date": c.PerformedOn},
+			fmt.Sprintf("issuer %s has no CMC for %s valid on %s", c.IssuerID, c.Quantity, c.PerformedOn))
+		return b.check("", ""), nil
 	}
 	if len(c.Results) == 0 {
-		b.ok(fmt.Sprintf("issuer %s CMC %s covers %s on %s", c.IssuerID, valid[0].ID, c.Quantity, c.PerformedOn))
-		return b.check(""), nil
+		b.ok(FindingCMCCovers, Params{"issuer_id": c.IssuerID, "capability_id": valid[0].ID, "quantity": c.Quantity, "date": c.PerformedOn},
+			fmt.Sprintf("issuer %s CMC %s covers %s on %s", c.IssuerID, valid[0].ID, c.Quantity, c.PerformedOn))
+		return b.check("", ""), nil
 	}
 	for _, r := range c.Results {
 		covered, why := coveringCMC(valid, r)
 		if covered != nil {
-			b.ok(fmt.Sprintf("result %g %s within CMC %s %s, %s", r.Value, r.Unit, covered.ID, covered.Range, covered.Uncertainty))
+			b.ok(FindingResultWithinCMC, Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "capability_id": covered.ID,
+				"range": covered.Range.String(), "uncertainty": covered.Uncertainty.String()},
+				fmt.Sprintf("result %g %s within CMC %s %s, %s", r.Value, r.Unit, covered.ID, covered.Range, covered.Uncertainty))
 		} else {
-			b.bad(fmt.Sprintf("result %g %s of %s: %s", r.Value, r.Unit, c.ID, why))
+			b.bad(FindingResultNotCovered, Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "certificate_id": c.ID, "reason": why},
+				fmt.Sprintf("result %g %s of %s: %s", r.Value, r.Unit, c.ID, why))
 		}
 	}
-	return b.check(""), nil
+	return b.check("", ""), nil
 }
 
 // coveringCMC returns the first CMC covering the result, or why none does.

@@ -20,12 +20,29 @@ const (
 )
 
 // Check is one named rule applied to one link or decision, with a detail a
-// person can read.
+// person can read. Findings are the same detail as machine-readable codes
+// with parameters, one a finding the detail joins, so that a client can
+// say it in its own language; a check without findings has only its
+// English detail.
 type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail"`
+	Name     string    `json:"name"`
+	OK       bool      `json:"ok"`
+	Detail   string    `json:"detail"`
+	Findings []Finding `json:"findings,omitempty"`
 }
+
+// Finding is one fact a check found: a code (see the Finding… constants
+// in findings.go) and its parameters, every value a string as the detail
+// prints it. Its JSON is deterministic: encoding/json writes map keys in
+// sorted order.
+type Finding struct {
+	Code   string            `json:"code"`
+	OK     bool              `json:"ok"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Params are a finding's parameters.
+type Params = map[string]string
 
 // checkBuilder gathers findings for one check: the check fails if any
 // finding fails; the detail joins the failing findings, or the passing ones
@@ -33,26 +50,30 @@ type Check struct {
 type checkBuilder struct {
 	name       string
 	pass, fail []string
+	// passF and failF are the findings of pass and fail, one each.
+	passF, failF []Finding
 }
 
-func (b *checkBuilder) ok(detail string)  { b.pass = append(b.pass, detail) }
-func (b *checkBuilder) bad(detail string) { b.fail = append(b.fail, detail) }
-func (b *checkBuilder) add(ok bool, detail string) {
-	if ok {
-		b.ok(detail)
-	} else {
-		b.bad(detail)
-	}
+func (b *checkBuilder) ok(code string, p Params, detail string) {
+	b.pass = append(b.pass, detail)
+	b.passF = append(b.passF, Finding{Code: code, OK: true, Params: p})
 }
 
-func (b *checkBuilder) check(emptyDetail string) Check {
+func (b *checkBuilder) bad(code string, p Params, detail string) {
+	b.fail = append(b.fail, detail)
+	b.failF = append(b.failF, Finding{Code: code, OK: false, Params: p})
+}
+
+// check builds the check; with no finding at all, empty (code, detail)
+// stands for it.
+func (b *checkBuilder) check(emptyCode, emptyDetail string) Check {
 	if len(b.fail) > 0 {
-		return Check{Name: b.name, OK: false, Detail: strings.Join(b.fail, "; ")}
+		return Check{Name: b.name, OK: false, Detail: strings.Join(b.fail, "; "), Findings: b.failF}
 	}
 	if len(b.pass) == 0 {
-		return Check{Name: b.name, OK: true, Detail: emptyDetail}
+		return Check{Name: b.name, OK: true, Detail: emptyDetail, Findings: []Finding{{Code: emptyCode, OK: true}}}
 	}
-	return Check{Name: b.name, OK: true, Detail: strings.Join(b.pass, "; ")}
+	return Check{Name: b.name, OK: true, Detail: strings.Join(b.pass, "; "), Findings: b.passF}
 }
 
 // AllOK reports whether every check passed.

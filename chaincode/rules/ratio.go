@@ -28,27 +28,29 @@ func UncertaintyRatio(c *record.Certificate, subject Subject, refs []*record.Sta
 			calibrationRatio(&b, c, ref)
 		}
 	}
-	return b.check("no reference standard to compare")
+	return b.check(FindingNoReference, "no reference standard to compare")
 }
 
 func verificationRatio(b *checkBuilder, c *record.Certificate, subject Subject, ref *record.Standard) {
 	mpe := subject.MPE()
 	if mpe == nil {
-		b.bad(fmt.Sprintf("subject %s has no MPE to verify against", c.SubjectID))
+		b.bad(FindingSubjectNoMPE, Params{"subject_id": c.SubjectID}, fmt.Sprintf("subject %s has no MPE to verify against", c.SubjectID))
 		return
 	}
 	at := evaluationPoint(c, subject)
 	u, err := ref.Uncertainty.Absolute(at, mpe.Unit)
 	if err != nil {
-		b.bad(fmt.Sprintf("reference %s uncertainty vs MPE of %s: %v", ref.ID, c.SubjectID, err))
+		b.bad(FindingUnitsIncompatible, Params{"reference_id": ref.ID, "subject_id": c.SubjectID, "error": err.Error()},
+			fmt.Sprintf("reference %s uncertainty vs MPE of %s: %v", ref.ID, c.SubjectID, err))
 		return
 	}
 	limit := math.Abs(mpe.Value) * MaxVerificationRatio
 	detail := fmt.Sprintf("reference %s U = %s %s vs MPE/3 = %s %s of %s", ref.ID, num(u), mpe.Unit, num(limit), mpe.Unit, c.SubjectID)
+	p := Params{"reference_id": ref.ID, "u": num(u), "unit": mpe.Unit, "limit": num(limit), "subject_id": c.SubjectID, "ratio": num(u / math.Abs(mpe.Value))}
 	if u <= limit || nearlyEqual(u, limit) {
-		b.ok(detail + " (ratio " + num(u/math.Abs(mpe.Value)) + " <= 1/3)")
+		b.ok(FindingVerificationRatio, p, detail+" (ratio "+p["ratio"]+" <= 1/3)")
 	} else {
-		b.bad(detail + " (ratio " + num(u/math.Abs(mpe.Value)) + " > 1/3)")
+		b.bad(FindingVerificationRatio, p, detail+" (ratio "+p["ratio"]+" > 1/3)")
 	}
 }
 
@@ -59,19 +61,22 @@ func calibrationRatio(b *checkBuilder, c *record.Certificate, ref *record.Standa
 		}
 		stated, err := r.Uncertainty.Absolute(r.Quantity(), r.Unit)
 		if err != nil {
-			b.bad(fmt.Sprintf("result %g %s uncertainty: %v", r.Value, r.Unit, err))
+			b.bad(FindingUnitsIncompatible, Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "error": err.Error()},
+				fmt.Sprintf("result %g %s uncertainty: %v", r.Value, r.Unit, err))
 			continue
 		}
 		u, err := ref.Uncertainty.Absolute(r.Quantity(), r.Unit)
 		if err != nil {
-			b.bad(fmt.Sprintf("reference %s uncertainty vs result %g %s: %v", ref.ID, r.Value, r.Unit, err))
+			b.bad(FindingUnitsIncompatible, Params{"reference_id": ref.ID, "value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "error": err.Error()},
+				fmt.Sprintf("reference %s uncertainty vs result %g %s: %v", ref.ID, r.Value, r.Unit, err))
 			continue
 		}
 		detail := fmt.Sprintf("reference %s U = %s %s vs result %g %s U = %s %s", ref.ID, num(u), r.Unit, r.Value, r.Unit, num(stated), r.Unit)
+		p := Params{"reference_id": ref.ID, "u": num(u), "unit": r.Unit, "value": fmt.Sprintf("%g", r.Value), "stated": num(stated)}
 		if u < stated && !nearlyEqual(u, stated) {
-			b.ok(detail)
+			b.ok(FindingCalibrationRatio, p, detail)
 		} else {
-			b.bad(detail + " (reference not better than result)")
+			b.bad(FindingCalibrationRatio, p, detail+" (reference not better than result)")
 		}
 	}
 }

@@ -61,7 +61,8 @@ func RisksOf(l Lookup, c *record.Certificate) ([]Risk, error) {
 			continue // a root without certificate: the trace reports it
 		}
 		if rc, ok := CertificateAt(certs, use); !ok {
-			out = append(out, Risk{refID, RiskReferenceCertificateExpired, describeInvalidAtUse(refID, certs, rc, use)})
+			_, _, why := describeInvalidAtUse(refID, certs, rc, use)
+			out = append(out, Risk{refID, RiskReferenceCertificateExpired, why})
 		}
 	}
 	return out, nil

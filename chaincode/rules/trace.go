@@ -16,6 +16,20 @@ type TraceReport struct {
 	Traceable bool     `json:"traceable"`
 	Links     []Link   `json:"links"`
 	Problems  []string `json:"problems"`
+	// ProblemDetails are the problems again, one a failing check, with
+	// the check's findings (codes and parameters) beside its English
+	// detail, so that a client can say them in its own language.
+	ProblemDetails []Problem `json:"problem_details"`
+}
+
+// Problem is one failing check of a trace: the record it concerns (the
+// certificate, or the subject when no certificate was found), the check's
+// name and its failing findings.
+type Problem struct {
+	RecordID string    `json:"record_id"`
+	Check    string    `json:"check"`
+	Detail   string    `json:"detail"`
+	Findings []Finding `json:"findings"`
 }
 
 // Link is one certificate of the chain: who calibrated what against which
@@ -44,7 +58,7 @@ func Trace(l Lookup, subjectID, at string) (*TraceReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &TraceReport{SubjectID: subjectID, At: at, Links: []Link{}, Problems: []string{}}
+	rep := &TraceReport{SubjectID: subjectID, At: at, Links: []Link{}, Problems: []string{}, ProblemDetails: []Problem{}}
 	if subject.Standard != nil && subject.Standard.Level == record.LevelPrimary {
 		rep.Traceable = true
 		return rep, nil
@@ -63,6 +77,11 @@ func Trace(l Lookup, subjectID, at string) (*TraceReport, error) {
 					name = link.SubjectID
 				}
 				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s: %s", name, c.Name, c.Detail))
+				findings := c.Findings
+				if findings == nil {
+					findings = []Finding{}
+				}
+				rep.ProblemDetails = append(rep.ProblemDetails, Problem{RecordID: name, Check: c.Name, Detail: c.Detail, Findings: findings})
 			}
 		}
 	}
@@ -92,7 +111,8 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 			w.rep.Links = append(w.rep.Links, Link{
 				SubjectID: subjectID, ReferenceIDs: []string{}, Depth: 0, UsedOn: date,
 				Checks: []Check{{Name: CheckCertificateValid, OK: false,
-					Detail: fmt.Sprintf("%s has no certificate performed on or before %s", subjectID, date)}},
+					Detail:   fmt.Sprintf("%s has no certificate performed on or before %s", subjectID, date),
+					Findings: []Finding{{Code: FindingNoCertificate, Params: Params{"subject_id": subjectID, "date": date}}}}},
 			})
 		}
 		return false, nil
@@ -129,24 +149,26 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 			return false, fmt.Errorf("reference %s: %w", refID, err)
 		}
 		if ref == nil {
-			active.bad(fmt.Sprintf("reference %s does not exist", refID))
+			active.bad(FindingReferenceMissing, Params{"reference_id": refID}, fmt.Sprintf("reference %s does not exist", refID))
 			continue
 		}
 		refs = append(refs, ref)
 		if status, change := ref.StatusOn(use); status != record.StatusActive {
-			active.bad(fmt.Sprintf("reference %s was %s since %s (%s), used %s", ref.ID, status, change.Since, change.Reason, use))
+			active.bad("reference_"+status, Params{"reference_id": ref.ID, "status": status, "since": change.Since, "reason": change.Reason, "used_on": use},
+				fmt.Sprintf("reference %s was %s since %s (%s), used %s", ref.ID, status, change.Since, change.Reason, use))
 		} else {
-			active.ok(fmt.Sprintf("reference %s active on %s", ref.ID, use))
+			active.ok(FindingReferenceActive, Params{"reference_id": ref.ID, "used_on": use}, fmt.Sprintf("reference %s active on %s", ref.ID, use))
 		}
 		checkApproval(&approval, ref, use)
 		onPath := slices.Contains(path, refID)
 		if onPath {
-			cycle.bad(fmt.Sprintf("reference %s is already on the path %s", refID, strings.Join(append(append([]string{}, path...), refID), " → ")))
+			loop := strings.Join(append(append([]string{}, path...), refID), " → ")
+			cycle.bad(FindingReferenceOnPath, Params{"reference_id": refID, "path": loop}, fmt.Sprintf("reference %s is already on the path %s", refID, loop))
 		} else {
-			cycle.ok(fmt.Sprintf("reference %s not on the path", refID))
+			cycle.ok(FindingReferenceNotOnPath, Params{"reference_id": refID}, fmt.Sprintf("reference %s not on the path", refID))
 		}
 		if ref.Level == record.LevelPrimary {
-			refCert.ok(fmt.Sprintf("reference %s is a primary standard", ref.ID))
+			refCert.ok(FindingReferencePrimary, Params{"reference_id": ref.ID}, fmt.Sprintf("reference %s is a primary standard", ref.ID))
 			branches = append(branches, branch{ref: ref, root: true})
 			continue
 		}
@@ -157,11 +179,13 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 		rc, ok := CertificateAt(refCerts, use)
 		switch {
 		case len(refCerts) == 0:
-			refCert.ok(fmt.Sprintf("reference %s has no certificate at all (a root: see reaches_primary)", ref.ID))
+			refCert.ok(FindingReferenceUncertified, Params{"reference_id": ref.ID}, fmt.Sprintf("reference %s has no certificate at all (a root: see reaches_primary)", ref.ID))
 		case ok:
-			refCert.ok(fmt.Sprintf("reference %s certificate %s valid %s to %s, used %s", ref.ID, rc.ID, rc.PerformedOn, rc.ValidUntil, use))
+			refCert.ok(FindingReferenceCertificateValid, Params{"reference_id": ref.ID, "certificate_id": rc.ID, "performed_on": rc.PerformedOn, "valid_until": rc.ValidUntil, "used_on": use},
+				fmt.Sprintf("reference %s certificate %s valid %s to %s, used %s", ref.ID, rc.ID, rc.PerformedOn, rc.ValidUntil, use))
 		default:
-			refCert.bad(describeInvalidAtUse(ref.ID, refCerts, rc, use))
+			code, params, detail := describeInvalidAtUse(ref.ID, refCerts, rc, use)
+			refCert.bad(code, params, detail)
 		}
 		branches = append(branches, branch{ref: ref, root: onPath})
 	}
@@ -170,12 +194,12 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 		return false, err
 	}
 	link.Checks = append(link.Checks,
-		active.check("no reference standard"),
-		refCert.check("no reference standard"),
-		approval.check("no reference standard"),
+		active.check(FindingNoReference, "no reference standard"),
+		refCert.check(FindingNoReference, "no reference standard"),
+		approval.check(FindingNoReference, "no reference standard"),
 		capable,
 		UncertaintyRatio(cert, subject, refs),
-		cycle.check("no reference standard"),
+		cycle.check(FindingNoReference, "no reference standard"),
 	)
 	index := len(w.rep.Links)
 	w.rep.Links = append(w.rep.Links, link)
@@ -185,7 +209,7 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 	for _, br := range branches {
 		switch {
 		case br.ref.Level == record.LevelPrimary:
-			reach.ok(fmt.Sprintf("reference %s is primary", br.ref.ID))
+			reach.ok(FindingReferencePrimary, Params{"reference_id": br.ref.ID}, fmt.Sprintf("reference %s is primary", br.ref.ID))
 		case br.root:
 			// A cycle: reported by no_cycle, not walked again.
 		default:
@@ -194,18 +218,18 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 				return false, err
 			}
 			if up {
-				reach.ok(fmt.Sprintf("reference %s reaches a primary standard", br.ref.ID))
+				reach.ok(FindingReferenceReachesPrimary, Params{"reference_id": br.ref.ID}, fmt.Sprintf("reference %s reaches a primary standard", br.ref.ID))
 			} else {
 				all = false
-				reach.bad(deadEnd(br.ref))
+				reach.bad(FindingReferenceDeadEnd, Params{"reference_id": br.ref.ID, "level": br.ref.Level}, deadEnd(br.ref))
 			}
 		}
 	}
 	if len(refs) < len(cert.ReferenceIDs) {
 		all = false
-		reach.bad("a reference standard does not exist")
+		reach.bad(FindingReferenceMissing, Params{}, "a reference standard does not exist")
 	}
-	w.rep.Links[index].Checks = append(w.rep.Links[index].Checks, reach.check("every reference is on a cycle (see no_cycle)"))
+	w.rep.Links[index].Checks = append(w.rep.Links[index].Checks, reach.check(FindingAllOnCycle, "every reference is on a cycle (see no_cycle)"))
 	w.reaches[cert.ID] = all
 	return all, nil
 }
@@ -217,9 +241,13 @@ func deadEnd(ref *record.Standard) string {
 func certificateValid(c *record.Certificate, valid bool, date string) Check {
 	if valid {
 		return Check{Name: CheckCertificateValid, OK: true,
-			Detail: fmt.Sprintf("certificate %s valid %s to %s, checked %s", c.ID, c.PerformedOn, c.ValidUntil, date)}
+			Detail: fmt.Sprintf("certificate %s valid %s to %s, checked %s", c.ID, c.PerformedOn, c.ValidUntil, date),
+			Findings: []Finding{{Code: FindingCertificateValid, OK: true,
+				Params: Params{"certificate_id": c.ID, "performed_on": c.PerformedOn, "valid_until": c.ValidUntil, "date": date}}}}
 	}
-	return Check{Name: CheckCertificateValid, OK: false, Detail: invalidReason("certificate "+c.ID, c, date)}
+	code, params := invalidFinding(c, date)
+	return Check{Name: CheckCertificateValid, OK: false, Detail: invalidReason("certificate "+c.ID, c, date),
+		Findings: []Finding{{Code: code, Params: params}}}
 }
 
 // invalidReason says why certificate c does not count on date.
@@ -238,30 +266,52 @@ func invalidReason(what string, c *record.Certificate, date string) string {
 	}
 }
 
-func describeInvalidAtUse(refID string, all []*record.Certificate, latest *record.Certificate, use string) string {
+// invalidFinding is invalidReason as a finding of certificate c.
+func invalidFinding(c *record.Certificate, date string) (string, Params) {
+	switch {
+	case c.Status != record.CertValid:
+		return "certificate_" + c.Status, Params{"certificate_id": c.ID, "status": c.Status, "reason": c.StatusReason, "superseded_by": c.SupersededBy, "date": date}
+	case date > c.ValidUntil:
+		return FindingCertificateExpired, Params{"certificate_id": c.ID, "valid_until": c.ValidUntil, "date": date}
+	default:
+		return FindingCertificateNotYet, Params{"certificate_id": c.ID, "performed_on": c.PerformedOn, "date": date}
+	}
+}
+
+func describeInvalidAtUse(refID string, all []*record.Certificate, latest *record.Certificate, use string) (string, Params, string) {
 	if latest == nil {
 		first := append([]*record.Certificate(nil), all...)
 		sortCertificates(first)
-		return fmt.Sprintf("reference %s had no certificate by %s (first %s performed %s)", refID, use, first[0].ID, first[0].PerformedOn)
+		return FindingReferenceCertificateLater,
+			Params{"reference_id": refID, "used_on": use, "certificate_id": first[0].ID, "performed_on": first[0].PerformedOn},
+			fmt.Sprintf("reference %s had no certificate by %s (first %s performed %s)", refID, use, first[0].ID, first[0].PerformedOn)
 	}
 	what := fmt.Sprintf("reference %s certificate %s", refID, latest.ID)
 	switch {
 	case latest.Status != record.CertValid:
-		return fmt.Sprintf("%s %s (%s), used %s", what, latest.Status, latest.StatusReason, use)
+		return "reference_certificate_" + latest.Status,
+			Params{"reference_id": refID, "certificate_id": latest.ID, "status": latest.Status, "reason": latest.StatusReason, "used_on": use},
+			fmt.Sprintf("%s %s (%s), used %s", what, latest.Status, latest.StatusReason, use)
 	default:
-		return fmt.Sprintf("%s expired %s, used %s", what, latest.ValidUntil, use)
+		return FindingReferenceCertificateExpired,
+			Params{"reference_id": refID, "certificate_id": latest.ID, "valid_until": latest.ValidUntil, "used_on": use},
+			fmt.Sprintf("%s expired %s, used %s", what, latest.ValidUntil, use)
 	}
 }
 
 func checkApproval(b *checkBuilder, ref *record.Standard, use string) {
 	switch {
 	case ref.Approval != nil && use <= ref.Approval.ValidUntil:
-		b.ok(fmt.Sprintf("reference %s approval %s valid until %s, used %s", ref.ID, ref.Approval.Number, ref.Approval.ValidUntil, use))
+		b.ok(FindingApprovalValid, Params{"reference_id": ref.ID, "number": ref.Approval.Number, "valid_until": ref.Approval.ValidUntil, "used_on": use},
+			fmt.Sprintf("reference %s approval %s valid until %s, used %s", ref.ID, ref.Approval.Number, ref.Approval.ValidUntil, use))
 	case ref.Approval != nil:
-		b.bad(fmt.Sprintf("reference %s approval %s expired %s, used %s", ref.ID, ref.Approval.Number, ref.Approval.ValidUntil, use))
+		b.bad(FindingApprovalExpired, Params{"reference_id": ref.ID, "number": ref.Approval.Number, "valid_until": ref.Approval.ValidUntil, "used_on": use},
+			fmt.Sprintf("reference %s approval %s expired %s, used %s", ref.ID, ref.Approval.Number, ref.Approval.ValidUntil, use))
 	case record.NeedsApproval(ref.Level):
-		b.bad(fmt.Sprintf("reference %s (%s standard) has no approval", ref.ID, ref.Level))
+		b.bad(FindingApprovalMissing, Params{"reference_id": ref.ID, "level": ref.Level},
+			fmt.Sprintf("reference %s (%s standard) has no approval", ref.ID, ref.Level))
 	default:
-		b.ok(fmt.Sprintf("reference %s is a %s standard: no approval needed", ref.ID, ref.Level))
+		b.ok(FindingApprovalNotNeeded, Params{"reference_id": ref.ID, "level": ref.Level},
+			fmt.Sprintf("reference %s is a %s standard: no approval needed", ref.ID, ref.Level))
 	}
 }
