@@ -144,6 +144,9 @@ type Version struct {
 	Timestamp string          `json:"timestamp"`
 	IsDelete  bool            `json:"is_delete"`
 	Value     json.RawMessage `json:"value"`
+	// BlockNumber is the block of the transaction. The ledger's history
+	// has none; the gateway fills it from its index.
+	BlockNumber *uint64 `json:"block_number,omitempty"`
 }
 
 // Page is one page of a list as the gateway answers it. NextPageToken,

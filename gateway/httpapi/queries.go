@@ -21,6 +21,8 @@ const (
 type SearchResult struct {
 	Query string       `json:"query"`
 	Hits  []record.Hit `json:"hits"`
+	// More says that more records match than the limit let through.
+	More bool `json:"more"`
 }
 
 func (s *Server) search(c echo.Context) error {
@@ -40,14 +42,19 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	hits, err := r.Search(c.Request().Context(), q, limit)
+	// One more than shown tells whether there are more.
+	hits, err := r.Search(c.Request().Context(), q, limit+1)
 	if err != nil {
 		return err
 	}
 	if hits == nil {
 		hits = []record.Hit{}
 	}
-	return c.JSON(http.StatusOK, SearchResult{Query: q, Hits: hits})
+	more := len(hits) > limit
+	if more {
+		hits = hits[:limit]
+	}
+	return c.JSON(http.StatusOK, SearchResult{Query: q, Hits: hits, More: more})
 }
 
 // today is the gateway's today, YYYY-MM-DD, by Config.Now.

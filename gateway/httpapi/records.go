@@ -154,6 +154,9 @@ func (s *Server) history(k kind) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if err := s.withBlocks(c.Request().Context(), versions); err != nil {
+			return err
+		}
 		return c.JSON(http.StatusOK, History{DocType: k.DocType, ID: c.Param("id"), Versions: versions})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -28,7 +29,8 @@ import (
 const (
 	prefixRecord  = "r/" // r/<doc_type>/<id> → record JSON
 	prefixEntry   = "i/" // i/<index>/<value>\x00<id> → nothing
-	prefixSearch  = "s/" // s/<lower-case id>\x00<doc_type>\x00<id> → name
+	prefixSearch  = "s/" // s/<lower-case id>\x00<doc_type>\x00<id> → name[\x00more search terms]
+	prefixBlock   = "t/" // t/<tx id> → block number (decimal) of a transaction that wrote records
 	keyCheckpoint = "cp"
 )
 
@@ -165,6 +167,13 @@ func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 				return fmt.Errorf("apply %s %s of transaction %s: %w", r.DocType, r.ID, ev.TxID, err)
 			}
 		}
+		if len(records) > 0 && ev.TxID != "" {
+			// Fabric's history of a key has no block numbers: the index
+			// keeps each writing transaction's block for the history answer.
+			if err := txn.Set(blockKey(ev.TxID), []byte(strconv.FormatUint(ev.BlockNumber, 10))); err != nil {
+				return err
+			}
+		}
 		data, _ := json.Marshal(next)
 		return txn.Set([]byte(keyCheckpoint), data)
 	})
@@ -183,6 +192,33 @@ func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 }
 
 var errSkip = errors.New("already applied")
+
+// BlockOf returns the number of the block holding transaction txID, when
+// the index applied that transaction (one that wrote records); found is
+// false otherwise.
+func (x *Index) BlockOf(_ context.Context, txID string) (block uint64, found bool, err error) {
+	if txID == "" {
+		return 0, false, nil
+	}
+	err = x.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(blockKey(txID))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			n, err := strconv.ParseUint(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("index: block of transaction %s: %w", txID, err)
+			}
+			block, found = n, true
+			return nil
+		})
+	})
+	return block, found, err
+}
 
 // WaitFor returns once the index has applied block (read-your-writes after
 // a submit), or when ctx ends.

@@ -24,6 +24,8 @@ func searchKey(docType, id string) []byte {
 	return join(prefixSearch, strings.ToLower(id), "\x00", docType, "\x00", id)
 }
 
+func blockKey(txID string) []byte { return join(prefixBlock, txID) }
+
 func join(parts ...string) []byte {
 	n := 0
 	for _, p := range parts {
@@ -122,8 +124,30 @@ func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 			}
 		}
 	}
-	if err := txn.Set(searchKey(r.DocType, r.ID), []byte(name)); err != nil {
+	if err := txn.Set(searchKey(r.DocType, r.ID), searchValue(name, r.Record)); err != nil {
 		return err
 	}
 	return updateSupervision(txn, r, day)
+}
+
+// searchValue is what a search entry holds: the name a hit shows, then,
+// after a NUL, the other words a search matches (an instrument's serial,
+// manufacturer and model).
+func searchValue(name string, raw []byte) []byte {
+	var f struct {
+		Serial       string `json:"serial"`
+		Manufacturer string `json:"manufacturer"`
+		Model        string `json:"model"`
+	}
+	_ = json.Unmarshal(raw, &f) // a record that decodes was indexed above
+	var terms []string
+	for _, t := range []string{f.Serial, f.Manufacturer, f.Model} {
+		if t != "" {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return []byte(name)
+	}
+	return []byte(name + "\x00" + strings.Join(terms, "\x00"))
 }

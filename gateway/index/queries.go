@@ -101,9 +101,11 @@ func (x *Index) List(_ context.Context, docType, index, value string, pageSize i
 	return page, err
 }
 
-// Search finds records whose id starts with query (any case), then records
-// whose name contains it, at most limit of them (1 to
-// record.MaxSearchLimit; 0: record.DefaultSearchLimit).
+// Search finds records whose id, name, serial, manufacturer or model
+// contains query, case-insensitively: ids that start with it first (in id
+// order), then the others in id order, at most limit (1 to
+// record.MaxSearchLimit+1, so that a caller can ask one more than it shows
+// to tell whether there are more; 0: record.DefaultSearchLimit).
 func (x *Index) Search(_ context.Context, query string, limit int) ([]record.Hit, error) {
 	q := strings.TrimSpace(query)
 	if q == "" {
@@ -112,30 +114,34 @@ func (x *Index) Search(_ context.Context, query string, limit int) ([]record.Hit
 	if limit == 0 {
 		limit = record.DefaultSearchLimit
 	}
-	if limit < 1 || limit > record.MaxSearchLimit {
+	if limit < 1 || limit > record.MaxSearchLimit+1 {
 		return nil, record.Errorf(record.Invalid, "limit %d must be from 1 to %d", limit, record.MaxSearchLimit)
 	}
 	hits := []record.Hit{}
 	seen := map[string]bool{}
 	err := x.db.View(func(txn *badger.Txn) error {
-		prefix := join(prefixSearch, strings.ToLower(q))
+		lower := strings.ToLower(q)
+		prefix := join(prefixSearch, lower)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixSearch), PrefetchValues: true, PrefetchSize: 100})
 		defer it.Close()
 		for it.Seek(prefix); it.ValidForPrefix(prefix) && len(hits) < limit; it.Next() {
-			h, err := hitOf(it.Item())
+			h, _, err := hitOf(it.Item())
 			if err != nil {
 				return err
 			}
 			hits = append(hits, h)
 			seen[h.DocType+"/"+h.ID] = true
 		}
-		lower := strings.ToLower(q)
 		for it.Rewind(); it.Valid() && len(hits) < limit; it.Next() {
-			h, err := hitOf(it.Item())
+			h, terms, err := hitOf(it.Item())
 			if err != nil {
 				return err
 			}
-			if !seen[h.DocType+"/"+h.ID] && strings.Contains(strings.ToLower(h.Name), lower) {
+			if seen[h.DocType+"/"+h.ID] {
+				continue
+			}
+			if strings.Contains(strings.ToLower(h.ID), lower) || strings.Contains(strings.ToLower(h.Name), lower) ||
+				strings.Contains(strings.ToLower(terms), lower) {
 				hits = append(hits, h)
 			}
 		}
@@ -144,18 +150,20 @@ func (x *Index) Search(_ context.Context, query string, limit int) ([]record.Hit
 	return hits, err
 }
 
-// hitOf reads a search entry; a key that is not one is an error, never an
+// hitOf reads a search entry: the hit, and the other search terms of its
+// record joined by NULs. A key that is not one is an error, never an
 // empty hit.
-func hitOf(item *badger.Item) (record.Hit, error) {
+func hitOf(item *badger.Item) (record.Hit, string, error) {
 	parts := strings.Split(string(item.Key()[len(prefixSearch):]), "\x00")
 	if len(parts) != 3 {
-		return record.Hit{}, fmt.Errorf("index: malformed search key %q", item.Key())
+		return record.Hit{}, "", fmt.Errorf("index: malformed search key %q", item.Key())
 	}
-	name, err := item.ValueCopy(nil)
+	value, err := item.ValueCopy(nil)
 	if err != nil {
-		return record.Hit{}, err
+		return record.Hit{}, "", err
 	}
-	return record.Hit{DocType: parts[1], ID: parts[2], Name: string(name)}, nil
+	name, terms, _ := strings.Cut(string(value), "\x00")
+	return record.Hit{DocType: parts[1], ID: parts[2], Name: name}, terms, nil
 }
 
 // Trace runs the chaincode's trace rule over the index.
