@@ -19,6 +19,11 @@ type Vocabulary struct {
 	Regions         []string      `json:"regions"`
 	DefaultPageSize int           `json:"default_page_size"`
 	MaxPageSize     int           `json:"max_page_size"`
+	// Categories is the catalogue of compulsorily managed instruments and
+	// Districts the named GB/T 2260 codes (code → name), for the filters of
+	// the supervision lists.
+	Categories []record.Category `json:"categories"`
+	Districts  map[string]string `json:"districts"`
 }
 
 // ContractInfo names the chaincode the gateway talks to.
@@ -36,5 +41,7 @@ func (s *Server) vocabulary(c echo.Context) error {
 		Regions:         record.Regions,
 		DefaultPageSize: record.DefaultPageSize,
 		MaxPageSize:     record.MaxPageSize,
+		Categories:      record.Categories,
+		Districts:       record.DistrictNames,
 	})
 }

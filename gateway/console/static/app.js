@@ -8,6 +8,8 @@
   'use strict';
 
   var API = 'api/v1';
+  // MT is shared with the console's other scripts (pages.js, supervision.js).
+  var MT = window.MT = window.MT || {recordExtras: {}};
   var TOKEN_KEY = 'metrotrace.token';
   var LANG_KEY = 'metrotrace.lang';
 
@@ -457,7 +459,7 @@
       return h('li', {class: 'check ' + (c.ok ? 'ok' : 'bad'), 'data-check': c.name, 'data-ok': String(!!c.ok)},
         h('span', {class: 'icon', 'aria-label': c.ok ? 'pass' : 'fail'}, c.ok ? '✓' : '✗'),
         h('span', {class: 'name'}, l, h('code', {}, c.name)),
-        h('span', {class: 'detail'}, c.detail || ''));
+        h('span', {class: 'detail'}, MT.sayCheck ? MT.sayCheck(c) : (c.detail || '')));
     }));
   }
   // problemText shows a trace problem ("record: check: detail") with the
@@ -529,7 +531,9 @@
       var hits = res.hits || [];
       if (!hits.length) { show(out, h('div', {class: 'panel empty', 'data-count': 0}, T('没有匹配“' + q + '”的记录。', 'No record matches “' + q + '”.'))); return; }
       show(out, h('div', {class: 'panel'},
-        h('h2', {}, bi('检索结果', 'Results'), h('span', {class: 'count'}, hits.length)),
+        h('h2', {}, bi('检索结果', 'Results'), h('span', {class: 'count'}, hits.length + (res.more ? '+' : ''))),
+        res.more ? h('p', {class: 'notice', id: 'search-more', 'data-more': 'true'}, T('匹配的记录多于 ' + hits.length + ' 条，这里只列出前 ' + hits.length + ' 条：请细化关键词。',
+          'More than ' + hits.length + ' records match; the first ' + hits.length + ' are listed: refine the query.')) : null,
         h('table', {class: 'hits', 'data-count': hits.length},
           h('thead', {}, h('tr', {}, h('th', {}, T('类型', 'Kind')), h('th', {}, T('编号', 'Id')), h('th', {}, T('名称', 'Name')), h('th', {}, ''))),
           h('tbody', {}, hits.map(function (hit) {
@@ -577,6 +581,7 @@
           h('div', {class: 'actions'}, actions)),
         h('div', {class: 'panel'}, fieldsTable(rec, ['id'])),
         history);
+      if (MT.recordExtras[plural]) MT.recordExtras[plural](rec, out, n);
       api('GET', '/' + plural + '/' + enc(id) + '/history').then(function (hist) {
         if (!current(n)) return;
         var versions = hist.versions || [];
@@ -637,7 +642,9 @@
     if (problems.length) {
       parts.push(h('div', {class: 'panel', id: 'trace-problems'},
         h('h2', {}, bi('问题', 'Problems'), h('span', {class: 'count', style: 'background:var(--bad)'}, problems.length)),
-        h('ul', {class: 'problems'}, problems.map(function (p) { return h('li', {}, h('span', {}, problemText(p))); }))));
+        h('ul', {class: 'problems'}, (MT.sayProblem && rep.problem_details ? rep.problem_details : problems).map(function (p) {
+          return h('li', {}, h('span', {}, typeof p === 'string' ? problemText(p) : MT.sayProblem(p)));
+        }))));
     }
     var roots = [];
     var chain = h('ol', {class: 'chain'});
@@ -715,7 +722,8 @@
           return h('div', {class: 'stat', 'data-group': g[0]}, h('b', {}, String((set[g[0]] || []).length)), h('span', {}, T(g[1], g[2])));
         })),
         total ? h('div', {class: 'result-actions'}, fileButton('impact-csv', T('导出 CSV', 'Export CSV'),
-          '/reports/impact/' + enc(set.standard_id) + '?since=' + enc(set.since), 'impact-' + set.standard_id + '-' + set.since + '.csv')) : null,
+          '/reports/impact/' + enc(set.standard_id) + '?since=' + enc(set.since), 'impact-' + set.standard_id + '-' + set.since + '.csv'),
+          fileButton('impact-report', T('打印影响报告', 'Print the report'), '/reports/impact/' + enc(set.standard_id) + '?since=' + enc(set.since) + '&format=html')) : null,
         total ? graphPanel('impact-graph', bi('影响图', 'Impact picture'),
           '/impact/' + enc(set.standard_id) + '/graph.svg?since=' + enc(set.since), null) : null,
         h('div', {class: 'grid2'}, groups.map(function (g) {
@@ -1014,6 +1022,15 @@
     $('token-claims').textContent = '';
   });
 
+  // MT is what pages.js and supervision.js build on: the helpers above,
+  // the views (they add theirs) and the hooks the views here call.
+  Object.assign(MT, {h: h, $: $, api: api, apiFile: apiFile, fileButton: fileButton, T: T, lang: function () { return LANG; },
+    vocab: function () { return VOCAB; }, plural: PLURAL, bi: bi, badge: badge, idLink: idLink, recordHref: recordHref,
+    errorBox: errorBox, loading: loading, show: show, clear: clear, enc: enc, fmtTime: fmtTime, checkLabel: checkLabel,
+    checkList: checkList, valueLabel: valueLabel, fieldLabel: fieldLabel, levelLabel: levelLabel, kindLabel: kindLabel,
+    renderValue: renderValue, fieldsTable: fieldsTable, verdictBanner: verdictBanner, claimsOf: claimsOf, getToken: getToken,
+    current: current, go: go, render: render, mayCreate: mayCreate, ApiError: ApiError, VIEWS: VIEWS, VALUE_LABEL: VALUE_LABEL,
+    FIELD_LABEL: FIELD_LABEL});
   if (!$('impact-since').value) $('impact-since').placeholder = today();
   applyLang();
   renderTokenButton();
