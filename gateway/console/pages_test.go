@@ -2,8 +2,11 @@ package console_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -347,6 +350,69 @@ func TestRecordPagesInHeadlessChromium(t *testing.T) {
 			chromedp.Click("#lang-button", chromedp.ByID),
 			chromedp.WaitVisible(`html[data-lang="zh"]`, chromedp.ByQuery),
 		)
+	})
+
+	t.Run("the trace report names every link's transaction and block", func(t *testing.T) {
+		rep, err := gw.index.Trace(context.Background(), sc.Traceable, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page string
+		apiGet(t, gw, token, "/reports/trace/"+sc.Traceable, &page)
+		blocks := regexp.MustCompile(`<td data-block="([0-9]+)">#([0-9]+)</td>`).FindAllStringSubmatch(page, -1)
+		if len(blocks) != len(rep.Links) {
+			t.Fatalf("%d links with a block number, want %d", len(blocks), len(rep.Links))
+		}
+		for i, l := range rep.Links {
+			var hist struct {
+				Versions []struct {
+					TxID        string  `json:"tx_id"`
+					BlockNumber *uint64 `json:"block_number"`
+				} `json:"versions"`
+			}
+			apiGet(t, gw, token, "/certificates/"+l.CertificateID+"/history", &hist)
+			last := hist.Versions[len(hist.Versions)-1]
+			if last.BlockNumber == nil || strconv.FormatUint(*last.BlockNumber, 10) != blocks[i][1] {
+				t.Errorf("link %d (%s): block %s in the report, history says %v", i, l.CertificateID, blocks[i][1], last.BlockNumber)
+			}
+			if want := fmt.Sprintf(`data-tx=%q`, last.TxID); !strings.Contains(page, want) {
+				t.Errorf("link %d: the report lacks %s", i, want)
+			}
+			if b, found, err := gw.index.BlockOf(context.Background(), last.TxID); err != nil || !found || strconv.FormatUint(b, 10) != blocks[i][1] {
+				t.Errorf("link %d: index block %d %v %v", i, b, found, err)
+			}
+		}
+	})
+
+	t.Run("the impact page prints its report", func(t *testing.T) {
+		run(t, ctx,
+			visit("#/impact/"+sc.ImpactStandard+"?since="+sc.ImpactSince),
+			chromedp.WaitVisible(`#impact-report`, chromedp.ByID),
+			chromedp.Click(`#impact-report`, chromedp.ByID),
+			chromedp.WaitVisible(`#impact-report-note[data-state="done"]`, chromedp.ByQuery),
+		)
+		var page string
+		apiGet(t, gw, token, "/reports/impact/"+sc.ImpactStandard+"?since="+sc.ImpactSince+"&format=html", &page)
+		set, err := gw.index.Impact(context.Background(), sc.ImpactStandard, sc.ImpactSince, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := len(set.Certificates) + len(set.Standards) + len(set.Instruments) + len(set.Institutions)
+		if !strings.Contains(page, fmt.Sprintf(`data-rows="%d"`, rows)) {
+			t.Errorf("the impact report lacks its %d rows", rows)
+		}
+		if dir := os.Getenv(envDocs); dir != "" {
+			var shot []byte
+			run(t, ctx,
+				chromedp.Navigate("data:text/html;base64,"+base64.StdEncoding.EncodeToString([]byte(page))),
+				chromedp.WaitReady(`table`, chromedp.ByQuery),
+				chromedp.EmulateViewport(900, 1270), chromedp.CaptureScreenshot(&shot),
+				chromedp.EmulateViewport(1280, 900),
+				chromedp.Navigate(gw.url+"/"), chromedp.WaitVisible(`#view-home`, chromedp.ByID))
+			if err := os.WriteFile(filepath.Join(dir, "impact-report.png"), shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	})
 
 	t.Run("the record pages fit a 390 px phone", func(t *testing.T) {

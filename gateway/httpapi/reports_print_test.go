@@ -57,3 +57,30 @@ func TestSearchSaysWhenThereAreMore(t *testing.T) {
 	}
 }
 
+
+// TestTraceReportShowsTheVerifyQRCodeOfADCC: a link whose certificate
+// anchors a DCC prints a QR code of the public verify address, which
+// names the certificate and its digest; a link without a DCC prints none.
+func TestTraceReportShowsTheVerifyQRCodeOfADCC(t *testing.T) {
+	e := newDCCEnv(t)
+	got := e.importXML(e.tjRec(), dccFile(t, dccMass), "").imported(t)
+	r := e.get("/api/v1/reports/trace/TJIM-W-1KG-07?at=2024-06-01", e.inspector())
+	if r.status != http.StatusOK {
+		t.Fatalf("report: %d %s", r.status, r.body)
+	}
+	page := string(r.body)
+	verify := "/#/verify?certificate=TJIM-2024-M-0117&amp;sha256=" + got.DCCSHA256
+	for _, want := range []string{
+		`<div class="link" data-certificate="TJIM-2024-M-0117">`,
+		`<span class="qr-box" data-verify="http://`,
+		verify,
+		`<svg xmlns="http://www.w3.org/2000/svg" class="qr" width="22mm" height="22mm" viewBox="0 0 `,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	if n := strings.Count(page, `class="qr"`); n != 1 {
+		t.Errorf("%d QR codes, want the one of the DCC's certificate", n)
+	}
+}
