@@ -8,7 +8,14 @@
 // search, a record with its history, trace up to a primary standard and
 // impact down from a standard (each with the gateway's picture, graph.svg,
 // a printable report and a CSV export), cross-region recognition of a
-// certificate, and verification of a certificate file. The console speaks
+// certificate, and verification of a certificate file; record pages with
+// what matters of each kind (an instrument's calibration history, current
+// certificate, next due date and today's verdict; a standard's
+// certificates, what it calibrated, its status timeline and approval; an
+// institution's standards, instruments, capabilities, accreditations and
+// agreements; a warning on a certificate issued against a sealed or revoked
+// reference), the supervision dashboard and the page of an
+// out-of-tolerance case (pages.js, supervision.js). The console speaks
 // 中文 (the default) or English, switched in the header and remembered in
 // localStorage; record data is shown as stored.
 package console

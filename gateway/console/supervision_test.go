@@ -118,11 +118,27 @@ func TestSupervisionInHeadlessChromium(t *testing.T) {
 		want func(f index.Filter) []string
 		must []string
 	}{
-		{"overdue", func(f index.Filter) []string { p, err := gw.index.Overdue(day, f, 1000, ""); must(t, err); return itemIDs(p) }, []string{sc.NeverVerified, sc.Overdue}},
-		{"due", func(f index.Filter) []string { p, err := gw.index.Due(day, 30, f, 1000, ""); must(t, err); return itemIDs(p) }, []string{sc.DueSoon}},
-		{"approvals", func(f index.Filter) []string { p, err := gw.index.Approvals(day, 30, f, 1000, ""); must(t, err); return itemIDs(p) }, []string{sc.ExpiringApproval}},
+		{"overdue", func(f index.Filter) []string {
+			p, err := gw.index.Overdue(day, f, 1000, "")
+			must(t, err)
+			return itemIDs(p)
+		}, []string{sc.NeverVerified, sc.Overdue}},
+		{"due", func(f index.Filter) []string {
+			p, err := gw.index.Due(day, 30, f, 1000, "")
+			must(t, err)
+			return itemIDs(p)
+		}, []string{sc.DueSoon}},
+		{"approvals", func(f index.Filter) []string {
+			p, err := gw.index.Approvals(day, 30, f, 1000, "")
+			must(t, err)
+			return itemIDs(p)
+		}, []string{sc.ExpiringApproval}},
 		{"at-risk", func(f index.Filter) []string { p, err := gw.index.AtRisk(f, 1000, ""); must(t, err); return itemIDs(p) }, []string{sc.AtRisk}},
-		{"open-notices", func(f index.Filter) []string { p, err := gw.index.OpenNotices(day, 0, f, 1000, ""); must(t, err); return itemIDs(p) }, []string{sc.OpenNotice}},
+		{"open-notices", func(f index.Filter) []string {
+			p, err := gw.index.OpenNotices(day, 0, f, 1000, "")
+			must(t, err)
+			return itemIDs(p)
+		}, []string{sc.OpenNotice}},
 	}
 	// shown reads every row id of a dashboard table, page after page.
 	shown := func(name string) []string {

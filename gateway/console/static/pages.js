@@ -370,7 +370,10 @@
     Promise.all([todayP, MT.api('GET', '/standards/' + enc(s.id) + '/history').catch(function () { return {versions: []}; })]).then(function (got) {
       if (!MT.current(n)) return;
       var today = got[0], versions = got[1].versions || [];
-      var timeline = [{status: 'active', since: versions.length ? MT.fmtTime(versions[0].timestamp).slice(0, 10) : '', reason: T('登记', 'registered')}].concat(s.status_history || []);
+      // The ledger's registration time is when the record was written, not
+      // a status date (a change may be recorded with an earlier since).
+      var written = versions.length ? MT.fmtTime(versions[0].timestamp) : '';
+      var timeline = [{status: 'active', since: '', reason: T('登记', 'registered') + (written ? T('（上链 ' + written + '）', ' (written ' + written + ')') : '')}].concat(s.status_history || []);
       var rows = timeline.map(function (c, i) {
         return h('li', {'data-status': c.status, class: i === timeline.length - 1 ? 'now' : ''}, h('b', {}, c.since || '—'), ' ', statusBadge(c.status), ' ', h('span', {}, c.reason || ''));
       });
