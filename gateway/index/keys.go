@@ -124,7 +124,7 @@ func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 			}
 		}
 	}
-	if err := txn.Set(searchKey(r.DocType, r.ID), searchValue(name, r.Record)); err != nil {
+	if err := txn.Set(searchKey(r.DocType, r.ID), searchValue(r.DocType, name, r.Record)); err != nil {
 		return err
 	}
 	return updateSupervision(txn, r, day)
@@ -133,7 +133,10 @@ func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 // searchValue is what a search entry holds: the name a hit shows, then,
 // after a NUL, the other words a search matches (an instrument's serial,
 // manufacturer and model).
-func searchValue(name string, raw []byte) []byte {
+func searchValue(docType, name string, raw []byte) []byte {
+	if docType != record.DocInstrument {
+		return []byte(name)
+	}
 	var f struct {
 		Serial       string `json:"serial"`
 		Manufacturer string `json:"manufacturer"`
