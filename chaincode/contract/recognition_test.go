@@ -23,16 +23,24 @@ func TestRecognizeHebeiCertificateInTianjin(t *testing.T) {
 		t.Fatalf("decision = %+v, want recognized under AGR-JJJ-2024", d)
 	}
 	want := []rules.Check{
-		{Name: "agreement_in_force", OK: true, Detail: "agreement AGR-JJJ-2024 between BJIM, TJIM, HBIM in force on 2024-05-20, covers mass"},
+		{Name: "agreement_in_force", OK: true, Detail: "agreement AGR-JJJ-2024 between BJIM, TJIM, HBIM in force on 2024-05-20, covers mass",
+			Findings: []rules.Finding{{Code: "agreement_in_force", OK: true, Params: rules.Params{
+				"agreement_id": "AGR-JJJ-2024", "parties": "BJIM, TJIM, HBIM", "date": "2024-05-20", "quantity": "mass"}}}},
 		{Name: "certificate_valid", OK: true, Detail: "certificate HBIM-2024-0300 valid 2024-05-20 to 2025-05-19, checked 2024-06-01",
 			Findings: []rules.Finding{{Code: "certificate_valid", OK: true, Params: rules.Params{
 				"certificate_id": "HBIM-2024-0300", "performed_on": "2024-05-20", "valid_until": "2025-05-19", "date": "2024-06-01"}}}},
 		{Name: "issuer_capable", OK: true, Detail: "result 1000.004 g within CMC CMC-HBIM-MASS [0.001, 20] kg, U = 0.5 mg (k=2)",
 			Findings: []rules.Finding{{Code: "result_within_cmc", OK: true, Params: rules.Params{
 				"value": "1000.004", "unit": "g", "capability_id": "CMC-HBIM-MASS", "range": "[0.001, 20] kg", "uncertainty": "U = 0.5 mg (k=2)"}}}},
-		{Name: "issuer_accredited", OK: true, Detail: "HBIM accredited CNAS L1234 for mass until 2027-06-30"},
-		{Name: "comparison_satisfactory", OK: true, Detail: "comparison CMP-MASS-2023 completed 2023-09-01: En = 0.498 (|En| <= 1)"},
-		{Name: "traceable", OK: true, Detail: "subject HB-BAL-007 traceable on 2024-05-20 through 2 links"},
+		{Name: "issuer_accredited", OK: true, Detail: "HBIM accredited CNAS L1234 for mass until 2027-06-30",
+			Findings: []rules.Finding{{Code: "accredited", OK: true, Params: rules.Params{
+				"issuer_id": "HBIM", "scheme": "CNAS", "number": "L1234", "quantity": "mass", "valid_until": "2027-06-30"}}}},
+		{Name: "comparison_satisfactory", OK: true, Detail: "comparison CMP-MASS-2023 completed 2023-09-01: En = 0.498 (|En| <= 1)",
+			Findings: []rules.Finding{{Code: "comparison_en", OK: true, Params: rules.Params{
+				"comparison_id": "CMP-MASS-2023", "completed_on": "2023-09-01", "en": "0.498"}}}},
+		{Name: "traceable", OK: true, Detail: "subject HB-BAL-007 traceable on 2024-05-20 through 2 links",
+			Findings: []rules.Finding{{Code: "subject_traceable", OK: true, Params: rules.Params{
+				"subject_id": "HB-BAL-007", "date": "2024-05-20", "links": "2"}}}},
 	}
 	if !reflect.DeepEqual(d.Checks, want) {
 		t.Fatalf("checks =\n%+v\nwant\n%+v", d.Checks, want)

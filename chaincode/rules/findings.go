@@ -58,4 +58,27 @@ const (
 
 	// any check of a certificate without reference standards
 	FindingNoReference = "no_reference" // none
+
+	// recognition: agreement_in_force
+	FindingNoAgreement          = "no_agreement"           // issuer_id, by
+	FindingAgreementInForce     = "agreement_in_force"     // agreement_id, parties, date, quantity
+	FindingAgreementNotCovering = "agreement_not_covering" // agreement_id, quantity, covers
+	FindingAgreementNotApproved = "agreement_not_approved" // agreement_id, missing
+	FindingAgreementNotValid    = "agreement_not_valid"    // agreement_id, valid_from, valid_until, performed_on
+
+	// recognition: issuer_accredited
+	FindingAccreditationNotRequired = "accreditation_not_required" // agreement_id
+	FindingAccredited               = "accredited"                 // issuer_id, scheme, number, quantity, valid_until
+	FindingNotAccredited            = "not_accredited"             // issuer_id, quantity, date
+
+	// recognition: comparison_satisfactory
+	FindingComparisonNotRequired = "comparison_not_required" // agreement_id
+	FindingComparisonEN          = "comparison_en"           // comparison_id, completed_on, en
+	FindingComparisonTooOld      = "comparison_too_old"      // quantity, issuer_id, comparison_id, completed_on, years, performed_on
+	FindingNoComparison          = "no_comparison"           // issuer_id, quantity, date
+
+	// recognition: traceable (a failing one is followed by the trace's
+	// failing findings)
+	FindingSubjectTraceable    = "subject_traceable"     // subject_id, date, links
+	FindingSubjectNotTraceable = "subject_not_traceable" // subject_id, date
 )

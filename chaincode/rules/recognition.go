@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -77,9 +78,14 @@ func Recognize(l Lookup, certID, by, at string) (*RecognitionDecision, error) {
 		return nil, err
 	}
 	traceCheck := Check{Name: CheckTraceable, OK: trace.Traceable,
-		Detail: fmt.Sprintf("subject %s traceable on %s through %d links", cert.SubjectID, cert.PerformedOn, len(trace.Links))}
+		Detail:   fmt.Sprintf("subject %s traceable on %s through %d links", cert.SubjectID, cert.PerformedOn, len(trace.Links)),
+		Findings: oneFinding(FindingSubjectTraceable, true, Params{"subject_id": cert.SubjectID, "date": cert.PerformedOn, "links": strconv.Itoa(len(trace.Links))})}
 	if !trace.Traceable {
 		traceCheck.Detail = fmt.Sprintf("subject %s not traceable on %s: %s", cert.SubjectID, cert.PerformedOn, strings.Join(trace.Problems, "; "))
+		traceCheck.Findings = []Finding{{Code: FindingSubjectNotTraceable, Params: Params{"subject_id": cert.SubjectID, "date": cert.PerformedOn}}}
+		for _, p := range trace.ProblemDetails {
+			traceCheck.Findings = append(traceCheck.Findings, p.Findings...)
+		}
 	}
 	d.Checks = append(d.Checks, traceCheck)
 	d.Recognized = AllOK(d.Checks)
@@ -104,40 +110,49 @@ func agreementInForce(l Lookup, cert *record.Certificate, by string) (Check, *re
 	}
 	if len(candidates) == 0 {
 		return Check{Name: CheckAgreementInForce, OK: false,
-			Detail: fmt.Sprintf("no agreement between %s and %s", cert.IssuerID, by)}, nil, nil
+			Detail:   fmt.Sprintf("no agreement between %s and %s", cert.IssuerID, by),
+			Findings: oneFinding(FindingNoAgreement, false, Params{"issuer_id": cert.IssuerID, "by": by})}, nil, nil
 	}
 	var reasons []string
+	var findings []Finding
 	for _, a := range candidates {
 		var why []string
 		if !a.Covers(cert.Quantity) {
 			why = append(why, fmt.Sprintf("does not cover %s (covers %s)", cert.Quantity, strings.Join(a.Quantities, ", ")))
+			findings = append(findings, Finding{Code: FindingAgreementNotCovering, Params: Params{"agreement_id": a.ID, "quantity": cert.Quantity, "covers": strings.Join(a.Quantities, ", ")}})
 		}
 		if missing := a.MissingApprovals(); len(missing) > 0 {
 			why = append(why, "not approved by "+strings.Join(missing, ", "))
+			findings = append(findings, Finding{Code: FindingAgreementNotApproved, Params: Params{"agreement_id": a.ID, "missing": strings.Join(missing, ", ")}})
 		}
 		if cert.PerformedOn < a.ValidFrom || cert.PerformedOn > a.ValidUntil {
 			why = append(why, fmt.Sprintf("valid %s to %s, certificate performed %s", a.ValidFrom, a.ValidUntil, cert.PerformedOn))
+			findings = append(findings, Finding{Code: FindingAgreementNotValid, Params: Params{"agreement_id": a.ID, "valid_from": a.ValidFrom, "valid_until": a.ValidUntil, "performed_on": cert.PerformedOn}})
 		}
 		if len(why) == 0 {
 			return Check{Name: CheckAgreementInForce, OK: true,
-				Detail: fmt.Sprintf("agreement %s between %s in force on %s, covers %s", a.ID, strings.Join(a.Parties, ", "), cert.PerformedOn, cert.Quantity)}, a, nil
+				Detail:   fmt.Sprintf("agreement %s between %s in force on %s, covers %s", a.ID, strings.Join(a.Parties, ", "), cert.PerformedOn, cert.Quantity),
+				Findings: oneFinding(FindingAgreementInForce, true, Params{"agreement_id": a.ID, "parties": strings.Join(a.Parties, ", "), "date": cert.PerformedOn, "quantity": cert.Quantity})}, a, nil
 		}
 		reasons = append(reasons, fmt.Sprintf("agreement %s %s", a.ID, strings.Join(why, ", ")))
 	}
-	return Check{Name: CheckAgreementInForce, OK: false, Detail: strings.Join(reasons, "; ")}, candidates[0], nil
+	return Check{Name: CheckAgreementInForce, OK: false, Detail: strings.Join(reasons, "; "), Findings: findings}, candidates[0], nil
 }
 
 func issuerAccredited(issuer *record.Institution, cert *record.Certificate, a *record.Agreement) Check {
 	acc, ok := issuer.AccreditedFor(cert.Quantity, cert.PerformedOn)
 	if a != nil && !a.RequiresAccreditation {
-		return Check{Name: CheckIssuerAccredited, OK: true, Detail: fmt.Sprintf("agreement %s does not require accreditation", a.ID)}
+		return Check{Name: CheckIssuerAccredited, OK: true, Detail: fmt.Sprintf("agreement %s does not require accreditation", a.ID),
+			Findings: oneFinding(FindingAccreditationNotRequired, true, Params{"agreement_id": a.ID})}
 	}
 	if ok {
 		return Check{Name: CheckIssuerAccredited, OK: true,
-			Detail: fmt.Sprintf("%s accredited %s %s for %s until %s", issuer.ID, acc.Scheme, acc.Number, cert.Quantity, acc.ValidUntil)}
+			Detail:   fmt.Sprintf("%s accredited %s %s for %s until %s", issuer.ID, acc.Scheme, acc.Number, cert.Quantity, acc.ValidUntil),
+			Findings: oneFinding(FindingAccredited, true, Params{"issuer_id": issuer.ID, "scheme": acc.Scheme, "number": acc.Number, "quantity": cert.Quantity, "valid_until": acc.ValidUntil})}
 	}
 	return Check{Name: CheckIssuerAccredited, OK: false,
-		Detail: fmt.Sprintf("%s holds no accreditation for %s valid on %s", issuer.ID, cert.Quantity, cert.PerformedOn)}
+		Detail:   fmt.Sprintf("%s holds no accreditation for %s valid on %s", issuer.ID, cert.Quantity, cert.PerformedOn),
+		Findings: oneFinding(FindingNotAccredited, false, Params{"issuer_id": issuer.ID, "quantity": cert.Quantity, "date": cert.PerformedOn})}
 }
 
 // comparisonSatisfactory looks at the issuer's latest comparison for the
@@ -147,7 +162,8 @@ func issuerAccredited(issuer *record.Institution, cert *record.Certificate, a *r
 func comparisonSatisfactory(l Lookup, cert *record.Certificate, a *record.Agreement) (Check, error) {
 	name := CheckComparisonSatisfactory
 	if a != nil && a.ComparisonWithinYears == 0 {
-		return Check{Name: name, OK: true, Detail: fmt.Sprintf("agreement %s requires no comparison", a.ID)}, nil
+		return Check{Name: name, OK: true, Detail: fmt.Sprintf("agreement %s requires no comparison", a.ID),
+			Findings: oneFinding(FindingComparisonNotRequired, true, Params{"agreement_id": a.ID})}, nil
 	}
 	from := ""
 	if a != nil {
@@ -183,16 +199,20 @@ func comparisonSatisfactory(l Lookup, cert *record.Certificate, a *record.Agreem
 		}
 		en := *res.EN
 		detail := fmt.Sprintf("comparison %s completed %s: En = %.3f", cmp.ID, cmp.CompletedOn, en)
+		p := Params{"comparison_id": cmp.ID, "completed_on": cmp.CompletedOn, "en": fmt.Sprintf("%.3f", en)}
 		if math.Abs(en) <= 1 {
-			return Check{Name: name, OK: true, Detail: detail + " (|En| <= 1)"}, nil
+			return Check{Name: name, OK: true, Detail: detail + " (|En| <= 1)", Findings: oneFinding(FindingComparisonEN, true, p)}, nil
 		}
-		return Check{Name: name, OK: false, Detail: detail + " (|En| > 1)"}, nil
+		return Check{Name: name, OK: false, Detail: detail + " (|En| > 1)", Findings: oneFinding(FindingComparisonEN, false, p)}, nil
 	}
 	if older != nil {
 		return Check{Name: name, OK: false, Detail: fmt.Sprintf("latest %s comparison of %s, %s completed %s, is more than %d years before %s",
-			cert.Quantity, cert.IssuerID, older.ID, older.CompletedOn, a.ComparisonWithinYears, cert.PerformedOn)}, nil
+			cert.Quantity, cert.IssuerID, older.ID, older.CompletedOn, a.ComparisonWithinYears, cert.PerformedOn),
+			Findings: oneFinding(FindingComparisonTooOld, false, Params{"quantity": cert.Quantity, "issuer_id": cert.IssuerID, "comparison_id": older.ID,
+				"completed_on": older.CompletedOn, "years": strconv.Itoa(a.ComparisonWithinYears), "performed_on": cert.PerformedOn})}, nil
 	}
-	return Check{Name: name, OK: false, Detail: fmt.Sprintf("%s took part in no %s comparison completed by %s", cert.IssuerID, cert.Quantity, cert.PerformedOn)}, nil
+	return Check{Name: name, OK: false, Detail: fmt.Sprintf("%s took part in no %s comparison completed by %s", cert.IssuerID, cert.Quantity, cert.PerformedOn),
+		Findings: oneFinding(FindingNoComparison, false, Params{"issuer_id": cert.IssuerID, "quantity": cert.Quantity, "date": cert.PerformedOn})}, nil
 }
 
 func resultOf(c *record.Comparison, institutionID string) *record.ComparisonResult {
@@ -202,4 +222,9 @@ func resultOf(c *record.Comparison, institutionID string) *record.ComparisonResu
 		}
 	}
 	return nil
+}
+
+// oneFinding is a check's single finding.
+func oneFinding(code string, ok bool, p Params) []Finding {
+	return []Finding{{Code: code, OK: ok, Params: p}}
 }

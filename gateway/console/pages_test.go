@@ -353,6 +353,32 @@ func TestRecordPagesInHeadlessChromium(t *testing.T) {
 		)
 	})
 
+	t.Run("a refused recognition reads in zh or en alone", func(t *testing.T) {
+		cjk := regexp.MustCompile(`\p{Han}+`)
+		failing := fmt.Sprintf(`#recognition-result li.check[data-check=%q][data-ok="false"] .detail`, sc.UnrecognizedCheck)
+		run(t, ctx,
+			visit("#/recognition?certificate="+sc.UnrecognizedCertificate+"&by="+sc.UnrecognizedBy),
+			chromedp.WaitVisible(failing, chromedp.ByQuery),
+		)
+		if got := textContent(t, ctx, failing); !strings.Contains(got, "比对") || !strings.Contains(got, "|En| > 1") {
+			t.Errorf("zh detail of %s: %q", sc.UnrecognizedCheck, got)
+		}
+		run(t, ctx,
+			chromedp.Click("#lang-button", chromedp.ByID),
+			chromedp.WaitVisible(`html[data-lang="en"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(failing, chromedp.ByQuery),
+		)
+		var en string
+		run(t, ctx, chromedp.Evaluate(visibleTextOf+`("#recognition-result")`, &en))
+		if han := cjk.FindAllString(en, -1); len(han) > 0 {
+			t.Errorf("Chinese left on the en recognition page: %q\n%s", han, en)
+		}
+		if got := textContent(t, ctx, failing); !strings.Contains(got, "comparison ") {
+			t.Errorf("en detail: %q", got)
+		}
+		run(t, ctx, chromedp.Click("#lang-button", chromedp.ByID), chromedp.WaitVisible(`html[data-lang="zh"]`, chromedp.ByQuery))
+	})
+
 	t.Run("the trace report names every link's transaction and block", func(t *testing.T) {
 		rep, err := gw.index.Trace(context.Background(), sc.Traceable, day)
 		if err != nil {

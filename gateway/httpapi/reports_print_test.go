@@ -57,7 +57,6 @@ func TestSearchSaysWhenThereAreMore(t *testing.T) {
 	}
 }
 
-
 // TestTraceReportShowsTheVerifyQRCodeOfADCC: a link whose certificate
 // anchors a DCC prints a QR code of the public verify address, which
 // names the certificate and its digest; a link without a DCC prints none.

@@ -83,7 +83,21 @@
     reference_reaches_primary: function (p) { return ['参考标准 ' + p.reference_id + ' 可溯源至计量基准', 'reference ' + p.reference_id + ' reaches a primary standard']; },
     reference_dead_end: function (p) { return ['参考标准 ' + p.reference_id + '（' + val('level', p.level) + '计量标准）无法溯源至计量基准', 'reference ' + p.reference_id + ' (' + p.level + ' standard) does not lead to a primary standard']; },
     all_on_cycle: function () { return ['全部参考标准都在循环上（见“无循环溯源”）', 'every reference is on a cycle (see no_cycle)']; },
-    no_reference: function () { return ['没有参考标准', 'no reference standard']; }
+    no_reference: function () { return ['没有参考标准', 'no reference standard']; },
+    no_agreement: function (p) { return [p.issuer_id + ' 与 ' + p.by + ' 之间没有互认协议', 'no agreement between ' + p.issuer_id + ' and ' + p.by]; },
+    agreement_in_force: function (p) { return ['互认协议 ' + p.agreement_id + '（' + p.parties + '）于 ' + p.date + ' 有效，覆盖' + val('quantity', p.quantity), 'agreement ' + p.agreement_id + ' between ' + p.parties + ' in force on ' + p.date + ', covers ' + p.quantity]; },
+    agreement_not_covering: function (p) { return ['互认协议 ' + p.agreement_id + ' 不覆盖' + val('quantity', p.quantity) + '（覆盖 ' + p.covers + '）', 'agreement ' + p.agreement_id + ' does not cover ' + p.quantity + ' (covers ' + p.covers + ')']; },
+    agreement_not_approved: function (p) { return ['互认协议 ' + p.agreement_id + ' 尚待 ' + p.missing + ' 批准', 'agreement ' + p.agreement_id + ' not approved by ' + p.missing]; },
+    agreement_not_valid: function (p) { return ['互认协议 ' + p.agreement_id + ' 有效期 ' + p.valid_from + ' 至 ' + p.valid_until + '，证书出具于 ' + p.performed_on, 'agreement ' + p.agreement_id + ' valid ' + p.valid_from + ' to ' + p.valid_until + ', certificate performed ' + p.performed_on]; },
+    accreditation_not_required: function (p) { return ['互认协议 ' + p.agreement_id + ' 不要求认可', 'agreement ' + p.agreement_id + ' does not require accreditation']; },
+    accredited: function (p) { return [p.issuer_id + ' 获 ' + p.scheme + ' 认可 ' + p.number + '（' + val('quantity', p.quantity) + '），有效期至 ' + p.valid_until, p.issuer_id + ' accredited ' + p.scheme + ' ' + p.number + ' for ' + p.quantity + ' until ' + p.valid_until]; },
+    not_accredited: function (p) { return [p.issuer_id + ' 在 ' + p.date + ' 没有有效的' + val('quantity', p.quantity) + '认可', p.issuer_id + ' holds no accreditation for ' + p.quantity + ' valid on ' + p.date]; },
+    comparison_not_required: function (p) { return ['互认协议 ' + p.agreement_id + ' 不要求比对', 'agreement ' + p.agreement_id + ' requires no comparison']; },
+    comparison_en: function (p, ok) { return ['比对 ' + p.comparison_id + ' 完成于 ' + p.completed_on + '：En = ' + p.en + (ok ? '（|En| ≤ 1）' : '（|En| > 1）'), 'comparison ' + p.comparison_id + ' completed ' + p.completed_on + ': En = ' + p.en + (ok ? ' (|En| <= 1)' : ' (|En| > 1)')]; },
+    comparison_too_old: function (p) { return [p.issuer_id + ' 最近一次' + val('quantity', p.quantity) + '比对 ' + p.comparison_id + ' 完成于 ' + p.completed_on + '，早于 ' + p.performed_on + ' 前 ' + p.years + ' 年', 'latest ' + p.quantity + ' comparison of ' + p.issuer_id + ', ' + p.comparison_id + ' completed ' + p.completed_on + ', is more than ' + p.years + ' years before ' + p.performed_on]; },
+    no_comparison: function (p) { return [p.issuer_id + ' 在 ' + p.date + ' 前未参加' + val('quantity', p.quantity) + '比对', p.issuer_id + ' took part in no ' + p.quantity + ' comparison completed by ' + p.date]; },
+    subject_traceable: function (p) { return ['被校对象 ' + p.subject_id + ' 于 ' + p.date + ' 经 ' + p.links + ' 个环节可溯源', 'subject ' + p.subject_id + ' traceable on ' + p.date + ' through ' + p.links + ' links']; },
+    subject_not_traceable: function (p) { return ['被校对象 ' + p.subject_id + ' 于 ' + p.date + ' 不可溯源', 'subject ' + p.subject_id + ' not traceable on ' + p.date]; }
   };
   // sayFinding is one finding in the language, or null for a code this
   // console does not know (the caller falls back to the English detail).
