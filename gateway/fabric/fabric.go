@@ -59,6 +59,14 @@ type Options struct {
 	Reload func() (*network.Connection, error)
 }
 
+// MaxMessageBytes is the largest gRPC message the gateway takes from or
+// sends to a peer: 100 MiB, as the peers' own default
+// (peer.limits / maxRecvMsgSize). gRPC's client default of 4 MiB is below
+// the largest block the channel allows (BatchSize AbsoluteMaxBytes 10 MB: a
+// block holding one transaction above PreferredMaxBytes), and a block the
+// gateway cannot receive would stop the index before it for ever.
+const MaxMessageBytes = 100 << 20
+
 // reloadInterval bounds how often a miss rereads the connection description.
 const reloadInterval = time.Second
 
@@ -108,7 +116,8 @@ func Open(conn *network.Connection, opts Options) (*Ledger, error) {
 			l.Close()
 			return nil, fmt.Errorf("TLS CA of %s's peer: no PEM certificate in %s", o.MSPID, o.PeerTLSCACert)
 		}
-		cc, err := grpc.NewClient(o.PeerEndpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, o.PeerHostOverride)))
+		cc, err := grpc.NewClient(o.PeerEndpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, o.PeerHostOverride)),
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageBytes), grpc.MaxCallSendMsgSize(MaxMessageBytes)))
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("dial %s's peer at %s: %w", o.MSPID, o.PeerEndpoint, err)
