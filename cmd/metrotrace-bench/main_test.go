@@ -35,7 +35,7 @@ func TestParseIndex(t *testing.T) {
 func TestParseNetwork(t *testing.T) {
 	c, err := parseNetwork([]string{"--connection", "c.json", "--concurrency", "50", "--duration", "30s"}, io.Discard)
 	if err != nil || c.connection != "c.json" || c.concurrency != 50 || c.duration != 30*time.Second ||
-		c.rawChaincode != "benchput" || c.batchTimeout != 100*time.Millisecond || c.rounds != 1 {
+		c.rawChaincode != "benchput" || c.batchTimeout != 100*time.Millisecond || c.rounds != 1 || c.batch != 20 || !c.footprint {
 		t.Fatalf("config = %+v, %v", c, err)
 	}
 	if c, err := parseNetwork([]string{"--print-users", "--concurrency", "9"}, io.Discard); err != nil || !c.printUsers {
@@ -53,6 +53,8 @@ func TestParseNetwork(t *testing.T) {
 		{[]string{"--connection", "c", "--rounds", "0"}, "--rounds"},
 		{[]string{"--connection", "c", "--raw-chaincode", ""}, "--raw-chaincode"},
 		{[]string{"--connection", "c", "--batch-timeout", "0s"}, "--batch-timeout"},
+		{[]string{"--connection", "c", "--batch", "-1"}, "--batch must be from 0"},
+		{[]string{"--connection", "c", "--batch", "501"}, "--batch must be from 0"},
 		{[]string{"--connection", "c", "x"}, "unexpected"},
 	} {
 		if _, err := parseNetwork(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
