@@ -63,6 +63,8 @@ type networkConfig struct {
 	footprint    bool
 	cpuPids      string
 	printUsers   bool
+	printCert    bool
+	loadOnly     bool
 	markdown     bool
 }
 
@@ -119,6 +121,8 @@ func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
 	fs.BoolVar(&c.footprint, "footprint", true, "also run the raw chaincode's PutFootprint in each round: IssueCertificate's reads, writes, key-level policy and event without its checks, so the state footprint and the chaincode's own work are measured apart")
 	fs.StringVar(&c.cpuPids, "cpu-pids", "", "directory of the network's NAME.pid files ($METROTRACE_NETWORK_DIR/pids); when set, each phase also reports the CPU its transactions cost the network")
 	fs.BoolVar(&c.printUsers, "print-users", false, "print the users the run needs as a batch for 'scripts/network.sh enroll --batch -', and exit")
+	fs.BoolVar(&c.printCert, "print-certificate", false, "print the certificate every IssueCertificate copies (JSON; other clients such as Caliper's workload set its id and issuer_id), and exit")
+	fs.BoolVar(&c.loadOnly, "load-only", false, "write the scenario region and the submitters' institutions, then exit (to run another client, such as Caliper, on the same data)")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -128,7 +132,7 @@ func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	case c.concurrency < 1 || c.concurrency > 999:
 		return c, fmt.Errorf("--concurrency must be between 1 and 999, not %d", c.concurrency)
-	case c.printUsers:
+	case c.printUsers, c.printCert:
 		return c, nil
 	case c.connection == "":
 		return c, errors.New("--connection is required (the network's connection.json)")
@@ -168,6 +172,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		if c.printUsers {
 			return printUsers(c, stdout)
+		}
+		if c.printCert {
+			return printCertificate(stdout)
 		}
 		return runNetwork(c, stdout, stderr)
 	case "-h", "--help", "help":

@@ -38,6 +38,14 @@ func TestParseNetwork(t *testing.T) {
 		c.rawChaincode != "benchput" || c.batchTimeout != 100*time.Millisecond || c.rounds != 1 || c.batch != 20 || !c.footprint {
 		t.Fatalf("config = %+v, %v", c, err)
 	}
+	if c, err := parseNetwork([]string{"--print-certificate"}, io.Discard); err != nil || !c.printCert {
+		t.Fatalf("--print-certificate needs no connection: %+v, %v", c, err)
+	}
+	var out strings.Builder
+	if err := run([]string{"network", "--print-certificate"}, &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), `{"id":"TJENT-2024-0042",`) || !strings.Contains(out.String(), `"subject_id":"TJ-BAL-001"`) {
+		t.Fatalf("--print-certificate printed %q, %v", out.String(), err)
+	}
 	if c, err := parseNetwork([]string{"--print-users", "--concurrency", "9"}, io.Discard); err != nil || !c.printUsers {
 		t.Fatalf("--print-users needs no connection: %+v, %v", c, err)
 	}

@@ -71,6 +71,17 @@ func printUsers(c networkConfig, w io.Writer) error {
 	return err
 }
 
+// printCertificate prints the certificate template as JSON.
+func printCertificate(w io.Writer) error {
+	c := certificateTemplate()
+	data, err := json.Marshal(&c)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", data)
+	return err
+}
+
 // identityFunc finds the identity of an organization's role and institution.
 type identityFunc func(mspID, role, institution string) (*identity.Identity, error)
 
@@ -387,6 +398,9 @@ func runNetwork(c networkConfig, stdout, stderr io.Writer) error {
 		return err
 	}
 	logf("scenario and %d submitter institutions: %d written, %d already there, in %s", len(users), loaded, skipped, time.Since(t0).Round(time.Millisecond))
+	if c.loadOnly {
+		return nil
+	}
 
 	dir, err := os.MkdirTemp("", "metrotrace-bench-follow-")
 	if err != nil {
