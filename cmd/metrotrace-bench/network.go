@@ -500,12 +500,27 @@ func runNetwork(c networkConfig, stdout, stderr io.Writer) error {
 	wctx, cancel = context.WithTimeout(ctx, time.Minute)
 	err = x.WaitFor(wctx, last)
 	cancel()
+	// An index that fell behind costs the lag rows their tail, not the
+	// run its figures: the rows count what it applied, a note says where
+	// it stopped and why.
+	var behind string
 	if err != nil {
-		return fmt.Errorf("the index did not apply the last metrotrace block: %w", err)
+		behind = fmt.Sprintf("the index did not apply the last metrotrace block %d within a minute (%v)", last, err)
+		select {
+		case ferr := <-followed:
+			followed <- ferr
+			behind += fmt.Sprintf("; following stopped: %v", ferr)
+		default:
+			behind += "; still following"
+		}
+		logf("%s", behind)
 	}
 	lagList, lagMissing := follower.lags(mtRes.commits, nil)
 	sameList, _ := follower.lags(mtRes.commits, func(cm commit) bool { return users[cm.worker].MSPID == events })
 	t := networkTable(c, rawRes, mtRes, lagList, lagMissing)
+	if behind != "" {
+		t.Notes = append(t.Notes, behind+": the index lag rows count only the transactions it applied")
+	}
 	if cpu != nil {
 		t.Rows = append(t.Rows, cpuRows(c, rawRes, fpRes, mtRes, batchRes)...)
 		t.Notes = append(t.Notes, "CPU per transaction: user + system CPU of every network process (peers, orderers, chaincode servers, CAs) in the measured window over the transactions committed in it; the client's own (signing; in the metrotrace phases also the index following the channel) is given apart")
