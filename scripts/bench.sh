@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh [--full] [--network] [--markdown] [--skip-go]
 #                    [--concurrency N] [--duration D] [--rounds N] [--evaluate D]
+#                    [--batch N]
 #
 #   1. the go benchmarks of the index and the embedded ledger
 #      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded);
@@ -14,9 +15,12 @@
 #      deploys metrotrace and the trivial put chaincode benchput
 #      (network/benchcc, mutual TLS like metrotrace), enrolls the recorders the
 #      run needs, runs metrotrace-bench network (default 50 submitters, 30 s
-#      per phase; --rounds alternates raw and metrotrace phases; --evaluate D
-#      adds execution-only phases) and takes the network down on exit, also
-#      on failure.
+#      per phase; each round runs the raw put, benchput's PutFootprint (the
+#      state access of a certificate without its checks), IssueCertificate
+#      and IssueCertificates of --batch N certificates (default 20; 0: no
+#      batched phase), and reads the CPU every network process used in each
+#      phase; --rounds repeats the round; --evaluate D adds execution-only
+#      phases) and takes the network down on exit, also on failure.
 #
 # --markdown prints the tables in the README's format. See README.md,
 # "Benchmarks".
@@ -25,7 +29,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-full=0 net=0 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s
+full=0 net=0 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s batch=20
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 while (($#)); do
 	case "$1" in
@@ -33,9 +37,9 @@ while (($#)); do
 	--network) net=1 ;;
 	--markdown) markdown=(--markdown) ;;
 	--skip-go) gobench=0 ;;
-	--concurrency | --duration | --rounds | --evaluate)
+	--concurrency | --duration | --rounds | --evaluate | --batch)
 		(($# >= 2)) || { echo "bench.sh: $1 needs a value" >&2; usage; }
-		case "$1" in --concurrency) concurrency="$2" ;; --duration) duration="$2" ;; --rounds) rounds="$2" ;; --evaluate) evaluate="$2" ;; esac
+		case "$1" in --concurrency) concurrency="$2" ;; --duration) duration="$2" ;; --rounds) rounds="$2" ;; --evaluate) evaluate="$2" ;; --batch) batch="$2" ;; esac
 		shift
 		;;
 	-h | --help) usage ;;
@@ -84,5 +88,5 @@ if ((net)); then
 	METROTRACE_CC_TLS=1 scripts/network.sh deploy --name benchput --path ./network/benchcc
 	"$BIN/metrotrace-bench" network --print-users --concurrency "$concurrency" | scripts/network.sh enroll --batch - >&2
 	"$BIN/metrotrace-bench" network --connection "$NETDIR/connection.json" --concurrency "$concurrency" \
-		--duration "$duration" --rounds "$rounds" --evaluate "$evaluate" "${markdown[@]}"
+		--duration "$duration" --rounds "$rounds" --evaluate "$evaluate" --batch "$batch" --cpu-pids "$NETDIR/pids" "${markdown[@]}"
 fi

@@ -37,6 +37,10 @@
 #                            for cmd/metrotrace-cc), 0: plaintext on loopback
 #   METROTRACE_CACHE         cache for the Fabric binaries (scripts/fabric-tools.sh)
 #   METROTRACE_ENROLL_JOBS   parallel enroll workers (default 2 per core, 3..8)
+#   METROTRACE_PROFILE       1: peers serve Go's pprof on base+83..85 (Beijing,
+#                            Tianjin, Hebei; peer.profile) and the metrotrace
+#                            chaincode servers on base+86..88 (--pprof), all
+#                            on 127.0.0.1
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -82,6 +86,9 @@ peer_port() { echo $((PORT_BASE + 50 + $(org_index "$1"))); }
 peer_cc_port() { echo $((PORT_BASE + 60 + $(org_index "$1"))); }
 peer_ops_port() { echo $((PORT_BASE + 70 + $(org_index "$1"))); }
 ccserver_port() { echo $((PORT_BASE + 80 + $(org_index "$1"))); }
+peer_pprof_port() { echo $((PORT_BASE + 83 + $(org_index "$1"))); }
+ccserver_pprof_port() { echo $((PORT_BASE + 86 + $(org_index "$1"))); }
+profiling() { [[ "${METROTRACE_PROFILE:-0}" == 1 ]]; }
 
 all_ports() {
 	local o i
@@ -429,7 +436,11 @@ cmd_up() {
 		PEER_PORT="$(peer_port "$org")" PEER_CC_PORT="$(peer_cc_port "$org")" PEER_OPS_PORT="$(peer_ops_port "$org")"
 		mkdir -p "$PEER_DIR/data"
 		render "$ROOT/network/config/core.yaml" "$PEER_DIR/core.yaml"
-		start_proc "peer-$org" env FABRIC_CFG_PATH="$PEER_DIR" \
+		local profenv=()
+		if profiling; then
+			profenv=(CORE_PEER_PROFILE_ENABLED=true CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(peer_pprof_port "$org")")
+		fi
+		start_proc "peer-$org" env FABRIC_CFG_PATH="$PEER_DIR" "${profenv[@]}" \
 			METROTRACE_CCAAS_ADDRESS="127.0.0.1:$(ccserver_port "$org")" \
 			METROTRACE_CCAAS_ROOT_CERT="$(ca_cert "$org")" \
 			METROTRACE_CCAAS_CLIENT_CERT="$PEER_DIR/tls/server.crt" \
@@ -654,6 +665,7 @@ JSON
 				CHAINCODE_TLS_KEY="$NET/ccservers/$org/tls/server.key"
 				CHAINCODE_TLS_CLIENT_CA="$(ca_cert "$org")")
 		fi
+		if profiling; then tlsenv+=(METROTRACE_CC_PPROF="127.0.0.1:$(ccserver_pprof_port "$org")"); fi
 		start_proc "cc-$org" env CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(ccserver_port "$org")" \
 			CHAINCODE_ID="$pkgid" CORE_PEER_LOCALMSPID="${MSP[$org]}" "${tlsenv[@]}" "$bin"
 		DEPLOY_STARTED+=("cc-$org")

@@ -299,21 +299,24 @@ func supersededByDCC(ctx contractapi.TransactionContextInterface, cert *record.C
 func checkCertificateReferences(rc *reads, cert *record.Certificate) error {
 	var subjectQuantity string
 	var subjectMPE *record.Value
-	std, found, err := rc.standard(cert.SubjectID)
+	// The instrument first: most certificates are of working instruments,
+	// and ids are unique across standards and instruments, so a found
+	// instrument spares the read of a standard that cannot exist.
+	in, found, err := rc.instrument(cert.SubjectID)
 	if err != nil {
 		return err
 	}
 	if found {
-		subjectQuantity, subjectMPE = std.Quantity, std.MPE
+		subjectQuantity, subjectMPE = in.Quantity, &in.MPE
 	} else {
-		in, found, err := rc.instrument(cert.SubjectID)
+		std, found, err := rc.standard(cert.SubjectID)
 		if err != nil {
 			return err
 		}
 		if !found {
 			return record.Errorf(record.NotFound, "subject %s is neither a registered standard nor an instrument", cert.SubjectID)
 		}
-		subjectQuantity, subjectMPE = in.Quantity, &in.MPE
+		subjectQuantity, subjectMPE = std.Quantity, std.MPE
 	}
 	if subjectQuantity != cert.Quantity {
 		return record.Errorf(record.Invalid, "subject %s measures %s, the certificate is for %s", cert.SubjectID, subjectQuantity, cert.Quantity)

@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -33,6 +34,82 @@ func (c *Contract) Impact(ctx contractapi.TransactionContextInterface, standardI
 	}
 	set, err := rules.ImpactWithin(rules.FromSource(stateSource{ctx}), standardID, since, withPaths, record.MaxImpactUsages)
 	return answer(set, err)
+}
+
+// ImpactPage answers the impact of a standard a page at a time, each call
+// bounded: at most pageSize certificates (1..record.MaxPageSize, "" for
+// record.DefaultPageSize) and at most record.MaxImpactPageUsages usages
+// read, with pageToken "" for the first page and then the next_page_token
+// of the previous one (rules.ImpactWalk). However many certificates used
+// the standard, no call walks them all.
+func (c *Contract) ImpactPage(ctx contractapi.TransactionContextInterface, standardID, since, pageSize, pageToken string) (string, error) {
+	size := record.DefaultPageSize
+	if pageSize != "" {
+		n, err := strconv.Atoi(pageSize)
+		if err != nil || n < 1 || n > record.MaxPageSize {
+			return "", record.Errorf(record.Invalid, "page_size must be from 1 to %d, not %q", record.MaxPageSize, pageSize)
+		}
+		size = n
+	}
+	l := rules.FromSource(stateSource{ctx})
+	page, err := rules.ImpactWalk(l, stateUsagePage(ctx, l), standardID, since, size, pageToken, record.MaxImpactPageUsages)
+	return answer(page, err)
+}
+
+// stateUsagePage reads a standard's usages from the certificates_by_reference
+// index, a page at a time from the key of the last certificate read.
+func stateUsagePage(ctx contractapi.TransactionContextInterface, l rules.Lookup) rules.UsagePage {
+	return func(standardID, after string, limit int) ([]rules.Usage, bool, error) {
+		stub := ctx.GetStub()
+		bookmark := ""
+		if after != "" {
+			k, err := stub.CreateCompositeKey(record.IndexCertificatesByReference, []string{standardID, after})
+			if err != nil {
+				return nil, false, record.Errorf(record.Invalid, "page_token: %v", err)
+			}
+			bookmark = k
+		}
+		// One more than the limit: the bookmark's own key comes first again.
+		it, meta, err := stub.GetStateByPartialCompositeKeyWithPagination(record.IndexCertificatesByReference, []string{standardID}, int32(limit+1), bookmark)
+		if err != nil {
+			return nil, false, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
+		}
+		defer it.Close()
+		var ids []string
+		for it.HasNext() {
+			kv, err := it.Next()
+			if err != nil {
+				return nil, false, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
+			}
+			_, attrs, err := stub.SplitCompositeKey(kv.Key)
+			if err != nil || len(attrs) != 2 {
+				return nil, false, record.Errorf(record.Internal, "certificates of %s: malformed index key", standardID)
+			}
+			if attrs[1] != after {
+				ids = append(ids, attrs[1])
+			}
+		}
+		more := meta != nil && meta.Bookmark != ""
+		if len(ids) > limit {
+			ids, more = ids[:limit], true
+		}
+		uses := make([]rules.Usage, 0, len(ids))
+		for _, id := range ids {
+			cert, err := l.Certificate(id)
+			if err != nil {
+				return nil, false, err
+			}
+			if cert == nil {
+				return nil, false, record.Errorf(record.Internal, "index names certificate %s, which does not exist", id)
+			}
+			u, err := rules.UsageOf(l, cert)
+			if err != nil {
+				return nil, false, err
+			}
+			uses = append(uses, u)
+		}
+		return uses, more, nil
+	}
 }
 
 // Recognize decides whether institution by recognizes a certificate on date

@@ -74,13 +74,14 @@ const (
 	FnGetInstrumentOwner = "GetInstrumentOwner"
 	FnTrace              = "Trace"
 	FnImpact             = "Impact"
+	FnImpactPage         = "ImpactPage"
 	FnRecognize          = "Recognize"
 	FnFindByDCC          = "FindByDCC"
 	FnGetIdempotentWrite = "GetIdempotentWrite"
 )
 
 // EvaluateFunctions are the contract's read-only functions.
-var EvaluateFunctions = []string{FnGet, FnHistory, FnList, FnGetInstrumentOwner, FnTrace, FnImpact, FnRecognize, FnFindByDCC, FnGetIdempotentWrite}
+var EvaluateFunctions = []string{FnGet, FnHistory, FnList, FnGetInstrumentOwner, FnTrace, FnImpact, FnImpactPage, FnRecognize, FnFindByDCC, FnGetIdempotentWrite}
 
 // Kind is a record kind: the doc type of its records, the plural its HTTP
 // routes use (/api/v1/capabilities), the function that creates one, and
@@ -131,6 +132,12 @@ const (
 // a few seconds) instead of running until the peer's execute timeout. The
 // gateway's index answers larger impacts.
 const MaxImpactUsages = 50000
+
+// MaxImpactPageUsages bounds one call of the contract's ImpactPage: it
+// reads at most this many usages (a certificate and its subject each,
+// well inside a second of a peer's time) and hands the rest of the walk on
+// in its page token.
+const MaxImpactPageUsages = 2000
 
 // Search limits.
 const (

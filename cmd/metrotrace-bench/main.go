@@ -16,8 +16,10 @@
 // N concurrent submitters, each its own goroutine and identity, first put
 // certificate-sized values through the trivial chaincode benchput (the raw
 // baseline), then issue distinct certificates through metrotrace on the
-// scenario region, while an index follows the channel; it reports TPS and
-// latency of both, their ratio, and the index lag from commit.
+// scenario region, while an index follows the channel, then (--batch N)
+// issue N distinct certificates per transaction through IssueCertificates;
+// it reports TPS and latency of each, the ratios to the raw put, and the
+// index lag from commit.
 //
 // Both print a table (--markdown: the README's Markdown format). See
 // scripts/bench.sh for the whole suite.
@@ -30,6 +32,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // indexConfig is the configuration of the index subcommand.
@@ -55,7 +59,12 @@ type networkConfig struct {
 	batchTimeout time.Duration
 	eventsOrg    string
 	evaluate     time.Duration
+	batch        int
+	footprint    bool
+	cpuPids      string
 	printUsers   bool
+	printCert    bool
+	loadOnly     bool
 	markdown     bool
 }
 
@@ -108,7 +117,12 @@ func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
 	fs.DurationVar(&c.batchTimeout, "batch-timeout", 100*time.Millisecond, "the orderer's BatchTimeout (the index lag target)")
 	fs.StringVar(&c.eventsOrg, "events-org", "", "MSP id of the peer the index follows (default: the first organization)")
 	fs.DurationVar(&c.evaluate, "evaluate", 0, "also run each chaincode through Evaluate alone (execution on one peer, no ordering or commit) for this long, to separate chaincode cost from ordering and validation (0: skip)")
+	fs.IntVar(&c.batch, "batch", 20, "certificates per IssueCertificates transaction in the batched phase of each round (0: no batched phase)")
+	fs.BoolVar(&c.footprint, "footprint", true, "also run the raw chaincode's PutFootprint in each round: IssueCertificate's reads, writes, key-level policy and event without its checks, so the state footprint and the chaincode's own work are measured apart")
+	fs.StringVar(&c.cpuPids, "cpu-pids", "", "directory of the network's NAME.pid files ($METROTRACE_NETWORK_DIR/pids); when set, each phase also reports the CPU its transactions cost the network")
 	fs.BoolVar(&c.printUsers, "print-users", false, "print the users the run needs as a batch for 'scripts/network.sh enroll --batch -', and exit")
+	fs.BoolVar(&c.printCert, "print-certificate", false, "print the certificate every IssueCertificate copies (JSON; other clients such as Caliper's workload set its id and issuer_id), and exit")
+	fs.BoolVar(&c.loadOnly, "load-only", false, "write the scenario region and the submitters' institutions, then exit (to run another client, such as Caliper, on the same data)")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -118,7 +132,7 @@ func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	case c.concurrency < 1 || c.concurrency > 999:
 		return c, fmt.Errorf("--concurrency must be between 1 and 999, not %d", c.concurrency)
-	case c.printUsers:
+	case c.printUsers, c.printCert:
 		return c, nil
 	case c.connection == "":
 		return c, errors.New("--connection is required (the network's connection.json)")
@@ -134,6 +148,8 @@ func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
 		return c, fmt.Errorf("--evaluate must not be negative, not %s", c.evaluate)
 	case c.batchTimeout <= 0:
 		return c, fmt.Errorf("--batch-timeout must be positive, not %s", c.batchTimeout)
+	case c.batch < 0 || c.batch > record.MaxBatch:
+		return c, fmt.Errorf("--batch must be from 0 (no batched phase) to %d certificates (record.MaxBatch), not %d", record.MaxBatch, c.batch)
 	}
 	return c, nil
 }
@@ -156,6 +172,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		if c.printUsers {
 			return printUsers(c, stdout)
+		}
+		if c.printCert {
+			return printCertificate(stdout)
 		}
 		return runNetwork(c, stdout, stderr)
 	case "-h", "--help", "help":

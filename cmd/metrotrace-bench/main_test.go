@@ -35,8 +35,16 @@ func TestParseIndex(t *testing.T) {
 func TestParseNetwork(t *testing.T) {
 	c, err := parseNetwork([]string{"--connection", "c.json", "--concurrency", "50", "--duration", "30s"}, io.Discard)
 	if err != nil || c.connection != "c.json" || c.concurrency != 50 || c.duration != 30*time.Second ||
-		c.rawChaincode != "benchput" || c.batchTimeout != 100*time.Millisecond || c.rounds != 1 {
+		c.rawChaincode != "benchput" || c.batchTimeout != 100*time.Millisecond || c.rounds != 1 || c.batch != 20 || !c.footprint {
 		t.Fatalf("config = %+v, %v", c, err)
+	}
+	if c, err := parseNetwork([]string{"--print-certificate"}, io.Discard); err != nil || !c.printCert {
+		t.Fatalf("--print-certificate needs no connection: %+v, %v", c, err)
+	}
+	var out strings.Builder
+	if err := run([]string{"network", "--print-certificate"}, &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), `{"id":"TJENT-2024-0042",`) || !strings.Contains(out.String(), `"subject_id":"TJ-BAL-001"`) {
+		t.Fatalf("--print-certificate printed %q, %v", out.String(), err)
 	}
 	if c, err := parseNetwork([]string{"--print-users", "--concurrency", "9"}, io.Discard); err != nil || !c.printUsers {
 		t.Fatalf("--print-users needs no connection: %+v, %v", c, err)
@@ -53,6 +61,8 @@ func TestParseNetwork(t *testing.T) {
 		{[]string{"--connection", "c", "--rounds", "0"}, "--rounds"},
 		{[]string{"--connection", "c", "--raw-chaincode", ""}, "--raw-chaincode"},
 		{[]string{"--connection", "c", "--batch-timeout", "0s"}, "--batch-timeout"},
+		{[]string{"--connection", "c", "--batch", "-1"}, "--batch must be from 0"},
+		{[]string{"--connection", "c", "--batch", "501"}, "--batch must be from 0"},
 		{[]string{"--connection", "c", "x"}, "unexpected"},
 	} {
 		if _, err := parseNetwork(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -85,7 +85,7 @@ func TestMetrotraceWorkloadOnTheEmbeddedLedger(t *testing.T) {
 	defer func() { stop(); <-done }()
 
 	wl := workload{runID: "t", cert: certificateTemplate()}
-	res := runPhase(ctx, len(users), 0, 300*time.Millisecond, func(ctx context.Context, w, seq int) (*ledger.Receipt, error) {
+	res := runPhase(ctx, len(users), 0, 300*time.Millisecond, nil, func(ctx context.Context, w, seq int) (*ledger.Receipt, error) {
 		id, err := l.Wallet().Identity(users[w].MSPID, "recorder", users[w].Institution)
 		if err != nil {
 			return nil, err
@@ -120,7 +120,7 @@ func TestMetrotraceWorkloadOnTheEmbeddedLedger(t *testing.T) {
 
 func TestRunPhaseCountsOnlyTheWindow(t *testing.T) {
 	var calls atomic.Int64
-	res := runPhase(context.Background(), 4, 50*time.Millisecond, 200*time.Millisecond, func(_ context.Context, w, seq int) (*ledger.Receipt, error) {
+	res := runPhase(context.Background(), 4, 50*time.Millisecond, 200*time.Millisecond, nil, func(_ context.Context, w, seq int) (*ledger.Receipt, error) {
 		calls.Add(1)
 		time.Sleep(10 * time.Millisecond)
 		if w == 3 {
@@ -163,5 +163,57 @@ func TestApplyTimesLag(t *testing.T) {
 	lags, missing = a.lags(commits, func(c commit) bool { return c.worker == 1 })
 	if missing != 0 || len(lags) != 1 || lags[0] != -10*time.Millisecond {
 		t.Fatalf("lags of worker 1 = %v, missing %d", lags, missing)
+	}
+}
+
+// TestBatchWorkloadOnTheEmbeddedLedger issues the batched phase's calls
+// through the real chaincode in-process: every certificate of a batch is
+// stored, with ids apart from the single-certificate phases'.
+func TestBatchWorkloadOnTheEmbeddedLedger(t *testing.T) {
+	l, err := embedded.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx := context.Background()
+	users := benchUsers(2)
+	if _, _, err := loadScenario(ctx, l, l.Wallet().Identity, users); err != nil {
+		t.Fatal(err)
+	}
+	wl := workload{runID: "t", cert: certificateTemplate()}
+	id, err := l.Wallet().Identity(users[1].MSPID, "recorder", users[1].Institution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := wl.issueBatch(users[1], 1, batchSeq+3*20, 20)
+	if call.Function != "IssueCertificates" || len(call.Args) != 1 {
+		t.Fatalf("call = %s with %d args", call.Function, len(call.Args))
+	}
+	if _, err := l.Submit(ctx, id, call); err != nil {
+		t.Fatal(err)
+	}
+	for _, seq := range []int{batchSeq + 60, batchSeq + 79} {
+		data, err := l.Evaluate(ctx, id, ledger.Call{Function: "Get", Args: []string{record.DocCertificate, wl.certificateID(1, seq)}})
+		if err != nil || !strings.Contains(string(data), `"issuer_id":"BENCH-W001"`) {
+			t.Fatalf("certificate %s: %s, %v", wl.certificateID(1, seq), data, err)
+		}
+	}
+	if _, err := l.Evaluate(ctx, id, ledger.Call{Function: "Get", Args: []string{record.DocCertificate, wl.certificateID(1, batchSeq+80)}}); record.ErrorCode(err) != record.NotFound {
+		t.Fatalf("the batch stored a 21st certificate: %v", err)
+	}
+	// The same batch again is refused whole, every item named.
+	_, err = l.Submit(ctx, id, call)
+	if record.ErrorCode(err) != record.Conflict || !strings.Contains(err.Error(), "item 19") {
+		t.Fatalf("repeated batch: %v", err)
+	}
+
+	raw := phaseResult{window: time.Second, lat: make([]time.Duration, 100)}
+	batched := phaseResult{window: time.Second, lat: []time.Duration{time.Second, 3 * time.Second}, errors: 1}
+	rows := batchRows(networkConfig{batch: 300}, raw, batched)
+	if rows[0].Measured != "600 certificates/s (2.0 TPS, 1 errors)" || rows[0].Ratio != "6.00 ×" || rows[0].Baseline != "raw 100.0 TPS" {
+		t.Fatalf("rows = %+v", rows)
+	}
+	if !strings.Contains(rows[1].Measured, "p99 3000") {
+		t.Fatalf("latency row = %+v", rows[1])
 	}
 }

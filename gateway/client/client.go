@@ -149,6 +149,14 @@ func (c *Client) Impact(ctx context.Context, id *identity.Identity, standardID, 
 	return &s, err
 }
 
+// ImpactPage asks the chaincode for one page of an impact, its walk bounded
+// per call (the contract's ImpactPage, rules.ImpactWalk); pageToken is ""
+// for the first page, then the previous page's next_page_token.
+func (c *Client) ImpactPage(ctx context.Context, id *identity.Identity, standardID, since string, pageSize int, pageToken string) (*rules.ImpactPage, error) {
+	p, err := decode[rules.ImpactPage](c.evaluate(ctx, id, record.FnImpactPage, standardID, since, strconv.Itoa(pageSize), pageToken))
+	return &p, err
+}
+
 // Recognize asks the chaincode whether institution by recognizes a certificate.
 func (c *Client) Recognize(ctx context.Context, id *identity.Identity, certificateID, by, at string) (*rules.RecognitionDecision, error) {
 	d, err := decode[rules.RecognitionDecision](c.evaluate(ctx, id, record.FnRecognize, certificateID, by, at))

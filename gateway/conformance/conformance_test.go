@@ -22,6 +22,7 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 	if len(embedded) != 3+len(vs)-1 {
 		t.Fatalf("answers = %d", len(embedded))
 	}
+	embeddedPages := ledgerImpactPages(t, emb)
 	supervisionScenario(t, emb)
 	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
 		t.Log("Fabric half not run: set METROTRACE_NETWORK_TESTS=1 (scripts/test.sh does) to compare with a real network")
@@ -36,6 +37,9 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 		if onFabric[q] != want {
 			t.Errorf("%s: embedded answers\n%s\nFabric answers\n%s", q, want, onFabric[q])
 		}
+	}
+	if got := ledgerImpactPages(t, fab.target); got != embeddedPages {
+		t.Errorf("the chaincode's impact pages: embedded\n%s\nFabric\n%s", embeddedPages, got)
 	}
 	fab.crossGatewayWrite(t)
 	fab.rebuildIndex(t, 5*len(vs)+len(sup.Institutions))

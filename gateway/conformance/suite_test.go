@@ -1,9 +1,12 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"reflect"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -153,4 +156,60 @@ func containsRune(s string, r rune) bool {
 		}
 	}
 	return false
+}
+
+// ledgerImpactPages pages the impact of the Beijing standard from the
+// chaincode (source=ledger), two certificates a page, checks that the
+// pages list exactly the certificates of the whole impact, and returns the
+// pages, canonical, for comparing backends.
+func ledgerImpactPages(t *testing.T, tg *target) string {
+	t.Helper()
+	token := tg.token(t, "HebeiMSP", "inspector", "c00-HBIM")
+	const path = "/api/v1/impact/c00-BJ-STD-MASS?since=2024-02-01"
+	code, whole := tg.do(t, "GET", path, token, nil)
+	if code != 200 {
+		t.Fatalf("impact on %s: %d %s", tg.name, code, whole)
+	}
+	var set struct {
+		Certificates []string `json:"certificates"`
+	}
+	if err := json.Unmarshal(whole, &set); err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	var listed []string
+	next := ""
+	for n := 0; ; n++ {
+		code, body := tg.do(t, "GET", path+"&source=ledger&page_size=2&page_token="+url.QueryEscape(next), token, nil)
+		if code != 200 {
+			t.Fatalf("ledger impact page %d on %s: %d %s", n, tg.name, code, body)
+		}
+		var p struct {
+			Certificates []struct {
+				CertificateID string `json:"certificate_id"`
+			} `json:"certificates"`
+			NextPageToken string `json:"next_page_token"`
+		}
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Certificates) > 2 {
+			t.Fatalf("ledger impact page %d on %s holds %d certificates", n, tg.name, len(p.Certificates))
+		}
+		for _, c := range p.Certificates {
+			listed = append(listed, c.CertificateID)
+		}
+		pages = append(pages, canonical(t, body))
+		if next = p.NextPageToken; next == "" {
+			break
+		}
+		if n > 20 {
+			t.Fatalf("the ledger's impact pages on %s do not end", tg.name)
+		}
+	}
+	sort.Strings(listed)
+	if len(listed) == 0 || !reflect.DeepEqual(listed, set.Certificates) {
+		t.Fatalf("on %s the ledger's pages list %v, the whole impact %v", tg.name, listed, set.Certificates)
+	}
+	return strings.Join(pages, "\n")
 }

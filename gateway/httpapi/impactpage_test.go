@@ -52,9 +52,47 @@ func TestImpactInPages(t *testing.T) {
 		{"since=2024-01-01&page_size=2&paths=true", 400, "invalid", "paths and page_size exclude each other"},
 		{"since=2024-01-01&page_size=2&page_token=bogus", 400, "invalid", "page_token"},
 		{"since=2024-01-01&page_token=" + url.QueryEscape(p1.NextPageToken), 400, "invalid", "page_size"},
-		{"since=2024-01-01&page_size=2&source=ledger", 501, "not_implemented", "answered from the gateway's index"},
+		{"since=2024-01-01&page_size=2&source=ledger&page_token=" + url.QueryEscape(p1.NextPageToken), 400, "invalid", "page_token"},
 	} {
 		e.get("/api/v1/impact/NIM-MASS-P?"+bad.query, insp).expectError(t, bad.status, bad.code, bad.msg)
 	}
 	e.get("/api/v1/impact/NO-STD?since=2024-01-01&page_size=2", insp).expectError(t, 404, "not_found", "NO-STD")
+	e.get("/api/v1/impact/NO-STD?since=2024-01-01&page_size=2&source=ledger", insp).expectError(t, 404, "not_found", "NO-STD")
+}
+
+// TestImpactInPagesFromTheLedger pages the same impact from the chaincode:
+// the walk's pages, each counting what it and the earlier pages hold.
+func TestImpactInPagesFromTheLedger(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	insp := e.inspector()
+	var items []rules.ImpactItem
+	token := ""
+	for n := 1; ; n++ {
+		r := e.get("/api/v1/impact/NIM-MASS-P?since=2024-01-01&page_size=1&source=ledger&page_token="+url.QueryEscape(token), insp)
+		r.expect(t, 200)
+		var p rules.ImpactPage
+		if err := json.Unmarshal(r.body, &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Certificates) != 1 || p.TotalCertificates != n || p.StandardID != "NIM-MASS-P" {
+			t.Fatalf("ledger page %d = %+v", n, p)
+		}
+		items = append(items, p.Certificates...)
+		if token = p.NextPageToken; token == "" {
+			break
+		}
+		if n > 5 {
+			t.Fatal("the ledger's pages do not end")
+		}
+	}
+	want := []rules.ImpactItem{
+		{CertificateID: "NIM-2024-0001", ReferenceID: "NIM-MASS-P", PerformedOn: "2024-01-10", IssuerID: "NIM",
+			SubjectID: "BJ-STD-MASS", SubjectDocType: "standard", SubjectInstitutionID: "BJIM"},
+		{CertificateID: "BJIM-2024-0042", ReferenceID: "BJ-STD-MASS", PerformedOn: "2024-05-10", IssuerID: "BJIM",
+			SubjectID: "BJ-BAL-001", SubjectDocType: "instrument", SubjectInstitutionID: "BJIM"},
+	}
+	if len(items) != len(want) || items[0] != want[0] || items[1] != want[1] {
+		t.Fatalf("ledger pages list %+v, want %+v", items, want)
+	}
 }

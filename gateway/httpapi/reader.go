@@ -129,11 +129,16 @@ func (r *ledgerReader) Impact(ctx context.Context, standardID, since string, wit
 	return r.client.Impact(ctx, as, standardID, since, withPaths)
 }
 
-// ImpactPage is not answered from the ledger: the contract's Impact
-// evaluation is bounded (record.MaxImpactUsages) and answers whole; the
-// index pages.
-func (r *ledgerReader) ImpactPage(context.Context, string, string, int, string) (*rules.ImpactPage, error) {
-	return nil, errorf(CodeNotImplemented, "a paged impact is answered from the gateway's index; ask without source=ledger, or without page_size for the ledger's whole answer")
+// ImpactPage pages the impact from the ledger: the contract's ImpactPage
+// walks breadth first, each call bounded (record.MaxImpactPageUsages), so
+// its pages are not the index's (rules.ImpactWalk says how they differ),
+// but the certificates of all pages are the same.
+func (r *ledgerReader) ImpactPage(ctx context.Context, standardID, since string, pageSize int, pageToken string) (*rules.ImpactPage, error) {
+	as, err := r.identity()
+	if err != nil {
+		return nil, err
+	}
+	return r.client.ImpactPage(ctx, as, standardID, since, pageSize, pageToken)
 }
 
 func (r *ledgerReader) Recognize(ctx context.Context, certificateID, by, at string) (*rules.RecognitionDecision, error) {

@@ -14,10 +14,13 @@ import (
 // interface.
 type mockStub struct {
 	shim.ChaincodeStubInterface
-	fn     string
-	args   []string
-	state  map[string][]byte
-	failed error
+	fn       string
+	args     []string
+	state    map[string][]byte
+	failed   error
+	reads    int
+	policies map[string][]byte
+	event    string
 }
 
 func (m *mockStub) GetFunctionAndParameters() (string, []string) { return m.fn, m.args }
@@ -28,7 +31,18 @@ func (m *mockStub) PutState(k string, v []byte) error {
 	m.state[k] = v
 	return nil
 }
-func (m *mockStub) GetState(k string) ([]byte, error) { return m.state[k], nil }
+func (m *mockStub) GetState(k string) ([]byte, error) { m.reads++; return m.state[k], nil }
+func (m *mockStub) SetStateValidationParameter(k string, ep []byte) error {
+	m.policies[k] = ep
+	return nil
+}
+func (m *mockStub) CreateCompositeKey(t string, attrs []string) (string, error) {
+	return shim.CreateCompositeKey(t, attrs)
+}
+func (m *mockStub) SetEvent(name string, payload []byte) error {
+	m.event = name + " " + string(payload)
+	return nil
+}
 
 func invoke(st *mockStub, fn string, args ...string) (int32, string, []byte) {
 	st.fn, st.args = fn, args
@@ -110,6 +124,30 @@ func TestParseConfig(t *testing.T) {
 	} {
 		if _, err := parseConfig(tc.args, env(nil), io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("parseConfig(%q) = %v, want an error mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestPutFootprintDoesWhatACertificateAsksOfThePeer(t *testing.T) {
+	st := &mockStub{state: map[string][]byte{}, policies: map[string][]byte{}}
+	value := `{"id":"C1"}`
+	status, msg, payload := invoke(st, "PutFootprint", "k1", value, "TianjinMSP")
+	if status != shim.OK || string(payload) != value {
+		t.Fatalf("PutFootprint = %d %s %q", status, msg, payload)
+	}
+	if st.reads != 4 || len(st.state) != 4 || string(st.state["k1"]) != value {
+		t.Fatalf("%d reads, state %q; want 4 reads and 4 keys", st.reads, st.state)
+	}
+	if len(st.policies) != 1 || !strings.Contains(string(st.policies["k1"]), "TianjinMSP") {
+		t.Fatalf("policies = %q", st.policies)
+	}
+	if st.event != `benchput {"function":"PutFootprint","records":[{"id":"C1"}]}` {
+		t.Fatalf("event = %q", st.event)
+	}
+	for _, args := range [][]string{{"k1", value}, {"", value, "TianjinMSP"}, {"k1", value, ""}} {
+		st := &mockStub{state: map[string][]byte{}, policies: map[string][]byte{}}
+		if status, _, _ := invoke(st, "PutFootprint", args...); status == shim.OK || len(st.state) != 0 {
+			t.Errorf("PutFootprint(%q) = %d, wrote %d keys; want a refusal that writes nothing", args, status, len(st.state))
 		}
 	}
 }
