@@ -96,6 +96,14 @@ func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 	if err != nil {
 		return err
 	}
+	first := false
+	if r.DocType == record.DocInstrument {
+		prev, err := get(txn, recordKey(r.DocType, r.ID))
+		if err != nil {
+			return err
+		}
+		first = prev == nil
+	}
 	if err := txn.Set(recordKey(r.DocType, r.ID), r.Record); err != nil {
 		return err
 	}
@@ -127,7 +135,7 @@ func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 	if err := txn.Set(searchKey(r.DocType, r.ID), searchValue(r.DocType, name, r.Record)); err != nil {
 		return err
 	}
-	return updateSupervision(txn, r, day)
+	return updateSupervision(txn, r, day, first)
 }
 
 // searchValue is what a search entry holds: the name a hit shows, then,

@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -45,12 +46,71 @@ type dueEntry struct {
 // one.
 func registeredKey(instrumentID string) []byte { return join("v/reg/", instrumentID) }
 
+// certsOfInstrumentKey holds what the due date needs of an instrument's
+// certificates (dueCert JSON list, in the order they came), so applying a
+// certificate reads one key instead of iterating the certificates of its
+// subject: an iterator inside a write transaction sorts every pending
+// write of the event, which made applying a large event quadratic.
+func certsOfInstrumentKey(instrumentID string) []byte { return join("v/c/", instrumentID) }
+
+// dueCert is what rules.DueOf reads of a certificate.
+type dueCert struct {
+	ID          string `json:"id"`
+	SubjectID   string `json:"subject_id"`
+	Kind        string `json:"kind"`
+	Status      string `json:"status"`
+	Conformity  string `json:"conformity,omitempty"`
+	PerformedOn string `json:"performed_on"`
+	ValidUntil  string `json:"valid_until"`
+	IssuerID    string `json:"issuer_id"`
+}
+
+func (c dueCert) certificate() *record.Certificate {
+	return &record.Certificate{ID: c.ID, SubjectID: c.SubjectID, Kind: c.Kind, Status: c.Status, Conformity: c.Conformity,
+		PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID}
+}
+
+// certsOf returns the certificates of a compulsory instrument as DueOf
+// needs them: from its certsOfInstrumentKey, or, for an instrument indexed
+// before that key existed, from its certificates (once; the key is written
+// then).
+func certsOf(txn *badger.Txn, l rules.Lookup, id string) ([]dueCert, error) {
+	v, err := get(txn, certsOfInstrumentKey(id))
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		var out []dueCert
+		if err := json.Unmarshal(v, &out); err != nil {
+			return nil, fmt.Errorf("certificates of %s: %w", id, err)
+		}
+		return out, nil
+	}
+	certs, err := l.CertificatesBySubject(id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dueCert, 0, len(certs))
+	for _, c := range certs {
+		out = append(out, dueCert{ID: c.ID, SubjectID: c.SubjectID, Kind: c.Kind, Status: c.Status, Conformity: c.Conformity,
+			PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID})
+	}
+	return out, nil
+}
+
 // updateSupervision keeps the supervision entries in step with a record
 // just stored: an instrument's own due entry, or the due entry of the
-// instrument a certificate is about. day is the date of the transaction.
-func updateSupervision(txn *badger.Txn, r record.EventRecord, day string) error {
+// instrument a certificate is about. day is the date of the transaction;
+// first says the record was not in the index before (a new instrument has
+// no certificates yet).
+func updateSupervision(txn *badger.Txn, r record.EventRecord, day string, first bool) error {
 	switch r.DocType {
 	case record.DocInstrument:
+		if first {
+			if err := txn.Set(certsOfInstrumentKey(r.ID), []byte("[]")); err != nil {
+				return err
+			}
+		}
 		if day != "" {
 			if v, err := get(txn, registeredKey(r.ID)); err != nil {
 				return err
@@ -60,30 +120,54 @@ func updateSupervision(txn *badger.Txn, r record.EventRecord, day string) error 
 				}
 			}
 		}
-		return refreshDue(txn, r.ID)
+		return refreshDue(txn, r.ID, nil)
 	case record.DocCertificate:
-		var c struct {
-			SubjectID string `json:"subject_id"`
-		}
+		var c dueCert
 		if err := json.Unmarshal(r.Record, &c); err != nil {
 			return err
 		}
-		return refreshDue(txn, c.SubjectID)
+		return refreshDue(txn, c.SubjectID, &c)
 	}
 	return nil
 }
 
-// refreshDue recomputes the due entry of an instrument (nothing for a
-// standard or an instrument that is not compulsory).
-func refreshDue(txn *badger.Txn, id string) error {
+// refreshDue keeps the certificate list of an instrument, with changed,
+// when set, one of its certificates just stored, and recomputes its due
+// entry (nothing for a standard; no entry for an instrument that is not
+// compulsory).
+func refreshDue(txn *badger.Txn, id string, changed *dueCert) error {
 	l := rules.FromSource(source{txn})
 	in, err := l.Instrument(id)
-	if err != nil || in == nil || !in.Compulsory {
+	if err != nil || in == nil {
 		return err
 	}
-	certs, err := l.CertificatesBySubject(id)
+	// The list is kept for every instrument, so one that becomes
+	// compulsory later has its certificates at hand.
+	kept, err := certsOf(txn, l, id)
 	if err != nil {
 		return err
+	}
+	if changed != nil {
+		i := slices.IndexFunc(kept, func(c dueCert) bool { return c.ID == changed.ID })
+		if i < 0 {
+			kept = append(kept, *changed)
+		} else {
+			kept[i] = *changed
+		}
+	}
+	list, err := json.Marshal(kept)
+	if err != nil {
+		return err
+	}
+	if err := txn.Set(certsOfInstrumentKey(id), list); err != nil {
+		return err
+	}
+	if !in.Compulsory {
+		return nil
+	}
+	certs := make([]*record.Certificate, len(kept))
+	for i, c := range kept {
+		certs[i] = c.certificate()
 	}
 	if in.RegisteredOn == "" {
 		reg, err := get(txn, registeredKey(id))
