@@ -42,6 +42,13 @@ type indexConfig struct {
 	seed        uint64
 	rebuild     bool
 	markdown    bool
+	// supervisionRuns is how many times each supervision list is asked.
+	supervisionRuns int
+	// httpClients, when positive, measures trace, impact, recognition and
+	// GET /healthz through the HTTP API with that many concurrent clients
+	// for httpDuration each.
+	httpClients  int
+	httpDuration time.Duration
 }
 
 // networkConfig is the configuration of the network subcommand.
@@ -73,8 +80,11 @@ func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
 	fs.StringVar(&c.dir, "dir", "", "index directory, reused when it holds a complete index of the same size (default: a temporary directory, removed after)")
 	fs.IntVar(&c.samples, "samples", 10000, "random instruments for the point-read and trace latencies")
 	fs.IntVar(&c.impactRuns, "impact-runs", 5, "runs of each impact query")
-	fs.IntVar(&c.batch, "batch", 2000, "records per applied event while building")
+	fs.IntVar(&c.batch, "batch", 1000, "records per applied event while building")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random instrument choice")
+	fs.IntVar(&c.supervisionRuns, "supervision-runs", 200, "runs of a page of the overdue list (coverage: a tenth as many, at least 3)")
+	fs.IntVar(&c.httpClients, "http-clients", 0, "concurrent clients of the HTTP measurement (0: skip it)")
+	fs.DurationVar(&c.httpDuration, "http-duration", 5*time.Second, "measured time of each HTTP route")
 	fs.BoolVar(&c.rebuild, "rebuild", false, "rebuild an index of another size or an unfinished one in --dir")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
@@ -89,6 +99,12 @@ func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
 		return c, fmt.Errorf("--samples must be at least 1, not %d", c.samples)
 	case c.impactRuns < 1:
 		return c, fmt.Errorf("--impact-runs must be at least 1, not %d", c.impactRuns)
+	case c.supervisionRuns < 1:
+		return c, fmt.Errorf("--supervision-runs must be at least 1, not %d", c.supervisionRuns)
+	case c.httpClients < 0 || c.httpClients > 256:
+		return c, fmt.Errorf("--http-clients must be between 0 and 256, not %d", c.httpClients)
+	case c.httpClients > 0 && c.httpDuration <= 0:
+		return c, fmt.Errorf("--http-duration must be positive, not %s", c.httpDuration)
 	case c.batch < 1 || c.batch > 5000:
 		return c, fmt.Errorf("--batch must be between 1 and 5000 records (a badger transaction's limit), not %d", c.batch)
 	}

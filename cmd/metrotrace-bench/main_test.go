@@ -11,7 +11,7 @@ import (
 
 func TestParseIndex(t *testing.T) {
 	c, err := parseIndex([]string{"--instruments", "1000000", "--dir", "/tmp/x"}, io.Discard)
-	if err != nil || c.instruments != 1000000 || c.dir != "/tmp/x" || c.samples != 10000 || c.batch != 2000 {
+	if err != nil || c.instruments != 1000000 || c.dir != "/tmp/x" || c.samples != 10000 || c.batch != 1000 {
 		t.Fatalf("config = %+v, %v", c, err)
 	}
 	for _, tc := range []struct {

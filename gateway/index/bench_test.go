@@ -59,7 +59,7 @@ func benchIndex(b *testing.B) *index.Index {
 		add := func(docType, id string, v any) {
 			data, _ := json.Marshal(v)
 			batch = append(batch, record.EventRecord{DocType: docType, ID: id, Record: data})
-			if len(batch) == 2000 {
+			if len(batch) == 1000 {
 				flush()
 			}
 		}
