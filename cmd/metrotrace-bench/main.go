@@ -3,6 +3,7 @@
 // same run and their ratio.
 //
 //	metrotrace-bench index   [--instruments N] [--dir DIR] [--samples N] ...
+//	metrotrace-bench embedded [--single N] [--certificates N]
 //	metrotrace-bench network --connection FILE [--concurrency N] [--duration D] ...
 //
 // index builds (or reuses) a read-model index (gateway/index) of N
@@ -10,6 +11,14 @@
 // measures point reads, traces of depth 8, the impact of a standard feeding
 // every instrument (with and without paths), the on-disk size and the
 // process's RSS.
+//
+// index also asks the supervision lists (overdue, coverage by district)
+// and, with --http-clients, trace, recognition and impact through the HTTP
+// API beside GET /healthz.
+//
+// embedded issues certificates on the embedded ledger, one a transaction
+// and record.MaxBatch a transaction, each beside raw badger writes, while an
+// index follows, and reports the index lag of every transaction.
 //
 // network runs on a live Fabric network (scripts/network.sh up --deploy,
 // plus scripts/network.sh deploy --name benchput --path ./network/benchcc):
@@ -68,6 +77,7 @@ type networkConfig struct {
 
 const usage = `usage:
   metrotrace-bench index   [--instruments N] [--dir DIR] [flags]
+  metrotrace-bench embedded [--single N] [--certificates N] [--markdown]
   metrotrace-bench network --connection FILE [--concurrency N] [--duration D] [flags]
   metrotrace-bench network --print-users [--concurrency N]
 run "metrotrace-bench <command> -h" for the flags`
@@ -165,6 +175,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return runIndex(c, stdout, stderr)
+	case "embedded":
+		c, err := parseEmbedded(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return runEmbedded(c, stdout, stderr)
 	case "network":
 		c, err := parseNetwork(args[1:], stderr)
 		if err != nil {

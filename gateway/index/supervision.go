@@ -98,19 +98,89 @@ func certsOf(txn *badger.Txn, l rules.Lookup, id string) ([]dueCert, error) {
 	return out, nil
 }
 
-// updateSupervision keeps the supervision entries in step with a record
-// just stored: an instrument's own due entry, or the due entry of the
-// instrument a certificate is about. day is the date of the transaction;
-// first says the record was not in the index before (a new instrument has
-// no certificates yet).
-func updateSupervision(txn *badger.Txn, r record.EventRecord, day string, first bool) error {
-	switch r.DocType {
-	case record.DocInstrument:
-		if first {
-			if err := txn.Set(certsOfInstrumentKey(r.ID), []byte("[]")); err != nil {
+// dueBatch gathers, over one event, the instruments whose due entries
+// must be recomputed, with their certificate lists, so that each is read,
+// written and recomputed once per event however many of its certificates
+// the event holds (a batch of certificates of one instrument would
+// otherwise rewrite a growing list per certificate).
+type dueBatch struct {
+	lists map[string][]dueCert // nil: not a compulsory instrument
+	order []string
+}
+
+func newDueBatch() *dueBatch { return &dueBatch{lists: map[string][]dueCert{}} }
+
+// touch notes that instrument id's due entry must be recomputed, with
+// changed, when set, one of its certificates just stored; fresh says the
+// instrument was not indexed before (it has no certificates yet).
+func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh bool) error {
+	kept, ok := b.lists[id]
+	if !ok {
+		b.order = append(b.order, id)
+		v, err := get(txn, recordKey(record.DocInstrument, id))
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Compulsory bool `json:"compulsory"`
+		}
+		if v != nil {
+			if err := json.Unmarshal(v, &in); err != nil {
+				return fmt.Errorf("instrument %s: %w", id, err)
+			}
+		}
+		switch {
+		case !in.Compulsory:
+			// A standard's certificate, an unregistered subject, or an
+			// instrument without a due date: no list is kept, and one kept
+			// while it was compulsory goes (a later version that makes it
+			// compulsory again reads its certificates afresh).
+			if v != nil && changed == nil {
+				if err := txn.Delete(certsOfInstrumentKey(id)); err != nil {
+					return err
+				}
+			}
+		case fresh:
+			kept = []dueCert{}
+		default:
+			if kept, err = certsOf(txn, rules.FromSource(source{txn}), id); err != nil {
 				return err
 			}
 		}
+		b.lists[id] = kept
+	}
+	if kept == nil || changed == nil {
+		return nil
+	}
+	if i := slices.IndexFunc(kept, func(c dueCert) bool { return c.ID == changed.ID }); i >= 0 {
+		kept[i] = *changed
+	} else {
+		b.lists[id] = append(kept, *changed)
+	}
+	return nil
+}
+
+// flush writes the lists and recomputes the due entries of every
+// instrument touched, in the order first touched.
+func (b *dueBatch) flush(txn *badger.Txn) error {
+	for _, id := range b.order {
+		if kept := b.lists[id]; kept != nil {
+			if err := refreshDue(txn, id, kept); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// updateSupervision keeps the supervision entries in step with a record
+// just stored: an instrument's own due entry, or the due entry of the
+// instrument a certificate is about, recomputed when due flushes. day is
+// the date of the transaction; first says the record was not in the index
+// before.
+func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string, first bool) error {
+	switch r.DocType {
+	case record.DocInstrument:
 		if day != "" {
 			if v, err := get(txn, registeredKey(r.ID)); err != nil {
 				return err
@@ -120,40 +190,24 @@ func updateSupervision(txn *badger.Txn, r record.EventRecord, day string, first 
 				}
 			}
 		}
-		return refreshDue(txn, r.ID, nil)
+		return due.touch(txn, r.ID, nil, first)
 	case record.DocCertificate:
 		var c dueCert
 		if err := json.Unmarshal(r.Record, &c); err != nil {
 			return err
 		}
-		return refreshDue(txn, c.SubjectID, &c)
+		return due.touch(txn, c.SubjectID, &c, false)
 	}
 	return nil
 }
 
-// refreshDue keeps the certificate list of an instrument, with changed,
-// when set, one of its certificates just stored, and recomputes its due
-// entry (nothing for a standard; no entry for an instrument that is not
-// compulsory).
-func refreshDue(txn *badger.Txn, id string, changed *dueCert) error {
+// refreshDue writes the certificate list of a compulsory instrument and
+// recomputes its due entry.
+func refreshDue(txn *badger.Txn, id string, kept []dueCert) error {
 	l := rules.FromSource(source{txn})
 	in, err := l.Instrument(id)
-	if err != nil || in == nil {
+	if err != nil || in == nil || !in.Compulsory {
 		return err
-	}
-	// The list is kept for every instrument, so one that becomes
-	// compulsory later has its certificates at hand.
-	kept, err := certsOf(txn, l, id)
-	if err != nil {
-		return err
-	}
-	if changed != nil {
-		i := slices.IndexFunc(kept, func(c dueCert) bool { return c.ID == changed.ID })
-		if i < 0 {
-			kept = append(kept, *changed)
-		} else {
-			kept[i] = *changed
-		}
 	}
 	list, err := json.Marshal(kept)
 	if err != nil {
@@ -161,9 +215,6 @@ func refreshDue(txn *badger.Txn, id string, changed *dueCert) error {
 	}
 	if err := txn.Set(certsOfInstrumentKey(id), list); err != nil {
 		return err
-	}
-	if !in.Compulsory {
-		return nil
 	}
 	certs := make([]*record.Certificate, len(kept))
 	for i, c := range kept {
