@@ -60,15 +60,8 @@ func ImpactPaged(l Lookup, each EachUsage, standardID, since string, pageSize in
 	if err != nil {
 		return nil, err
 	}
-	root, err := l.Standard(standardID)
-	if err != nil {
-		return nil, err
-	}
-	if root == nil {
-		return nil, record.Errorf(record.NotFound, "no standard %s", standardID)
-	}
 	each = eachOf(l, each)
-	affectedSince, order, err := affectedStandards(each, standardID, since)
+	affectedSince, order, err := affectedStandards(l, each, standardID, since)
 	if err != nil {
 		return nil, err
 	}

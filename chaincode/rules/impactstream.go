@@ -27,9 +27,17 @@ func eachOf(l Lookup, each EachUsage) EachUsage {
 
 // affectedStandards finds the standards an impact reaches and the date each
 // is affected from, as Impact finds them (a standard reached again from an
-// earlier date is walked again), reading usages through each. order lists
-// them but the faulty one, in id order.
-func affectedStandards(each EachUsage, standardID, since string) (affectedSince map[string]string, order []string, err error) {
+// earlier date is walked again), reading usages through each; NotFound
+// when the faulty standard is not registered. order lists them but the
+// faulty one, in id order.
+func affectedStandards(l Lookup, each EachUsage, standardID, since string) (affectedSince map[string]string, order []string, err error) {
+	root, err := l.Standard(standardID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if root == nil {
+		return nil, nil, record.Errorf(record.NotFound, "no standard %s", standardID)
+	}
 	affectedSince = map[string]string{standardID: since}
 	type item struct{ id, since string }
 	queue := []item{{standardID, since}}
@@ -70,21 +78,13 @@ func affectedStandards(each EachUsage, standardID, since string) (affectedSince 
 // holds the affected standards only, whatever the impact's size, and the
 // whole walk reads each usage twice at most (ImpactPaged reads all of them
 // for every page). each streams a standard's usages (nil: read through
-// l); an error of fn stops
-// the walk and is returned.
+// l); an error of fn stops the walk and is returned.
 func ImpactStream(l Lookup, each EachUsage, standardID, since string, fn func(ImpactItem) error) ([]string, error) {
 	if _, err := record.ParseDate(since); err != nil {
 		return nil, record.Errorf(record.Invalid, "since: %v", err)
 	}
-	root, err := l.Standard(standardID)
-	if err != nil {
-		return nil, err
-	}
-	if root == nil {
-		return nil, record.Errorf(record.NotFound, "no standard %s", standardID)
-	}
 	each = eachOf(l, each)
-	affectedSince, order, err := affectedStandards(each, standardID, since)
+	affectedSince, order, err := affectedStandards(l, each, standardID, since)
 	if err != nil {
 		return nil, err
 	}

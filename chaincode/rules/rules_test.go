@@ -150,10 +150,10 @@ func TestImpactWithinRefusesALongerWalk(t *testing.T) {
 	}
 }
 
-// TestImpactPagedListsWhatImpactDoesPageByPage: on the graph of
-// TestImpactFollowsTheEarliestAffectedDate, pages of two give Impact's
-// certificates, each with the affected standard it used.
-func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
+// pagedGraph is the graph of TestImpactFollowsTheEarliestAffectedDate: A
+// calibrates C and B, C calibrates B later, B calibrates the unregistered
+// I twice, and an old certificate of C predates every since.
+func pagedGraph() *memSource {
 	m := newMem()
 	for _, id := range []string{"A", "B", "C"} {
 		m.put(record.DocStandard, id, std(id))
@@ -164,7 +164,14 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01"))
 	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15"))
 	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))
-	l := FromSource(m)
+	return m
+}
+
+// TestImpactPagedListsWhatImpactDoesPageByPage: on the graph of
+// TestImpactFollowsTheEarliestAffectedDate, pages of two give Impact's
+// certificates, each with the affected standard it used.
+func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
+	l := FromSource(pagedGraph())
 	p1, err := ImpactPaged(l, nil, "A", "2024-01-01", 3, "")
 	if err != nil {
 		t.Fatal(err)
@@ -211,17 +218,7 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 // the items of every page in page order, and an error of the callback
 // stops it.
 func TestImpactStreamGivesEveryPageInOrder(t *testing.T) {
-	m := newMem()
-	for _, id := range []string{"A", "B", "C"} {
-		m.put(record.DocStandard, id, std(id))
-	}
-	m.put(record.DocCertificate, "A-C", cert("A-C", "C", "A", "2024-01-10"))
-	m.put(record.DocCertificate, "C-B", cert("C-B", "B", "C", "2024-06-01"))
-	m.put(record.DocCertificate, "A-B", cert("A-B", "B", "A", "2024-02-01"))
-	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01"))
-	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15"))
-	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))
-	l := FromSource(m)
+	l := FromSource(pagedGraph())
 	var got []string
 	stds, err := ImpactStream(l, nil, "A", "2024-01-01", func(it ImpactItem) error {
 		got = append(got, it.ReferenceID+">"+it.CertificateID+">"+it.SubjectID+"/"+it.SubjectDocType)
