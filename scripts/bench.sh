@@ -7,10 +7,15 @@
 #
 #   1. the go benchmarks of the index and the embedded ledger
 #      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded);
-#   2. metrotrace-bench index at 100k instruments, and at 1M with --full
+#   2. metrotrace-bench embedded: certificates one and record.MaxBatch a
+#      transaction on the embedded ledger beside raw badger writes, with the
+#      index lag of every transaction;
+#   3. metrotrace-bench index at 100k instruments, and at 1M with --full
 #      (indexes kept in $METROTRACE_BENCH_DIR, default /tmp/metrotrace-bench,
-#      and reused by later runs);
-#   3. with --network: brings up a network of its own (ports from
+#      and reused by later runs): traces, the streamed and whole impact, the
+#      supervision lists, and trace, recognition and impact over HTTP at
+#      16 clients beside GET /healthz;
+#   4. with --network: brings up a network of its own (ports from
 #      $METROTRACE_BENCH_PORT_BASE, default 26000, below the ephemeral port range; a temporary network dir),
 #      deploys metrotrace and the trivial put chaincode benchput
 #      (network/benchcc, mutual TLS like metrotrace), enrolls the recorders the
@@ -71,12 +76,15 @@ if ((gobench)); then
 	go test -run '^$' -bench . ./gateway/index ./gateway/embedded
 fi
 
+log "metrotrace-bench embedded"
+"$BIN/metrotrace-bench" embedded "${markdown[@]}"
+
 DATA="${METROTRACE_BENCH_DIR:-/tmp/metrotrace-bench}"
 log "metrotrace-bench index at 100k instruments ($DATA/index-100k)"
-"$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" "${markdown[@]}"
+"$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" --http-clients 16 "${markdown[@]}"
 if ((full)); then
 	log "metrotrace-bench index at 1M instruments ($DATA/index-1m)"
-	"$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" "${markdown[@]}"
+	"$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" --http-clients 16 "${markdown[@]}"
 fi
 
 if ((net)); then

@@ -24,6 +24,9 @@ const MaxJSONDepth = 32
 // deeper than [MaxJSONDepth]. Syntax errors are left to the decoder, which
 // describes them better; CheckStrictJSON returns nil for them.
 func CheckStrictJSON(data []byte) error {
+	if strictPlain(data) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	type frame struct {

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"encoding/base64"
-	"sort"
 	"strings"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -61,59 +60,11 @@ func ImpactPaged(l Lookup, each EachUsage, standardID, since string, pageSize in
 	if err != nil {
 		return nil, err
 	}
-	root, err := l.Standard(standardID)
+	each = eachOf(l, each)
+	affectedSince, order, err := affectedStandards(l, each, standardID, since)
 	if err != nil {
 		return nil, err
 	}
-	if root == nil {
-		return nil, record.Errorf(record.NotFound, "no standard %s", standardID)
-	}
-	if each == nil {
-		each = func(id string, fn func(Usage) error) error {
-			uses, err := usagesOf(l, id, false)
-			if err != nil {
-				return err
-			}
-			for _, u := range uses {
-				if err := fn(u); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	// The standards and the date each is affected from, as Impact finds
-	// them: a standard reached again from an earlier date is walked again.
-	affectedSince := map[string]string{standardID: since}
-	type item struct{ id, since string }
-	queue := []item{{standardID, since}}
-	for len(queue) > 0 {
-		it := queue[0]
-		queue = queue[1:]
-		if affectedSince[it.id] != it.since {
-			continue
-		}
-		err := each(it.id, func(u Usage) error {
-			if u.PerformedOn < it.since || u.SubjectDocType != record.DocStandard || u.SubjectID == standardID {
-				return nil
-			}
-			if prev, ok := affectedSince[u.SubjectID]; !ok || u.PerformedOn < prev {
-				affectedSince[u.SubjectID] = u.PerformedOn
-				queue = append(queue, item{u.SubjectID, u.PerformedOn})
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	order := make([]string, 0, len(affectedSince))
-	for id := range affectedSince {
-		if id != standardID {
-			order = append(order, id)
-		}
-	}
-	sort.Strings(order)
 	page := &ImpactPage{StandardID: standardID, Since: since, Standards: order, Certificates: []ImpactItem{}}
 	var last ImpactItem
 	for _, std := range append([]string{standardID}, order...) {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"sort"
 	"testing"
@@ -149,10 +150,10 @@ func TestImpactWithinRefusesALongerWalk(t *testing.T) {
 	}
 }
 
-// TestImpactPagedListsWhatImpactDoesPageByPage: on the graph of
-// TestImpactFollowsTheEarliestAffectedDate, pages of two give Impact's
-// certificates, each with the affected standard it used.
-func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
+// pagedGraph is the graph of TestImpactFollowsTheEarliestAffectedDate: A
+// calibrates C and B, C calibrates B later, B calibrates the unregistered
+// I twice, and an old certificate of C predates every since.
+func pagedGraph() *memSource {
 	m := newMem()
 	for _, id := range []string{"A", "B", "C"} {
 		m.put(record.DocStandard, id, std(id))
@@ -163,7 +164,14 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 	m.put(record.DocCertificate, "B-I1", cert("B-I1", "I", "B", "2024-03-01"))
 	m.put(record.DocCertificate, "B-I0", cert("B-I0", "I", "B", "2024-01-15"))
 	m.put(record.DocCertificate, "OLD", cert("OLD", "C", "A", "2023-12-31"))
-	l := FromSource(m)
+	return m
+}
+
+// TestImpactPagedListsWhatImpactDoesPageByPage: on the graph of
+// TestImpactFollowsTheEarliestAffectedDate, pages of two give Impact's
+// certificates, each with the affected standard it used.
+func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
+	l := FromSource(pagedGraph())
 	p1, err := ImpactPaged(l, nil, "A", "2024-01-01", 3, "")
 	if err != nil {
 		t.Fatal(err)
@@ -202,5 +210,36 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 	}
 	if _, err := ImpactPaged(l, nil, "NO", "2024-01-01", 2, ""); record.ErrorCode(err) != record.NotFound {
 		t.Errorf("unknown standard: %v", err)
+	}
+}
+
+// TestImpactStreamGivesEveryPageInOrder: on the graph of
+// TestImpactPagedListsWhatImpactDoesPageByPage, the stream calls back with
+// the items of every page in page order, and an error of the callback
+// stops it.
+func TestImpactStreamGivesEveryPageInOrder(t *testing.T) {
+	l := FromSource(pagedGraph())
+	var got []string
+	stds, err := ImpactStream(l, nil, "A", "2024-01-01", func(it ImpactItem) error {
+		got = append(got, it.ReferenceID+">"+it.CertificateID+">"+it.SubjectID+"/"+it.SubjectDocType)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"A>A-B>B/standard", "A>A-C>C/standard", "B>B-I1>I/", "C>C-B>B/standard"}; !reflect.DeepEqual(got, want) ||
+		!reflect.DeepEqual(stds, []string{"B", "C"}) {
+		t.Fatalf("stream = %v, standards %v", got, stds)
+	}
+	stop := errors.New("enough")
+	calls := 0
+	if _, err := ImpactStream(l, nil, "A", "2024-01-01", func(ImpactItem) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("a failing callback: err %v after %d calls, want %v after 1", err, calls, stop)
+	}
+	if _, err := ImpactStream(l, nil, "NO", "2024-01-01", func(ImpactItem) error { return nil }); record.ErrorCode(err) != record.NotFound {
+		t.Errorf("unknown standard: %v", err)
+	}
+	if _, err := ImpactStream(l, nil, "A", "2024-13-01", func(ImpactItem) error { return nil }); record.ErrorCode(err) != record.Invalid {
+		t.Errorf("bad since: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -17,7 +18,26 @@ const (
 	SyntheticImpactStandard = "STD-6"
 	// SyntheticLevels is the depth of every instrument's chain.
 	SyntheticLevels = 8
+	// SyntheticToday is the day the supervision lists are asked on: the
+	// instruments with a six-month interval (one in SyntheticOverdueEvery)
+	// are overdue since 2026-12-01, every other one is due on 2027-05-31.
+	SyntheticToday = "2027-01-15"
+	// SyntheticOverdueEvery: instrument k has a six-month interval when k
+	// is a multiple of it, twelve months otherwise.
+	SyntheticOverdueEvery = 50
 )
+
+// SyntheticDistricts are the districts the synthetic instruments are
+// spread over, round robin: every county-level district of Beijing and
+// Tianjin and every prefecture-level city of Hebei (record.DistrictNames).
+var SyntheticDistricts = func() []string {
+	out := make([]string, 0, len(record.DistrictNames))
+	for code := range record.DistrictNames {
+		out = append(out, code)
+	}
+	sort.Strings(out)
+	return out
+}()
 
 // SyntheticInstrumentID is the id of instrument n of the synthetic region.
 func SyntheticInstrumentID(n int) string { return fmt.Sprintf("INS-%07d", n) }
@@ -26,7 +46,11 @@ func SyntheticInstrumentID(n int) string { return fmt.Sprintf("INS-%07d", n) }
 // order the chaincode would accept: an institution, a capability, an
 // eight-level chain of standards (STD-0 primary … STD-7 working, each
 // calibrated against the one above) and n instruments under STD-7, each
-// with three yearly verification certificates. The records are written as
+// with three yearly verification certificates. Every instrument is
+// compulsory (强检), in district SyntheticDistricts[k mod len] and catalogue
+// category record.CategoryCodes[k mod len], registered on 2024-01-01, with
+// a verification interval of 12 months, or 6 for one in
+// SyntheticOverdueEvery (overdue on SyntheticToday). The records are written as
 // a ledger would store them (status set), so they can be fed to an index
 // as events directly.
 func Synthetic(n int, add func(docType, id string, v any)) {
@@ -49,8 +73,14 @@ func Synthetic(n int, add func(docType, id string, v any)) {
 	}
 	for k := 0; k < n; k++ {
 		id := SyntheticInstrumentID(k)
+		interval := 12
+		if k%SyntheticOverdueEvery == 0 {
+			interval = 6
+		}
 		add(record.DocInstrument, id, &record.Instrument{ID: id, InstitutionID: "LAB", Type: "balance", Manufacturer: "m", Model: "x", Serial: id,
-			Quantity: "mass", Range: record.Range{Min: 0, Max: 2, Unit: "kg"}, MPE: record.Value{Value: 10, Unit: "mg"}})
+			Quantity: "mass", Range: record.Range{Min: 0, Max: 2, Unit: "kg"}, MPE: record.Value{Value: 10, Unit: "mg"},
+			Compulsory: true, Location: &record.Location{District: SyntheticDistricts[k%len(SyntheticDistricts)]},
+			Category: record.CategoryCodes[k%len(record.CategoryCodes)], IntervalMonths: interval, RegisteredOn: "2024-01-01"})
 		for y := 0; y < 3; y++ {
 			cid := fmt.Sprintf("C-%07d-%d", k, y)
 			add(record.DocCertificate, cid, &record.Certificate{ID: cid, Kind: "verification", IssuerID: "LAB", SubjectID: id,

@@ -244,6 +244,18 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 			Baseline: "point read p99 " + ms(g.P99), Ratio: ratio(float64(tr.P99), float64(g.P99)) + " (p99)", Target: "p99 ≤ 2 ms at 1M / 3M"},
 	)
 
+	if err := measureStream(x, n, c.impactRuns, t, stderr); err != nil {
+		return err
+	}
+	if err := measureSupervision(x, n, c.supervisionRuns, g, t, stderr); err != nil {
+		return err
+	}
+	if c.httpClients > 0 {
+		if err := measureHTTP(x, n, c, t, stderr); err != nil {
+			return err
+		}
+	}
+
 	fmt.Fprintf(stderr, "listing every instrument (baseline of impact)\n")
 	start := time.Now()
 	listed, token := 0, ""

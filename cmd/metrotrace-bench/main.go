@@ -3,6 +3,7 @@
 // same run and their ratio.
 //
 //	metrotrace-bench index   [--instruments N] [--dir DIR] [--samples N] ...
+//	metrotrace-bench embedded [--single N] [--certificates N]
 //	metrotrace-bench network --connection FILE [--concurrency N] [--duration D] ...
 //
 // index builds (or reuses) a read-model index (gateway/index) of N
@@ -10,6 +11,14 @@
 // measures point reads, traces of depth 8, the impact of a standard feeding
 // every instrument (with and without paths), the on-disk size and the
 // process's RSS.
+//
+// index also asks the supervision lists (overdue, coverage by district)
+// and, with --http-clients, trace, recognition and impact through the HTTP
+// API beside GET /healthz.
+//
+// embedded issues certificates on the embedded ledger, one a transaction
+// and record.MaxBatch a transaction, each beside raw badger writes, while an
+// index follows, and reports the index lag of every transaction.
 //
 // network runs on a live Fabric network (scripts/network.sh up --deploy,
 // plus scripts/network.sh deploy --name benchput --path ./network/benchcc):
@@ -46,6 +55,13 @@ type indexConfig struct {
 	seed        uint64
 	rebuild     bool
 	markdown    bool
+	// supervisionRuns is how many times each supervision list is asked.
+	supervisionRuns int
+	// httpClients, when positive, measures trace, impact, recognition and
+	// GET /healthz through the HTTP API with that many concurrent clients
+	// for httpDuration each.
+	httpClients  int
+	httpDuration time.Duration
 }
 
 // networkConfig is the configuration of the network subcommand.
@@ -70,6 +86,7 @@ type networkConfig struct {
 
 const usage = `usage:
   metrotrace-bench index   [--instruments N] [--dir DIR] [flags]
+  metrotrace-bench embedded [--single N] [--certificates N] [--markdown]
   metrotrace-bench network --connection FILE [--concurrency N] [--duration D] [flags]
   metrotrace-bench network --print-users [--concurrency N]
 run "metrotrace-bench <command> -h" for the flags`
@@ -82,8 +99,11 @@ func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
 	fs.StringVar(&c.dir, "dir", "", "index directory, reused when it holds a complete index of the same size (default: a temporary directory, removed after)")
 	fs.IntVar(&c.samples, "samples", 10000, "random instruments for the point-read and trace latencies")
 	fs.IntVar(&c.impactRuns, "impact-runs", 5, "runs of each impact query")
-	fs.IntVar(&c.batch, "batch", 2000, "records per applied event while building")
+	fs.IntVar(&c.batch, "batch", 1000, "records per applied event while building")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random instrument choice")
+	fs.IntVar(&c.supervisionRuns, "supervision-runs", 200, "runs of a page of the overdue list (coverage: a tenth as many, at least 3)")
+	fs.IntVar(&c.httpClients, "http-clients", 0, "concurrent clients of the HTTP measurement (0: skip it)")
+	fs.DurationVar(&c.httpDuration, "http-duration", 5*time.Second, "measured time of each HTTP route")
 	fs.BoolVar(&c.rebuild, "rebuild", false, "rebuild an index of another size or an unfinished one in --dir")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
@@ -98,6 +118,12 @@ func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
 		return c, fmt.Errorf("--samples must be at least 1, not %d", c.samples)
 	case c.impactRuns < 1:
 		return c, fmt.Errorf("--impact-runs must be at least 1, not %d", c.impactRuns)
+	case c.supervisionRuns < 1:
+		return c, fmt.Errorf("--supervision-runs must be at least 1, not %d", c.supervisionRuns)
+	case c.httpClients < 0 || c.httpClients > 256:
+		return c, fmt.Errorf("--http-clients must be between 0 and 256, not %d", c.httpClients)
+	case c.httpClients > 0 && c.httpDuration <= 0:
+		return c, fmt.Errorf("--http-duration must be positive, not %s", c.httpDuration)
 	case c.batch < 1 || c.batch > 5000:
 		return c, fmt.Errorf("--batch must be between 1 and 5000 records (a badger transaction's limit), not %d", c.batch)
 	}
@@ -165,6 +191,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return runIndex(c, stdout, stderr)
+	case "embedded":
+		c, err := parseEmbedded(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return runEmbedded(c, stdout, stderr)
 	case "network":
 		c, err := parseNetwork(args[1:], stderr)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 
 func TestParseIndex(t *testing.T) {
 	c, err := parseIndex([]string{"--instruments", "1000000", "--dir", "/tmp/x"}, io.Discard)
-	if err != nil || c.instruments != 1000000 || c.dir != "/tmp/x" || c.samples != 10000 || c.batch != 2000 {
+	if err != nil || c.instruments != 1000000 || c.dir != "/tmp/x" || c.samples != 10000 || c.batch != 1000 {
 		t.Fatalf("config = %+v, %v", c, err)
 	}
 	for _, tc := range []struct {
@@ -128,5 +128,29 @@ func TestPrepareDirRefusesForeignData(t *testing.T) {
 	}
 	if _, err := prepareDir(dir, 10, true); err == nil || !strings.Contains(err.Error(), "not a metrotrace-bench index") {
 		t.Fatalf("foreign dir: %v", err)
+	}
+}
+
+func TestParseEmbeddedRefusesBadFlags(t *testing.T) {
+	c, err := parseEmbedded([]string{"--single", "10", "--certificates", "1000", "--instruments", "5"}, io.Discard)
+	if err != nil || c.single != 10 || c.batched != 1000 || c.instruments != 5 {
+		t.Fatalf("parseEmbedded = %+v, %v", c, err)
+	}
+	for _, args := range [][]string{{"--single", "0"}, {"--certificates", "-1"}, {"--instruments", "0"}, {"extra"}, {"--nope"}} {
+		if _, err := parseEmbedded(args, io.Discard); err == nil {
+			t.Errorf("parseEmbedded(%q) accepted", args)
+		}
+	}
+}
+
+func TestParseIndexRefusesBadHTTPAndSupervisionFlags(t *testing.T) {
+	c, err := parseIndex([]string{"--http-clients", "16", "--http-duration", "2s", "--supervision-runs", "7"}, io.Discard)
+	if err != nil || c.httpClients != 16 || c.httpDuration != 2*time.Second || c.supervisionRuns != 7 {
+		t.Fatalf("parseIndex = %+v, %v", c, err)
+	}
+	for _, args := range [][]string{{"--http-clients", "-1"}, {"--http-clients", "300"}, {"--http-clients", "4", "--http-duration", "0s"}, {"--supervision-runs", "0"}} {
+		if _, err := parseIndex(args, io.Discard); err == nil {
+			t.Errorf("parseIndex(%q) accepted", args)
+		}
 	}
 }

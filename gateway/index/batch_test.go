@@ -3,11 +3,13 @@ package index_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 )
 
@@ -63,7 +65,7 @@ func TestImpactPagesCoverTheWholeImpact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
+	var got, paged []string
 	token, pages := "", 0
 	for {
 		p, err := x.ImpactPage(ctx, "BJ-STD-MASS", "2024-02-01", 2, token)
@@ -76,13 +78,28 @@ func TestImpactPagesCoverTheWholeImpact(t *testing.T) {
 		}
 		for _, c := range p.Certificates {
 			got = append(got, c.CertificateID)
+			paged = append(paged, c.ReferenceID+">"+c.CertificateID)
 		}
 		if token = p.NextPageToken; token == "" {
 			break
 		}
 	}
+	// The stream gives the pages' items in the pages' order.
+	var streamed []string
+	stds, err := x.ImpactStream(ctx, "BJ-STD-MASS", "2024-02-01", func(it rules.ImpactItem) error {
+		streamed = append(streamed, it.ReferenceID+">"+it.CertificateID)
+		return nil
+	})
+	if err != nil || !slices.Equal(streamed, paged) || !slices.Equal(stds, whole.Standards) {
+		t.Fatalf("stream: %v, standards %v, %v; pages: %v, standards %v", streamed, stds, err, paged, whole.Standards)
+	}
 	slices.Sort(got)
 	if !slices.Equal(got, whole.Certificates) || pages != (len(got)+1)/2 {
 		t.Fatalf("%d pages of %v, want %v", pages, got, whole.Certificates)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := x.ImpactStream(cancelled, "BJ-STD-MASS", "2024-02-01", func(rules.ImpactItem) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled stream: %v", err)
 	}
 }

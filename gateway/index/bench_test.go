@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/index"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
@@ -58,7 +59,7 @@ func benchIndex(b *testing.B) *index.Index {
 		add := func(docType, id string, v any) {
 			data, _ := json.Marshal(v)
 			batch = append(batch, record.EventRecord{DocType: docType, ID: id, Record: data})
-			if len(batch) == 2000 {
+			if len(batch) == 1000 {
 				flush()
 			}
 		}
@@ -137,6 +138,25 @@ func BenchmarkImpactPagedAllInstruments(b *testing.B) {
 		p, err := x.ImpactPage(context.Background(), scenario.SyntheticImpactStandard, "2024-01-01", record.MaxPageSize, "")
 		if err == nil && (p.TotalCertificates < 3*n || len(p.Certificates) != record.MaxPageSize || p.NextPageToken == "") {
 			return fmt.Errorf("impact page: %d of %d certificates, token %q; want %d of at least %d", len(p.Certificates), p.TotalCertificates, p.NextPageToken, record.MaxPageSize, 3*n)
+		}
+		return err
+	})
+}
+
+// BenchmarkImpactStreamAllInstruments streams the whole impact of a
+// standard feeding every instrument (every certificate, one at a time):
+// compare with BenchmarkImpactAllInstruments, which holds the answer.
+func BenchmarkImpactStreamAllInstruments(b *testing.B) {
+	x := benchIndex(b)
+	n := benchInstruments()
+	timed(b, func(int) error {
+		items := 0
+		stds, err := x.ImpactStream(context.Background(), scenario.SyntheticImpactStandard, "2024-01-01", func(rules.ImpactItem) error {
+			items++
+			return nil
+		})
+		if err == nil && (items != 3*n+1 || len(stds) != 1) {
+			return fmt.Errorf("impact stream: %d certificates under %v, want %d under [STD-7]", items, stds, 3*n+1)
 		}
 		return err
 	})

@@ -162,10 +162,14 @@ func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 		if !ev.Timestamp.IsZero() {
 			day = record.DateOf(ev.Timestamp)
 		}
+		due := newDueBatch()
 		for _, r := range records {
-			if err := putRecord(txn, r, day); err != nil {
+			if err := putRecord(txn, due, r, day); err != nil {
 				return fmt.Errorf("apply %s %s of transaction %s: %w", r.DocType, r.ID, ev.TxID, err)
 			}
+		}
+		if err := due.flush(txn); err != nil {
+			return fmt.Errorf("due entries of transaction %s: %w", ev.TxID, err)
 		}
 		if len(records) > 0 && ev.TxID != "" {
 			// Fabric's history of a key has no block numbers: the index

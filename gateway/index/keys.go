@@ -87,14 +87,24 @@ func entries(docType string, data []byte) (map[string][]string, string, error) {
 }
 
 // putRecord stores a record's new version with its index, search and
-// supervision entries (day: the date of its transaction, "" unknown). Indexed fields never change once written, so entries only grow.
-func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
+// supervision entries (day: the date of its transaction, "" unknown; due
+// gathers the due entries to recompute at the end of the event). Indexed
+// fields never change once written, so entries only grow.
+func putRecord(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string) error {
 	if !record.IsDocType(r.DocType) {
 		return nil // a newer chaincode's record: not ours to index
 	}
 	e, name, err := entries(r.DocType, r.Record)
 	if err != nil {
 		return err
+	}
+	first := false
+	if r.DocType == record.DocInstrument {
+		prev, err := get(txn, recordKey(r.DocType, r.ID))
+		if err != nil {
+			return err
+		}
+		first = prev == nil
 	}
 	if err := txn.Set(recordKey(r.DocType, r.ID), r.Record); err != nil {
 		return err
@@ -127,7 +137,7 @@ func putRecord(txn *badger.Txn, r record.EventRecord, day string) error {
 	if err := txn.Set(searchKey(r.DocType, r.ID), searchValue(r.DocType, name, r.Record)); err != nil {
 		return err
 	}
-	return updateSupervision(txn, r, day)
+	return updateSupervision(txn, due, r, day, first)
 }
 
 // searchValue is what a search entry holds: the name a hit shows, then,

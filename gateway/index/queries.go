@@ -196,6 +196,26 @@ func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize
 	return page, err
 }
 
+// ImpactStream streams an impact over the index from one snapshot: fn is
+// called for every affected certificate, in the order of ImpactPage's
+// pages, and the affected standards but the faulty one are returned.
+// Memory holds the affected standards and one item, whatever the impact's
+// size (rules.ImpactStream); ctx ending stops the walk.
+func (x *Index) ImpactStream(ctx context.Context, standardID, since string, fn func(rules.ImpactItem) error) (standards []string, err error) {
+	err = x.db.View(func(txn *badger.Txn) error {
+		src := source{txn}
+		n := 0
+		standards, err = rules.ImpactStream(rules.FromSource(src), src.EachUsage, standardID, since, func(it rules.ImpactItem) error {
+			if n++; n%4096 == 1 && ctx.Err() != nil { // the first item, then every 4096th
+				return ctx.Err()
+			}
+			return fn(it)
+		})
+		return err
+	})
+	return standards, err
+}
+
 // Recognize runs the chaincode's recognition rule over the index.
 func (x *Index) Recognize(_ context.Context, certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {

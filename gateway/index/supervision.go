@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -45,10 +46,139 @@ type dueEntry struct {
 // one.
 func registeredKey(instrumentID string) []byte { return join("v/reg/", instrumentID) }
 
+// certsOfInstrumentKey holds what the due date needs of an instrument's
+// certificates (dueCert JSON list, in the order they came), so applying a
+// certificate reads one key instead of iterating the certificates of its
+// subject: an iterator inside a write transaction sorts every pending
+// write of the event, which made applying a large event quadratic.
+func certsOfInstrumentKey(instrumentID string) []byte { return join("v/c/", instrumentID) }
+
+// dueCert is what rules.DueOf reads of a certificate.
+type dueCert struct {
+	ID          string `json:"id"`
+	SubjectID   string `json:"subject_id"`
+	Kind        string `json:"kind"`
+	Status      string `json:"status"`
+	Conformity  string `json:"conformity,omitempty"`
+	PerformedOn string `json:"performed_on"`
+	ValidUntil  string `json:"valid_until"`
+	IssuerID    string `json:"issuer_id"`
+}
+
+func (c dueCert) certificate() *record.Certificate {
+	return &record.Certificate{ID: c.ID, SubjectID: c.SubjectID, Kind: c.Kind, Status: c.Status, Conformity: c.Conformity,
+		PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID}
+}
+
+// certsOf returns the certificates of a compulsory instrument as DueOf
+// needs them: from its certsOfInstrumentKey, or, for an instrument indexed
+// before that key existed, from its certificates (once; the key is written
+// then).
+func certsOf(txn *badger.Txn, l rules.Lookup, id string) ([]dueCert, error) {
+	v, err := get(txn, certsOfInstrumentKey(id))
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		var out []dueCert
+		if err := json.Unmarshal(v, &out); err != nil {
+			return nil, fmt.Errorf("certificates of %s: %w", id, err)
+		}
+		return out, nil
+	}
+	certs, err := l.CertificatesBySubject(id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dueCert, 0, len(certs))
+	for _, c := range certs {
+		out = append(out, dueCert{ID: c.ID, SubjectID: c.SubjectID, Kind: c.Kind, Status: c.Status, Conformity: c.Conformity,
+			PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID})
+	}
+	return out, nil
+}
+
+// dueBatch gathers, over one event, the instruments whose due entries
+// must be recomputed, with their certificate lists, so that each is read,
+// written and recomputed once per event however many of its certificates
+// the event holds (a batch of certificates of one instrument would
+// otherwise rewrite a growing list per certificate).
+type dueBatch struct {
+	lists map[string][]dueCert // nil: not a compulsory instrument
+	order []string
+}
+
+func newDueBatch() *dueBatch { return &dueBatch{lists: map[string][]dueCert{}} }
+
+// touch notes that instrument id's due entry must be recomputed, with
+// changed, when set, one of its certificates just stored; fresh says the
+// instrument was not indexed before (it has no certificates yet).
+func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh bool) error {
+	kept, ok := b.lists[id]
+	if !ok {
+		b.order = append(b.order, id)
+		v, err := get(txn, recordKey(record.DocInstrument, id))
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Compulsory bool `json:"compulsory"`
+		}
+		if v != nil {
+			if err := json.Unmarshal(v, &in); err != nil {
+				return fmt.Errorf("instrument %s: %w", id, err)
+			}
+		}
+		switch {
+		case !in.Compulsory:
+			// A standard's certificate, an unregistered subject, or an
+			// instrument without a due date: no list is kept, and one kept
+			// while it was compulsory goes (a later version that makes it
+			// compulsory again reads its certificates afresh).
+			if v != nil && changed == nil {
+				if err := txn.Delete(certsOfInstrumentKey(id)); err != nil {
+					return err
+				}
+			}
+		case fresh:
+			kept = []dueCert{}
+		default:
+			if kept, err = certsOf(txn, rules.FromSource(source{txn}), id); err != nil {
+				return err
+			}
+		}
+		b.lists[id] = kept
+	}
+	if kept == nil || changed == nil {
+		return nil
+	}
+	if i := slices.IndexFunc(kept, func(c dueCert) bool { return c.ID == changed.ID }); i >= 0 {
+		kept[i] = *changed
+	} else {
+		b.lists[id] = append(kept, *changed)
+	}
+	return nil
+}
+
+// flush writes the lists and recomputes the due entries of every
+// instrument touched, in the order first touched.
+func (b *dueBatch) flush(txn *badger.Txn) error {
+	for _, id := range b.order {
+		if kept := b.lists[id]; kept != nil {
+			if err := refreshDue(txn, id, kept); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // updateSupervision keeps the supervision entries in step with a record
 // just stored: an instrument's own due entry, or the due entry of the
-// instrument a certificate is about. day is the date of the transaction.
-func updateSupervision(txn *badger.Txn, r record.EventRecord, day string) error {
+// instrument a certificate is about, recomputed when due flushes. day is
+// the date of the transaction; first says the record was not in the index
+// before.
+func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string, first bool) error {
 	switch r.DocType {
 	case record.DocInstrument:
 		if day != "" {
@@ -60,30 +190,35 @@ func updateSupervision(txn *badger.Txn, r record.EventRecord, day string) error 
 				}
 			}
 		}
-		return refreshDue(txn, r.ID)
+		return due.touch(txn, r.ID, nil, first)
 	case record.DocCertificate:
-		var c struct {
-			SubjectID string `json:"subject_id"`
-		}
+		var c dueCert
 		if err := json.Unmarshal(r.Record, &c); err != nil {
 			return err
 		}
-		return refreshDue(txn, c.SubjectID)
+		return due.touch(txn, c.SubjectID, &c, false)
 	}
 	return nil
 }
 
-// refreshDue recomputes the due entry of an instrument (nothing for a
-// standard or an instrument that is not compulsory).
-func refreshDue(txn *badger.Txn, id string) error {
+// refreshDue writes the certificate list of a compulsory instrument and
+// recomputes its due entry.
+func refreshDue(txn *badger.Txn, id string, kept []dueCert) error {
 	l := rules.FromSource(source{txn})
 	in, err := l.Instrument(id)
 	if err != nil || in == nil || !in.Compulsory {
 		return err
 	}
-	certs, err := l.CertificatesBySubject(id)
+	list, err := json.Marshal(kept)
 	if err != nil {
 		return err
+	}
+	if err := txn.Set(certsOfInstrumentKey(id), list); err != nil {
+		return err
+	}
+	certs := make([]*record.Certificate, len(kept))
+	for i, c := range kept {
+		certs[i] = c.certificate()
 	}
 	if in.RegisteredOn == "" {
 		reg, err := get(txn, registeredKey(id))

@@ -2,10 +2,13 @@ package index_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/index"
@@ -165,5 +168,54 @@ func TestCoverageCountsVerifiedInstrumentsPerGroup(t *testing.T) {
 	}
 	if !reflect.DeepEqual(keys, []string{"non_automatic_weighing", "taximeter", "water_meter"}) {
 		t.Errorf("categories = %v", keys)
+	}
+}
+
+// TestDueFollowsCertificatesOfABatchAndAnInstrumentMadeCompulsory: one
+// event holding an instrument and its certificates (a verification, then
+// its revocation as a later version) gives the due date of what is left;
+// an instrument verified while not compulsory gets its due entry, from that
+// verification, when a later version makes it compulsory.
+func TestDueFollowsCertificatesOfABatchAndAnInstrumentMadeCompulsory(t *testing.T) {
+	x := openIndex(t, "")
+	in := func(id string, compulsory bool) record.EventRecord {
+		ins := record.Instrument{ID: id, InstitutionID: "LAB", Type: "balance", Compulsory: compulsory, RegisteredOn: "2024-01-01", IntervalMonths: 12}
+		if compulsory {
+			ins.Category = "non_automatic_weighing"
+		}
+		data, _ := json.Marshal(ins)
+		return record.EventRecord{DocType: record.DocInstrument, ID: id, Record: data}
+	}
+	cert := func(id, subject, on, status string) record.EventRecord {
+		data, _ := json.Marshal(record.Certificate{ID: id, Kind: record.KindVerification, SubjectID: subject, IssuerID: "LAB", Conformity: "pass",
+			PerformedOn: on, ValidUntil: on[:3] + string(on[3]+1) + on[4:], Status: status, ReferenceIDs: []string{}, Results: []record.Result{}})
+		return record.EventRecord{DocType: record.DocCertificate, ID: id, Record: data}
+	}
+	apply := func(block uint64, recs ...record.EventRecord) {
+		t.Helper()
+		payload, _ := json.Marshal(record.Event{Function: "test", TxID: fmt.Sprint("tx", block), Records: recs})
+		if err := x.Apply(ledger.Event{BlockNumber: block, TxID: fmt.Sprint("tx", block), Name: record.EventName, Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(1, in("A", true), cert("A-1", "A", "2024-03-01", record.CertValid), cert("A-2", "A", "2025-03-01", record.CertValid),
+		cert("A-2", "A", "2025-03-01", record.CertRevoked), in("B", false), cert("B-1", "B", "2025-06-01", record.CertValid))
+	due := func() map[string]string {
+		p, err := x.Due("2024-01-01", 3650, index.Filter{}, 50, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, it := range p.Items {
+			got[it.InstrumentID] = it.DueOn + " " + it.CertificateID
+		}
+		return got
+	}
+	if got, want := due(), map[string]string{"A": "2025-03-01 A-1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("due = %v, want %v", got, want)
+	}
+	apply(2, in("B", true))
+	if got, want := due(), map[string]string{"A": "2025-03-01 A-1", "B": "2026-06-01 B-1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after B is made compulsory: due = %v, want %v", got, want)
 	}
 }

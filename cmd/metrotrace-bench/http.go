@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/httpapi"
+	"github.com/metrotrace/metrotrace/gateway/index"
+)
+
+// benchIdentities gives every token an identity of the organization it
+// names: the HTTP measurement reads the index only, never the ledger.
+type benchIdentities struct{}
+
+func (benchIdentities) Identity(msp, _, _ string) (*identity.Identity, error) {
+	return &identity.Identity{MSPID: msp}, nil
+}
+
+// httpRoute is one route of the HTTP measurement: the path of request i.
+type httpRoute struct {
+	name string
+	path func(i int) string
+}
+
+// httpResult is what one route measured.
+type httpResult struct {
+	lat      summary
+	requests int
+	window   time.Duration
+}
+
+func (r httpResult) rate() float64 { return float64(r.requests) / r.window.Seconds() }
+
+// measureHTTP serves the index through the real HTTP API (httpapi, the
+// routes, validation, auth and middleware of the gateway; no rate limit) on
+// a loopback port and measures each route with c.httpClients clients, each
+// asking one request after another for c.httpDuration: GET /healthz (the
+// trivial route, the baseline), trace of depth 8, recognition, and a page
+// of the impact of a standard feeding every instrument.
+func measureHTTP(x *index.Index, n int, c indexConfig, t *table, stderr io.Writer) error {
+	secret := make([]byte, auth.MinSecretSize)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	tokens := &auth.Issuer{Secret: secret}
+	srv := httpapi.New(httpapi.Config{Index: x, Tokens: tokens, Identities: benchIdentities{}, RateLimit: rate.Inf,
+		HeightFunc: func(context.Context) (uint64, error) { return x.Height(), nil }})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, l) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+	token, err := tokens.Issue(auth.Claims{Role: auth.RoleOperator, MSP: "BeijingMSP"}, time.Hour)
+	if err != nil {
+		return err
+	}
+	base := "http://" + l.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.httpClients, MaxConnsPerHost: c.httpClients}, Timeout: 2 * time.Minute}
+	defer client.CloseIdleConnections()
+	pick := func(i int) int { return (i * 7919) % n }
+	routes := []httpRoute{
+		{"GET /healthz", func(int) string { return "/healthz" }},
+		{"GET /api/v1/trace/{instrument} (depth 8)", func(i int) string {
+			return "/api/v1/trace/" + instrumentID(pick(i)) + "?at=" + traceAt
+		}},
+		{"GET /api/v1/recognition (a certificate of a random instrument)", func(i int) string {
+			return fmt.Sprintf("/api/v1/recognition?certificate=C-%07d-2&by=LAB&at=%s", pick(i), traceAt)
+		}},
+		{fmt.Sprintf("GET /api/v1/impact/%s?page_size=100 (first page; counts all %d certificates)", impactStandard, 3*n+1), func(int) string {
+			return "/api/v1/impact/" + impactStandard + "?since=2024-01-01&page_size=100"
+		}},
+	}
+	results := make([]httpResult, len(routes))
+	for ri, r := range routes {
+		fmt.Fprintf(stderr, "HTTP %s, %d clients, %s\n", r.name, c.httpClients, c.httpDuration)
+		res, err := loadRoute(client, base, token, r, c.httpClients, c.httpDuration)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		results[ri] = res
+	}
+	health := results[0]
+	for ri, r := range routes {
+		res := results[ri]
+		w := row{What: fmt.Sprintf("HTTP %s, %d clients", r.name, c.httpClients),
+			Measured: fmt.Sprintf("%.0f req/s, p50 %s, p99 %s (%d requests)", res.rate(), ms(res.lat.P50), ms(res.lat.P99), res.requests)}
+		if ri > 0 {
+			w.Baseline = fmt.Sprintf("GET /healthz %.0f req/s", health.rate())
+			w.Ratio = ratio(res.rate(), health.rate())
+		}
+		if ri == 1 {
+			w.Target = "≥ 0.5 × the trivial route's rate"
+		}
+		t.Rows = append(t.Rows, w)
+	}
+	return nil
+}
+
+// loadRoute runs clients goroutines asking route r one request after
+// another for d, and returns their latencies; any answer but 200 fails.
+func loadRoute(client *http.Client, base, token string, r httpRoute, clients int, d time.Duration) (httpResult, error) {
+	var (
+		mu   sync.Mutex
+		lat  []time.Duration
+		errs []error
+		wg   sync.WaitGroup
+		next int
+	)
+	start := time.Now()
+	deadline := start.Add(d)
+	for w := 0; w < clients; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				req, _ := http.NewRequest(http.MethodGet, base+r.path(i), nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("%s answered %s", r.path(i), resp.Status)
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	window := time.Since(start)
+	if len(errs) > 0 {
+		return httpResult{}, errors.Join(errs...)
+	}
+	return httpResult{lat: summarize(lat), requests: len(lat), window: window}, nil
+}
