@@ -56,10 +56,10 @@ func parseEmbedded(args []string, stderr io.Writer) (embeddedConfig, error) {
 	return c, nil
 }
 
-// cpuTime is the CPU time the process has used, user and system: on a
+// selfCPU is the CPU time this process has used, user and system: on a
 // shared, loaded machine rates per CPU second compare across runs, rates
-// per wall second do not.
-func cpuTime() time.Duration {
+// per wall second do not. (cpuMeter reads the network's processes.)
+func selfCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -79,9 +79,9 @@ func (g ingest) String() string {
 
 func measured(items int, fn func() error) (ingest, error) {
 	runtime.GC()
-	cpu, start := cpuTime(), time.Now()
+	cpu, start := selfCPU(), time.Now()
 	err := fn()
-	return ingest{items: items, wall: time.Since(start), cpu: cpuTime() - cpu}, err
+	return ingest{items: items, wall: time.Since(start), cpu: selfCPU() - cpu}, err
 }
 
 // runEmbedded measures ingest on the embedded ledger (gateway/embedded:
