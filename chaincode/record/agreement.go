@@ -20,48 +20,38 @@ type Agreement struct {
 
 // Validate checks the record on its own, without looking at the ledger.
 func (a *Agreement) Validate() error {
-	if err := checkDocType(&a.DocType, DocAgreement); err != nil {
-		return err
-	}
-	if err := ValidateID("id", a.ID); err != nil {
-		return err
-	}
+	var v fieldErrors
+	v.check("doc_type", checkDocType(&a.DocType, DocAgreement))
+	v.check("id", ValidateID("id", a.ID))
 	if len(a.Parties) < 2 {
-		return Errorf(Invalid, "parties must name at least two institutions")
+		v.addf("parties", "parties must name at least two institutions")
 	}
 	for i, p := range a.Parties {
-		if err := ValidateID("parties["+itoa(i)+"]", p); err != nil {
-			return err
-		}
+		v.check("parties["+itoa(i)+"]", ValidateID("parties["+itoa(i)+"]", p))
 	}
-	if err := noDuplicates("parties", a.Parties); err != nil {
-		return err
-	}
+	v.check("parties", noDuplicates("parties", a.Parties))
 	if len(a.Quantities) == 0 {
-		return Errorf(Invalid, "quantities must name at least one quantity")
+		v.addf("quantities", "quantities must name at least one quantity")
 	}
-	for _, q := range a.Quantities {
-		if err := validQuantity(q); err != nil {
-			return err
+	for i, q := range a.Quantities {
+		if validQuantity(q) != nil {
+			v.addf("quantities["+itoa(i)+"]", "quantities[%d] %q is not a known quantity", i, q)
 		}
 	}
-	if err := noDuplicates("quantities", a.Quantities); err != nil {
-		return err
-	}
+	v.check("quantities", noDuplicates("quantities", a.Quantities))
 	if a.ComparisonWithinYears < 0 || a.ComparisonWithinYears > 50 {
-		return Errorf(Invalid, "comparison_within_years must be between 0 (no comparison needed) and 50, got %d", a.ComparisonWithinYears)
+		v.addf("comparison_within_years", "comparison_within_years must be between 0 (no comparison needed) and 50, got %d", a.ComparisonWithinYears)
 	}
-	if err := validDate("valid_from", a.ValidFrom); err != nil {
-		return err
-	}
-	if err := validDate("valid_until", a.ValidUntil); err != nil {
-		return err
-	}
-	if a.ValidUntil < a.ValidFrom {
-		return Errorf(Invalid, "valid_until %s is before valid_from %s", a.ValidUntil, a.ValidFrom)
+	fromOK := v.check("valid_from", validDate("valid_from", a.ValidFrom))
+	untilOK := v.check("valid_until", validDate("valid_until", a.ValidUntil))
+	if fromOK && untilOK && a.ValidUntil < a.ValidFrom {
+		v.addf("valid_until", "valid_until %s is before valid_from %s", a.ValidUntil, a.ValidFrom)
 	}
 	if len(a.Approvals) != 0 {
-		return Errorf(Invalid, "approvals are given through ApproveAgreement, not in the proposal")
+		v.addf("approvals", "approvals are given through ApproveAgreement, not in the proposal")
+	}
+	if err := v.err(); err != nil {
+		return err
 	}
 	a.Approvals = []string{}
 	return nil

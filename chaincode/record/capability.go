@@ -16,26 +16,14 @@ type Capability struct {
 
 // Validate checks the record on its own, without looking at the ledger.
 func (c *Capability) Validate() error {
-	if err := checkDocType(&c.DocType, DocCapability); err != nil {
-		return err
-	}
-	if err := ValidateID("id", c.ID); err != nil {
-		return err
-	}
-	if err := ValidateID("institution_id", c.InstitutionID); err != nil {
-		return err
-	}
-	if err := validQuantity(c.Quantity); err != nil {
-		return err
-	}
-	if err := c.Range.validate("range", c.Quantity); err != nil {
-		return err
-	}
-	if err := c.Uncertainty.validate("uncertainty", c.Quantity); err != nil {
-		return err
-	}
-	if err := required("method", c.Method); err != nil {
-		return err
-	}
-	return validDate("valid_until", c.ValidUntil)
+	var v fieldErrors
+	v.check("doc_type", checkDocType(&c.DocType, DocCapability))
+	v.check("id", ValidateID("id", c.ID))
+	v.check("institution_id", ValidateID("institution_id", c.InstitutionID))
+	q := quantityOf(&v, c.Quantity)
+	c.Range.validate(&v, "range", q)
+	c.Uncertainty.validate(&v, "uncertainty", q)
+	v.check("method", required("method", c.Method))
+	v.check("valid_until", validDate("valid_until", c.ValidUntil))
+	return v.err()
 }

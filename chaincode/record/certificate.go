@@ -58,108 +58,82 @@ type Certificate struct {
 // Validate checks the record on its own, without looking at the ledger. A
 // new certificate is valid unless it says otherwise.
 func (c *Certificate) Validate() error {
-	if err := checkDocType(&c.DocType, DocCertificate); err != nil {
-		return err
-	}
-	if err := ValidateID("id", c.ID); err != nil {
-		return err
-	}
-	if err := oneOf("kind", c.Kind, CertificateKinds); err != nil {
-		return err
-	}
-	if err := ValidateID("issuer_id", c.IssuerID); err != nil {
-		return err
-	}
-	if err := ValidateID("subject_id", c.SubjectID); err != nil {
-		return err
-	}
+	var v fieldErrors
+	v.check("doc_type", checkDocType(&c.DocType, DocCertificate))
+	v.check("id", ValidateID("id", c.ID))
+	kindOK := v.check("kind", oneOf("kind", c.Kind, CertificateKinds))
+	v.check("issuer_id", ValidateID("issuer_id", c.IssuerID))
+	v.check("subject_id", ValidateID("subject_id", c.SubjectID))
 	if len(c.ReferenceIDs) == 0 {
-		return Errorf(Invalid, "reference_ids must name at least one reference standard")
+		v.addf("reference_ids", "reference_ids must name at least one reference standard")
 	}
 	for i, ref := range c.ReferenceIDs {
-		if err := ValidateID("reference_ids["+itoa(i)+"]", ref); err != nil {
-			return err
+		field := "reference_ids[" + itoa(i) + "]"
+		if !v.check(field, ValidateID(field, ref)) {
+			continue
 		}
 		if ref == c.SubjectID {
-			return Errorf(Invalid, "certificate %s references its own subject %s", c.ID, ref)
+			v.addf(field, "certificate %s references its own subject %s", c.ID, ref)
 		}
 	}
-	if err := noDuplicates("reference_ids", c.ReferenceIDs); err != nil {
-		return err
-	}
-	if err := validQuantity(c.Quantity); err != nil {
-		return err
-	}
-	if err := validDate("performed_on", c.PerformedOn); err != nil {
-		return err
-	}
-	if err := validDate("valid_until", c.ValidUntil); err != nil {
-		return err
-	}
-	if c.ValidUntil < c.PerformedOn {
-		return Errorf(Invalid, "valid_until %s is before performed_on %s", c.ValidUntil, c.PerformedOn)
+	v.check("reference_ids", noDuplicates("reference_ids", c.ReferenceIDs))
+	q := quantityOf(&v, c.Quantity)
+	performedOK := v.check("performed_on", validDate("performed_on", c.PerformedOn))
+	untilOK := v.check("valid_until", validDate("valid_until", c.ValidUntil))
+	if performedOK && untilOK && c.ValidUntil < c.PerformedOn {
+		v.addf("valid_until", "valid_until %s is before performed_on %s", c.ValidUntil, c.PerformedOn)
 	}
 	if c.Kind == KindCalibration && len(c.Results) == 0 {
-		return Errorf(Invalid, "a calibration certificate needs at least one result")
+		v.addf("results", "a calibration certificate needs at least one result")
 	}
 	if c.Results == nil {
 		c.Results = []Result{}
 	}
 	for i, r := range c.Results {
 		field := "results[" + itoa(i) + "]"
-		if err := r.validate(field, c.Quantity); err != nil {
-			return err
-		}
+		r.validate(&v, field, q)
 		if c.Kind == KindCalibration && r.Uncertainty == nil {
-			return Errorf(Invalid, "%s.uncertainty is required on a calibration result", field)
+			v.addf(field+".uncertainty", "%s.uncertainty is required on a calibration result", field)
 		}
 	}
-	switch c.Kind {
-	case KindVerification:
-		if err := oneOf("conformity", c.Conformity, Conformities); err != nil {
-			return err
-		}
-	case KindCalibration:
-		if c.Conformity != "" {
-			return Errorf(Invalid, "conformity is only stated on a verification certificate")
-		}
+	switch {
+	case !kindOK:
+	case c.Kind == KindVerification:
+		v.check("conformity", oneOf("conformity", c.Conformity, Conformities))
+	case c.Kind == KindCalibration && c.Conformity != "":
+		v.addf("conformity", "conformity is only stated on a verification certificate")
 	}
-	if err := required("method", c.Method); err != nil {
-		return err
-	}
+	v.check("method", required("method", c.Method))
 	if c.DCCSHA256 != "" && !sha256Pattern.MatchString(c.DCCSHA256) {
-		return Errorf(Invalid, "dcc_sha256 must be 64 lowercase hex digits")
+		v.addf("dcc_sha256", "dcc_sha256 must be 64 lowercase hex digits")
 	}
 	if c.DCCC14NSHA256 != "" && !sha256Pattern.MatchString(c.DCCC14NSHA256) {
-		return Errorf(Invalid, "dcc_c14n_sha256 must be 64 lowercase hex digits")
+		v.addf("dcc_c14n_sha256", "dcc_c14n_sha256 must be 64 lowercase hex digits")
 	}
 	if c.DCCC14NSHA256 != "" && c.DCCSHA256 == "" {
-		return Errorf(Invalid, "dcc_c14n_sha256 is the canonical digest of the DCC dcc_sha256 anchors; set both")
+		v.addf("dcc_sha256", "dcc_c14n_sha256 is the canonical digest of the DCC dcc_sha256 anchors; set both")
 	}
 	if (c.Supersedes == "") != (c.PreviousDCCSHA256 == "") {
-		return Errorf(Invalid, "supersedes and previous_dcc_sha256 go together: the certificate replaced and the SHA-256 of its DCC")
+		v.addf("supersedes", "supersedes and previous_dcc_sha256 go together: the certificate replaced and the SHA-256 of its DCC")
 	}
 	if c.Supersedes != "" {
-		if err := ValidateID("supersedes", c.Supersedes); err != nil {
-			return err
+		if v.check("supersedes", ValidateID("supersedes", c.Supersedes)) && c.Supersedes == c.ID {
+			v.addf("supersedes", "certificate %s cannot supersede itself", c.ID)
 		}
-		if c.Supersedes == c.ID {
-			return Errorf(Invalid, "certificate %s cannot supersede itself", c.ID)
-		}
-		if !sha256Pattern.MatchString(c.PreviousDCCSHA256) {
-			return Errorf(Invalid, "previous_dcc_sha256 must be 64 lowercase hex digits")
+		if c.PreviousDCCSHA256 != "" && !sha256Pattern.MatchString(c.PreviousDCCSHA256) {
+			v.addf("previous_dcc_sha256", "previous_dcc_sha256 must be 64 lowercase hex digits")
 		}
 	}
 	if c.Status == "" {
 		c.Status = CertValid
 	}
 	if c.Status != CertValid {
-		return Errorf(Invalid, "a new certificate must be valid; revoke or supersede it afterwards")
+		v.addf("status", "a new certificate must be valid; revoke or supersede it afterwards")
 	}
 	if c.SupersededBy != "" {
-		return Errorf(Invalid, "superseded_by is set by SupersedeCertificate")
+		v.addf("superseded_by", "superseded_by is set by SupersedeCertificate")
 	}
-	return nil
+	return v.err()
 }
 
 // ValidOn reports whether the certificate was in force on date: status

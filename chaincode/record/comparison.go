@@ -30,54 +30,46 @@ type ComparisonResult struct {
 
 // Validate checks the record on its own, without looking at the ledger.
 func (c *Comparison) Validate() error {
-	if err := checkDocType(&c.DocType, DocComparison); err != nil {
-		return err
-	}
-	if err := ValidateID("id", c.ID); err != nil {
-		return err
-	}
-	if err := ValidateID("pilot_id", c.PilotID); err != nil {
-		return err
-	}
-	if err := validQuantity(c.Quantity); err != nil {
-		return err
-	}
-	if err := validDate("completed_on", c.CompletedOn); err != nil {
-		return err
-	}
-	if err := c.Reference.validate("reference", c.Quantity); err != nil {
-		return err
-	}
+	var v fieldErrors
+	v.check("doc_type", checkDocType(&c.DocType, DocComparison))
+	v.check("id", ValidateID("id", c.ID))
+	v.check("pilot_id", ValidateID("pilot_id", c.PilotID))
+	q := quantityOf(&v, c.Quantity)
+	v.check("completed_on", validDate("completed_on", c.CompletedOn))
+	c.Reference.validate(&v, "reference", q)
 	if c.Reference.Uncertainty == nil {
-		return Errorf(Invalid, "reference.uncertainty is required to compute En")
+		v.addf("reference.uncertainty", "reference.uncertainty is required to compute En")
 	}
 	if c.Results == nil {
 		c.Results = []ComparisonResult{}
 	}
-	return ValidateComparisonResults(c.Quantity, c.Results, "results")
+	validateComparisonResults(&v, q, c.Results, "results")
+	return v.err()
 }
 
 // ValidateComparisonResults checks participants' results before En is
 // computed for them.
 func ValidateComparisonResults(quantity string, results []ComparisonResult, field string) error {
+	var v fieldErrors
+	validateComparisonResults(&v, quantity, results, field)
+	return v.err()
+}
+
+func validateComparisonResults(v *fieldErrors, quantity string, results []ComparisonResult, field string) {
 	ids := make([]string, 0, len(results))
 	for i, r := range results {
 		f := field + "[" + itoa(i) + "]"
-		if err := ValidateID(f+".institution_id", r.InstitutionID); err != nil {
-			return err
-		}
-		if err := (Result{Value: r.Value, Unit: r.Unit, Uncertainty: r.Uncertainty}).validate(f, quantity); err != nil {
-			return err
-		}
+		v.check(f+".institution_id", ValidateID(f+".institution_id", r.InstitutionID))
+		(Result{Value: r.Value, Unit: r.Unit, Uncertainty: r.Uncertainty}).validate(v, f, quantity)
 		if r.Uncertainty == nil {
-			return Errorf(Invalid, "%s.uncertainty is required to compute En", f)
+			v.addf(f+".uncertainty", "%s.uncertainty is required to compute En", f)
 		}
 		if r.EN != nil {
-			return Errorf(Invalid, "%s.en is computed by the chaincode; do not send it", f)
+			v.addf(f+".en", "%s.en is computed by the chaincode; do not send it", f)
 		}
 		ids = append(ids, r.InstitutionID)
 	}
-	return noDuplicates(field+" institution_id", ids)
+	v.check(field, noDuplicates(field+" institution_id", ids))
 }
 
 // EN computes the normalized error En = (x_lab − x_ref) / sqrt(U_lab² + U_ref²)

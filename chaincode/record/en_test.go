@@ -2,6 +2,7 @@ package record
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -50,12 +51,12 @@ func TestParseErrorRecoversTheCodeFromWrappedMessages(t *testing.T) {
 		msg  string
 		want Error
 	}{
-		{"forbidden: a recorder of NIM may not write for BJIM", Error{Forbidden, "a recorder of NIM may not write for BJIM"}},
-		{"chaincode response 500, not_found: standard X does not exist", Error{NotFound, "standard X does not exist"}},
-		{"something broke", Error{Internal, "something broke"}},
+		{"forbidden: a recorder of NIM may not write for BJIM", Error{Code: Forbidden, Message: "a recorder of NIM may not write for BJIM"}},
+		{"chaincode response 500, not_found: standard X does not exist", Error{Code: NotFound, Message: "standard X does not exist"}},
+		{"something broke", Error{Code: Internal, Message: "something broke"}},
 	}
 	for _, tt := range tests {
-		if got := ParseError(tt.msg); *got != tt.want {
+		if got := ParseError(tt.msg); !reflect.DeepEqual(*got, tt.want) {
 			t.Errorf("ParseError(%q) = %+v, want %+v", tt.msg, *got, tt.want)
 		}
 	}

@@ -1,6 +1,8 @@
 package record
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,14 +25,39 @@ const (
 var codes = []Code{Invalid, NotFound, Conflict, Forbidden, Internal}
 
 // Error is a domain error: a code and a message a person understands.
+// Details, when set, name every field of a record that is wrong; Message
+// then ends with their messages joined by "; ".
 type Error struct {
 	Code    Code
 	Message string
+	Details []FieldError
 }
 
+// FieldError is one wrong field of a record: its path ("range.unit",
+// "results[0].uncertainty.k") and what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// detailsMarker separates an error's message from its details on the wire.
+// encoding/json escapes '<' and '>' inside strings, so the marker cannot
+// occur in the JSON that follows it: its last occurrence is the real one.
+const detailsMarker = " <details>"
+
 // Error renders the error as "code: message", the form chaincode errors take
-// on the wire.
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+// on the wire; with details, " <details>" and their JSON follow, so that
+// [ParseError] recovers them from the message alone (all a chaincode error
+// carries through Fabric).
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Message
+	if len(e.Details) > 0 {
+		if b, err := json.Marshal(e.Details); err == nil {
+			s += detailsMarker + string(b)
+		}
+	}
+	return s
+}
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code Code, format string, args ...any) error {
@@ -64,7 +91,128 @@ func ParseError(msg string) *Error {
 	if at < 0 {
 		return &Error{Code: Internal, Message: msg}
 	}
-	return &Error{Code: best, Message: msg[at+len(best)+2:]}
+	e := &Error{Code: best, Message: msg[at+len(best)+2:]}
+	e.Message, e.Details = splitDetails(e.Message)
+	return e
+}
+
+// splitDetails takes the details [Error.Error] appended off a message. It
+// accepts them only when the message before them ends with their messages
+// joined, as [Error.Error] wrote them; anything else stays message text.
+func splitDetails(msg string) (string, []FieldError) {
+	at := strings.LastIndex(msg, detailsMarker)
+	if at < 0 {
+		return msg, nil
+	}
+	var details []FieldError
+	dec := json.NewDecoder(bytes.NewReader([]byte(msg[at+len(detailsMarker):])))
+	if err := dec.Decode(&details); err != nil || len(details) == 0 {
+		return msg, nil
+	}
+	if !strings.HasSuffix(msg[:at], joinDetails(details)) {
+		return msg, nil
+	}
+	return msg[:at], details
+}
+
+func joinDetails(details []FieldError) string {
+	parts := make([]string, len(details))
+	for i, d := range details {
+		parts[i] = d.Message
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ErrorDetails returns the field errors of the first *Error in err's
+// chain; nil when it has none.
+func ErrorDetails(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
+}
+
+// MaxFieldErrors bounds the field errors one refusal reports: a record
+// with thousands of bad results is refused just as well with the first
+// ones named, and the answer stays small.
+const MaxFieldErrors = 50
+
+// fieldErrors collects every field error of a record, in the order the
+// checks run (the record's field order), so a refusal names them all.
+type fieldErrors struct {
+	list    []FieldError
+	dropped int
+}
+
+// check records err under field, or under the longer path err's message
+// starts with when that path lies inside field ("range" and "range.unit is
+// required" give "range.unit"). It reports whether err was nil.
+func (v *fieldErrors) check(field string, err error) bool {
+	if err == nil {
+		return true
+	}
+	msg := ErrorMessage(err)
+	if ds := ErrorDetails(err); len(ds) > 0 {
+		for _, d := range ds {
+			v.push(d)
+		}
+		return false
+	}
+	v.push(FieldError{Field: refineField(field, msg), Message: msg})
+	return false
+}
+
+// addf records a field error with a formatted message.
+func (v *fieldErrors) addf(field, format string, args ...any) {
+	v.push(FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *fieldErrors) push(d FieldError) {
+	if len(v.list) >= MaxFieldErrors {
+		v.dropped++
+		return
+	}
+	v.list = append(v.list, d)
+}
+
+// ok reports whether no error was collected.
+func (v *fieldErrors) ok() bool { return len(v.list) == 0 }
+
+// has reports whether an error was collected for field or inside it.
+func (v *fieldErrors) has(field string) bool {
+	for _, d := range v.list {
+		if d.Field == field || strings.HasPrefix(d.Field, field+".") || strings.HasPrefix(d.Field, field+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// err is the collected errors as one Invalid *Error, nil without any.
+func (v *fieldErrors) err() error {
+	if len(v.list) == 0 {
+		return nil
+	}
+	msg := joinDetails(v.list)
+	if v.dropped > 0 {
+		msg = fmt.Sprintf("%d more errors not listed; ", v.dropped) + msg
+	}
+	return &Error{Code: Invalid, Message: msg, Details: v.list}
+}
+
+// refineField returns the path msg starts with when it lies inside field,
+// else field.
+func refineField(field, msg string) string {
+	end := strings.IndexAny(msg, " :")
+	if end <= 0 {
+		return field
+	}
+	head := msg[:end]
+	if head == field || strings.HasPrefix(head, field+".") || strings.HasPrefix(head, field+"[") {
+		return head
+	}
+	return field
 }
 
 // ErrorMessage returns the message of the first *Error in err's chain,

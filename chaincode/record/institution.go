@@ -39,48 +39,31 @@ type Accreditation struct {
 
 // Validate checks the record on its own, without looking at the ledger.
 func (in *Institution) Validate() error {
-	if err := checkDocType(&in.DocType, DocInstitution); err != nil {
-		return err
-	}
-	if err := ValidateID("id", in.ID); err != nil {
-		return err
-	}
-	if err := required("name", in.Name); err != nil {
-		return err
-	}
-	if err := oneOf("region", in.Region, Regions); err != nil {
-		return err
-	}
-	if err := required("msp_id", in.MSPID); err != nil {
-		return err
-	}
-	if err := oneOf("kind", in.Kind, InstitutionKinds); err != nil {
-		return err
-	}
+	var v fieldErrors
+	v.check("doc_type", checkDocType(&in.DocType, DocInstitution))
+	v.check("id", ValidateID("id", in.ID))
+	v.check("name", required("name", in.Name))
+	v.check("region", oneOf("region", in.Region, Regions))
+	v.check("msp_id", required("msp_id", in.MSPID))
+	v.check("kind", oneOf("kind", in.Kind, InstitutionKinds))
 	if in.Accreditations == nil {
 		in.Accreditations = []Accreditation{}
 	}
 	for i, a := range in.Accreditations {
 		field := "accreditations[" + itoa(i) + "]"
-		if err := required(field+".scheme", a.Scheme); err != nil {
-			return err
-		}
-		if err := required(field+".number", a.Number); err != nil {
-			return err
-		}
+		v.check(field+".scheme", required(field+".scheme", a.Scheme))
+		v.check(field+".number", required(field+".number", a.Number))
 		if len(a.Quantities) == 0 {
-			return Errorf(Invalid, "%s.quantities must name at least one quantity", field)
+			v.addf(field+".quantities", "%s.quantities must name at least one quantity", field)
 		}
 		for _, q := range a.Quantities {
 			if _, ok := units.QuantityDimensions[q]; !ok {
-				return Errorf(Invalid, "%s.quantities: unknown quantity %q", field, q)
+				v.addf(field+".quantities", "%s.quantities: unknown quantity %q", field, q)
 			}
 		}
-		if err := validDate(field+".valid_until", a.ValidUntil); err != nil {
-			return err
-		}
+		v.check(field+".valid_until", validDate(field+".valid_until", a.ValidUntil))
 	}
-	return nil
+	return v.err()
 }
 
 // AccreditedFor returns the accreditation covering quantity on date, if any.

@@ -39,53 +39,41 @@ type InstrumentOwner struct {
 
 // Validate checks the record on its own, without looking at the ledger.
 func (in *Instrument) Validate() error {
-	if err := checkDocType(&in.DocType, DocInstrument); err != nil {
-		return err
-	}
-	if err := ValidateID("id", in.ID); err != nil {
-		return err
-	}
-	if err := ValidateID("institution_id", in.InstitutionID); err != nil {
-		return err
-	}
+	var v fieldErrors
+	in.validate(&v)
+	return v.err()
+}
+
+func (in *Instrument) validate(v *fieldErrors) {
+	v.check("doc_type", checkDocType(&in.DocType, DocInstrument))
+	v.check("id", ValidateID("id", in.ID))
+	v.check("institution_id", ValidateID("institution_id", in.InstitutionID))
 	for _, f := range []struct{ name, value string }{
 		{"type", in.Type}, {"manufacturer", in.Manufacturer}, {"model", in.Model}, {"serial", in.Serial},
 	} {
-		if err := required(f.name, f.value); err != nil {
-			return err
-		}
+		v.check(f.name, required(f.name, f.value))
 	}
-	if err := validQuantity(in.Quantity); err != nil {
-		return err
-	}
-	if err := in.Range.validate("range", in.Quantity); err != nil {
-		return err
-	}
-	if err := in.MPE.validate("mpe", in.Quantity); err != nil {
-		return err
-	}
-	if in.MPE.Value <= 0 {
-		return Errorf(Invalid, "mpe.value must be positive, got %g", in.MPE.Value)
+	q := quantityOf(v, in.Quantity)
+	in.Range.validate(v, "range", q)
+	before := len(v.list)
+	in.MPE.validate(v, "mpe", q)
+	if len(v.list) == before && in.MPE.Value <= 0 {
+		v.addf("mpe.value", "mpe.value must be positive, got %g", in.MPE.Value)
 	}
 	if in.Location != nil {
-		if err := in.Location.validate("location"); err != nil {
-			return err
-		}
+		v.check("location.district", in.Location.validate("location"))
 	}
 	if in.Category != "" {
 		if _, ok := CategoryOf(in.Category); !ok {
-			return Errorf(Invalid, "category %q is not a code of the catalogue of compulsorily managed measuring instruments (e.g. %s)", in.Category, "non_automatic_weighing, water_meter, taximeter")
+			v.addf("category", "category %q is not a code of the catalogue of compulsorily managed measuring instruments (e.g. %s)", in.Category, "non_automatic_weighing, water_meter, taximeter")
 		}
 	}
 	if in.IntervalMonths < 0 || in.IntervalMonths > MaxIntervalMonths {
-		return Errorf(Invalid, "interval_months must be from 1 to %d, got %d", MaxIntervalMonths, in.IntervalMonths)
+		v.addf("interval_months", "interval_months must be from 1 to %d, got %d", MaxIntervalMonths, in.IntervalMonths)
 	}
 	if in.RegisteredOn != "" {
-		if err := validDate("registered_on", in.RegisteredOn); err != nil {
-			return err
-		}
+		v.check("registered_on", validDate("registered_on", in.RegisteredOn))
 	}
-	return nil
 }
 
 // ValidateNew checks an instrument being registered: what [Instrument.Validate]
@@ -93,16 +81,15 @@ func (in *Instrument) Validate() error {
 // registered before categories existed stay valid under Validate; only new
 // registrations must name one. registered_on is the ledger's to set.
 func (in *Instrument) ValidateNew() error {
-	if err := in.Validate(); err != nil {
-		return err
-	}
+	var v fieldErrors
+	in.validate(&v)
 	if in.Compulsory && in.Category == "" {
-		return Errorf(Invalid, "category is required for a compulsory instrument (强检): a code of the catalogue of compulsorily managed measuring instruments, e.g. non_automatic_weighing")
+		v.addf("category", "category is required for a compulsory instrument (强检): a code of the catalogue of compulsorily managed measuring instruments, e.g. non_automatic_weighing")
 	}
 	if in.RegisteredOn != "" {
-		return Errorf(Invalid, "registered_on is set by the ledger at registration")
+		v.addf("registered_on", "registered_on is set by the ledger at registration")
 	}
-	return nil
+	return v.err()
 }
 
 // Validate checks the owner details passed in the transient map.

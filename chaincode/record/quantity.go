@@ -95,74 +95,74 @@ func validateNumber(f float64, field string) error {
 	return nil
 }
 
-func (v Value) validate(field, quantity string) error {
-	if err := validateNumber(v.Value, field+".value"); err != nil {
-		return err
+// The validators below add every error they find to v. A quantity of ""
+// means the record's quantity is itself wrong (and reported): units are
+// then only checked to be units.
+
+func (val Value) validate(v *fieldErrors, field, quantity string) {
+	v.check(field+".value", validateNumber(val.Value, field+".value"))
+	if val.Unit == "" {
+		v.addf(field+".unit", "%s.unit is required", field)
+		return
 	}
-	if v.Unit == "" {
-		return Errorf(Invalid, "%s.unit is required", field)
-	}
-	return checkUnit(field+".unit", quantity, v.Unit)
+	v.check(field+".unit", checkUnit(field+".unit", quantity, val.Unit))
 }
 
-func (u *Uncertainty) validate(field, quantity string) error {
-	if err := validateNumber(u.Value, field+".value"); err != nil {
-		return err
+func (u *Uncertainty) validate(v *fieldErrors, field, quantity string) {
+	if v.check(field+".value", validateNumber(u.Value, field+".value")) && u.Value <= 0 {
+		v.addf(field+".value", "%s.value must be positive, got %g", field, u.Value)
 	}
-	if u.Value <= 0 {
-		return Errorf(Invalid, "%s.value must be positive, got %g", field, u.Value)
-	}
-	if err := validateNumber(u.K, field+".k"); err != nil {
-		return err
-	}
-	if u.K < 1 || u.K > 10 {
-		return Errorf(Invalid, "%s.k must be a coverage factor between 1 and 10, got %g", field, u.K)
+	if v.check(field+".k", validateNumber(u.K, field+".k")) && (u.K < 1 || u.K > 10) {
+		v.addf(field+".k", "%s.k must be a coverage factor between 1 and 10, got %g", field, u.K)
 	}
 	if u.Relative {
 		if d, err := units.DimensionOf(u.Unit); err != nil || d != units.Dimensionless {
-			return Errorf(Invalid, "%s.unit of a relative uncertainty must be \"\", \"%%\" or \"ppm\", got %q", field, u.Unit)
+			v.addf(field+".unit", "%s.unit of a relative uncertainty must be \"\", \"%%\" or \"ppm\", got %q", field, u.Unit)
+		}
+		return
+	}
+	if u.Unit == "" {
+		v.addf(field+".unit", "%s.unit is required (or set relative: true)", field)
+		return
+	}
+	v.check(field+".unit", checkUnit(field+".unit", quantity, u.Unit))
+}
+
+func (r Range) validate(v *fieldErrors, field, quantity string) {
+	minOK := v.check(field+".min", validateNumber(r.Min, field+".min"))
+	maxOK := v.check(field+".max", validateNumber(r.Max, field+".max"))
+	if minOK && maxOK && r.Min > r.Max {
+		v.addf(field+".min", "%s: min %g is greater than max %g", field, r.Min, r.Max)
+	} else if minOK && quantity != "" {
+		v.check(field+".min", notNegative(field+".min", quantity, r.Min))
+	}
+	if r.Unit == "" {
+		v.addf(field+".unit", "%s.unit is required", field)
+		return
+	}
+	v.check(field+".unit", checkUnit(field+".unit", quantity, r.Unit))
+}
+
+func (r Result) validate(v *fieldErrors, field, quantity string) {
+	before := len(v.list)
+	(Value{Value: r.Value, Unit: r.Unit}).validate(v, field, quantity)
+	if len(v.list) == before && quantity != "" {
+		v.check(field+".value", notNegative(field+".value", quantity, r.Value))
+	}
+	if r.Uncertainty != nil {
+		r.Uncertainty.validate(v, field+".uncertainty", quantity)
+	}
+}
+
+// checkUnit checks that unit measures quantity, or only that it is a unit
+// when the quantity is "".
+func checkUnit(field, quantity, unit string) error {
+	if quantity == "" {
+		if _, err := units.Parse(unit); err != nil {
+			return Errorf(Invalid, "%s: %v", field, err)
 		}
 		return nil
 	}
-	if u.Unit == "" {
-		return Errorf(Invalid, "%s.unit is required (or set relative: true)", field)
-	}
-	return checkUnit(field+".unit", quantity, u.Unit)
-}
-
-func (r Range) validate(field, quantity string) error {
-	if err := validateNumber(r.Min, field+".min"); err != nil {
-		return err
-	}
-	if err := validateNumber(r.Max, field+".max"); err != nil {
-		return err
-	}
-	if r.Min > r.Max {
-		return Errorf(Invalid, "%s: min %g is greater than max %g", field, r.Min, r.Max)
-	}
-	if err := notNegative(field+".min", quantity, r.Min); err != nil {
-		return err
-	}
-	if r.Unit == "" {
-		return Errorf(Invalid, "%s.unit is required", field)
-	}
-	return checkUnit(field+".unit", quantity, r.Unit)
-}
-
-func (r Result) validate(field, quantity string) error {
-	if err := (Value{Value: r.Value, Unit: r.Unit}).validate(field, quantity); err != nil {
-		return err
-	}
-	if err := notNegative(field+".value", quantity, r.Value); err != nil {
-		return err
-	}
-	if r.Uncertainty != nil {
-		return r.Uncertainty.validate(field+".uncertainty", quantity)
-	}
-	return nil
-}
-
-func checkUnit(field, quantity, unit string) error {
 	if err := units.CheckQuantityUnit(quantity, unit); err != nil {
 		return Errorf(Invalid, "%s: %v", field, err)
 	}

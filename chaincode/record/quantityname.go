@@ -16,4 +16,14 @@ func validQuantity(q string) error {
 	return nil
 }
 
+// quantityOf checks a record's quantity into v and returns it, or "" when
+// it is wrong, so that the record's units are not also reported against a
+// quantity that does not exist.
+func quantityOf(v *fieldErrors, q string) string {
+	if !v.check("quantity", validQuantity(q)) {
+		return ""
+	}
+	return q
+}
+
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -54,12 +55,32 @@ func Decode(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return Errorf(Invalid, "malformed JSON: %s", describeJSONError(err))
+		msg := "malformed JSON: " + describeJSONError(err)
+		if field := jsonErrorField(err); field != "" {
+			return &Error{Code: Invalid, Message: msg, Details: []FieldError{{Field: field, Message: msg}}}
+		}
+		return &Error{Code: Invalid, Message: msg}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Errorf(Invalid, "malformed JSON: unexpected data after the JSON value")
 	}
 	return nil
+}
+
+// jsonErrorField names the field a decoding error is about: the field of
+// a wrong type, or an unknown field; "" when the error is about the
+// document as a whole.
+func jsonErrorField(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return typeErr.Field
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if f, err := strconv.Unquote(name); err == nil {
+			return f
+		}
+	}
+	return ""
 }
 
 func describeJSONError(err error) string {

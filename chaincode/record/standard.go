@@ -70,66 +70,40 @@ func NeedsApproval(level string) bool {
 // Validate checks the record on its own, without looking at the ledger. A
 // new standard starts active unless it says otherwise.
 func (s *Standard) Validate() error {
-	if err := checkDocType(&s.DocType, DocStandard); err != nil {
-		return err
-	}
-	if err := ValidateID("id", s.ID); err != nil {
-		return err
-	}
-	if err := ValidateID("institution_id", s.InstitutionID); err != nil {
-		return err
-	}
-	if err := required("name", s.Name); err != nil {
-		return err
-	}
-	if err := oneOf("level", s.Level, Levels); err != nil {
-		return err
-	}
-	if err := validQuantity(s.Quantity); err != nil {
-		return err
-	}
-	if err := s.Range.validate("range", s.Quantity); err != nil {
-		return err
-	}
-	if err := s.Uncertainty.validate("uncertainty", s.Quantity); err != nil {
-		return err
-	}
+	var v fieldErrors
+	v.check("doc_type", checkDocType(&s.DocType, DocStandard))
+	v.check("id", ValidateID("id", s.ID))
+	v.check("institution_id", ValidateID("institution_id", s.InstitutionID))
+	v.check("name", required("name", s.Name))
+	levelOK := v.check("level", oneOf("level", s.Level, Levels))
+	q := quantityOf(&v, s.Quantity)
+	s.Range.validate(&v, "range", q)
+	s.Uncertainty.validate(&v, "uncertainty", q)
 	if s.MPE != nil {
-		if err := s.MPE.validate("mpe", s.Quantity); err != nil {
-			return err
-		}
-		if s.MPE.Value <= 0 {
-			return Errorf(Invalid, "mpe.value must be positive, got %g", s.MPE.Value)
+		before := len(v.list)
+		s.MPE.validate(&v, "mpe", q)
+		if len(v.list) == before && s.MPE.Value <= 0 {
+			v.addf("mpe.value", "mpe.value must be positive, got %g", s.MPE.Value)
 		}
 	}
-	if err := validIdentifications(s.Identifications); err != nil {
-		return err
-	}
+	v.check("identifications", validIdentifications(s.Identifications))
 	if s.Approval != nil {
-		if err := required("approval.number", s.Approval.Number); err != nil {
-			return err
-		}
-		if err := validDate("approval.valid_until", s.Approval.ValidUntil); err != nil {
-			return err
-		}
-	} else if NeedsApproval(s.Level) {
-		return Errorf(Invalid, "approval is required for a %s standard", s.Level)
+		v.check("approval.number", required("approval.number", s.Approval.Number))
+		v.check("approval.valid_until", validDate("approval.valid_until", s.Approval.ValidUntil))
+	} else if levelOK && NeedsApproval(s.Level) {
+		v.addf("approval", "approval is required for a %s standard", s.Level)
 	}
 	if s.Status == "" {
 		s.Status = StatusActive
 	}
-	if err := oneOf("status", s.Status, StandardStatuses); err != nil {
-		return err
-	}
+	v.check("status", oneOf("status", s.Status, StandardStatuses))
 	if s.StatusSince != "" {
-		if err := validDate("status_since", s.StatusSince); err != nil {
-			return err
-		}
+		v.check("status_since", validDate("status_since", s.StatusSince))
 	}
 	if s.StatusHistory == nil {
 		s.StatusHistory = []StatusChange{}
 	}
-	return nil
+	return v.err()
 }
 
 // StatusOn returns the status the standard had on date, with the change

@@ -318,7 +318,7 @@ func (im *importer) sendBatch(ctx context.Context, chunk []item, done func(outco
 		case errors.As(err, &ae) && len(ae.Details) > 0:
 			refused := map[int]apiclient.ItemError{}
 			for _, d := range ae.Details {
-				if d.Index >= 0 && d.Index < len(chunk) {
+				if d.Field == "" && d.Index >= 0 && d.Index < len(chunk) {
 					refused[d.Index] = d
 				}
 			}

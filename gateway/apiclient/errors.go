@@ -18,13 +18,16 @@ type Error struct {
 	// Message is the server's explanation, or the start of the body when it
 	// was not a metrotrace error.
 	Message string
-	// Details, for a refused batch, say why each refused item was refused.
+	// Details name every wrong field of a refused record (Field and
+	// Message) or, for a refused batch, why each refused item was refused.
 	Details []ItemError
 }
 
-// ItemError is one refused item of a batch: its index in the batch (from
-// 0), the code and the message of its refusal.
+// ItemError is one entry of a refusal's details: a wrong field (Field and
+// Message), or a refused item of a batch (its index in the batch from 0,
+// the code and the message of its refusal).
 type ItemError struct {
+	Field   string `json:"field,omitempty"`
 	Index   int    `json:"index"`
 	Code    string `json:"code"`
 	Message string `json:"message"`

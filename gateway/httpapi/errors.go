@@ -62,6 +62,7 @@ var codeOf = func() map[int]string {
 type apiError struct {
 	code    string
 	message string
+	details []record.FieldError
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -79,12 +80,51 @@ type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the code and message of an error response; Details, for
-// a refused batch, say why each refused item was refused.
+// ErrorDetail is the code and message of an error response; Details name
+// every wrong field of a refused request (Field and Message), or, for a
+// refused batch, why each refused item was refused (Index, Code and
+// Message).
 type ErrorDetail struct {
-	Code    string             `json:"code"`
-	Message string             `json:"message"`
-	Details []record.ItemError `json:"details,omitempty"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Details []Detail `json:"details,omitempty"`
+}
+
+// Detail is one entry of an error response's details: a wrong field, or a
+// refused item of a batch.
+type Detail struct {
+	Field   string `json:"field,omitempty"`
+	Index   *int   `json:"index,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message"`
+}
+
+// detailsOf lists the field errors or refused batch items an error
+// carries; nil when it carries none.
+func detailsOf(err error) []Detail {
+	var fields []record.FieldError
+	var api *apiError
+	if errors.As(err, &api) {
+		fields = api.details
+	} else {
+		fields = record.ErrorDetails(err)
+	}
+	if len(fields) > 0 {
+		out := make([]Detail, len(fields))
+		for i, f := range fields {
+			out[i] = Detail{Field: f.Field, Message: f.Message}
+		}
+		return out
+	}
+	items := itemErrorsOf(err)
+	if len(items) == 0 {
+		return nil
+	}
+	out := make([]Detail, len(items))
+	for i, it := range items {
+		out[i] = Detail{Index: &items[i].Index, Code: string(it.Code), Message: it.Message}
+	}
+	return out
 }
 
 // classify turns any error a handler or middleware returns into an error
@@ -155,7 +195,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrotrace"`)
 	}
 	// On HEAD too: net/http drops the body and keeps the headers GET gets.
-	if werr := c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message, Details: itemErrorsOf(err)}}); werr != nil {
+	if werr := c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message, Details: detailsOf(err)}}); werr != nil {
 		log.Warn("write error response", "err", werr)
 	}
 }

@@ -72,9 +72,15 @@ func (sp *spec) route(method, echoPath string) *routers.Route {
 // validationOptions leave the schema and the offending value out of
 // kin-openapi's messages: rendering them costs time and memory quadratic
 // in the value's depth, and helps nobody calling the API.
+//
+// MultiError collects every error of a request, so that a form shows each
+// wrong field at once; the body was read within the body limit, and each
+// value is visited once, so collecting costs no more than stopping at the
+// first.
 var validationOptions = &openapi3filter.Options{
 	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc, // authorize checks tokens
 	SkipSettingDefaults:     true,                                  // the chaincode gets the body as sent
+	MultiError:              true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
@@ -85,6 +91,7 @@ var opaqueBodyOptions = &openapi3filter.Options{
 	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 	SkipSettingDefaults:     true,
 	ExcludeRequestBody:      true,
+	MultiError:              true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
@@ -114,7 +121,8 @@ var DefaultValidateConfig = ValidateConfig{Skipper: middleware.DefaultSkipper, M
 // the operation Echo routed it to: a query string that does not decode is
 // a 400 (Echo would silently drop the bad pairs), then the path and query
 // parameters and the body's shape are checked against the document, and
-// a failure is a 400 whose message is a one-line summary. A route missing
+// a failure is a 400 whose details name every wrong parameter and field
+// (at most MaxDetails) and whose message joins them, bounded. A route missing
 // from the document is a 501. The chaincode still validates records in
 // depth (and reports unknown fields itself). It panics without Document.
 func ValidateWithConfig(config ValidateConfig) echo.MiddlewareFunc {
@@ -151,6 +159,9 @@ func ValidateWithConfig(config ValidateConfig) echo.MiddlewareFunc {
 			}
 			input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
 			if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
+				if details, total := validationDetails(err, config.MaxMessage); len(details) > 0 {
+					return invalidFields(details, total, config.MaxMessage)
+				}
 				return invalidf("%s", summary(err.Error(), config.MaxMessage))
 			}
 			return next(c)
