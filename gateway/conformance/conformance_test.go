@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/metrotrace/metrotrace/gateway/embedded"
@@ -24,6 +25,7 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 	}
 	embeddedPages := ledgerImpactPages(t, emb)
 	supervisionScenario(t, emb)
+	refusedOnEmbedded := fieldErrorsScenario(t, emb)
 	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
 		t.Log("Fabric half not run: set METROTRACE_NETWORK_TESTS=1 (scripts/test.sh does) to compare with a real network")
 		return
@@ -33,6 +35,9 @@ func TestEmbeddedAndFabricGiveTheSameAnswers(t *testing.T) {
 	loadAll(t, fab.target, vs)
 	supervisionScenario(t, fab.target)
 	onFabric := answers(t, fab.target, vs)
+	if refused := fieldErrorsScenario(t, fab.target); !reflect.DeepEqual(refused, refusedOnEmbedded) {
+		t.Errorf("refusals with field errors: embedded answers\n%s\nFabric answers\n%s", refusedOnEmbedded, refused)
+	}
 	for q, want := range embedded {
 		if onFabric[q] != want {
 			t.Errorf("%s: embedded answers\n%s\nFabric answers\n%s", q, want, onFabric[q])
