@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"slices"
 
@@ -21,17 +22,21 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 	if _, err := writableInstitution(ctx, s.InstitutionID); err != nil {
 		return "", wrapf(err, "set status of standard %s", standardID)
 	}
+	// Every wrong argument is named at once, as a record's fields are.
+	var wrong []record.FieldError
 	if !slices.Contains(record.StandardStatuses, status) {
-		return "", record.Errorf(record.Invalid, "status %q is not one of active, sealed, revoked", status)
+		wrong = append(wrong, record.FieldError{Field: "status", Message: fmt.Sprintf("status %q is not one of active, sealed, revoked", status)})
 	}
 	if err := record.PlausibleDate("since", since); err != nil {
-		return "", err
+		wrong = append(wrong, record.FieldError{Field: "since", Message: record.ErrorMessage(err)})
 	}
 	if err := record.ValidText("reason", reason); err != nil {
-		return "", err
+		wrong = append(wrong, record.FieldError{Field: "reason", Message: record.ErrorMessage(err)})
+	} else if status != record.StatusActive && reason == "" {
+		wrong = append(wrong, record.FieldError{Field: "reason", Message: fmt.Sprintf("a reason is required to make standard %s %s", standardID, status)})
 	}
-	if status != record.StatusActive && reason == "" {
-		return "", record.Errorf(record.Invalid, "a reason is required to make standard %s %s", standardID, status)
+	if err := record.FieldErrors(wrong...); err != nil {
+		return "", err
 	}
 	if s.Status == record.StatusRevoked {
 		return "", record.Errorf(record.Conflict, "standard %s was revoked on %s and cannot change status", standardID, s.StatusSince)
@@ -108,10 +113,10 @@ func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reas
 		return nil, wrapf(err, "%s certificate %s", verb, id)
 	}
 	if reason == "" {
-		return nil, record.Errorf(record.Invalid, "a reason is required to %s certificate %s", verb, id)
+		return nil, record.FieldErrors(record.FieldError{Field: "reason", Message: fmt.Sprintf("a reason is required to %s certificate %s", verb, id)})
 	}
 	if err := record.ValidText("reason", reason); err != nil {
-		return nil, err
+		return nil, record.FieldErrors(record.FieldError{Field: "reason", Message: record.ErrorMessage(err)})
 	}
 	if cert.Status != record.CertValid {
 		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)

@@ -133,6 +133,17 @@ func ErrorDetails(err error) []FieldError {
 	return nil
 }
 
+// FieldErrors is the Invalid *Error naming every field error of details
+// (nil without any): for checks of a transaction's arguments, which are
+// not a record's Validate.
+func FieldErrors(details ...FieldError) error {
+	var v fieldErrors
+	for _, d := range details {
+		v.push(d)
+	}
+	return v.err()
+}
+
 // MaxFieldErrors bounds the field errors one refusal reports: a record
 // with thousands of bad results is refused just as well with the first
 // ones named, and the answer stays small.

@@ -354,6 +354,15 @@ func TestPublicRoutes(t *testing.T) {
 		if c := m["contract"].(map[string]any); c["name"] != "metrotrace" || c["version"] != "1.0.0" {
 			t.Errorf("contract %v", c)
 		}
+		// The actions the console offers, with the roles routes authorize.
+		want := "[map[doc_type:standard name:status path:/standards/{id}/status roles:[recorder]] " +
+			"map[doc_type:certificate name:revoke path:/certificates/{id}/revoke roles:[recorder]] " +
+			"map[doc_type:certificate name:supersede path:/certificates/{id}/supersede roles:[recorder]] " +
+			"map[doc_type:comparison name:results path:/comparisons/{id}/results roles:[recorder]] " +
+			"map[doc_type:agreement name:approve path:/agreements/{id}/approve roles:[recorder]]]"
+		if got := fmt.Sprint(m["actions"]); got != want {
+			t.Errorf("actions %s\nwant %s", got, want)
+		}
 	})
 	t.Run("the OpenAPI document is served", func(t *testing.T) {
 		r := e.get("/api/v1/openapi.yaml", "")
