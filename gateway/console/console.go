@@ -15,8 +15,10 @@
 // institution's standards, instruments, capabilities, accreditations and
 // agreements; a warning on a certificate issued against a sealed or revoked
 // reference), the supervision dashboard and the page of an
-// out-of-tolerance case (pages.js, supervision.js). The console speaks
-// 中文 (the default) or English, switched in the header and remembered in
+// out-of-tolerance case (pages.js, supervision.js); for recorders, the
+// forms that write records and the actions on their own records
+// (forms.js), whose every field error is shown by its field. The console
+// speaks 中文 (the default) or English, switched in the header and remembered in
 // localStorage; record data is shown as stored.
 package console
 

@@ -491,6 +491,9 @@
     });
     return {view: parts[0] || 'home', args: parts.slice(1), query: query};
   }
+  // RENDER_HOOKS run on every render, RECORD_HOOKS once a record page is
+  // shown (forms.js adds its tab and the actions on a record).
+  var RENDER_HOOKS = [], RECORD_HOOKS = [];
   var VIEWS = {home: showHome, search: showSearch, record: showRecord, trace: showTrace,
     impact: showImpact, recognition: showRecognition, verify: showVerify, import: showImport};
   // seq numbers renders, so an answer that arrives after the user moved on
@@ -508,6 +511,7 @@
       a.classList.toggle('active', v === view || (view === 'record' && v === 'search'));
     });
     seq++;
+    RENDER_HOOKS.forEach(function (hook) { hook(r, view); });
     fn(r, seq);
   }
   function current(n) { return n === seq; }
@@ -582,6 +586,7 @@
         h('div', {class: 'panel'}, fieldsTable(rec, ['id'])),
         history);
       if (MT.recordExtras[plural]) MT.recordExtras[plural](rec, out, n);
+      RECORD_HOOKS.forEach(function (hook) { hook(plural, rec, out, n); });
       api('GET', '/' + plural + '/' + enc(id) + '/history').then(function (hist) {
         if (!current(n)) return;
         var versions = hist.versions || [];
@@ -1031,6 +1036,16 @@
     renderValue: renderValue, fieldsTable: fieldsTable, verdictBanner: verdictBanner, claimsOf: claimsOf, getToken: getToken,
     current: current, go: go, render: render, mayCreate: mayCreate, ApiError: ApiError, VIEWS: VIEWS, VALUE_LABEL: VALUE_LABEL,
     FIELD_LABEL: FIELD_LABEL});
+  // The helpers other scripts of the console (forms.js) build on.
+  window.metrotrace = {
+    h: h, $: $, show: show, clear: clear, append: append, bi: bi, badge: badge, loading: loading, enc: enc,
+    T: T, lang: function () { return LANG; }, api: api, ApiError: ApiError, errorBox: errorBox, idLink: idLink,
+    recordHref: recordHref, fieldLabel: fieldLabel, valueLabel: valueLabel, levelLabel: levelLabel, kindLabel: kindLabel,
+    LEVEL_LABEL: LEVEL_LABEL, VALUE_LABEL: VALUE_LABEL, claims: function () { return claimsOf(getToken()); },
+    vocab: function () { return VOCAB; }, mayCreate: mayCreate, go: go, current: current, today: today,
+    verdictBanner: verdictBanner, views: VIEWS, renderHooks: RENDER_HOOKS, recordHooks: RECORD_HOOKS
+  };
+
   if (!$('impact-since').value) $('impact-since').placeholder = today();
   applyLang();
   renderTokenButton();
