@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,9 @@ const MaxDetails = record.MaxFieldErrors
 func validationDetails(err error, max int) ([]record.FieldError, int) {
 	var out []record.FieldError
 	total := 0
+	// label names a parameter in a message as kin-openapi does
+	// (parameter "region" in query); a body field by its path.
+	labels := map[string]string{}
 	var walk func(err error, param string)
 	walk = func(err error, param string) {
 		switch e := err.(type) {
@@ -35,6 +39,7 @@ func validationDetails(err error, max int) ([]record.FieldError, int) {
 			name := "body"
 			if e.Parameter != nil {
 				name = e.Parameter.Name
+				labels[name] = fmt.Sprintf("parameter %q in %s", name, e.Parameter.In)
 			}
 			if e.Err != nil {
 				walk(e.Err, name)
@@ -70,6 +75,8 @@ func validationDetails(err error, max int) ([]record.FieldError, int) {
 		label := field
 		if field == "body" {
 			label = "request body"
+		} else if l, ok := labels[field]; ok {
+			label = l
 		}
 		out = append(out, record.FieldError{Field: field, Message: clip(label+": "+firstLine(reason), max)})
 	}

@@ -161,3 +161,19 @@ func TestAnUnknownFieldIsNamedInTheDetails(t *testing.T) {
 		t.Fatalf("details %+v, want %+v", got, want)
 	}
 }
+
+// TestEveryWrongParameterIsNamed checks the schema check names each wrong
+// query parameter too, in one answer, in the order the operation declares
+// its parameters.
+func TestEveryWrongParameterIsNamed(t *testing.T) {
+	e := newEnv(t)
+	r := e.get("/api/v1/supervision/due?region=SH&within_days=x", e.inspector())
+	r.expectError(t, 400, "invalid", "2 errors: ")
+	want := []httpapi.Detail{
+		fe("within_days", `parameter "within_days" in query: value x: an invalid integer: invalid syntax`),
+		fe("region", `parameter "region" in query: value is not one of the allowed values ["BJ","TJ","HB"]`),
+	}
+	if got := r.fieldErrors(t); !reflect.DeepEqual(got, want) {
+		t.Fatalf("details:\n got %+v\nwant %+v", got, want)
+	}
+}
