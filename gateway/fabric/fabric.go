@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -66,6 +67,9 @@ type Options struct {
 	// after the gateway started are served (their organizations' peers
 	// are the ones dialled at Open).
 	Reload func() (*network.Connection, error)
+	// Log, when set, receives a warning for each resubmission of a
+	// transaction whose commit did not come, and a note when it committed.
+	Log *slog.Logger
 }
 
 // MaxMessageBytes is the largest gRPC message the gateway takes from or
@@ -105,9 +109,9 @@ var _ ledger.Ledger = (*Ledger)(nil)
 // the connection.
 func Open(conn *network.Connection, opts Options) (*Ledger, error) {
 	if opts.EvaluateTimeout == 0 {
-		events, reload := opts.EventsOrg, opts.Reload
+		events, reload, log := opts.EventsOrg, opts.Reload, opts.Log
 		opts = DefaultOptions
-		opts.EventsOrg, opts.Reload = events, reload
+		opts.EventsOrg, opts.Reload, opts.Log = events, reload, log
 	}
 	if opts.CommitWait <= 0 {
 		opts.CommitWait = DefaultOptions.CommitWait

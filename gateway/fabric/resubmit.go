@@ -80,6 +80,13 @@ func awaitCommit(ctx context.Context, s submission, opts Options) (st *client.St
 	cctx, cancel := context.WithTimeout(ctx, total)
 	defer cancel()
 	var lastErr error
+	start := time.Now()
+	defer func() {
+		if opts.Log != nil && resubmits > 0 {
+			opts.Log.Info("transaction resubmitted", "tx_id", s.TransactionID(), "resubmissions", resubmits,
+				"committed", err == nil, "waited", time.Since(start).Round(time.Millisecond))
+		}
+	}()
 	for {
 		round := time.Now()
 		wctx, wcancel := context.WithTimeout(cctx, wait)
@@ -114,6 +121,10 @@ func awaitCommit(ctx context.Context, s submission, opts Options) (st *client.St
 				continue
 			case <-time.After(time.Until(round.Add(wait))):
 			}
+		}
+		if opts.Log != nil {
+			opts.Log.Warn("transaction not committed yet: submitting the same signed transaction again",
+				"tx_id", s.TransactionID(), "resubmission", resubmits+1, "waited", time.Since(start).Round(time.Millisecond), "err", errOr(lastErr, err))
 		}
 		sctx, scancel := context.WithTimeout(cctx, submitBound(opts))
 		rerr := s.Resubmit(sctx)
