@@ -336,11 +336,17 @@ func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identit
 	if err != nil {
 		return nil, classify(ledger.PhaseEndorse, proposal.TransactionID(), err)
 	}
-	commit, err := tx.SubmitWithContext(ctx)
-	if err != nil {
+	// The submission is bounded by SubmitTimeout (SubmitWithContext does
+	// not apply it); one that times out may have been taken by an orderer,
+	// so it is awaited and resubmitted like one that was answered.
+	submitted := time.Now()
+	sctx, cancel := context.WithTimeout(ctx, submitBound(l.opts))
+	commit, err := tx.SubmitWithContext(sctx)
+	cancel()
+	if err != nil && (ctx.Err() != nil || !isDeadline(err)) {
 		return nil, classify(ledger.PhaseSubmit, tx.TransactionID(), err)
 	}
-	st, _, err := awaitCommit(ctx, gatewaySubmission{tx: tx, commit: commit}, l.opts)
+	st, _, err := awaitCommit(ctx, &gatewaySubmission{tx: tx, commit: commit}, l.opts, submitted)
 	if err != nil {
 		var le *ledger.Error
 		if errors.As(err, &le) {

@@ -39,36 +39,47 @@ type submission interface {
 }
 
 // gatewaySubmission is a submission through the peer's Gateway service.
+// commit is nil while no submission was answered (the first one timed
+// out: an orderer may still have taken it).
 type gatewaySubmission struct {
 	tx     *client.Transaction
 	commit *client.Commit
 }
 
-func (s gatewaySubmission) TransactionID() string { return s.tx.TransactionID() }
+func (s *gatewaySubmission) TransactionID() string { return s.tx.TransactionID() }
 
 // Resubmit calls Submit again on the endorsed, already signed transaction:
 // fabric-gateway signs once and sends the same envelope.
-func (s gatewaySubmission) Resubmit(ctx context.Context) error {
-	_, err := s.tx.SubmitWithContext(ctx)
+func (s *gatewaySubmission) Resubmit(ctx context.Context) error {
+	c, err := s.tx.SubmitWithContext(ctx)
+	if err == nil && s.commit == nil {
+		s.commit = c
+	}
 	return err
 }
 
-func (s gatewaySubmission) Status(ctx context.Context) (*client.Status, error) {
+// errNotSubmitted is the status of a transaction no orderer has answered.
+var errNotSubmitted = errors.New("no orderer answered the submission in time")
+
+func (s *gatewaySubmission) Status(ctx context.Context) (*client.Status, error) {
+	if s.commit == nil {
+		return nil, errNotSubmitted
+	}
 	return s.commit.StatusWithContext(ctx)
 }
 
 // maxCommitWait caps the doubling wait between resubmissions.
 const maxCommitWait = 4 * time.Second
 
-// awaitCommit waits for the commit status of a submitted transaction, at
-// most opts.CommitStatusTimeout in all. Each wait lasts opts.CommitWait,
+// awaitCommit waits for the commit status of a transaction first submitted
+// at submitted, until opts.CommitStatusTimeout after that. Each wait lasts opts.CommitWait,
 // doubling up to maxCommitWait; when it passes without a status, the same
 // signed transaction is submitted again (an orderer that refuses it, e.g.
 // while raft elects a leader, is tried again at the next round). When the
 // total wait passes, the error wraps ledger.ErrUnavailable (HTTP 503) and
 // says that the write may still commit and how to retry it safely.
 // resubmits counts the extra copies sent.
-func awaitCommit(ctx context.Context, s submission, opts Options) (st *client.Status, resubmits int, err error) {
+func awaitCommit(ctx context.Context, s submission, opts Options, submitted time.Time) (st *client.Status, resubmits int, err error) {
 	total := opts.CommitStatusTimeout
 	if total <= 0 {
 		total = DefaultOptions.CommitStatusTimeout
@@ -77,10 +88,10 @@ func awaitCommit(ctx context.Context, s submission, opts Options) (st *client.St
 	if wait <= 0 {
 		wait = DefaultOptions.CommitWait
 	}
-	cctx, cancel := context.WithTimeout(ctx, total)
+	cctx, cancel := context.WithDeadline(ctx, submitted.Add(total))
 	defer cancel()
 	var lastErr error
-	start := time.Now()
+	start := submitted
 	defer func() {
 		if opts.Log != nil && resubmits > 0 {
 			opts.Log.Info("transaction resubmitted", "tx_id", s.TransactionID(), "resubmissions", resubmits,
@@ -155,7 +166,7 @@ func isDeadline(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded
 }
 
-// submitBound is how long one resubmission may take.
+// submitBound is how long one submission may take.
 func submitBound(opts Options) time.Duration {
 	if opts.SubmitTimeout > 0 {
 		return opts.SubmitTimeout

@@ -106,7 +106,7 @@ func TestAwaitCommitResubmitsTheSameTransaction(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t0 := time.Now()
-			st, resubmits, err := awaitCommit(context.Background(), tc.ch, opts)
+			st, resubmits, err := awaitCommit(context.Background(), tc.ch, opts, time.Now())
 			took := time.Since(t0)
 			if err != nil {
 				t.Fatalf("awaitCommit: %v", err)
@@ -129,7 +129,7 @@ func TestAwaitCommitFailsFastWithUnavailable(t *testing.T) {
 	t.Run("a transaction no orderer ever orders fails after the commit timeout with a 503 error that says how to retry", func(t *testing.T) {
 		ch := newFakeChannel(1000, 0)
 		t0 := time.Now()
-		_, resubmits, err := awaitCommit(context.Background(), ch, opts)
+		_, resubmits, err := awaitCommit(context.Background(), ch, opts, time.Now())
 		took := time.Since(t0)
 		var le *ledger.Error
 		if !errors.As(err, &le) || le.Phase != ledger.PhaseCommit || le.TxID != "tx-1" || !errors.Is(err, ledger.ErrUnavailable) {
@@ -149,7 +149,7 @@ func TestAwaitCommitFailsFastWithUnavailable(t *testing.T) {
 	t.Run("a peer that fails every status call is not spun on", func(t *testing.T) {
 		ch := newFakeChannel(1000, 0)
 		ch.peerDown = true
-		_, _, err := awaitCommit(context.Background(), ch, opts)
+		_, _, err := awaitCommit(context.Background(), ch, opts, time.Now())
 		if !errors.Is(err, ledger.ErrUnavailable) || !strings.Contains(err.Error(), "connection refused") {
 			t.Fatalf("err = %v, want ErrUnavailable naming the peer's error", err)
 		}
@@ -160,7 +160,7 @@ func TestAwaitCommitFailsFastWithUnavailable(t *testing.T) {
 	t.Run("a caller that goes away ends the wait with its own error", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Millisecond)
 		defer cancel()
-		_, _, err := awaitCommit(ctx, newFakeChannel(1000, 0), opts)
+		_, _, err := awaitCommit(ctx, newFakeChannel(1000, 0), opts, time.Now())
 		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ledger.ErrUnavailable) {
 			t.Fatalf("err = %v, want the caller's context error", err)
 		}
