@@ -865,7 +865,9 @@ func jsonEqual(a, b []byte) bool {
 
 // ---------------------------------------------------------------- summary
 
-var resubmitted = regexp.MustCompile(`msg="transaction resubmitted" tx_id=(\S+) resubmissions=(\d+) committed=true`)
+// resubmitted matches the gateway's warning (it runs at --log-level warn)
+// for each resubmission of a transaction.
+var resubmitted = regexp.MustCompile(`msg="transaction not committed yet: submitting the same signed transaction again" tx_id=(\S+)`)
 
 // summary logs the figures docs/RELIABILITY.md reports: writes, the longest
 // wait, and the lost-in-flight case at the leader kills.
@@ -892,7 +894,8 @@ func (h *harness) summary(rounds int) {
 		}
 	}
 	// The lost-in-flight case: a write in flight when the leader died,
-	// resubmitted by the gateway, committed and acknowledged.
+	// resubmitted by the gateway, committed and acknowledged (a resubmitted
+	// transaction that is acknowledged committed).
 	inFlight, lost := 0, 0
 	var lostLongest time.Duration
 	for _, k := range h.leaderKills {
@@ -913,7 +916,7 @@ func (h *harness) summary(rounds int) {
 	if longestW != nil {
 		desc = fmt.Sprintf("%s through %s, answered %d", longestW.id, longestW.gw, longestW.code)
 	}
-	h.t.Logf("SUMMARY: %d leader kill(s) in %d round(s); %d writes, %d acknowledged (all on the ledger once), %d failed; longest wait of any write %s (%s); at the leader kills %d writes were in flight, %d of them resubmitted by the gateway and committed (longest %s); lost-in-flight case met: %v; gateway resubmissions that committed: %d; orderers restarted a second time to catch up: %d",
+	h.t.Logf("SUMMARY: %d leader kill(s) in %d round(s); %d writes, %d acknowledged (all on the ledger once), %d failed; longest wait of any write %s (%s); at the leader kills %d writes were in flight, %d of them resubmitted by the gateway and committed (longest %s); lost-in-flight case met: %v; transactions the gateways resubmitted: %d; orderers restarted a second time to catch up: %d",
 		len(h.leaderKills), rounds, len(h.writes), acked, failed, longest.Round(10*time.Millisecond), desc, inFlight, lost, lostLongest.Round(10*time.Millisecond), lost > 0, len(resub), h.rerestarts)
 }
 
