@@ -13,6 +13,14 @@
 #                                      (e.g. --name benchput --path ./network/benchcc);
 #                                      its servers listen on base+N..N+2
 #   scripts/network.sh status          processes, ports, heights, chaincode
+#   scripts/network.sh stop NODE [--kill]
+#                                      stop one node (SIGTERM, after 10 s SIGKILL;
+#                                      --kill: SIGKILL at once), keeping its data
+#   scripts/network.sh start NODE      start a stopped (or killed) node again with
+#                                      its data and the command it was started with
+#                                      NODE: ca-orderer, ca-ORG, orderer0..2, peer-ORG,
+#                                      cc-ORG (ORG: beijing|tianjin|hebei); `status`
+#                                      lists them
 #   scripts/network.sh down            stop every recorded pid, remove all data
 #   scripts/network.sh env ORG         print exports to use the peer CLI as ORG's
 #                                      admin (ORG: beijing|tianjin|hebei)
@@ -113,11 +121,14 @@ ensure_tools() {
 }
 
 # ---------------------------------------------------------------- processes
-# start_proc NAME CMD...: runs CMD detached, logs to logs/NAME.log, pid in pids/NAME.pid
+# start_proc NAME CMD...: runs CMD detached, logs to logs/NAME.log, pid in
+# pids/NAME.pid; the command is kept in cmds/NAME.cmd for `start NAME`.
 start_proc() {
 	local name="$1"
 	shift
-	mkdir -p "$NET/logs" "$NET/pids"
+	mkdir -p "$NET/logs" "$NET/pids" "$NET/cmds"
+	printf '%q ' "$@" >"$NET/cmds/$name.cmd"
+	rm -f "$NET/pids/$name.stopped"
 	setsid "$@" </dev/null >>"$NET/logs/$name.log" 2>&1 &
 	echo $! >"$NET/pids/$name.pid"
 }
@@ -1171,6 +1182,7 @@ cmd_status() {
 		if alive "$pid"; then state=running; else state=STOPPED; rc=1; fi
 		printf '%-14s %-8s %s\n' "$name" "$pid" "$state"
 	done
+	for name in $(stopped_names); do printf '%-14s %-8s %s\n' "$name" - "stopped (network.sh start $name)"; done
 	if is_up && [[ -n "$(command -v jq)" ]]; then
 		ensure_tools
 		local org
@@ -1183,6 +1195,91 @@ cmd_status() {
 	fi
 	echo "network dir: $NET; ports from $PORT_BASE; connection: $NET/connection.json"
 	return $rc
+}
+
+# ---------------------------------------------------------------- one node
+stopped_names() {
+	local f
+	for f in "$NET"/pids/*.stopped; do [[ -e "$f" ]] && basename "$f" .stopped; done
+	return 0
+}
+node_usage() {
+	echo "usage: network.sh stop NODE [--kill] | network.sh start NODE" >&2
+	echo "  NODE: ca-orderer ca-beijing ca-tianjin ca-hebei orderer0 orderer1 orderer2 peer-beijing peer-tianjin peer-hebei cc-beijing cc-tianjin cc-hebei" >&2
+	echo "  (and the servers of chaincodes deployed with --name; network.sh status lists every node)" >&2
+}
+# node_check NODE: the node was started by this network (its command is recorded)
+node_check() {
+	local node="$1" known
+	[[ -d "$NET" && -f "$NET/.metrotrace-network" ]] || die "no network in $NET"
+	[[ "$node" =~ ^[A-Za-z0-9_.-]+$ && -f "$NET/cmds/$node.cmd" ]] || {
+		known="$(cd "$NET/cmds" 2>/dev/null && ls -- *.cmd 2>/dev/null | sed 's/\.cmd$//' | tr '\n' ' ')"
+		die "unknown node '$node' in $NET; known: ${known:-none (the network has no recorded nodes)}"
+	}
+}
+# node_port NODE: the port the node listens on when it is ready (empty: not known)
+node_port() {
+	case "$1" in
+	ca-orderer) ca_port orderer ;;
+	ca-beijing | ca-tianjin | ca-hebei) ca_port "${1#ca-}" ;;
+	orderer[0-2]) orderer_port "${1#orderer}" ;;
+	peer-beijing | peer-tianjin | peer-hebei) peer_port "${1#peer-}" ;;
+	cc-beijing | cc-tianjin | cc-hebei) ccserver_port "${1#cc-}" ;;
+	esac
+}
+cmd_stop() {
+	local node="${1:-}" kill=0 pid i
+	[[ -n "$node" && "$node" != -* ]] || { node_usage; exit 2; }
+	shift
+	while (($#)); do
+		case "$1" in
+		--kill) kill=1 ;;
+		*) node_usage; die "stop: unknown argument '$1'" ;;
+		esac
+		shift
+	done
+	load_state
+	node_check "$node"
+	pid="$(pid_of "$node" || true)"
+	if ! alive "$pid"; then
+		rm -f "$NET/pids/$node.pid"
+		touch "$NET/pids/$node.stopped"
+		log "$node is not running; 'network.sh start $node' starts it"
+		return 0
+	fi
+	if ((kill)); then
+		kill -KILL "$pid" 2>/dev/null || true
+	else
+		kill -TERM "$pid" 2>/dev/null || true
+		for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.1; done
+		alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+	fi
+	for ((i = 0; i < 50; i++)); do alive "$pid" || break; sleep 0.1; done
+	alive "$pid" && die "$node (pid $pid) is still running"
+	rm -f "$NET/pids/$node.pid"
+	touch "$NET/pids/$node.stopped"
+	log "stopped $node (pid $pid$( ((kill)) && echo ', SIGKILL')); its data is kept: 'network.sh start $node'"
+}
+cmd_start() {
+	local node="${1:-}" pid port cmd
+	[[ -n "$node" && "$node" != -* && $# -eq 1 ]] || { node_usage; exit 2; }
+	load_state
+	node_check "$node"
+	pid="$(pid_of "$node" || true)"
+	alive "$pid" && die "$node is already running (pid $pid); 'network.sh stop $node' first"
+	ensure_tools
+	cmd="$(cat "$NET/cmds/$node.cmd")"
+	local t0
+	t0="$(now)"
+	eval "start_proc \"\$node\" $cmd"
+	port="$(node_port "$node")"
+	if [[ -n "$port" ]]; then
+		wait_port "$node" "$port" 60
+	else
+		sleep 1
+		alive "$(pid_of "$node")" || { tail -n 20 "$NET/logs/$node.log" >&2 || true; die "$node exited at start (log: $NET/logs/$node.log)"; }
+	fi
+	log "started $node (pid $(pid_of "$node"))${port:+, listening on 127.0.0.1:$port,} in $(elapsed "$t0")s"
 }
 
 cmd_down() {
@@ -1219,6 +1316,8 @@ case "${1:-}" in
 up) shift; cmd_up "$@" ;;
 deploy) shift; cmd_deploy_args "$@" ;;
 status) cmd_status ;;
+stop) shift; cmd_stop "$@" ;;
+start) shift; cmd_start "$@" ;;
 down) cmd_down ;;
 env) shift; cmd_env "$@" ;;
 enroll) shift; cmd_enroll "$@" ;;

@@ -10,8 +10,9 @@
 #   6. the Fabric tests, one package at a time: the network integration test,
 #      the operator tool's test, the operator tool with the gateway's Fabric
 #      backend (gateway/fabric, TestOpsThroughGateway), the conformance suite (embedded vs Fabric)
-#      and the consortium of separate parties (network/consortium: 127.0.1.1-127.0.4.1;
-#      needs strace)
+#      , the consortium of separate parties (network/consortium: 127.0.1.1-127.0.4.1;
+#      needs strace) and the short form of the faults under load (network/faults,
+#      ports from 24000; one round of each fault)
 #
 # Everything is idempotent and cached; a second run only runs the tests.
 set -euo pipefail
@@ -57,7 +58,7 @@ step "Fabric network tests"
 # One package at a time (-p 1): each brings up its own network on its own
 # ports, below the kernel's ephemeral range.
 METROTRACE_NETWORK_TESTS=1 METROTRACE_OPS_PORT_BASE=28000 go test -count=1 -p 1 -timeout 40m \
-	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers|TestOpsIntegration|TestOpsThroughGateway|TestConsortiumSeparateParties|TestMemberJoins|TestRollingUpgrade' \
-	./network ./network/ops ./gateway/fabric ./gateway/conformance ./network/consortium
+	-run 'TestNetwork|TestEmbeddedAndFabricGiveTheSameAnswers|TestOpsIntegration|TestOpsThroughGateway|TestConsortiumSeparateParties|TestMemberJoins|TestRollingUpgrade|TestFaultsUnderLoad' \
+	./network ./network/ops ./gateway/fabric ./gateway/conformance ./network/consortium ./network/faults
 
 step "done"

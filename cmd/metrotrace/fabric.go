@@ -20,6 +20,7 @@ func openFabric(connPath string, log *slog.Logger) (*backend, error) {
 	// Users enrolled after the start (scripts/org.sh enroll, network.sh
 	// enroll) are added to the file; a token naming one finds it there.
 	opts.Reload = func() (*network.Connection, error) { return network.LoadConnection(connPath) }
+	opts.Log = log
 	l, err := fabric.Open(conn, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the Fabric network of %s: %w", connPath, err)

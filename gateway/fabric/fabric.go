@@ -3,7 +3,8 @@
 // github.com/hyperledger/fabric-gateway, with TLS, identities and signers
 // from the connection description the network scripts write, endorse,
 // submit and commit-status timeouts, retry with backoff on MVCC read
-// conflicts and on an orderer failover, and errors classified by phase.
+// conflicts and on an orderer failover, resubmission of the same signed
+// transaction when an orderer lost it, and errors classified by phase.
 // It implements ledger.Ledger.
 package fabric
 
@@ -14,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -40,10 +42,18 @@ import (
 
 // Options tune the client.
 type Options struct {
-	EvaluateTimeout     time.Duration
-	EndorseTimeout      time.Duration
-	SubmitTimeout       time.Duration
+	EvaluateTimeout time.Duration
+	EndorseTimeout  time.Duration
+	SubmitTimeout   time.Duration
+	// CommitStatusTimeout bounds the whole wait for a submitted
+	// transaction's commit, resubmissions included; past it the write fails
+	// with ledger.ErrUnavailable (HTTP 503, retry).
 	CommitStatusTimeout time.Duration
+	// CommitWait is how long a submitted transaction's commit is awaited
+	// before the same signed transaction is submitted again, because the
+	// orderer that took it may have died before ordering it; it doubles
+	// after each resubmission, up to 4 s. A few batch timeouts.
+	CommitWait time.Duration
 	// Retries is how often a transaction is retried after an MVCC read
 	// conflict or an unavailable orderer.
 	Retries int
@@ -57,6 +67,9 @@ type Options struct {
 	// after the gateway started are served (their organizations' peers
 	// are the ones dialled at Open).
 	Reload func() (*network.Connection, error)
+	// Log, when set, receives a warning for each resubmission of a
+	// transaction whose commit did not come, and a note when it committed.
+	Log *slog.Logger
 }
 
 // MaxMessageBytes is the largest gRPC message the gateway takes from or
@@ -73,8 +86,8 @@ const reloadInterval = time.Second
 // DefaultOptions suit a network on one machine with a 100 ms batch timeout.
 var DefaultOptions = Options{
 	EvaluateTimeout: 10 * time.Second, EndorseTimeout: 20 * time.Second,
-	SubmitTimeout: 10 * time.Second, CommitStatusTimeout: time.Minute,
-	Retries: 4, Backoff: 200 * time.Millisecond,
+	SubmitTimeout: 10 * time.Second, CommitStatusTimeout: 20 * time.Second,
+	CommitWait: time.Second, Retries: 4, Backoff: 200 * time.Millisecond,
 }
 
 // Ledger is a connection to a Fabric network.
@@ -96,9 +109,12 @@ var _ ledger.Ledger = (*Ledger)(nil)
 // the connection.
 func Open(conn *network.Connection, opts Options) (*Ledger, error) {
 	if opts.EvaluateTimeout == 0 {
-		events, reload := opts.EventsOrg, opts.Reload
+		events, reload, log := opts.EventsOrg, opts.Reload, opts.Log
 		opts = DefaultOptions
-		opts.EventsOrg, opts.Reload = events, reload
+		opts.EventsOrg, opts.Reload, opts.Log = events, reload, log
+	}
+	if opts.CommitWait <= 0 {
+		opts.CommitWait = DefaultOptions.CommitWait
 	}
 	l := &Ledger{conn: conn, opts: opts, peers: map[string]*grpc.ClientConn{},
 		gateways: map[[32]byte]*client.Gateway{}, ids: map[string]*identity.Identity{}, users: map[string][]network.User{}}
@@ -320,12 +336,22 @@ func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identit
 	if err != nil {
 		return nil, classify(ledger.PhaseEndorse, proposal.TransactionID(), err)
 	}
-	commit, err := tx.SubmitWithContext(ctx)
-	if err != nil {
+	// The submission is bounded by SubmitTimeout (SubmitWithContext does
+	// not apply it); one that times out may have been taken by an orderer,
+	// so it is awaited and resubmitted like one that was answered.
+	submitted := time.Now()
+	sctx, cancel := context.WithTimeout(ctx, submitBound(l.opts))
+	commit, err := tx.SubmitWithContext(sctx)
+	cancel()
+	if err != nil && (ctx.Err() != nil || !isDeadline(err)) {
 		return nil, classify(ledger.PhaseSubmit, tx.TransactionID(), err)
 	}
-	st, err := commit.StatusWithContext(ctx)
+	st, _, err := awaitCommit(ctx, &gatewaySubmission{tx: tx, commit: commit}, l.opts, submitted)
 	if err != nil {
+		var le *ledger.Error
+		if errors.As(err, &le) {
+			return nil, err
+		}
 		return nil, classify(ledger.PhaseCommit, tx.TransactionID(), err)
 	}
 	if !st.Successful {
@@ -388,11 +414,11 @@ func retryable(err error) bool {
 	}
 	switch le.Phase {
 	case ledger.PhaseSubmit:
-		return status.Code(errors.Unwrap(le)) == codes.Unavailable
+		return status.Code(le.Err) == codes.Unavailable
 	case ledger.PhaseEndorse:
 		// Endorsers that have not committed the previous block yet answer
 		// from older state; their responses differ until they catch up.
-		return strings.Contains(le.Err.Error(), "ProposalResponsePayloads do not match")
+		return strings.Contains(le.Err.Error(), "ProposalResponsePayloads do not match") || status.Code(le.Err) == codes.Unavailable
 	}
 	return false
 }
@@ -402,6 +428,11 @@ func retryable(err error) bool {
 func classify(phase ledger.Phase, txID string, err error) error {
 	if msg, ok := chaincodeRefusal(err); ok {
 		return ledger.ChaincodeError(msg)
+	}
+	if status.Code(err) == codes.Unavailable && (phase == ledger.PhaseEndorse || phase == ledger.PhaseSubmit) {
+		// Nothing was ordered: the same request may simply be sent again.
+		return &ledger.Error{Phase: phase, TxID: txID, Err: fmt.Errorf("%w: no %s took the transaction, retry later: %w",
+			ledger.ErrUnavailable, map[ledger.Phase]string{ledger.PhaseEndorse: "endorsing peer", ledger.PhaseSubmit: "orderer"}[phase], err)}
 	}
 	return &ledger.Error{Phase: phase, TxID: txID, Err: err}
 }
