@@ -20,7 +20,8 @@ import (
 const (
 	ledgerDirName  = "ledger" // embedded.Open(dataDir) keeps state here
 	indexDirName   = "index"
-	blobDirName    = "blobs" // DCC files, by SHA-256
+	blobDirName    = "blobs"    // DCC files, by SHA-256
+	webhookDirName = "webhooks" // subscriptions and pending deliveries
 	secretFileName = "token-secret"
 	demoFileName   = "demo.json"
 )

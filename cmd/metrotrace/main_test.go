@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -379,6 +380,23 @@ func TestRestartKeepsTheDataAndDoesNotReloadTheDemo(t *testing.T) {
 		"range":{"min":1,"max":2,"unit":"kg"},"uncertainty":{"value":1,"unit":"mg","k":2},"method":"JJG 99-2022","valid_until":"2031-01-01"}`)); err != nil {
 		t.Fatal(err)
 	}
+	// A webhook subscription made before the restart is kept.
+	req, err := http.NewRequest(http.MethodPost, first.URL()+"/api/v1/subscriptions",
+		strings.NewReader(`{"url":"http://127.0.0.1:9/hook","events":["instrument_overdue","notice"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+toks["recorder HBIM"])
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sub struct{ ID, URL, Institution string }
+	if err := json.NewDecoder(res.Body).Decode(&sub); err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("subscribe: %s, %v", res.Status, err)
+	}
+	res.Body.Close()
 	height, err := first.backend.ledger.Height(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -418,6 +436,9 @@ func TestRestartKeepsTheDataAndDoesNotReloadTheDemo(t *testing.T) {
 	rep, err := c2.Trace(ctx, showcase.Traceable, "", apiclient.SourceIndex)
 	if err != nil || !rep.Traceable {
 		t.Errorf("trace after restart: %v %+v", err, rep)
+	}
+	if subs := second.Webhooks.Subscriptions(); len(subs) != 1 || subs[0].ID != sub.ID || subs[0].URL != sub.URL || subs[0].Institution != "HBIM" {
+		t.Errorf("subscriptions after restart = %+v, want %+v", subs, sub)
 	}
 	claims, err := second.Tokens.Verify(offline)
 	if err != nil || claims.MSP != "TianjinMSP" {

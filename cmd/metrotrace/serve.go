@@ -167,6 +167,7 @@ type Main struct {
 	// Set by Run.
 	Index    *index.Index
 	Blobs    *blob.Store
+	Webhooks *webhook.Dispatcher
 	Tokens   *auth.Issuer
 	Server   *httpapi.Server
 	Showcase *demo.Showcase // the demo's showcase when the demo is loaded
@@ -259,12 +260,17 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		// Only POST /verify needs it; it answers 503 without one.
 		m.log.Warn("no reader identity: certificate verification is unavailable", "err", err)
 	}
-	hooks := webhook.New(runCtx, webhook.Options{Logger: m.log})
+	hooksDir := filepath.Join(c.DataDir, webhookDirName)
+	if m.Webhooks, err = webhook.Open(runCtx, hooksDir, webhook.Options{Logger: m.log}); err != nil {
+		return fmt.Errorf("open the webhook store in %s: %w", hooksDir, inUse(err))
+	}
+	hooks := m.Webhooks
 	if from, err := m.backend.ledger.Height(ctx); err == nil {
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			// Notifications are of what happens from now on.
+			// Notifications are of what happens from the first start on;
+			// a restart resumes where the store says it stopped.
 			if err := hooks.Follow(runCtx, m.backend.ledger, from); err != nil && !errors.Is(err, context.Canceled) {
 				m.log.Error("webhooks stopped following the ledger", "err", err)
 			}
@@ -272,6 +278,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	} else {
 		m.log.Warn("webhooks are not delivered: ledger height unknown", "err", err)
 	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		hooks.WatchOverdue(runCtx, m.Index, m.now, webhook.DefaultOverdueInterval)
+	}()
 	m.Server = httpapi.New(httpapi.Config{
 		Webhooks:       hooks,
 		Client:         client.New(m.backend.ledger),
@@ -441,6 +452,9 @@ func (m *Main) Close() error {
 	}
 	if m.Blobs != nil {
 		errs = append(errs, m.Blobs.Close())
+	}
+	if m.Webhooks != nil {
+		errs = append(errs, m.Webhooks.Close())
 	}
 	if m.Index != nil {
 		errs = append(errs, m.Index.Close())

@@ -38,9 +38,7 @@ type Document struct {
 	// SchemaVersion is the schemaVersion attribute of the root, e.g. "3.3.0".
 	SchemaVersion string
 	// SHA256 is the lowercase hex SHA-256 of the exact bytes parsed.
-	SHA256 string
-	// C14NSHA256 is [CanonicalSHA256] of the bytes parsed.
-	C14NSHA256         string
+	SHA256             string
 	Software           []Software
 	Core               CoreData
 	Items              []Item
@@ -52,6 +50,28 @@ type Document struct {
 	// Problems lists what the reader noticed but could not represent, such
 	// as a unit metrotrace does not know in an influence condition.
 	Problems []Problem
+
+	// raw is a copy of the bytes parsed, for [Document.CanonicalSHA256];
+	// c14n and c14nErr cache its result.
+	raw     []byte
+	c14n    string
+	c14nErr error
+	c14nSet bool
+}
+
+// CanonicalSHA256 is [CanonicalSHA256] of the bytes parsed. It is computed
+// on the first call, not by [Parse]: canonicalization reads the document a
+// second time into another tree and costs more than Parse itself, and only
+// the import (which anchors it) and the verification (which looks it up)
+// need it. A document that Parse accepted can still fail here, with a
+// *[record.Error] of code [record.Invalid]. It is not safe for concurrent
+// use on the same Document.
+func (d *Document) CanonicalSHA256() (string, error) {
+	if !d.c14nSet {
+		d.c14n, d.c14nErr = CanonicalSHA256(d.raw)
+		d.c14nSet = true
+	}
+	return d.c14n, d.c14nErr
 }
 
 // Problem says precisely what is missing or does not map, and where: Path is

@@ -118,7 +118,9 @@ type StandardLookup interface {
 //     because the ledger requires a unit on an absolute uncertainty;
 //   - method: the norm of the first used method that is not about
 //     uncertainty evaluation, else its name;
-//   - dcc_sha256: [Document.SHA256].
+//   - dcc_sha256: [Document.SHA256]. dcc_c14n_sha256 is left empty: it
+//     costs a second reading of the file, so the importer that anchors it
+//     sets it from [Document.CanonicalSHA256].
 //
 // Problems say what does not map or was mapped by a rule worth knowing.
 // What a certificate cannot do without (an id, an issuer, a subject, a
@@ -141,11 +143,10 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 		m.opts.IDIssuers = DefaultIDIssuers
 	}
 	cert := &record.Certificate{
-		DocType:       record.DocCertificate,
-		Kind:          m.opts.Kind,
-		DCCSHA256:     d.SHA256,
-		DCCC14NSHA256: d.C14NSHA256,
-		Status:        record.CertValid,
+		DocType:   record.DocCertificate,
+		Kind:      m.opts.Kind,
+		DCCSHA256: d.SHA256,
+		Status:    record.CertValid,
 	}
 	cert.ID = m.certificateID()
 	cert.IssuerID = m.issuer()

@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -50,13 +51,10 @@ func Parse(data []byte) (*Document, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	r := &reader{doc: &Document{SchemaVersion: version, SHA256: hex.EncodeToString(sum[:])}}
+	r := &reader{doc: &Document{SchemaVersion: version, SHA256: hex.EncodeToString(sum[:]), raw: bytes.Clone(data)}}
 	r.read(root)
 	if r.err != nil {
 		return nil, r.err
-	}
-	if r.doc.C14NSHA256, err = CanonicalSHA256(data); err != nil {
-		return nil, err
 	}
 	return r.doc, nil
 }

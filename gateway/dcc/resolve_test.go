@@ -173,3 +173,38 @@ func TestPreviousReportLinksTheAnchoredCertificate(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentCanonicalSHA256 checks that the digest Parse no longer computes
+// is the canonical digest of the bytes parsed, also when the caller reuses
+// its buffer after Parse, and that the mapping leaves it to the importer.
+func TestDocumentCanonicalSHA256(t *testing.T) {
+	for _, name := range []string{ptbHumidity, mtTemperature, mtMass} {
+		t.Run(name, func(t *testing.T) {
+			data := MustReadTestdata(t, name)
+			want := mustCanonical(t, data)
+			buf := append([]byte(nil), data...)
+			doc := MustParse(t, buf)
+			for i := range buf {
+				buf[i] = ' '
+			}
+			for call := 1; call <= 2; call++ {
+				got, err := doc.CanonicalSHA256()
+				if err != nil {
+					t.Fatalf("call %d: %v", call, err)
+				}
+				if got != want {
+					t.Fatalf("call %d: CanonicalSHA256 = %s, want %s", call, got, want)
+				}
+			}
+			if name == mtMass {
+				cert, _, err := doc.Certificate(MapOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cert.DCCC14NSHA256 != "" || cert.DCCSHA256 != sha256Hex(data) {
+					t.Fatalf("mapped digests = %q, %q; want \"\", %s", cert.DCCC14NSHA256, cert.DCCSHA256, sha256Hex(data))
+				}
+			}
+		})
+	}
+}

@@ -64,7 +64,12 @@ func parseTree(data []byte) (*element, error) {
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
-				stack[len(stack)-1].text.Write(t)
+				// Whitespace before any other text is what value trims
+				// anyway: the indentation of container elements is not
+				// kept.
+				if e := stack[len(stack)-1]; e.text.Len() > 0 || len(bytes.TrimSpace(t)) > 0 {
+					e.text.Write(t)
+				}
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, record.Errorf(record.Invalid, "malformed XML: text outside the root element")
 			}

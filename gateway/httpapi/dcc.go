@@ -247,6 +247,9 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if cert.DCCC14NSHA256, err = doc.CanonicalSHA256(); err != nil {
+		return err
+	}
 	problems = append(notes, problems...)
 	if err := knownIssuer(ctx, r, cert.IssuerID, opts.IssuerID != ""); err != nil {
 		return err
@@ -299,7 +302,7 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	if problems == nil {
 		problems = []dcc.Problem{}
 	}
-	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, DCCC14NSHA256: doc.C14NSHA256, Problems: problems, Signature: sig, Schema: &sch})
+	answer, err := json.Marshal(DCCImport{Certificate: w.Record, DCCSHA256: sha, DCCC14NSHA256: cert.DCCC14NSHA256, Problems: problems, Signature: sig, Schema: &sch})
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}

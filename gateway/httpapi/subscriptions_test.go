@@ -17,7 +17,11 @@ import (
 func TestWebhookSubscriptionThroughHTTP(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hooks := webhook.New(ctx, webhook.Options{FirstRetry: 10 * time.Millisecond})
+	hooks, err := webhook.New(ctx, webhook.Options{FirstRetry: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hooks.Close()
 	e, region := newSupervisedEnv(t, func(c *httpapi.Config) { c.Webhooks = hooks })
 	h := e.height()
 	go func() { _ = hooks.Follow(ctx, e.ledger, h) }()
@@ -44,7 +48,16 @@ func TestWebhookSubscriptionThroughHTTP(t *testing.T) {
 	e.post("/api/v1/subscriptions", tok, map[string]any{"url": "mailto:x@y", "events": []string{"notice"}}).expectError(t, 400, "invalid", "url")
 	e.post("/api/v1/subscriptions", tok, map[string]any{"url": rc.URL, "events": []string{"weather"}}).expectError(t, 400, "invalid", "")
 	e.post("/api/v1/subscriptions", tok, map[string]any{"url": rc.URL, "events": []string{"notice"}, "colour": 1}).expectError(t, 400, "invalid", "colour")
+	e.post("/api/v1/subscriptions", tok, map[string]any{"url": "http://", "events": []string{"instrument_overdue"}}).expectError(t, 400, "invalid", "url")
+	e.post("/api/v1/subscriptions", tok, map[string]any{"url": rc.URL, "events": []string{}}).expectError(t, 400, "invalid", "events")
+	if subs := hooks.Subscriptions(); len(subs) != 0 {
+		t.Fatalf("refused subscriptions were stored: %+v", subs)
+	}
 	m := e.post("/api/v1/subscriptions", tok, map[string]any{"url": rc.URL, "events": []string{"notice"}}).expect(t, 201)
+	if subs := hooks.Subscriptions(); len(subs) != 1 || subs[0].URL != rc.URL || subs[0].Institution != "HBIM" {
+		t.Fatalf("stored subscriptions = %+v", subs)
+	}
+	e.post("/api/v1/subscriptions", e.recorderOf("TianjinMSP", "TJIM"), map[string]any{"url": rc.URL, "events": []string{"instrument_overdue"}}).expect(t, 201)
 	mu.Lock()
 	secret, _ = m["secret"].(string)
 	mu.Unlock()

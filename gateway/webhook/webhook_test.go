@@ -73,7 +73,11 @@ func TestDeliveriesArriveSignedAfterTheReceiverWasDown(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d := webhook.New(ctx, webhook.Options{FirstRetry: 20 * time.Millisecond, MaxRetryWait: 100 * time.Millisecond})
+	d, err := webhook.New(ctx, webhook.Options{FirstRetry: 20 * time.Millisecond, MaxRetryWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	secrets := map[string]string{}
 	rc := &receiver{got: map[string]webhook.Event{}, secretOf: func(r *http.Request) string { return secrets[r.URL.Path] }}
 	srv := httptest.NewServer(rc) // on 127.0.0.1
