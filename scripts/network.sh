@@ -683,27 +683,46 @@ JSON
 	done
 	for org in "${ORGS[@]}"; do wait_port "cc-$org" "$(ccserver_port "$org")" 30; done
 
-	# Install, approve and commit: metrotrace-ops deploy (network/ops, fabric-sdk-go).
-	STEP="install, approve and commit with metrotrace-ops"
 	local res q
-	res="$("$OPS" deploy --connection "$NET/connection.json" --package "$pkg" --name "$CC_NAME" \
-		--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
-		{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
-	printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
+	ops_deploy "$CC_NAME" "$seq" --package "$pkg"
 	[[ "$(jq -r '.package_id' <<<"$res")" == "$pkgid" ]] || die "metrotrace-ops computed another package id: $res"
-	STEP="check committed definition"
-	q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
-	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence is not $seq: $q"
-	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved: $q"
-	STEP="check each peer reaches its chaincode server"
-	for org in "${ORGS[@]}"; do
-		retry 10 as_admin "$org" peer chaincode query -C "$CHANNEL" -n "$CC_NAME" \
-			-c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
-	done
+	peers_reach "$CC_NAME"
 	printf 'SEQUENCE=%s\nPACKAGE_ID=%s\nCHAINCODE_TLS=%s\n' "$seq" "$pkgid" "$cc_tls" >"$NET/chaincode/deployed.env"
 	PHASE=""
 	log "chaincode $CC_NAME sequence $seq committed (package $pkgid, lifecycle via metrotrace-ops); approvals: $(jq -c '.approvals' <<<"$q")"
 	log "deploy took $(elapsed "$t0")s"
+}
+
+# ops_deploy NAME SEQ PACKAGE-ARGS...: install, approve and commit sequence
+# SEQ of chaincode NAME through metrotrace-ops deploy (network/ops,
+# fabric-sdk-go), the one lifecycle; checks that the sequence is committed
+# with every org's approval. Sets the caller's res (the JSON answer) and q
+# (sequence, version, approvals).
+ops_deploy() {
+	local name="$1" seq="$2"
+	shift 2
+	STEP="install, approve and commit $name with metrotrace-ops"
+	ops_tool
+	res="$("$OPS" deploy --connection "$NET/connection.json" "$@" --name "$name" \
+		--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
+		{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
+	printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
+	STEP="check committed definition of $name"
+	q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
+	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence of $name is not $seq: $q"
+	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved $name: $q"
+}
+
+# peers_reach NAME: each peer answers NAME's metadata, so a peer that cannot
+# reach its chaincode server (address, TLS) fails the deploy, not the first
+# transaction
+peers_reach() {
+	local org
+	STEP="check each peer reaches its $1 server"
+	for org in "${ORGS[@]}"; do
+		retry 10 as_admin "$org" peer chaincode query -C "$CHANNEL" -n "$1" \
+			-c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
+	done
 }
 
 # ---------------------------------------------------------------- deploy of another chaincode
@@ -819,28 +838,14 @@ cmd_deploy_extra() {
 	done
 	for org in "${ORGS[@]}"; do wait_port "cc-$name-$org" "$((PORT_BASE + offset + $(org_index "$org")))" 30; done
 
-	# Install (each org its own package), approve and commit: metrotrace-ops
-	# deploy (network/ops), as for metrotrace.
-	STEP="install, approve and commit $name with metrotrace-ops"
-	ops_tool
+	# Each org installs and approves its own package.
 	local res q
-	res="$("$OPS" deploy --connection "$NET/connection.json" "${pkgs[@]}" --name "$name" \
-		--version "$seq" --sequence "$seq" --json 2>>"$NET/logs/metrotrace-ops.log")" ||
-		{ tail -n 5 "$NET/logs/metrotrace-ops.log" >&2; false; }
-	printf '%s\n' "$res" >>"$NET/logs/metrotrace-ops.log"
+	ops_deploy "$name" "$seq" "${pkgs[@]}"
 	for org in "${ORGS[@]}"; do
 		[[ "$(jq -r --arg m "${MSP[$org]}" '.package_ids[$m]' <<<"$res")" == "${pkgid[$org]}" ]] ||
 			die "metrotrace-ops computed another package id for $org: $res"
 	done
-	STEP="check committed definition of $name"
-	q="$(jq -c '{sequence, version, approvals}' <<<"$res")"
-	[[ "$(jq -r '.sequence' <<<"$q")" == "$seq" ]] || die "committed sequence of $name is not $seq: $q"
-	[[ "$(jq -r '[.approvals[]] | all' <<<"$q")" == true ]] || die "not every org approved $name: $q"
-	STEP="check each peer reaches its $name server"
-	for org in "${ORGS[@]}"; do
-		retry 10 as_admin "$org" peer chaincode query -C "$CHANNEL" -n "$name" \
-			-c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
-	done
+	peers_reach "$name"
 	{
 		printf 'NAME=%s\nSOURCE=%s\nSEQUENCE=%s\nPORT_OFFSET=%s\nCHAINCODE_TLS=%s\n' "$name" "$src" "$seq" "$offset" "$cc_tls"
 		for org in "${ORGS[@]}"; do printf 'PACKAGE_ID_%s=%s\n' "${org^^}" "${pkgid[$org]}"; done
