@@ -78,50 +78,13 @@ func (x *Index) Coverage(today, by string, f Filter, pageSize int, pageToken str
 	if err != nil {
 		return nil, err
 	}
-	type tally struct{ reg, ver []int }
 	groups := map[string]*tally{}
-	overall := &tally{reg: make([]int, len(days)), ver: make([]int, len(days))}
+	overall := newTally(len(days))
 	err = x.db.View(func(txn *badger.Txn) error {
-		prefix := []byte(prefixDue)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 100})
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			var e dueEntry
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
-				return err
-			}
-			if !f.match(e.Region, e.District, e.InstitutionID, e.Category) {
-				continue
-			}
-			key := e.InstitutionID
-			switch by {
-			case ByDistrict:
-				key = e.District
-			case ByCategory:
-				key = e.Category
-			}
-			if key == "" {
-				key = Unknown
-			}
-			g := groups[key]
-			if g == nil {
-				g = &tally{reg: make([]int, len(days)), ver: make([]int, len(days))}
-				groups[key] = g
-			}
-			d := rules.Due{Periods: e.Periods}
-			for i, day := range days {
-				if e.RegisteredOn != "" && e.RegisteredOn > day {
-					continue
-				}
-				g.reg[i]++
-				overall.reg[i]++
-				if d.CoveredOn(day) {
-					g.ver[i]++
-					overall.ver[i]++
-				}
-			}
+		if scope, ok := f.coverageScope(); ok {
+			return coverageFromCounts(txn, scope, by, days, groups, overall)
 		}
-		return nil
+		return coverageFromEntries(txn, f, by, days, groups, overall)
 	})
 	if err != nil {
 		return nil, err
@@ -178,6 +141,86 @@ func (x *Index) Coverage(today, by string, f Filter, pageSize int, pageToken str
 		cov.Groups = append(cov.Groups, g)
 	}
 	return cov, nil
+}
+
+// tally counts a group's instruments registered and verified on each day
+// of a report.
+type tally struct{ reg, ver []int }
+
+func newTally(days int) *tally { return &tally{reg: make([]int, days), ver: make([]int, days)} }
+
+// coverageScope is the scope of the coverage counters a filter reads: the
+// whole ledger or one region; false when the filter names anything else.
+func (f Filter) coverageScope() (string, bool) {
+	switch {
+	case f.District != "" || f.Institution != "" || f.Category != "":
+		return "", false
+	case f.Region != "":
+		return "r:" + f.Region, true
+	}
+	return "", true
+}
+
+// coverageFromCounts fills the tallies from the coverage counters of a
+// scope.
+func coverageFromCounts(txn *badger.Txn, scope, by string, days []string, groups map[string]*tally, overall *tally) error {
+	of := func(group string) *tally {
+		g := groups[group]
+		if g == nil {
+			g = newTally(len(days))
+			groups[group] = g
+		}
+		return g
+	}
+	if err := coverageCounts(txn, measureRegistered, scope, by, days, func(g string) []int { return of(g).reg }); err != nil {
+		return err
+	}
+	if err := coverageCounts(txn, measureVerified, scope, by, days, func(g string) []int { return of(g).ver }); err != nil {
+		return err
+	}
+	for _, g := range groups {
+		for i := range days {
+			overall.reg[i] += g.reg[i]
+			overall.ver[i] += g.ver[i]
+		}
+	}
+	return nil
+}
+
+// coverageFromEntries fills the tallies from every due entry the filter
+// matches (filters the counters do not keep).
+func coverageFromEntries(txn *badger.Txn, f Filter, by string, days []string, groups map[string]*tally, overall *tally) error {
+	prefix := []byte(prefixDue)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 100})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		var e dueEntry
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			return err
+		}
+		if !f.match(e.Region, e.District, e.InstitutionID, e.Category) {
+			continue
+		}
+		key := e.groupBy(by)
+		g := groups[key]
+		if g == nil {
+			g = newTally(len(days))
+			groups[key] = g
+		}
+		d := rules.Due{Periods: e.Periods}
+		for i, day := range days {
+			if e.RegisteredOn != "" && e.RegisteredOn > day {
+				continue
+			}
+			g.reg[i]++
+			overall.reg[i]++
+			if d.CoveredOn(day) {
+				g.ver[i]++
+				overall.ver[i]++
+			}
+		}
+	}
+	return nil
 }
 
 // historyDays returns the days the history is counted on: the last day of

@@ -82,6 +82,10 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := x.ensureCounts(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("supervision counters of index %q: %w", dir, err)
+	}
 	return x, nil
 }
 
@@ -272,6 +276,9 @@ func (x *Index) Follow(ctx context.Context, l ledger.Ledger) error {
 // Reset empties the index, so that following replays from block 0.
 func (x *Index) Reset() error {
 	if err := x.db.DropAll(); err != nil {
+		return err
+	}
+	if err := x.ensureCounts(); err != nil {
 		return err
 	}
 	x.mu.Lock()

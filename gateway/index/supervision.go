@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -104,11 +105,12 @@ func certsOf(txn *badger.Txn, l rules.Lookup, id string) ([]dueCert, error) {
 // the event holds (a batch of certificates of one instrument would
 // otherwise rewrite a growing list per certificate).
 type dueBatch struct {
-	lists map[string][]dueCert // nil: not a compulsory instrument
-	order []string
+	lists  map[string][]dueCert // nil: not a compulsory instrument
+	order  []string
+	counts counts
 }
 
-func newDueBatch() *dueBatch { return &dueBatch{lists: map[string][]dueCert{}} }
+func newDueBatch() *dueBatch { return &dueBatch{lists: map[string][]dueCert{}, counts: counts{}} }
 
 // touch notes that instrument id's due entry must be recomputed, with
 // changed, when set, one of its certificates just stored; fresh says the
@@ -139,6 +141,9 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 				if err := txn.Delete(certsOfInstrumentKey(id)); err != nil {
 					return err
 				}
+				if _, err := dropDue(txn, b.counts, id); err != nil {
+					return err
+				}
 			}
 		case fresh:
 			kept = []dueCert{}
@@ -165,12 +170,12 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 func (b *dueBatch) flush(txn *badger.Txn) error {
 	for _, id := range b.order {
 		if kept := b.lists[id]; kept != nil {
-			if err := refreshDue(txn, id, kept); err != nil {
+			if err := refreshDue(txn, b.counts, id, kept); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return b.counts.apply(txn)
 }
 
 // updateSupervision keeps the supervision entries in step with a record
@@ -203,7 +208,7 @@ func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day
 
 // refreshDue writes the certificate list of a compulsory instrument and
 // recomputes its due entry.
-func refreshDue(txn *badger.Txn, id string, kept []dueCert) error {
+func refreshDue(txn *badger.Txn, c counts, id string, kept []dueCert) error {
 	l := rules.FromSource(source{txn})
 	in, err := l.Instrument(id)
 	if err != nil || in == nil || !in.Compulsory {
@@ -217,8 +222,8 @@ func refreshDue(txn *badger.Txn, id string, kept []dueCert) error {
 		return err
 	}
 	certs := make([]*record.Certificate, len(kept))
-	for i, c := range kept {
-		certs[i] = c.certificate()
+	for i, k := range kept {
+		certs[i] = k.certificate()
 	}
 	if in.RegisteredOn == "" {
 		reg, err := get(txn, registeredKey(id))
@@ -242,22 +247,25 @@ func refreshDue(txn *badger.Txn, id string, kept []dueCert) error {
 			e.Region = inst.Region
 		}
 	}
-	old, err := get(txn, dueOfInstrumentKey(id))
+	return replaceDue(txn, c, &e)
+}
+
+// replaceDue puts e in place of the instrument's due entry, unless it is
+// the same.
+func replaceDue(txn *badger.Txn, c counts, e *dueEntry) error {
+	data, err := json.Marshal(e)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode due entry of %s: %w", e.InstrumentID, err)
 	}
-	if old != nil {
-		if err := txn.Delete(old); err != nil {
+	if key, err := get(txn, dueOfInstrumentKey(e.InstrumentID)); err != nil {
+		return err
+	} else if bytes.Equal(key, dueKey(e.DueOn, e.InstrumentID)) {
+		if old, err := get(txn, key); err != nil || bytes.Equal(old, data) {
 			return err
 		}
 	}
-	key := dueKey(e.DueOn, e.InstrumentID)
-	data, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("encode due entry of %s: %w", id, err)
-	}
-	if err := txn.Set(key, data); err != nil {
+	if _, err := dropDue(txn, c, e.InstrumentID); err != nil {
 		return err
 	}
-	return txn.Set(dueOfInstrumentKey(id), key)
+	return putDue(txn, c, e, data)
 }

@@ -126,7 +126,10 @@ func (x *Index) Overdue(today string, f Filter, pageSize int, pageToken string) 
 
 // dueRange pages the due entries with from <= due_on <= to. The due list
 // (from set) leaves out instruments never verified; the overdue list (from
-// "") leaves out those verified and due on today itself.
+// "") leaves out those verified and due on today itself. A filtered list
+// pages along the keys of its most selective field; its total comes from
+// the counters when at most one field is set, else from reading the
+// entries of that field.
 func (x *Index) dueRange(from, to, today string, f Filter, pageSize int, pageToken string) (*ItemPage, error) {
 	size, err := pageSizeOf(pageSize)
 	if err != nil {
@@ -136,51 +139,108 @@ func (x *Index) dueRange(from, to, today string, f Filter, pageSize int, pageTok
 	if err != nil {
 		return nil, err
 	}
-	lo := dueKey(from, "")
-	if start != nil {
-		if !bytes.HasPrefix(start, []byte(prefixDue)) || bytes.Compare(start, lo) < 0 {
-			return nil, record.Errorf(record.Invalid, "page_token is not a token of this list")
-		}
-	} else {
-		start = lo
+	if start != nil && string(start) < from {
+		return nil, record.Errorf(record.Invalid, "page_token is not a token of this list")
 	}
-	hi := join(prefixDue, to, "\x01") // just past every key of the last day
+	if start == nil {
+		start = []byte(from)
+	}
+	d, set := f.scanDim()
 	overdue := from == ""
+	listed := func(e *dueEntry) bool {
+		verified := e.CertificateID != ""
+		if (!overdue && !verified) || (overdue && verified && e.DueOn >= today) {
+			return false
+		}
+		return f.match(e.Region, e.District, e.InstitutionID, e.Category)
+	}
 	page := &ItemPage{Items: []Item{}}
 	err = x.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixDue), PrefetchValues: true, PrefetchSize: 100})
-		defer it.Close()
-		for it.Seek(lo); it.ValidForPrefix([]byte(prefixDue)); it.Next() {
-			key := it.Item().Key()
-			if bytes.Compare(key, hi) >= 0 {
-				break
+		if set <= 1 {
+			var err error
+			if page.Total, err = listTotal(txn, d, from, to, today); err != nil {
+				return err
 			}
-			var e dueEntry
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
-				return fmt.Errorf("due entry %q: %w", key, err)
+		} else if err := eachDue(txn, d, []byte(from), to, func(_ []byte, e *dueEntry) (bool, error) {
+			if listed(e) {
+				page.Total++
 			}
-			verified := e.CertificateID != ""
-			if (!overdue && !verified) || (overdue && verified && e.DueOn >= today) {
-				continue
-			}
-			if !f.match(e.Region, e.District, e.InstitutionID, e.Category) {
-				continue
-			}
-			page.Total++
-			if bytes.Compare(key, start) < 0 {
-				continue
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		return eachDue(txn, d, start, to, func(pos []byte, e *dueEntry) (bool, error) {
+			if !listed(e) {
+				return true, nil
 			}
 			if len(page.Items) == size {
-				if page.NextPageToken == "" {
-					page.NextPageToken = base64.RawURLEncoding.EncodeToString(it.Item().KeyCopy(nil))
-				}
-				continue
+				page.NextPageToken = base64.RawURLEncoding.EncodeToString(pos)
+				return false, nil
 			}
-			page.Items = append(page.Items, dueItem(e, today))
-		}
-		return nil
+			page.Items = append(page.Items, dueItem(*e, today))
+			return true, nil
+		})
 	})
 	return page, err
+}
+
+// listTotal counts the entries of the due (from set) or overdue (from "")
+// list along a dimension from the counters.
+func listTotal(txn *badger.Txn, d dimGroup, from, to, today string) (int, error) {
+	if from != "" {
+		return sumCounts(txn, stateVerified, d, from, to)
+	}
+	never, err := sumCounts(txn, stateUnverified, d, "", to)
+	if err != nil {
+		return 0, err
+	}
+	yesterday, err := record.AddDays(today, -1)
+	if err != nil {
+		return 0, record.Errorf(record.Invalid, "today: %v", err)
+	}
+	late, err := sumCounts(txn, stateVerified, d, "", yesterday)
+	return never + late, err
+}
+
+// eachDue calls fn with the due entries along a dimension from position
+// start (due_on\x00instrument_id, or a due date) to the last of day to, in
+// due order, with each entry's position, until fn says stop.
+func eachDue(txn *badger.Txn, d dimGroup, start []byte, to string, fn func(pos []byte, e *dueEntry) (bool, error)) error {
+	prefix := scanPrefix(d)
+	end := append(bytes.Clone(prefix), to+"\x01"...) // just past every key of the last day
+	primary := d.dim == dimAll
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: primary, PrefetchSize: 100})
+	defer it.Close()
+	for it.Seek(append(bytes.Clone(prefix), start...)); it.ValidForPrefix(prefix); it.Next() {
+		key := it.Item().Key()
+		if bytes.Compare(key, end) >= 0 {
+			break
+		}
+		pos := bytes.Clone(key[len(prefix):])
+		var e dueEntry
+		decode := func(v []byte) error { return json.Unmarshal(v, &e) }
+		if primary {
+			if err := it.Item().Value(decode); err != nil {
+				return fmt.Errorf("due entry %q: %w", key, err)
+			}
+		} else {
+			v, err := get(txn, append([]byte(prefixDue), pos...))
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				return fmt.Errorf("due key %q has no entry", key)
+			}
+			if err := decode(v); err != nil {
+				return fmt.Errorf("due entry of %q: %w", key, err)
+			}
+		}
+		more, err := fn(pos, &e)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
 }
 
 func dueItem(e dueEntry, today string) Item {
