@@ -31,7 +31,16 @@ type Store struct {
 // Open opens the store in dir, or in memory when dir is "". On disk the
 // value log is garbage-collected while the store is open ([badgerdb]).
 func Open(dir string) (*Store, error) {
-	db, err := badgerdb.Open(badgerdb.DefaultOptions(dir))
+	opts := badgerdb.DefaultOptions(dir)
+	if dir != "" {
+		// badger's defaults (five 64 MiB memtables, a 256 MiB block cache)
+		// would take a gateway on the embedded ledger past 300 MB alone;
+		// two 16 MiB memtables and small caches keep it well under (the
+		// ledger is written by one transaction at a time).
+		opts.Options = opts.WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
+			WithNumLevelZeroTables(3).WithNumLevelZeroTablesStall(10)
+	}
+	db, err := badgerdb.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger store %q: %w", dir, err)
 	}

@@ -184,6 +184,9 @@ func TestServeWithTheDemo(t *testing.T) {
 			{"serve", "--log-level", "loud"},
 			{"serve", "--listen", "8080"},
 			{"serve", "--token-ttl", "0s"},
+			{"serve", "--memory-limit", "-1"},
+			{"serve", "--memory-limit", "1000"},
+			{"serve", "--memory-limit", "lots"},
 			{"serve", "--dcc-trust-roots", "/nonexistent/roots.pem"},
 			{"serve", "--dcc-trust-roots", "main_test.go"},
 		} {

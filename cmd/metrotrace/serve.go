@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -38,6 +39,11 @@ const (
 	DefaultRateLimit = float64(httpapi.DefaultRateLimit)
 	DefaultBodyLimit = int64(httpapi.DefaultBodyLimit)
 	DefaultLogLevel  = "info"
+	// DefaultMemoryLimit is the Go runtime's soft memory limit serve sets
+	// (debug.SetMemoryLimit): the garbage collector works harder near it,
+	// so the ledger's and the index's caches and memtables plus garbage
+	// stay about that size instead of doubling with GOGC.
+	DefaultMemoryLimit = int64(256 << 20)
 )
 
 // Config is the configuration of metrotrace serve.
@@ -65,12 +71,15 @@ type Config struct {
 	// chain is judged against, besides the chains institutions registered
 	// on the ledger; "" for none.
 	DCCTrustRoots string
+	// MemoryLimit is the soft memory limit of the process in bytes, 0 for
+	// none; the GOMEMLIMIT environment variable, when set, wins.
+	MemoryLimit int64
 }
 
 // DefaultConfig returns the configuration serve starts from.
 func DefaultConfig() Config {
 	return Config{Listen: DefaultListen, DataDir: DefaultDataDir, TokenTTL: DefaultTokenTTL,
-		RateLimit: DefaultRateLimit, BodyLimit: DefaultBodyLimit, LogLevel: DefaultLogLevel}
+		RateLimit: DefaultRateLimit, BodyLimit: DefaultBodyLimit, LogLevel: DefaultLogLevel, MemoryLimit: DefaultMemoryLimit}
 }
 
 // bindFlags defines serve's flags on fs, bound to c, with their
@@ -85,7 +94,8 @@ func (c *Config) bindFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&c.BodyLimit, "body-limit", c.BodyLimit, "largest request body, in bytes")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.StringVar(&c.DCCTrustRoots, "dcc-trust-roots", c.DCCTrustRoots, "PEM file of CA certificates DCC signatures may chain to, besides the chains registered on the ledger")
-	for _, name := range []string{"listen", "data-dir", "fabric", "no-demo", "token-ttl", "rate-limit", "body-limit", "log-level", "dcc-trust-roots"} {
+	fs.Int64Var(&c.MemoryLimit, "memory-limit", c.MemoryLimit, "soft memory limit of the process in bytes (0: none; GOMEMLIMIT, when set, wins)")
+	for _, name := range []string{"listen", "data-dir", "fabric", "no-demo", "token-ttl", "rate-limit", "body-limit", "log-level", "dcc-trust-roots", "memory-limit"} {
 		withEnv(fs, name)
 	}
 }
@@ -113,7 +123,21 @@ func (c Config) Validate() error {
 	if _, err := parseLogLevel(c.LogLevel); err != nil {
 		return err
 	}
+	if c.MemoryLimit < 0 {
+		return usageErrorf("--memory-limit must be 0 (none) or a positive number of bytes, got %d", c.MemoryLimit)
+	}
+	if c.MemoryLimit > 0 && c.MemoryLimit < 64<<20 {
+		return usageErrorf("--memory-limit %d is below 64 MiB, too little for the ledger's and the index's memtables", c.MemoryLimit)
+	}
 	return nil
+}
+
+// applyMemoryLimit sets the process's soft memory limit, unless GOMEMLIMIT
+// already set one.
+func (c Config) applyMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" && c.MemoryLimit > 0 {
+		debug.SetMemoryLimit(c.MemoryLimit)
+	}
 }
 
 // loadTrustRoots reads every CERTIFICATE block of a PEM file.
@@ -579,6 +603,10 @@ gracefully.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if err := m.Config.Validate(); err != nil {
+				return err
+			}
+			m.Config.applyMemoryLimit()
 			if err := m.Run(ctx); err != nil {
 				return errors.Join(err, m.Close())
 			}
