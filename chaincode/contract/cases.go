@@ -122,66 +122,94 @@ func mayHandleCase(ctx contractapi.TransactionContextInterface, std *record.Stan
 	return who, nil
 }
 
-func usageKey(u rules.Usage) string { return u.IssuerID + " " + u.CertificateID }
+// caseWalkCalls bounds the impact-walk pages one chunk reads
+// (rules.ImpactWalk, each at most record.MaxImpactPageUsages usages), so a
+// transaction's reads stay bounded however many of the usages it meets are
+// filtered out.
+const caseWalkCalls = 4
 
-// recordChunk records up to size items after the case's cursor, in order of
-// issuer then certificate, and writes the case and every notice it
-// touched. The case is written first: it is the transaction's answer.
+// recordChunk records up to size notice items, taking the impact walk
+// (rules.ImpactWalk) on from the case's cursor, so a transaction reads only
+// the usages of its own chunk however many certificates the case affects;
+// and writes the case and every notice it touched. Items come in walk
+// order: a notice may grow in every chunk and is complete when the walk
+// ends. A certificate the walk meets again (under a second affected
+// reference) keeps its first item. The case is written first: it is the
+// transaction's answer.
 func recordChunk(ctx contractapi.TransactionContextInterface, t *txn, cs *record.Case, size int, today string) error {
 	l := rules.FromSource(stateSource{ctx})
-	uses, err := rules.AffectedUsages(l, cs.StandardID, cs.Since)
-	if err != nil {
-		return err
-	}
-	sort.Slice(uses, func(i, j int) bool { return usageKey(uses[i]) < usageKey(uses[j]) })
-	from := sort.Search(len(uses), func(i int) bool { return usageKey(uses[i]) > cs.Cursor })
-	remaining := uses[from:]
+	usages := stateUsagePage(ctx, l)
 	touched := map[string]*record.Notice{}
-	if cs.PendingNotice != "" {
-		var n record.Notice
-		if err := requireRecord(ctx, record.DocNotice, cs.PendingNotice, &n); err != nil {
-			return err
+	notice := func(id, institution string) (*record.Notice, error) {
+		if n := touched[id]; n != nil {
+			return n, nil
 		}
-		touched[n.ID] = &n
+		n := &record.Notice{ID: id, DocType: record.DocNotice, CaseID: cs.ID, StandardID: cs.StandardID, InstitutionID: institution,
+			Status: record.CaseOpen, OpenedOn: today}
+		found, err := readRecord(ctx, record.DocNotice, id, n)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			if institution == "" {
+				return nil, record.Errorf(record.Internal, "case %s names notice %s, which does not exist", cs.ID, id)
+			}
+			cs.NoticeIDs = append(cs.NoticeIDs, id)
+			cs.OpenNotices++
+		}
+		touched[id] = n
+		return n, nil
 	}
 	var items []*record.NoticeItem
-	i := 0
-	for ; i < len(remaining) && len(items) < size; i++ {
-		u := remaining[i]
-		cs.Cursor = usageKey(u)
-		var cert record.Certificate
-		if err := requireRecord(ctx, record.DocCertificate, u.CertificateID, &cert); err != nil {
+	chunk := map[string]bool{} // item ids of this chunk
+	token := cs.Cursor
+	for calls := 0; len(items) < size && calls < caseWalkCalls; calls++ {
+		page, err := rules.ImpactWalk(l, usages, cs.StandardID, cs.Since, min(record.MaxPageSize, size-len(items)), token, record.MaxImpactPageUsages)
+		if err != nil {
 			return err
 		}
-		if cert.Status != record.CertValid {
-			continue
-		}
-		nid := record.NoticeID(cs.ID, u.IssuerID)
-		n := touched[nid]
-		if n == nil {
-			n = &record.Notice{ID: nid, DocType: record.DocNotice, CaseID: cs.ID, StandardID: cs.StandardID, InstitutionID: u.IssuerID,
-				Status: record.CaseOpen, OpenedOn: today}
-			found, err := readRecord(ctx, record.DocNotice, nid, n)
+		for _, u := range page.Certificates {
+			nid := record.NoticeItemID(record.NoticeID(cs.ID, u.IssuerID), u.CertificateID)
+			if chunk[nid] {
+				continue
+			}
+			chunk[nid] = true
+			var cert record.Certificate
+			if err := requireRecord(ctx, record.DocCertificate, u.CertificateID, &cert); err != nil {
+				return err
+			}
+			if cert.Status != record.CertValid {
+				continue
+			}
+			if found, err := readRecord(ctx, record.DocNoticeItem, nid, &record.NoticeItem{}); err != nil {
+				return err
+			} else if found {
+				continue
+			}
+			n, err := notice(record.NoticeID(cs.ID, u.IssuerID), u.IssuerID)
 			if err != nil {
 				return err
 			}
-			if !found {
-				cs.NoticeIDs = append(cs.NoticeIDs, nid)
-				cs.OpenNotices++
-			}
-			touched[nid] = n
+			n.ItemCount++
+			n.OpenItems++
+			cs.Certificates++
+			items = append(items, &record.NoticeItem{ID: nid, DocType: record.DocNoticeItem, NoticeID: n.ID,
+				CaseID: cs.ID, CertificateID: cert.ID, SubjectID: cert.SubjectID, Status: record.ItemOpen})
 		}
-		n.ItemCount++
-		n.OpenItems++
-		cs.Certificates++
-		items = append(items, &record.NoticeItem{ID: record.NoticeItemID(nid, cert.ID), DocType: record.DocNoticeItem, NoticeID: nid,
-			CaseID: cs.ID, CertificateID: cert.ID, SubjectID: cert.SubjectID, Status: record.ItemOpen})
+		if token = page.NextPageToken; token == "" {
+			break
+		}
 	}
-	next := "" // the issuer the next chunk starts with
-	if i < len(remaining) {
-		next = remaining[i].IssuerID
+	cs.Cursor, cs.Recorded = token, token == ""
+	if cs.Recorded {
+		// The walk is over: every notice is complete, and one whose items
+		// are all resolved closes.
+		for _, id := range cs.NoticeIDs {
+			if _, err := notice(id, ""); err != nil {
+				return err
+			}
+		}
 	}
-	cs.Recorded, cs.PendingNotice = i == len(remaining), ""
 	ids := make([]string, 0, len(touched))
 	for id := range touched {
 		ids = append(ids, id)
@@ -189,11 +217,7 @@ func recordChunk(ctx contractapi.TransactionContextInterface, t *txn, cs *record
 	sort.Strings(ids)
 	for _, id := range ids {
 		n := touched[id]
-		if n.InstitutionID == next && !cs.Recorded {
-			cs.PendingNotice = n.ID
-		} else {
-			n.Complete = true
-		}
+		n.Complete = cs.Recorded
 		if n.Complete && n.OpenItems == 0 && n.Status == record.CaseOpen {
 			n.Status, n.ClosedOn = record.CaseClosed, today
 			cs.OpenNotices--

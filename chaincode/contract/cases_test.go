@@ -65,9 +65,11 @@ func TestAnOutOfToleranceCaseIsFollowedToItsEnd(t *testing.T) {
 	refused(inspector, record.NotFound, "OpenCase", mustJSON(t, record.CaseOpening{ID: "CASE-X", StandardID: "NO-STD", Since: want.CaseSince, Finding: "x"}), "")
 	refused(inspector, record.Invalid, "OpenCase", opening, "0")
 
-	// One item per transaction: the case is recorded across four.
+	// One item per transaction, in the impact walk's order (the standard's
+	// own certificates first: C-MKT-WS of TJIM): the case is recorded
+	// across four.
 	cs := decode[record.Case](t, l.mustSubmit(inspector, "OpenCase", opening, "1"))
-	if cs.Recorded || cs.Status != record.CaseOpen || !reflect.DeepEqual(cs.NoticeIDs, []string{"CASE-1~HBIM"}) {
+	if cs.Recorded || cs.Status != record.CaseOpen || cs.Certificates != 1 || !reflect.DeepEqual(cs.NoticeIDs, []string{"CASE-1~TJIM"}) {
 		t.Fatalf("opened case = %+v", cs)
 	}
 	refused(inspector, record.Conflict, "OpenCase", opening, "")

@@ -76,12 +76,10 @@ type Case struct {
 	OpenNotices   int      `json:"open_notices"`
 	Certificates  int      `json:"certificates"` // items recorded so far
 	// Recorded is true once every notice is recorded; until then
-	// ContinueCase records the next chunk after Cursor (issuer id, a
-	// space, certificate id of the last certificate considered), and
-	// PendingNotice is a notice the next chunk may still add items to.
-	Recorded      bool   `json:"recorded"`
-	Cursor        string `json:"cursor,omitempty"`
-	PendingNotice string `json:"pending_notice,omitempty"`
+	// ContinueCase records the next chunk, taking the impact walk on from
+	// Cursor (the walk's page token, rules.ImpactWalk).
+	Recorded bool   `json:"recorded"`
+	Cursor   string `json:"cursor,omitempty"`
 }
 
 // Notice tells an institution which of the certificates it issued a case
