@@ -33,11 +33,14 @@ type Store struct {
 func Open(dir string) (*Store, error) {
 	opts := badgerdb.DefaultOptions(dir)
 	if dir != "" {
-		// badger's defaults (five 64 MiB memtables, a 256 MiB block cache)
-		// would take a gateway on the embedded ledger past 300 MB alone;
-		// two 16 MiB memtables and small caches keep it well under (the
-		// ledger is written by one transaction at a time).
-		opts.Options = opts.WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
+		// badger's defaults (five 64 MiB memtables, a 256 MiB block cache,
+		// four compactors) would take a gateway on the embedded ledger
+		// past 300 MB alone; two 32 MiB memtables, small caches and two
+		// compactors keep it under (the ledger is written one transaction
+		// at a time). A transaction may be 15 % of a memtable, 4.8 MiB:
+		// room for a batch at the 1 MiB body limit written three times
+		// (its arguments in the log, its records, its event).
+		opts.Options = opts.WithMemTableSize(32 << 20).WithNumMemtables(2).WithBlockCacheSize(16 << 20).WithIndexCacheSize(16 << 20).WithNumCompactors(2).
 			WithNumLevelZeroTables(3).WithNumLevelZeroTablesStall(10)
 	}
 	db, err := badgerdb.Open(opts)

@@ -17,9 +17,6 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 	"github.com/metrotrace/metrotrace/chaincode/record"
-	"github.com/metrotrace/metrotrace/chaincode/scenario"
-	"github.com/metrotrace/metrotrace/gateway/embedded"
-	"github.com/metrotrace/metrotrace/gateway/index"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
@@ -141,54 +138,16 @@ func runEmbedded(c embeddedConfig, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	l, err := embedded.Open(filepath.Join(tmp, "ledger"))
+	r, err := openEmbeddedRegion(ctx, tmp)
 	if err != nil {
 		return err
 	}
-	defer l.Close()
-	for _, s := range scenario.New().Steps() {
-		id, err := l.Wallet().Identity(s.MSPID, s.Role, s.Institution)
-		if err != nil {
-			return err
-		}
-		if _, err := l.Submit(ctx, id, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}); err != nil {
-			return fmt.Errorf("scenario step %s: %w", s.Function, err)
-		}
-	}
-	x, err := index.Open(filepath.Join(tmp, "index"), nil)
-	if err != nil {
-		return err
-	}
-	defer x.Close()
-	at := &applyTimes{Ledger: l, applied: map[uint64]time.Time{}}
-	followed := make(chan struct{})
-	go func() {
-		defer close(followed)
-		_ = x.Follow(ctx, at)
-	}()
-	defer func() {
-		cancel()
-		<-followed
-	}()
-	recorder, err := l.Wallet().Identity("TianjinMSP", "recorder", "TJ-ENT")
-	if err != nil {
-		return err
-	}
+	defer r.stop()
+	l, x, at, recorder := r.ledger, r.index, r.times, r.recorder
 	fmt.Fprintf(stderr, "registering %d instruments\n", c.instruments)
-	var balance record.Instrument
-	for _, in := range scenario.New().Instruments {
-		if in.ID == cert.SubjectID {
-			balance = *in
-		}
-	}
 	subject := func(i int) string { return fmt.Sprintf("BENCH-INS-%07d", i%c.instruments) }
-	for i := 0; i < c.instruments; i++ {
-		in := balance
-		in.ID, in.Serial = subject(i), subject(i)
-		data, _ := json.Marshal(&in)
-		if _, err := l.Submit(ctx, recorder, ledger.Call{Function: record.FnRegisterInstrument, Args: []string{string(data)}}); err != nil {
-			return fmt.Errorf("register %s: %w", in.ID, err)
-		}
+	if err := r.registerInstruments(ctx, c.instruments, subject, nil); err != nil {
+		return err
 	}
 	if c.cpuProfile != "" {
 		f, err := os.Create(c.cpuProfile)

@@ -4,6 +4,7 @@
 //
 //	metrotrace-bench index   [--instruments N] [--dir DIR] [--samples N] ...
 //	metrotrace-bench embedded [--single N] [--certificates N]
+//	metrotrace-bench case [--instruments N] [--chunk N]
 //	metrotrace-bench network --connection FILE [--concurrency N] [--duration D] ...
 //
 // index builds (or reuses) a read-model index (gateway/index) of N
@@ -19,6 +20,11 @@
 // embedded issues certificates on the embedded ledger, one a transaction
 // and record.MaxBatch a transaction, each beside raw badger writes, while an
 // index follows, and reports the index lag of every transaction.
+//
+// case opens an out-of-tolerance case on the embedded ledger on a
+// standard that calibrated N compulsory instruments, as POST /api/v1/cases
+// records it (a chunk of notice items a transaction), and reports the time
+// until every item is recorded and indexed and the process's peak RSS.
 //
 // network runs on a live Fabric network (scripts/network.sh up --deploy,
 // plus scripts/network.sh deploy --name benchput --path ./network/benchcc):
@@ -87,6 +93,7 @@ type networkConfig struct {
 const usage = `usage:
   metrotrace-bench index   [--instruments N] [--dir DIR] [flags]
   metrotrace-bench embedded [--single N] [--certificates N] [--markdown]
+  metrotrace-bench case [--instruments N] [--chunk N] [--markdown]
   metrotrace-bench network --connection FILE [--concurrency N] [--duration D] [flags]
   metrotrace-bench network --print-users [--concurrency N]
 run "metrotrace-bench <command> -h" for the flags`
@@ -197,6 +204,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return runEmbedded(c, stdout, stderr)
+	case "case":
+		c, err := parseCase(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return runCase(c, stdout, stderr)
 	case "network":
 		c, err := parseNetwork(args[1:], stderr)
 		if err != nil {

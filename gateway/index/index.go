@@ -62,7 +62,7 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 	opts := badgerdb.DefaultOptions(dir)
 	opts.Log = log
 	opts.Options = opts.WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
-		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8)
+		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8).WithNumCompactors(2)
 	if dir != "" {
 		// On disk, large records go to the value log to keep the tree
 		// small. In memory every value stays in the LSM tree: keep the
