@@ -2,6 +2,7 @@ package contract
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -29,8 +30,14 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 	if err := mustNotExist(ctx, record.DocAgreement, a.ID); err != nil {
 		return "", err
 	}
-	for _, p := range a.Parties {
+	// Every party that does not exist is named at once.
+	var wrong record.Refusal
+	for i, p := range a.Parties {
 		in, err := requireInstitution(ctx, p)
+		if record.ErrorCode(err) == record.NotFound {
+			wrong.Add("parties["+strconv.Itoa(i)+"]", err)
+			continue
+		}
 		if err != nil {
 			return "", wrapf(err, "propose agreement %s", a.ID)
 		}
@@ -40,6 +47,9 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 		if !who.hasAttributes() || who.role == record.RoleOperator || (who.role == record.RoleRecorder && who.institution == p) {
 			a.ProposedBy = p
 		}
+	}
+	if err := wrong.Err(); err != nil {
+		return "", wrapf(err, "propose agreement %s", a.ID)
 	}
 	if a.ProposedBy == "" {
 		return "", record.Errorf(record.Forbidden, "propose agreement %s: %s does not act for any of its parties", a.ID, who)

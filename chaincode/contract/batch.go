@@ -187,7 +187,7 @@ func (r *reads) writableInstitution(id string) (*record.Institution, error) {
 		return nil, err
 	}
 	if !found {
-		return nil, record.Errorf(record.NotFound, "%s %s does not exist", record.DocInstitution, id)
+		return nil, record.NotFoundf(record.DocInstitution, id)
 	}
 	if r.who == nil && r.whoErr == nil {
 		who, err := callerOf(r.ctx)

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"strconv"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -75,13 +77,22 @@ func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterf
 	return t.commit()
 }
 
-// computeEN checks each participant exists and fills in its En.
+// computeEN checks each participant exists, naming every one that does
+// not at once, and fills in its En.
 func computeEN(ctx contractapi.TransactionContextInterface, cmp *record.Comparison, results []record.ComparisonResult) error {
+	var wrong record.Refusal
 	for i := range results {
-		r := &results[i]
-		if _, err := requireInstitution(ctx, r.InstitutionID); err != nil {
+		if _, err := requireInstitution(ctx, results[i].InstitutionID); record.ErrorCode(err) == record.NotFound {
+			wrong.Add("results["+strconv.Itoa(i)+"].institution_id", err)
+		} else if err != nil {
 			return err
 		}
+	}
+	if err := wrong.Err(); err != nil {
+		return err
+	}
+	for i := range results {
+		r := &results[i]
 		en, err := record.EN(record.Result{Value: r.Value, Unit: r.Unit, Uncertainty: r.Uncertainty}, cmp.Reference)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -214,11 +215,20 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 	if err := decodeValid(certificateJSON, &cert); err != nil {
 		return nil, nil, nil, wrapf(err, "issue certificate")
 	}
-	if err := happenedBy(ctx, "performed_on", cert.PerformedOn); err != nil {
+	// The checks against the ledger that are independent of each other
+	// are all made, and the certificate refused once, naming every field
+	// (a conflict, or a caller who may not write for the issuer, is
+	// refused at once).
+	var wrong record.Refusal
+	if err := happenedBy(ctx, "performed_on", cert.PerformedOn); record.ErrorCode(err) == record.Invalid {
+		wrong.Add("performed_on", err)
+	} else if err != nil {
 		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
 	}
 	issuer, err := rc.writableInstitution(cert.IssuerID)
-	if err != nil {
+	if record.ErrorCode(err) == record.NotFound {
+		wrong.Add("issuer_id", err)
+	} else if err != nil {
 		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
 	}
 	if err := mustNotExist(ctx, record.DocCertificate, cert.ID); err != nil {
@@ -227,7 +237,10 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 	if at, ok := batch.certificate(cert.ID); ok {
 		return nil, nil, nil, record.Errorf(record.Conflict, "%s %s is also item %d of this batch", record.DocCertificate, cert.ID, at)
 	}
-	if err := checkCertificateReferences(rc, &cert); err != nil {
+	if err := checkCertificateReferences(rc, &cert, &wrong); err != nil {
+		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
+	}
+	if err := wrong.Err(); err != nil {
 		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
 	}
 	if cert.DCCSHA256 != "" {
@@ -295,8 +308,9 @@ func supersededByDCC(ctx contractapi.TransactionContextInterface, cert *record.C
 
 // checkCertificateReferences checks that the subject and every reference
 // standard exist and measure the certificate's quantity, and that a
-// verification's subject has an MPE to verify against.
-func checkCertificateReferences(rc *reads, cert *record.Certificate) error {
+// verification's subject has an MPE to verify against, adding each wrong
+// one to wrong; it returns only an error of reading the ledger.
+func checkCertificateReferences(rc *reads, cert *record.Certificate, wrong *record.Refusal) error {
 	var subjectQuantity string
 	var subjectMPE *record.Value
 	// The instrument first: most certificates are of working instruments,
@@ -306,6 +320,7 @@ func checkCertificateReferences(rc *reads, cert *record.Certificate) error {
 	if err != nil {
 		return err
 	}
+	subjectFound := found
 	if found {
 		subjectQuantity, subjectMPE = in.Quantity, &in.MPE
 	} else {
@@ -313,27 +328,37 @@ func checkCertificateReferences(rc *reads, cert *record.Certificate) error {
 		if err != nil {
 			return err
 		}
-		if !found {
-			return record.Errorf(record.NotFound, "subject %s is neither a registered standard nor an instrument", cert.SubjectID)
+		if found {
+			subjectFound, subjectQuantity, subjectMPE = true, std.Quantity, std.MPE
 		}
-		subjectQuantity, subjectMPE = std.Quantity, std.MPE
 	}
-	if subjectQuantity != cert.Quantity {
-		return record.Errorf(record.Invalid, "subject %s measures %s, the certificate is for %s", cert.SubjectID, subjectQuantity, cert.Quantity)
+	switch {
+	case !subjectFound:
+		wrong.Add("subject_id", record.ErrorOfField(record.NotFound, record.NewFieldError("", record.FieldSubjectNotFound, record.Params{"id": cert.SubjectID},
+			"subject %s is neither a registered standard nor an instrument", cert.SubjectID)))
+	case subjectQuantity != cert.Quantity:
+		wrong.Add("subject_id", record.ErrorOfField(record.Invalid, record.NewFieldError("", record.FieldQuantityMismatch,
+			record.Params{"kind": "subject", "id": cert.SubjectID, "measures": subjectQuantity, "quantity": cert.Quantity},
+			"subject %s measures %s, the certificate is for %s", cert.SubjectID, subjectQuantity, cert.Quantity)))
+	case cert.Kind == record.KindVerification && subjectMPE == nil:
+		wrong.Add("subject_id", record.ErrorOfField(record.Invalid, record.NewFieldError("", record.FieldSubjectNoMPE, record.Params{"id": cert.SubjectID},
+			"a verification needs the subject's MPE; standard %s has none", cert.SubjectID)))
 	}
-	if cert.Kind == record.KindVerification && subjectMPE == nil {
-		return record.Errorf(record.Invalid, "a verification needs the subject's MPE; standard %s has none", cert.SubjectID)
-	}
-	for _, refID := range cert.ReferenceIDs {
+	for i, refID := range cert.ReferenceIDs {
+		field := "reference_ids[" + strconv.Itoa(i) + "]"
 		ref, found, err := rc.standard(refID)
 		if err != nil {
 			return err
 		}
 		if !found {
-			return record.Errorf(record.NotFound, "reference standard %s does not exist", refID)
+			wrong.Add(field, record.ErrorOfField(record.NotFound, record.NewFieldError("", record.FieldRecordNotFound, record.Params{"kind": "reference standard", "id": refID},
+				"reference standard %s does not exist", refID)))
+			continue
 		}
 		if ref.Quantity != cert.Quantity {
-			return record.Errorf(record.Invalid, "reference standard %s measures %s, the certificate is for %s", refID, ref.Quantity, cert.Quantity)
+			wrong.Add(field, record.ErrorOfField(record.Invalid, record.NewFieldError("", record.FieldQuantityMismatch,
+				record.Params{"kind": "reference standard", "id": refID, "measures": ref.Quantity, "quantity": cert.Quantity},
+				"reference standard %s measures %s, the certificate is for %s", refID, ref.Quantity, cert.Quantity)))
 		}
 	}
 	return nil

@@ -37,7 +37,7 @@ func requireRecord(ctx contractapi.TransactionContextInterface, docType, id stri
 		return err
 	}
 	if !found {
-		return record.Errorf(record.NotFound, "%s %s does not exist", docType, id)
+		return record.NotFoundf(docType, id)
 	}
 	return nil
 }

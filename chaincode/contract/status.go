@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"fmt"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"slices"
 
@@ -25,15 +24,17 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 	// Every wrong argument is named at once, as a record's fields are.
 	var wrong []record.FieldError
 	if !slices.Contains(record.StandardStatuses, status) {
-		wrong = append(wrong, record.FieldError{Field: "status", Message: fmt.Sprintf("status %q is not one of active, sealed, revoked", status)})
+		wrong = append(wrong, record.NewFieldError("status", record.FieldNotOneOf, record.Params{"value": status, "allowed": "active, sealed, revoked"},
+			"status %q is not one of active, sealed, revoked", status))
 	}
 	if err := record.PlausibleDate("since", since); err != nil {
-		wrong = append(wrong, record.FieldError{Field: "since", Message: record.ErrorMessage(err)})
+		wrong = append(wrong, record.FieldErrorOf("since", err))
 	}
 	if err := record.ValidText("reason", reason); err != nil {
-		wrong = append(wrong, record.FieldError{Field: "reason", Message: record.ErrorMessage(err)})
+		wrong = append(wrong, record.FieldErrorOf("reason", err))
 	} else if status != record.StatusActive && reason == "" {
-		wrong = append(wrong, record.FieldError{Field: "reason", Message: fmt.Sprintf("a reason is required to make standard %s %s", standardID, status)})
+		wrong = append(wrong, record.NewFieldError("reason", record.FieldReasonRequired, record.Params{"action": "status", "id": standardID, "status": status},
+			"a reason is required to make standard %s %s", standardID, status))
 	}
 	if err := record.FieldErrors(wrong...); err != nil {
 		return "", err
@@ -113,10 +114,11 @@ func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reas
 		return nil, wrapf(err, "%s certificate %s", verb, id)
 	}
 	if reason == "" {
-		return nil, record.FieldErrors(record.FieldError{Field: "reason", Message: fmt.Sprintf("a reason is required to %s certificate %s", verb, id)})
+		return nil, record.FieldErrors(record.NewFieldError("reason", record.FieldReasonRequired, record.Params{"action": verb, "id": id},
+			"a reason is required to %s certificate %s", verb, id))
 	}
 	if err := record.ValidText("reason", reason); err != nil {
-		return nil, record.FieldErrors(record.FieldError{Field: "reason", Message: record.ErrorMessage(err)})
+		return nil, record.FieldErrors(record.FieldErrorOf("reason", err))
 	}
 	if cert.Status != record.CertValid {
 		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)

@@ -24,31 +24,31 @@ func (a *Agreement) Validate() error {
 	v.check("doc_type", checkDocType(&a.DocType, DocAgreement))
 	v.check("id", ValidateID("id", a.ID))
 	if len(a.Parties) < 2 {
-		v.addf("parties", "parties must name at least two institutions")
+		v.add("parties", FieldTooFewParties, Params{"min": "2"}, "parties must name at least two institutions")
 	}
 	for i, p := range a.Parties {
 		v.check("parties["+itoa(i)+"]", ValidateID("parties["+itoa(i)+"]", p))
 	}
 	v.check("parties", noDuplicates("parties", a.Parties))
 	if len(a.Quantities) == 0 {
-		v.addf("quantities", "quantities must name at least one quantity")
+		v.add("quantities", FieldNoQuantities, nil, "quantities must name at least one quantity")
 	}
 	for i, q := range a.Quantities {
 		if validQuantity(q) != nil {
-			v.addf("quantities["+itoa(i)+"]", "quantities[%d] %q is not a known quantity", i, q)
+			v.add("quantities["+itoa(i)+"]", FieldUnknownQuantity, Params{"value": q}, "quantities[%d] %q is not a known quantity", i, q)
 		}
 	}
 	v.check("quantities", noDuplicates("quantities", a.Quantities))
 	if a.ComparisonWithinYears < 0 || a.ComparisonWithinYears > 50 {
-		v.addf("comparison_within_years", "comparison_within_years must be between 0 (no comparison needed) and 50, got %d", a.ComparisonWithinYears)
+		v.add("comparison_within_years", FieldOutOfRange, Params{"value": itoa(a.ComparisonWithinYears), "min": "0", "max": "50"}, "comparison_within_years must be between 0 (no comparison needed) and 50, got %d", a.ComparisonWithinYears)
 	}
 	fromOK := v.check("valid_from", validDate("valid_from", a.ValidFrom))
 	untilOK := v.check("valid_until", validDate("valid_until", a.ValidUntil))
 	if fromOK && untilOK && a.ValidUntil < a.ValidFrom {
-		v.addf("valid_until", "valid_until %s is before valid_from %s", a.ValidUntil, a.ValidFrom)
+		v.add("valid_until", FieldDateBefore, Params{"value": a.ValidUntil, "other_field": "valid_from", "other": a.ValidFrom}, "valid_until %s is before valid_from %s", a.ValidUntil, a.ValidFrom)
 	}
 	if len(a.Approvals) != 0 {
-		v.addf("approvals", "approvals are given through ApproveAgreement, not in the proposal")
+		v.add("approvals", FieldSetByLedger, Params{"by": FnApproveAgreement}, "approvals are given through ApproveAgreement, not in the proposal")
 	}
 	if err := v.err(); err != nil {
 		return err

@@ -65,7 +65,7 @@ func (c *Certificate) Validate() error {
 	v.check("issuer_id", ValidateID("issuer_id", c.IssuerID))
 	v.check("subject_id", ValidateID("subject_id", c.SubjectID))
 	if len(c.ReferenceIDs) == 0 {
-		v.addf("reference_ids", "reference_ids must name at least one reference standard")
+		v.add("reference_ids", FieldNoReferences, nil, "reference_ids must name at least one reference standard")
 	}
 	for i, ref := range c.ReferenceIDs {
 		field := "reference_ids[" + itoa(i) + "]"
@@ -73,7 +73,7 @@ func (c *Certificate) Validate() error {
 			continue
 		}
 		if ref == c.SubjectID {
-			v.addf(field, "certificate %s references its own subject %s", c.ID, ref)
+			v.add(field, FieldReferencesSubject, Params{"id": c.ID, "value": ref}, "certificate %s references its own subject %s", c.ID, ref)
 		}
 	}
 	v.check("reference_ids", noDuplicates("reference_ids", c.ReferenceIDs))
@@ -81,10 +81,10 @@ func (c *Certificate) Validate() error {
 	performedOK := v.check("performed_on", validDate("performed_on", c.PerformedOn))
 	untilOK := v.check("valid_until", validDate("valid_until", c.ValidUntil))
 	if performedOK && untilOK && c.ValidUntil < c.PerformedOn {
-		v.addf("valid_until", "valid_until %s is before performed_on %s", c.ValidUntil, c.PerformedOn)
+		v.add("valid_until", FieldDateBefore, Params{"value": c.ValidUntil, "other_field": "performed_on", "other": c.PerformedOn}, "valid_until %s is before performed_on %s", c.ValidUntil, c.PerformedOn)
 	}
 	if c.Kind == KindCalibration && len(c.Results) == 0 {
-		v.addf("results", "a calibration certificate needs at least one result")
+		v.add("results", FieldNoResults, nil, "a calibration certificate needs at least one result")
 	}
 	if c.Results == nil {
 		c.Results = []Result{}
@@ -93,7 +93,7 @@ func (c *Certificate) Validate() error {
 		field := "results[" + itoa(i) + "]"
 		r.validate(&v, field, q)
 		if c.Kind == KindCalibration && r.Uncertainty == nil {
-			v.addf(field+".uncertainty", "%s.uncertainty is required on a calibration result", field)
+			v.add(field+".uncertainty", FieldUncertaintyRequired, nil, "%s.uncertainty is required on a calibration result", field)
 		}
 	}
 	switch {
@@ -101,37 +101,37 @@ func (c *Certificate) Validate() error {
 	case c.Kind == KindVerification:
 		v.check("conformity", oneOf("conformity", c.Conformity, Conformities))
 	case c.Kind == KindCalibration && c.Conformity != "":
-		v.addf("conformity", "conformity is only stated on a verification certificate")
+		v.add("conformity", FieldConformityNotStated, nil, "conformity is only stated on a verification certificate")
 	}
 	v.check("method", required("method", c.Method))
 	if c.DCCSHA256 != "" && !sha256Pattern.MatchString(c.DCCSHA256) {
-		v.addf("dcc_sha256", "dcc_sha256 must be 64 lowercase hex digits")
+		v.add("dcc_sha256", FieldBadSHA256, nil, "dcc_sha256 must be 64 lowercase hex digits")
 	}
 	if c.DCCC14NSHA256 != "" && !sha256Pattern.MatchString(c.DCCC14NSHA256) {
-		v.addf("dcc_c14n_sha256", "dcc_c14n_sha256 must be 64 lowercase hex digits")
+		v.add("dcc_c14n_sha256", FieldBadSHA256, nil, "dcc_c14n_sha256 must be 64 lowercase hex digits")
 	}
 	if c.DCCC14NSHA256 != "" && c.DCCSHA256 == "" {
-		v.addf("dcc_sha256", "dcc_c14n_sha256 is the canonical digest of the DCC dcc_sha256 anchors; set both")
+		v.add("dcc_sha256", FieldC14NWithoutSHA256, nil, "dcc_c14n_sha256 is the canonical digest of the DCC dcc_sha256 anchors; set both")
 	}
 	if (c.Supersedes == "") != (c.PreviousDCCSHA256 == "") {
-		v.addf("supersedes", "supersedes and previous_dcc_sha256 go together: the certificate replaced and the SHA-256 of its DCC")
+		v.add("supersedes", FieldSupersedesPair, nil, "supersedes and previous_dcc_sha256 go together: the certificate replaced and the SHA-256 of its DCC")
 	}
 	if c.Supersedes != "" {
 		if v.check("supersedes", ValidateID("supersedes", c.Supersedes)) && c.Supersedes == c.ID {
-			v.addf("supersedes", "certificate %s cannot supersede itself", c.ID)
+			v.add("supersedes", FieldSupersedesItself, Params{"id": c.ID}, "certificate %s cannot supersede itself", c.ID)
 		}
 		if c.PreviousDCCSHA256 != "" && !sha256Pattern.MatchString(c.PreviousDCCSHA256) {
-			v.addf("previous_dcc_sha256", "previous_dcc_sha256 must be 64 lowercase hex digits")
+			v.add("previous_dcc_sha256", FieldBadSHA256, nil, "previous_dcc_sha256 must be 64 lowercase hex digits")
 		}
 	}
 	if c.Status == "" {
 		c.Status = CertValid
 	}
 	if c.Status != CertValid {
-		v.addf("status", "a new certificate must be valid; revoke or supersede it afterwards")
+		v.add("status", FieldNewMustBeValid, nil, "a new certificate must be valid; revoke or supersede it afterwards")
 	}
 	if c.SupersededBy != "" {
-		v.addf("superseded_by", "superseded_by is set by SupersedeCertificate")
+		v.add("superseded_by", FieldSetByLedger, Params{"by": FnSupersedeCertificate}, "superseded_by is set by SupersedeCertificate")
 	}
 	return v.err()
 }

@@ -38,7 +38,7 @@ func (c *Comparison) Validate() error {
 	v.check("completed_on", validDate("completed_on", c.CompletedOn))
 	c.Reference.validate(&v, "reference", q)
 	if c.Reference.Uncertainty == nil {
-		v.addf("reference.uncertainty", "reference.uncertainty is required to compute En")
+		v.add("reference.uncertainty", FieldUncertaintyForEn, nil, "reference.uncertainty is required to compute En")
 	}
 	if c.Results == nil {
 		c.Results = []ComparisonResult{}
@@ -62,10 +62,10 @@ func validateComparisonResults(v *fieldErrors, quantity string, results []Compar
 		v.check(f+".institution_id", ValidateID(f+".institution_id", r.InstitutionID))
 		(Result{Value: r.Value, Unit: r.Unit, Uncertainty: r.Uncertainty}).validate(v, f, quantity)
 		if r.Uncertainty == nil {
-			v.addf(f+".uncertainty", "%s.uncertainty is required to compute En", f)
+			v.add(f+".uncertainty", FieldUncertaintyForEn, nil, "%s.uncertainty is required to compute En", f)
 		}
 		if r.EN != nil {
-			v.addf(f+".en", "%s.en is computed by the chaincode; do not send it", f)
+			v.add(f+".en", FieldComputed, nil, "%s.en is computed by the chaincode; do not send it", f)
 		}
 		ids = append(ids, r.InstitutionID)
 	}

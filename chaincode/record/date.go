@@ -43,10 +43,10 @@ const (
 func PlausibleDate(field, value string) error {
 	t, err := ParseDate(value)
 	if err != nil {
-		return Errorf(Invalid, "%s: %v", field, err)
+		return invalid(field, FieldBadDate, Params{"value": value}, "%s: %v", field, err)
 	}
 	if y := t.Year(); y < MinYear || y > MaxYear {
-		return Errorf(Invalid, "%s %s is not a plausible date (years %d to %d)", field, value, MinYear, MaxYear)
+		return invalid(field, FieldImplausibleDate, Params{"value": value, "min": itoa(MinYear), "max": itoa(MaxYear)}, "%s %s is not a plausible date (years %d to %d)", field, value, MinYear, MaxYear)
 	}
 	return nil
 }
@@ -55,7 +55,7 @@ func PlausibleDate(field, value string) error {
 // completed_on) is not after today, the transaction's date.
 func NotAfter(field, value, today string) error {
 	if value > today {
-		return Errorf(Invalid, "%s %s is after the transaction's date %s", field, value, today)
+		return invalid(field, FieldAfterToday, Params{"value": value, "today": today}, "%s %s is after the transaction's date %s", field, value, today)
 	}
 	return nil
 }

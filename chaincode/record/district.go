@@ -28,13 +28,13 @@ func RegionOfDistrict(code string) string {
 // Tianjin (12…) or Hebei (13…), the regions this network serves.
 func ValidateDistrict(field, code string) error {
 	if code == "" {
-		return Errorf(Invalid, "%s is required (a GB/T 2260 six-digit code)", field)
+		return invalid(field, FieldDistrictRequired, nil, "%s is required (a GB/T 2260 six-digit code)", field)
 	}
 	if !districtPattern.MatchString(code) {
-		return Errorf(Invalid, "%s %q is not a GB/T 2260 code of six digits", field, code)
+		return invalid(field, FieldBadDistrict, Params{"value": code}, "%s %q is not a GB/T 2260 code of six digits", field, code)
 	}
 	if RegionOfDistrict(code) == "" {
-		return Errorf(Invalid, "%s %q is outside Beijing (11xxxx), Tianjin (12xxxx) and Hebei (13xxxx)", field, code)
+		return invalid(field, FieldDistrictOutside, Params{"value": code}, "%s %q is outside Beijing (11xxxx), Tianjin (12xxxx) and Hebei (13xxxx)", field, code)
 	}
 	return nil
 }

@@ -31,13 +31,20 @@ type Error struct {
 	Code    Code
 	Message string
 	Details []FieldError
+	// field is the error as a field error, with its code and parameters,
+	// when a validator of this package made it (see [FieldErrorOf]).
+	field *FieldError
 }
 
 // FieldError is one wrong field of a record: its path ("range.unit",
-// "results[0].uncertainty.k") and what is wrong with it.
+// "results[0].uncertainty.k") and what is wrong with it, in English
+// (Message) and as a [FieldCode] with the parameters its sentence prints
+// (Code, Params), so that a client says it in its own language.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Field   string            `json:"field"`
+	Message string            `json:"message"`
+	Code    FieldCode         `json:"code,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
 }
 
 // detailsMarker separates an error's message from its details on the wire.
@@ -170,13 +177,13 @@ func (v *fieldErrors) check(field string, err error) bool {
 		}
 		return false
 	}
-	v.push(FieldError{Field: refineField(field, msg), Message: msg})
+	v.push(FieldErrorOf(refineField(field, msg), err))
 	return false
 }
 
-// addf records a field error with a formatted message.
-func (v *fieldErrors) addf(field, format string, args ...any) {
-	v.push(FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+// add records a field error of code with a formatted English message.
+func (v *fieldErrors) add(field string, code FieldCode, params Params, format string, args ...any) {
+	v.push(NewFieldError(field, code, params, format, args...))
 }
 
 func (v *fieldErrors) push(d FieldError) {
@@ -224,6 +231,45 @@ func refineField(field, msg string) string {
 		return head
 	}
 	return field
+}
+
+// Refusal collects the independent errors of one request that only the
+// ledger finds (a reference that does not exist, an issuer not
+// registered), each a field error of its own class, so that the request
+// is refused once with all of them (at most [MaxFieldErrors]).
+type Refusal struct {
+	v     fieldErrors
+	codes []Code
+}
+
+// Add records err, of any class, as the error of field (an error without
+// a field error of its own keeps its message).
+func (r *Refusal) Add(field string, err error) {
+	if err == nil {
+		return
+	}
+	r.codes = append(r.codes, ErrorCode(err))
+	r.v.push(FieldErrorOf(field, err))
+}
+
+// Len is the number of errors added.
+func (r *Refusal) Len() int { return len(r.codes) }
+
+// Err is the refusal: nil without errors; with them an *Error of the
+// class they share (Invalid when they differ), whose details name every
+// field and whose message joins their messages.
+func (r *Refusal) Err() error {
+	if len(r.codes) == 0 {
+		return nil
+	}
+	e := r.v.err().(*Error)
+	for _, c := range r.codes[1:] {
+		if c != r.codes[0] {
+			return e
+		}
+	}
+	e.Code = r.codes[0]
+	return e
 }
 
 // ErrorMessage returns the message of the first *Error in err's chain,

@@ -7,6 +7,15 @@ import (
 	"testing"
 )
 
+// fe is a field error with its code and the parameters besides "field".
+func fe(field, message string, code FieldCode, params ...string) FieldError {
+	p := Params{"field": field}
+	for i := 0; i+1 < len(params); i += 2 {
+		p[params[i]] = params[i+1]
+	}
+	return FieldError{Field: field, Message: message, Code: code, Params: p}
+}
+
 func TestAStandardWithManyWrongFieldsNamesEveryOneInFieldOrder(t *testing.T) {
 	s := Standard{ID: "bad id", Level: "national", Quantity: "mass",
 		Range:       Range{Min: 5, Max: 1, Unit: "g"},
@@ -14,15 +23,17 @@ func TestAStandardWithManyWrongFieldsNamesEveryOneInFieldOrder(t *testing.T) {
 		Approval:    &Approval{Number: "", ValidUntil: "2024-02-30"}}
 	err := s.Validate()
 	want := []FieldError{
-		{"id", `id "bad id" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)`},
-		{"institution_id", "institution_id is required"},
-		{"name", "name is required"},
-		{"level", `level "national" is not one of primary, public, department, enterprise, working`},
-		{"range.min", "range: min 5 is greater than max 1"},
-		{"uncertainty.value", "uncertainty.value must be positive, got 0"},
-		{"uncertainty.unit", `uncertainty.unit: incompatible units: unit "mm" measures length, not mass`},
-		{"approval.number", "approval.number is required"},
-		{"approval.valid_until", `approval.valid_until: date "2024-02-30" is not a valid YYYY-MM-DD date`},
+		fe("id", `id "bad id" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)`, FieldBadID, "value", "bad id"),
+		fe("institution_id", "institution_id is required", FieldRequired),
+		fe("name", "name is required", FieldRequired),
+		fe("level", `level "national" is not one of primary, public, department, enterprise, working`, FieldNotOneOf,
+			"value", "national", "allowed", "primary, public, department, enterprise, working"),
+		fe("range.min", "range: min 5 is greater than max 1", FieldMinAboveMax, "min", "5", "max", "1"),
+		fe("uncertainty.value", "uncertainty.value must be positive, got 0", FieldNotPositive, "value", "0"),
+		fe("uncertainty.unit", `uncertainty.unit: incompatible units: unit "mm" measures length, not mass`, FieldUnitNotOfQuantity,
+			"value", "mm", "quantity", "mass", "measures", "length"),
+		fe("approval.number", "approval.number is required", FieldRequired),
+		fe("approval.valid_until", `approval.valid_until: date "2024-02-30" is not a valid YYYY-MM-DD date`, FieldBadDate, "value", "2024-02-30"),
 	}
 	if got := ErrorDetails(err); !reflect.DeepEqual(got, want) {
 		t.Fatalf("details:\n got %q\nwant %q", got, want)
@@ -40,8 +51,9 @@ func TestAWrongQuantityIsReportedOnceNotAgainstEveryUnit(t *testing.T) {
 		Range: Range{Min: 0, Max: 1, Unit: "kg"}, Uncertainty: Uncertainty{Value: 1, Unit: "furlong", K: 2}}
 	got := ErrorDetails(c.Validate())
 	want := []FieldError{
-		{"quantity", `quantity "luck" is not a known quantity`},
-		{"uncertainty.unit", `uncertainty.unit: unknown unit "furlong": "furlong" is not a unit symbol`},
+		fe("quantity", `quantity "luck" is not a known quantity`, FieldUnknownQuantity, "value", "luck"),
+		fe("uncertainty.unit", `uncertainty.unit: unknown unit "furlong": "furlong" is not a unit symbol`, FieldBadUnit,
+			"value", "furlong", "reason", `unknown unit "furlong": "furlong" is not a unit symbol`),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("details:\n got %q\nwant %q", got, want)
@@ -62,9 +74,10 @@ func TestFieldErrorsCrossTheWireInTheMessageAlone(t *testing.T) {
 		t.Fatalf("ParseError = %+v, want code invalid, message %q, details %+v", *got, "register agreement: "+e.Message, e.Details)
 	}
 	want := []FieldError{
-		{"parties", "parties must name at least two institutions"},
-		{"quantities", "quantities must name at least one quantity"},
-		{"valid_until", "valid_until 2023-01-01 is before valid_from 2024-01-01"},
+		fe("parties", "parties must name at least two institutions", FieldTooFewParties, "min", "2"),
+		fe("quantities", "quantities must name at least one quantity", FieldNoQuantities),
+		fe("valid_until", "valid_until 2023-01-01 is before valid_from 2024-01-01", FieldDateBefore,
+			"value", "2023-01-01", "other_field", "valid_from", "other", "2024-01-01"),
 	}
 	if !reflect.DeepEqual(e.Details, want) {
 		t.Fatalf("details:\n got %q\nwant %q", e.Details, want)

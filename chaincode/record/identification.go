@@ -38,7 +38,7 @@ func IdentificationKey(issuer, value string) string { return issuer + ":" + valu
 
 func validIdentifications(ids []Identification) error {
 	if len(ids) > MaxIdentifications {
-		return Errorf(Invalid, "identifications holds %d entries, more than %d", len(ids), MaxIdentifications)
+		return invalid("identifications", FieldTooMany, Params{"count": itoa(len(ids)), "max": itoa(MaxIdentifications)}, "identifications holds %d entries, more than %d", len(ids), MaxIdentifications)
 	}
 	seen := map[string]bool{}
 	for i, id := range ids {
@@ -50,11 +50,11 @@ func validIdentifications(ids []Identification) error {
 			return err
 		}
 		if id.Value != strings.TrimSpace(id.Value) || len(id.Value) > 256 || strings.IndexFunc(id.Value, unicode.IsControl) >= 0 {
-			return Errorf(Invalid, "%s.value %q must be at most 256 characters without leading or trailing spaces or control characters", field, id.Value)
+			return invalid(field+".value", FieldBadIdentification, Params{"value": id.Value}, "%s.value %q must be at most 256 characters without leading or trailing spaces or control characters", field, id.Value)
 		}
 		key := IdentificationKey(id.Issuer, id.Value)
 		if seen[key] {
-			return Errorf(Invalid, "identifications lists %s %q twice", id.Issuer, id.Value)
+			return invalid("identifications", FieldDuplicateIdentifier, Params{"issuer": id.Issuer, "value": id.Value}, "identifications lists %s %q twice", id.Issuer, id.Value)
 		}
 		seen[key] = true
 	}

@@ -54,11 +54,11 @@ func (in *Institution) Validate() error {
 		v.check(field+".scheme", required(field+".scheme", a.Scheme))
 		v.check(field+".number", required(field+".number", a.Number))
 		if len(a.Quantities) == 0 {
-			v.addf(field+".quantities", "%s.quantities must name at least one quantity", field)
+			v.add(field+".quantities", FieldNoQuantities, nil, "%s.quantities must name at least one quantity", field)
 		}
 		for _, q := range a.Quantities {
 			if _, ok := units.QuantityDimensions[q]; !ok {
-				v.addf(field+".quantities", "%s.quantities: unknown quantity %q", field, q)
+				v.add(field+".quantities", FieldUnknownQuantityListed, Params{"value": q}, "%s.quantities: unknown quantity %q", field, q)
 			}
 		}
 		v.check(field+".valid_until", validDate(field+".valid_until", a.ValidUntil))

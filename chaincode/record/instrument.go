@@ -58,18 +58,18 @@ func (in *Instrument) validate(v *fieldErrors) {
 	before := len(v.list)
 	in.MPE.validate(v, "mpe", q)
 	if len(v.list) == before && in.MPE.Value <= 0 {
-		v.addf("mpe.value", "mpe.value must be positive, got %g", in.MPE.Value)
+		v.add("mpe.value", FieldNotPositive, Params{"value": num(in.MPE.Value)}, "mpe.value must be positive, got %g", in.MPE.Value)
 	}
 	if in.Location != nil {
 		v.check("location.district", in.Location.validate("location"))
 	}
 	if in.Category != "" {
 		if _, ok := CategoryOf(in.Category); !ok {
-			v.addf("category", "category %q is not a code of the catalogue of compulsorily managed measuring instruments (e.g. %s)", in.Category, "non_automatic_weighing, water_meter, taximeter")
+			v.add("category", FieldUnknownCategory, Params{"value": in.Category, "examples": "non_automatic_weighing, water_meter, taximeter"}, "category %q is not a code of the catalogue of compulsorily managed measuring instruments (e.g. %s)", in.Category, "non_automatic_weighing, water_meter, taximeter")
 		}
 	}
 	if in.IntervalMonths < 0 || in.IntervalMonths > MaxIntervalMonths {
-		v.addf("interval_months", "interval_months must be from 1 to %d, got %d", MaxIntervalMonths, in.IntervalMonths)
+		v.add("interval_months", FieldOutOfRange, Params{"value": itoa(in.IntervalMonths), "min": "1", "max": itoa(MaxIntervalMonths)}, "interval_months must be from 1 to %d, got %d", MaxIntervalMonths, in.IntervalMonths)
 	}
 	if in.RegisteredOn != "" {
 		v.check("registered_on", validDate("registered_on", in.RegisteredOn))
@@ -84,10 +84,10 @@ func (in *Instrument) ValidateNew() error {
 	var v fieldErrors
 	in.validate(&v)
 	if in.Compulsory && in.Category == "" {
-		v.addf("category", "category is required for a compulsory instrument (强检): a code of the catalogue of compulsorily managed measuring instruments, e.g. non_automatic_weighing")
+		v.add("category", FieldCategoryRequired, Params{"example": "non_automatic_weighing"}, "category is required for a compulsory instrument (强检): a code of the catalogue of compulsorily managed measuring instruments, e.g. non_automatic_weighing")
 	}
 	if in.RegisteredOn != "" {
-		v.addf("registered_on", "registered_on is set by the ledger at registration")
+		v.add("registered_on", FieldSetByLedger, Params{"by": "ledger"}, "registered_on is set by the ledger at registration")
 	}
 	return v.err()
 }

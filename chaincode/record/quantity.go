@@ -90,7 +90,7 @@ func (r Result) Quantity() Value { return Value{Value: r.Value, Unit: r.Unit} }
 
 func validateNumber(f float64, field string) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return Errorf(Invalid, "%s must be a finite number", field)
+		return invalid(field, FieldNotFinite, nil, "%s must be a finite number", field)
 	}
 	return nil
 }
@@ -102,7 +102,7 @@ func validateNumber(f float64, field string) error {
 func (val Value) validate(v *fieldErrors, field, quantity string) {
 	v.check(field+".value", validateNumber(val.Value, field+".value"))
 	if val.Unit == "" {
-		v.addf(field+".unit", "%s.unit is required", field)
+		v.add(field+".unit", FieldRequired, nil, "%s.unit is required", field)
 		return
 	}
 	v.check(field+".unit", checkUnit(field+".unit", quantity, val.Unit))
@@ -110,19 +110,19 @@ func (val Value) validate(v *fieldErrors, field, quantity string) {
 
 func (u *Uncertainty) validate(v *fieldErrors, field, quantity string) {
 	if v.check(field+".value", validateNumber(u.Value, field+".value")) && u.Value <= 0 {
-		v.addf(field+".value", "%s.value must be positive, got %g", field, u.Value)
+		v.add(field+".value", FieldNotPositive, Params{"value": num(u.Value)}, "%s.value must be positive, got %g", field, u.Value)
 	}
 	if v.check(field+".k", validateNumber(u.K, field+".k")) && (u.K < 1 || u.K > 10) {
-		v.addf(field+".k", "%s.k must be a coverage factor between 1 and 10, got %g", field, u.K)
+		v.add(field+".k", FieldCoverageFactor, Params{"value": num(u.K), "min": "1", "max": "10"}, "%s.k must be a coverage factor between 1 and 10, got %g", field, u.K)
 	}
 	if u.Relative {
 		if d, err := units.DimensionOf(u.Unit); err != nil || d != units.Dimensionless {
-			v.addf(field+".unit", "%s.unit of a relative uncertainty must be \"\", \"%%\" or \"ppm\", got %q", field, u.Unit)
+			v.add(field+".unit", FieldRelativeUnit, Params{"value": u.Unit}, "%s.unit of a relative uncertainty must be \"\", \"%%\" or \"ppm\", got %q", field, u.Unit)
 		}
 		return
 	}
 	if u.Unit == "" {
-		v.addf(field+".unit", "%s.unit is required (or set relative: true)", field)
+		v.add(field+".unit", FieldUnitOrRelative, nil, "%s.unit is required (or set relative: true)", field)
 		return
 	}
 	v.check(field+".unit", checkUnit(field+".unit", quantity, u.Unit))
@@ -132,12 +132,12 @@ func (r Range) validate(v *fieldErrors, field, quantity string) {
 	minOK := v.check(field+".min", validateNumber(r.Min, field+".min"))
 	maxOK := v.check(field+".max", validateNumber(r.Max, field+".max"))
 	if minOK && maxOK && r.Min > r.Max {
-		v.addf(field+".min", "%s: min %g is greater than max %g", field, r.Min, r.Max)
+		v.add(field+".min", FieldMinAboveMax, Params{"min": num(r.Min), "max": num(r.Max)}, "%s: min %g is greater than max %g", field, r.Min, r.Max)
 	} else if minOK && quantity != "" {
 		v.check(field+".min", notNegative(field+".min", quantity, r.Min))
 	}
 	if r.Unit == "" {
-		v.addf(field+".unit", "%s.unit is required", field)
+		v.add(field+".unit", FieldRequired, nil, "%s.unit is required", field)
 		return
 	}
 	v.check(field+".unit", checkUnit(field+".unit", quantity, r.Unit))
@@ -157,14 +157,14 @@ func (r Result) validate(v *fieldErrors, field, quantity string) {
 // checkUnit checks that unit measures quantity, or only that it is a unit
 // when the quantity is "".
 func checkUnit(field, quantity, unit string) error {
+	if _, err := units.Parse(unit); err != nil {
+		return invalid(field, FieldBadUnit, Params{"value": unit, "reason": err.Error()}, "%s: %v", field, err)
+	}
 	if quantity == "" {
-		if _, err := units.Parse(unit); err != nil {
-			return Errorf(Invalid, "%s: %v", field, err)
-		}
 		return nil
 	}
 	if err := units.CheckQuantityUnit(quantity, unit); err != nil {
-		return Errorf(Invalid, "%s: %v", field, err)
+		return invalid(field, FieldUnitNotOfQuantity, Params{"value": unit, "quantity": quantity, "measures": units.Measures(unit)}, "%s: %v", field, err)
 	}
 	return nil
 }

@@ -8,10 +8,10 @@ import (
 
 func validQuantity(q string) error {
 	if q == "" {
-		return Errorf(Invalid, "quantity is required")
+		return invalid("quantity", FieldRequired, nil, "quantity is required")
 	}
 	if _, ok := units.QuantityDimensions[q]; !ok {
-		return Errorf(Invalid, "quantity %q is not a known quantity", q)
+		return invalid("quantity", FieldUnknownQuantity, Params{"value": q}, "quantity %q is not a known quantity", q)
 	}
 	return nil
 }

@@ -37,10 +37,10 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // '_' and '-', starting with a letter or digit.
 func ValidateID(field, id string) error {
 	if id == "" {
-		return Errorf(Invalid, "%s is required", field)
+		return invalid(field, FieldRequired, nil, "%s is required", field)
 	}
 	if !idPattern.MatchString(id) {
-		return Errorf(Invalid, "%s %q is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)", field, id)
+		return invalid(field, FieldBadID, Params{"value": id}, "%s %q is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)", field, id)
 	}
 	return nil
 }
@@ -57,7 +57,12 @@ func Decode(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		msg := "malformed JSON: " + describeJSONError(err)
 		if field := jsonErrorField(err); field != "" {
-			return &Error{Code: Invalid, Message: msg, Details: []FieldError{{Field: field, Message: msg}}}
+			fe := FieldError{Field: field, Message: msg, Code: FieldJSONUnknown, Params: Params{"field": field}}
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) {
+				fe.Code, fe.Params["want"], fe.Params["got"] = FieldJSONType, typeErr.Type.String(), typeErr.Value
+			}
+			return &Error{Code: Invalid, Message: msg, Details: []FieldError{fe}}
 		}
 		return &Error{Code: Invalid, Message: msg}
 	}
@@ -105,24 +110,24 @@ func describeJSONError(err error) string {
 
 func oneOf(field, value string, allowed []string) error {
 	if value == "" {
-		return Errorf(Invalid, "%s is required (one of %s)", field, strings.Join(allowed, ", "))
+		return invalid(field, FieldRequiredOneOf, Params{"allowed": strings.Join(allowed, ", ")}, "%s is required (one of %s)", field, strings.Join(allowed, ", "))
 	}
 	if !slices.Contains(allowed, value) {
-		return Errorf(Invalid, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
+		return invalid(field, FieldNotOneOf, Params{"value": value, "allowed": strings.Join(allowed, ", ")}, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
 	}
 	return nil
 }
 
 func required(field, value string) error {
 	if strings.TrimSpace(value) == "" {
-		return Errorf(Invalid, "%s is required", field)
+		return invalid(field, FieldRequired, nil, "%s is required", field)
 	}
 	return nil
 }
 
 func validDate(field, value string) error {
 	if value == "" {
-		return Errorf(Invalid, "%s is required", field)
+		return invalid(field, FieldRequired, nil, "%s is required", field)
 	}
 	return PlausibleDate(field, value)
 }
@@ -133,7 +138,7 @@ func checkDocType(docType *string, want string) error {
 		return nil
 	}
 	if *docType != want {
-		return Errorf(Invalid, "doc_type %q does not match %q", *docType, want)
+		return invalid("doc_type", FieldDocTypeMismatch, Params{"value": *docType, "want": want}, "doc_type %q does not match %q", *docType, want)
 	}
 	return nil
 }
@@ -144,7 +149,7 @@ func noDuplicates(field string, ids []string) error {
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if seen[id] {
-			return Errorf(Invalid, "%s lists %q twice", field, id)
+			return invalid(field, FieldDuplicate, Params{"value": id}, "%s lists %q twice", field, id)
 		}
 		seen[id] = true
 	}

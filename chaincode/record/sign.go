@@ -26,7 +26,7 @@ func MayBeNegative(quantity string) bool { return SignedQuantities[quantity] }
 // notNegative refuses a negative value of a magnitude quantity.
 func notNegative(field, quantity string, v float64) error {
 	if v < 0 && !MayBeNegative(quantity) {
-		return Errorf(Invalid, "%s must not be negative: %s is a magnitude, got %s", field, quantity, FormatNumber(v))
+		return invalid(field, FieldNegative, Params{"quantity": quantity, "value": FormatNumber(v)}, "%s must not be negative: %s is a magnitude, got %s", field, quantity, FormatNumber(v))
 	}
 	return nil
 }

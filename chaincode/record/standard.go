@@ -83,7 +83,7 @@ func (s *Standard) Validate() error {
 		before := len(v.list)
 		s.MPE.validate(&v, "mpe", q)
 		if len(v.list) == before && s.MPE.Value <= 0 {
-			v.addf("mpe.value", "mpe.value must be positive, got %g", s.MPE.Value)
+			v.add("mpe.value", FieldNotPositive, Params{"value": num(s.MPE.Value)}, "mpe.value must be positive, got %g", s.MPE.Value)
 		}
 	}
 	v.check("identifications", validIdentifications(s.Identifications))
@@ -91,7 +91,7 @@ func (s *Standard) Validate() error {
 		v.check("approval.number", required("approval.number", s.Approval.Number))
 		v.check("approval.valid_until", validDate("approval.valid_until", s.Approval.ValidUntil))
 	} else if levelOK && NeedsApproval(s.Level) {
-		v.addf("approval", "approval is required for a %s standard", s.Level)
+		v.add("approval", FieldApprovalRequired, Params{"level": s.Level}, "approval is required for a %s standard", s.Level)
 	}
 	if s.Status == "" {
 		s.Status = StatusActive

@@ -146,7 +146,7 @@ func nameOf(path string) string {
 // sequences into JSON as U+FFFD.
 func ValidText(field, s string) error {
 	if !utf8.ValidString(s) {
-		return Errorf(Invalid, "%s is not valid UTF-8 text", field)
+		return invalid(field, FieldNotUTF8, nil, "%s is not valid UTF-8 text", field)
 	}
 	return nil
 }

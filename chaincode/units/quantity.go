@@ -171,3 +171,15 @@ func measures(u Unit) string {
 	}
 	return u.Dimension.String()
 }
+
+// Measures names what a unit measures, as the errors of this package say
+// it: the quantity it is taken to measure ("kPa": "pressure"), or its
+// dimension when no quantity is primary for it; "" for a unit that does
+// not parse.
+func Measures(unit string) string {
+	u, err := Parse(unit)
+	if err != nil {
+		return ""
+	}
+	return measures(u)
+}

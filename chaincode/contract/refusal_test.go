@@ -1,0 +1,95 @@
+package contract_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/scenario"
+)
+
+// TestLedgerChecksNameEveryWrongFieldAtOnce sends requests with several
+// independent errors only the ledger finds (records that do not exist, a
+// reference of another quantity): each is refused once, naming every
+// field with its code, and writes nothing.
+func TestLedgerChecksNameEveryWrongFieldAtOnce(t *testing.T) {
+	f := scenario.New()
+	l := newLedger(t)
+	l.load(f)
+	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
+	op := l.as("TianjinMSP", "operator", "")
+	nim := l.as("BeijingMSP", "recorder", "NIM")
+	cert := strings.NewReplacer(`"subject_id":"TJ-ENT-WS"`, `"subject_id":"NO-SUBJ"`, `["TJ-ENT-STD"]`, `["TJ-ENT-STD","NO-STD"]`).Replace(
+		`{"id":"TJENT-X-9","kind":"calibration","issuer_id":"TJ-ENT","subject_id":"TJ-ENT-WS","reference_ids":["TJ-ENT-STD"],` +
+			`"quantity":"mass","performed_on":"2024-05-01","valid_until":"2025-04-30","method":"JJG 99-2022",` +
+			`"results":[{"value":1,"unit":"kg","uncertainty":{"value":2,"unit":"mg","k":2}}]}`)
+	tests := []struct {
+		name    string
+		who     any
+		fn      string
+		arg     string
+		code    record.Code
+		details []record.FieldError
+		absent  [2]string
+	}{
+		{"a certificate of an unknown subject with an unknown reference", tj, "IssueCertificate", cert, record.NotFound, []record.FieldError{
+			{Field: "subject_id", Message: "subject NO-SUBJ is neither a registered standard nor an instrument", Code: record.FieldSubjectNotFound,
+				Params: record.Params{"field": "subject_id", "id": "NO-SUBJ"}},
+			{Field: "reference_ids[1]", Message: "reference standard NO-STD does not exist", Code: record.FieldRecordNotFound,
+				Params: record.Params{"field": "reference_ids[1]", "kind": "reference standard", "id": "NO-STD"}},
+		}, [2]string{"certificate", "TJENT-X-9"}},
+		{"a certificate of a length with a mass subject and an unknown reference", tj, "IssueCertificate",
+			strings.NewReplacer(`"subject_id":"NO-SUBJ"`, `"subject_id":"TJ-ENT-WS"`, `"quantity":"mass"`, `"quantity":"length"`, `"unit":"kg"`, `"unit":"m"`, `"unit":"mg"`, `"unit":"mm"`).Replace(cert),
+			record.Invalid, []record.FieldError{
+				{Field: "subject_id", Message: "subject TJ-ENT-WS measures mass, the certificate is for length", Code: record.FieldQuantityMismatch,
+					Params: record.Params{"field": "subject_id", "kind": "subject", "id": "TJ-ENT-WS", "measures": "mass", "quantity": "length"}},
+				{Field: "reference_ids[0]", Message: "reference standard TJ-ENT-STD measures mass, the certificate is for length", Code: record.FieldQuantityMismatch,
+					Params: record.Params{"field": "reference_ids[0]", "kind": "reference standard", "id": "TJ-ENT-STD", "measures": "mass", "quantity": "length"}},
+				{Field: "reference_ids[1]", Message: "reference standard NO-STD does not exist", Code: record.FieldRecordNotFound,
+					Params: record.Params{"field": "reference_ids[1]", "kind": "reference standard", "id": "NO-STD"}},
+			}, [2]string{"certificate", "TJENT-X-9"}},
+		{"an agreement between two unknown parties", op, "ProposeAgreement",
+			`{"id":"AGR-9","parties":["TJIM","GHOST-A","GHOST-B"],"quantities":["mass"],"valid_from":"2024-01-01","valid_until":"2025-01-01"}`,
+			record.NotFound, []record.FieldError{
+				{Field: "parties[1]", Message: "institution GHOST-A does not exist", Code: record.FieldRecordNotFound,
+					Params: record.Params{"field": "parties[1]", "kind": "institution", "id": "GHOST-A"}},
+				{Field: "parties[2]", Message: "institution GHOST-B does not exist", Code: record.FieldRecordNotFound,
+					Params: record.Params{"field": "parties[2]", "kind": "institution", "id": "GHOST-B"}},
+			}, [2]string{"agreement", "AGR-9"}},
+		{"a comparison of two unknown participants", nim, "RecordComparison",
+			`{"id":"CMP-9","pilot_id":"NIM","quantity":"mass","completed_on":"2024-01-01","reference":{"value":1,"unit":"kg","uncertainty":{"value":1,"unit":"mg","k":2}},` +
+				`"results":[{"institution_id":"GHOST","value":1,"unit":"kg","uncertainty":{"value":1,"unit":"mg","k":2}},` +
+				`{"institution_id":"BJIM","value":1,"unit":"kg","uncertainty":{"value":1,"unit":"mg","k":2}},` +
+				`{"institution_id":"PHANTOM","value":1,"unit":"kg","uncertainty":{"value":1,"unit":"mg","k":2}}]}`,
+			record.NotFound, []record.FieldError{
+				{Field: "results[0].institution_id", Message: "institution GHOST does not exist", Code: record.FieldRecordNotFound,
+					Params: record.Params{"field": "results[0].institution_id", "kind": "institution", "id": "GHOST"}},
+				{Field: "results[2].institution_id", Message: "institution PHANTOM does not exist", Code: record.FieldRecordNotFound,
+					Params: record.Params{"field": "results[2].institution_id", "kind": "institution", "id": "PHANTOM"}},
+			}, [2]string{"comparison", "CMP-9"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := l.height()
+			_, err := l.submit(tt.who.(*identityT), tt.fn, tt.arg)
+			wantCode(t, err, tt.code)
+			if got := record.ErrorDetails(err); !reflect.DeepEqual(got, tt.details) {
+				t.Errorf("details:\n got %+v\nwant %+v", got, tt.details)
+			}
+			var msgs []string
+			for _, d := range tt.details {
+				msgs = append(msgs, d.Message)
+			}
+			if msg := record.ErrorMessage(err); !strings.HasSuffix(msg, ": "+strings.Join(msgs, "; ")) {
+				t.Errorf("message %q does not end with the details joined", msg)
+			}
+			if after := l.height(); after != before {
+				t.Errorf("height %d → %d: a refused transaction wrote", before, after)
+			}
+			if _, err := l.evaluate(tj, "Get", tt.absent[0], tt.absent[1]); record.ErrorCode(err) != record.NotFound {
+				t.Errorf("%s %s exists after the refusal (err %v)", tt.absent[0], tt.absent[1], err)
+			}
+		})
+	}
+}

@@ -1,0 +1,199 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// FieldCode names one sentence of a field error, so that a client says it
+// in its own language from the error's parameters: the English Message
+// beside it is that sentence in English. Codes are stable: add codes,
+// never rename or remove one (the web console has a zh and an en
+// template for each, and a test fails for a code without them).
+type FieldCode string
+
+// The field error codes, with the parameters each carries besides
+// "field" (the field's path as the message writes it, always set).
+const (
+	FieldRequired              FieldCode = "required"                // (none)
+	FieldRequiredOneOf         FieldCode = "required_one_of"         // allowed
+	FieldNotOneOf              FieldCode = "not_one_of"              // value, allowed
+	FieldBadID                 FieldCode = "bad_id"                  // value
+	FieldDocTypeMismatch       FieldCode = "doc_type_mismatch"       // value, want
+	FieldDuplicate             FieldCode = "duplicate"               // value
+	FieldJSONType              FieldCode = "json_type"               // want, got
+	FieldJSONUnknown           FieldCode = "json_unknown_field"      // (none)
+	FieldNotUTF8               FieldCode = "not_utf8"                // (none)
+	FieldBadDate               FieldCode = "bad_date"                // value
+	FieldImplausibleDate       FieldCode = "implausible_date"        // value, min, max
+	FieldAfterToday            FieldCode = "after_today"             // value, today
+	FieldDateBefore            FieldCode = "date_before"             // value, other_field, other
+	FieldDistrictRequired      FieldCode = "district_required"       // (none)
+	FieldBadDistrict           FieldCode = "bad_district"            // value
+	FieldDistrictOutside       FieldCode = "district_outside"        // value
+	FieldNotFinite             FieldCode = "not_finite"              // (none)
+	FieldNotPositive           FieldCode = "not_positive"            // value
+	FieldNegative              FieldCode = "negative"                // quantity, value
+	FieldCoverageFactor        FieldCode = "coverage_factor"         // value, min, max
+	FieldRelativeUnit          FieldCode = "relative_unit"           // value
+	FieldUnitOrRelative        FieldCode = "unit_or_relative"        // (none)
+	FieldMinAboveMax           FieldCode = "min_above_max"           // min, max
+	FieldBadUnit               FieldCode = "bad_unit"                // value, reason (English, from the unit parser)
+	FieldUnitNotOfQuantity     FieldCode = "unit_not_of_quantity"    // value, quantity, measures
+	FieldUnknownQuantity       FieldCode = "unknown_quantity"        // value
+	FieldUnknownQuantityListed FieldCode = "unknown_quantity_listed" // value
+	FieldNoQuantities          FieldCode = "no_quantities"           // (none)
+	FieldTooFewParties         FieldCode = "too_few_parties"         // min
+	FieldOutOfRange            FieldCode = "out_of_range"            // value, min, max
+	FieldSetByLedger           FieldCode = "set_by_ledger"           // by (the function or "the ledger")
+	FieldNoReferences          FieldCode = "no_references"           // (none)
+	FieldReferencesSubject     FieldCode = "references_subject"      // id, value
+	FieldNoResults             FieldCode = "no_results"              // (none)
+	FieldUncertaintyRequired   FieldCode = "uncertainty_required"    // (none): on a calibration result
+	FieldUncertaintyForEn      FieldCode = "uncertainty_for_en"      // (none)
+	FieldComputed              FieldCode = "computed"                // (none): en, computed by the chaincode
+	FieldConformityNotStated   FieldCode = "conformity_only_verification"
+	FieldBadSHA256             FieldCode = "bad_sha256"               // (none)
+	FieldC14NWithoutSHA256     FieldCode = "c14n_without_sha256"      // (none)
+	FieldSupersedesPair        FieldCode = "supersedes_pair"          // (none)
+	FieldSupersedesItself      FieldCode = "supersedes_itself"        // id
+	FieldNewMustBeValid        FieldCode = "new_must_be_valid"        // (none)
+	FieldUnknownCategory       FieldCode = "unknown_category"         // value, examples
+	FieldCategoryRequired      FieldCode = "category_required"        // example
+	FieldApprovalRequired      FieldCode = "approval_required"        // level
+	FieldTooMany               FieldCode = "too_many"                 // count, max
+	FieldBadIdentification     FieldCode = "bad_identification"       // value
+	FieldDuplicateIdentifier   FieldCode = "duplicate_identification" // issuer, value
+	FieldReasonRequired        FieldCode = "reason_required"          // action, id, status (for a status change)
+	FieldRecordNotFound        FieldCode = "record_not_found"         // kind, id
+	FieldSubjectNotFound       FieldCode = "subject_not_found"        // id
+	FieldQuantityMismatch      FieldCode = "quantity_mismatch"        // kind, id, measures, quantity
+	FieldSubjectNoMPE          FieldCode = "subject_no_mpe"           // id
+	FieldSchema                FieldCode = "schema"                   // rule, reason (English, from the API's schema check)
+)
+
+// FieldCodes lists every [FieldCode] with the parameters its errors carry
+// (besides "field"), in the order of their declaration.
+var FieldCodes = []struct {
+	Code   FieldCode
+	Params []string
+}{
+	{FieldRequired, nil},
+	{FieldRequiredOneOf, []string{"allowed"}},
+	{FieldNotOneOf, []string{"value", "allowed"}},
+	{FieldBadID, []string{"value"}},
+	{FieldDocTypeMismatch, []string{"value", "want"}},
+	{FieldDuplicate, []string{"value"}},
+	{FieldJSONType, []string{"want", "got"}},
+	{FieldJSONUnknown, nil},
+	{FieldNotUTF8, nil},
+	{FieldBadDate, []string{"value"}},
+	{FieldImplausibleDate, []string{"value", "min", "max"}},
+	{FieldAfterToday, []string{"value", "today"}},
+	{FieldDateBefore, []string{"value", "other_field", "other"}},
+	{FieldDistrictRequired, nil},
+	{FieldBadDistrict, []string{"value"}},
+	{FieldDistrictOutside, []string{"value"}},
+	{FieldNotFinite, nil},
+	{FieldNotPositive, []string{"value"}},
+	{FieldNegative, []string{"quantity", "value"}},
+	{FieldCoverageFactor, []string{"value", "min", "max"}},
+	{FieldRelativeUnit, []string{"value"}},
+	{FieldUnitOrRelative, nil},
+	{FieldMinAboveMax, []string{"min", "max"}},
+	{FieldBadUnit, []string{"value", "reason"}},
+	{FieldUnitNotOfQuantity, []string{"value", "quantity", "measures"}},
+	{FieldUnknownQuantity, []string{"value"}},
+	{FieldUnknownQuantityListed, []string{"value"}},
+	{FieldNoQuantities, nil},
+	{FieldTooFewParties, []string{"min"}},
+	{FieldOutOfRange, []string{"value", "min", "max"}},
+	{FieldSetByLedger, []string{"by"}},
+	{FieldNoReferences, nil},
+	{FieldReferencesSubject, []string{"id", "value"}},
+	{FieldNoResults, nil},
+	{FieldUncertaintyRequired, nil},
+	{FieldUncertaintyForEn, nil},
+	{FieldComputed, nil},
+	{FieldConformityNotStated, nil},
+	{FieldBadSHA256, nil},
+	{FieldC14NWithoutSHA256, nil},
+	{FieldSupersedesPair, nil},
+	{FieldSupersedesItself, []string{"id"}},
+	{FieldNewMustBeValid, nil},
+	{FieldUnknownCategory, []string{"value", "examples"}},
+	{FieldCategoryRequired, []string{"example"}},
+	{FieldApprovalRequired, []string{"level"}},
+	{FieldTooMany, []string{"count", "max"}},
+	{FieldBadIdentification, []string{"value"}},
+	{FieldDuplicateIdentifier, []string{"issuer", "value"}},
+	{FieldReasonRequired, []string{"action", "id", "status"}},
+	{FieldRecordNotFound, []string{"kind", "id"}},
+	{FieldSubjectNotFound, []string{"id"}},
+	{FieldQuantityMismatch, []string{"kind", "id", "measures", "quantity"}},
+	{FieldSubjectNoMPE, []string{"id"}},
+	{FieldSchema, []string{"rule", "reason"}},
+}
+
+// Params are the parameters of a field error, each a value as the English
+// message prints it (numbers formatted, strings unquoted).
+type Params = map[string]string
+
+// NewFieldError is the field error of field with the given code and
+// parameters, its English message formatted from format and args; params
+// gains "field" when it has none.
+func NewFieldError(field string, code FieldCode, params Params, format string, args ...any) FieldError {
+	p := Params{}
+	if field != "" {
+		p["field"] = field
+	}
+	for k, v := range params {
+		p[k] = v
+	}
+	return FieldError{Field: field, Message: fmt.Sprintf(format, args...), Code: code, Params: p}
+}
+
+// invalid is the Invalid *Error of one field error: what the validators
+// return. Its message is the English sentence; [fieldErrors.check] and
+// [FieldErrorOf] take its code and parameters back.
+func invalid(field string, code FieldCode, params Params, format string, args ...any) error {
+	fe := NewFieldError(field, code, params, format, args...)
+	return &Error{Code: Invalid, Message: fe.Message, field: &fe}
+}
+
+// FieldErrorOf is err as a field error of field: its message, and its code
+// and parameters when a validator of this package made it (see
+// [FieldCode]); for checks of a transaction's arguments.
+func FieldErrorOf(field string, err error) FieldError {
+	var e *Error
+	if errors.As(err, &e) && e.field != nil {
+		fe := *e.field
+		fe.Field = field
+		if _, ok := fe.Params["field"]; !ok && field != "" {
+			p := Params{"field": field}
+			for k, v := range fe.Params {
+				p[k] = v
+			}
+			fe.Params = p
+		}
+		return fe
+	}
+	return FieldError{Field: field, Message: ErrorMessage(err)}
+}
+
+// ErrorOfField is the *Error of code whose message is fe's: the error of
+// a check that names a field only where its caller knows which
+// ([FieldErrorOf] and [Refusal.Add] put it under that field, with fe's
+// code and parameters).
+func ErrorOfField(code Code, fe FieldError) error {
+	return &Error{Code: code, Message: fe.Message, field: &fe}
+}
+
+// NotFoundf is the NotFound *Error "<kind> <id> does not exist", with the
+// field error code [FieldRecordNotFound].
+func NotFoundf(kind, id string) error {
+	return ErrorOfField(NotFound, NewFieldError("", FieldRecordNotFound, Params{"kind": kind, "id": id}, "%s %s does not exist", kind, id))
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
