@@ -70,7 +70,7 @@ const (
 	FieldSubjectNotFound       FieldCode = "subject_not_found"        // id
 	FieldQuantityMismatch      FieldCode = "quantity_mismatch"        // kind, id, measures, quantity
 	FieldSubjectNoMPE          FieldCode = "subject_no_mpe"           // id
-	FieldSchema                FieldCode = "schema"                   // rule, reason (English, from the API's schema check)
+	FieldSchema                FieldCode = "schema"                   // rule (the schema keyword: type, enum, pattern, required, ...; "request" for a parameter that does not parse), type (for rule type)
 )
 
 // FieldCodes lists every [FieldCode] with the parameters its errors carry
@@ -133,7 +133,7 @@ var FieldCodes = []struct {
 	{FieldSubjectNotFound, []string{"id"}},
 	{FieldQuantityMismatch, []string{"kind", "id", "measures", "quantity"}},
 	{FieldSubjectNoMPE, []string{"id"}},
-	{FieldSchema, []string{"rule", "reason"}},
+	{FieldSchema, []string{"rule", "type"}},
 }
 
 // Params are the parameters of a field error, each a value as the English

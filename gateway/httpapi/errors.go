@@ -91,12 +91,16 @@ type ErrorDetail struct {
 }
 
 // Detail is one entry of an error response's details: a wrong field, or a
-// refused item of a batch.
+// refused item of a batch. A wrong field's Code is its [record.FieldCode]
+// and Params the values its sentence prints, so that a client says it in
+// its own language (Message is the English); a refused item's Code is the
+// class of its error (invalid, conflict, ...).
 type Detail struct {
-	Field   string `json:"field,omitempty"`
-	Index   *int   `json:"index,omitempty"`
-	Code    string `json:"code,omitempty"`
-	Message string `json:"message"`
+	Field   string            `json:"field,omitempty"`
+	Index   *int              `json:"index,omitempty"`
+	Code    string            `json:"code,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
+	Message string            `json:"message"`
 }
 
 // detailsOf lists the field errors or refused batch items an error
@@ -112,7 +116,7 @@ func detailsOf(err error) []Detail {
 	if len(fields) > 0 {
 		out := make([]Detail, len(fields))
 		for i, f := range fields {
-			out[i] = Detail{Field: f.Field, Message: f.Message}
+			out[i] = Detail{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message}
 		}
 		return out
 	}

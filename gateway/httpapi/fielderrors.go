@@ -55,8 +55,12 @@ func validationDetails(err error, max int) ([]record.FieldError, int) {
 		if len(out) >= MaxDetails {
 			return
 		}
-		field, reason := param, err.Error()
+		field, reason, params := param, err.Error(), record.Params{"rule": "request"}
 		if errors.As(err, &schemaErr) {
+			params["rule"] = schemaErr.SchemaField
+			if schemaErr.SchemaField == "type" && schemaErr.Schema != nil && schemaErr.Schema.Type != nil && len(*schemaErr.Schema.Type) == 1 {
+				params["type"] = (*schemaErr.Schema.Type)[0]
+			}
 			reason = schemaErr.Reason
 			if reason == "" {
 				reason = "does not match the schema's " + schemaErr.SchemaField
@@ -78,7 +82,8 @@ func validationDetails(err error, max int) ([]record.FieldError, int) {
 		} else if l, ok := labels[field]; ok {
 			label = l
 		}
-		out = append(out, record.FieldError{Field: field, Message: clip(label+": "+firstLine(reason), max)})
+		params["field"] = field
+		out = append(out, record.FieldError{Field: field, Message: clip(label+": "+firstLine(reason), max), Code: record.FieldSchema, Params: params})
 	}
 	walk(err, "")
 	return out, total

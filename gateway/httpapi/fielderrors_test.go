@@ -103,7 +103,21 @@ func TestABadBodyOfEveryCreateRouteGetsEveryFieldErrorAtOnce(t *testing.T) {
 			before := e.height()
 			r := e.do(req{method: "POST", path: tt.path, token: tt.token, body: tt.body})
 			r.expectError(t, 400, "invalid", "")
-			got := r.fieldErrors(t)
+			coded := r.fieldErrors(t)
+			// Every detail says its sentence as a code with parameters too
+			// (their values are the record package's to test).
+			got := make([]httpapi.Detail, len(coded))
+			for i, d := range coded {
+				if d.Code == "" || d.Params["field"] == "" {
+					t.Errorf("%s: %q has code %q, params %v", d.Field, d.Message, d.Code, d.Params)
+				}
+				got[i] = fe(d.Field, d.Message)
+			}
+			if tt.want[0].Message == "id: value must be a string" {
+				if d := coded[0]; d.Code != "schema" || !reflect.DeepEqual(d.Params, map[string]string{"field": "id", "rule": "type", "type": "string"}) {
+					t.Errorf("schema error %+v, want code schema, rule type", d)
+				}
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				var b strings.Builder
 				for _, d := range got {
@@ -130,12 +144,13 @@ func TestAHostileBodyWithThousandsOfWrongValuesCostsLittle(t *testing.T) {
 	r, elapsed, allocated := e.cost(req{method: "POST", path: "/api/v1/certificates", token: e.recorderOf("BeijingMSP", "BJIM"), body: body})
 	r.expectError(t, 400, "invalid", "20000 errors: results[0].value: value must be a number; results[1].value")
 	details := r.fieldErrors(t)
-	if len(details) != httpapi.MaxDetails || details[0] != fe("results[0].value", "results[0].value: value must be a number") ||
+	if len(details) != httpapi.MaxDetails || details[0].Field != "results[0].value" || details[0].Message != "results[0].value: value must be a number" ||
 		details[httpapi.MaxDetails-1].Field != "results[49].value" {
 		t.Fatalf("%d details, first %+v, last %+v", len(details), details[0], details[len(details)-1])
 	}
-	if len(r.body) > 8<<10 {
-		t.Errorf("answer of %d bytes, want at most 8 KiB", len(r.body))
+	// 50 details, each with its code and parameters: about 8.8 KB.
+	if len(r.body) > 12<<10 {
+		t.Errorf("answer of %d bytes, want at most 12 KiB", len(r.body))
 	}
 	// Measured: about 0.3 s and 21 MB for the 280 KB body; the limits leave
 	// room for a loaded machine.
@@ -156,7 +171,7 @@ func TestAnUnknownFieldIsNamedInTheDetails(t *testing.T) {
 	body := `{"colour":"red","id":"BJ-S-Y","institution_id":"BJIM","name":"n","level":"working","quantity":"mass","range":{"min":1,"max":2,"unit":"g"},"uncertainty":{"value":1,"unit":"mg","k":2}}`
 	r := e.do(req{method: "POST", path: "/api/v1/standards", token: e.recorderOf("BeijingMSP", "BJIM"), body: body})
 	r.expectError(t, 400, "invalid", `unknown field "colour"`)
-	want := []httpapi.Detail{fe("colour", `malformed JSON: unknown field "colour"`)}
+	want := []httpapi.Detail{{Field: "colour", Code: "json_unknown_field", Params: map[string]string{"field": "colour"}, Message: `malformed JSON: unknown field "colour"`}}
 	if got := r.fieldErrors(t); !reflect.DeepEqual(got, want) {
 		t.Fatalf("details %+v, want %+v", got, want)
 	}
@@ -170,8 +185,10 @@ func TestEveryWrongParameterIsNamed(t *testing.T) {
 	r := e.get("/api/v1/supervision/due?region=SH&within_days=x", e.inspector())
 	r.expectError(t, 400, "invalid", "2 errors: ")
 	want := []httpapi.Detail{
-		fe("within_days", `parameter "within_days" in query: value x: an invalid integer: invalid syntax`),
-		fe("region", `parameter "region" in query: value is not one of the allowed values ["BJ","TJ","HB"]`),
+		{Field: "within_days", Code: "schema", Params: map[string]string{"field": "within_days", "rule": "request"},
+			Message: `parameter "within_days" in query: value x: an invalid integer: invalid syntax`},
+		{Field: "region", Code: "schema", Params: map[string]string{"field": "region", "rule": "enum"},
+			Message: `parameter "region" in query: value is not one of the allowed values ["BJ","TJ","HB"]`},
 	}
 	if got := r.fieldErrors(t); !reflect.DeepEqual(got, want) {
 		t.Fatalf("details:\n got %+v\nwant %+v", got, want)
