@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 )
@@ -41,44 +42,76 @@ func IssuerCapable(l Lookup, c *record.Certificate) (Check, error) {
 				"range": covered.Range.String(), "uncertainty": covered.Uncertainty.String()},
 				fmt.Sprintf("result %g %s within CMC %s %s, %s", r.Value, r.Unit, covered.ID, covered.Range, covered.Uncertainty))
 		} else {
-			b.bad(FindingResultNotCovered, Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "certificate_id": c.ID, "reason": why},
-				fmt.Sprintf("result %g %s of %s: %s", r.Value, r.Unit, c.ID, why))
+			p := Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "certificate_id": c.ID, "reasons": strconv.Itoa(len(why))}
+			text := make([]string, len(why))
+			for i, w := range why {
+				text[i] = w.text
+				for k, v := range w.params {
+					p[k+"."+strconv.Itoa(i)] = v
+				}
+			}
+			b.bad(FindingResultNotCovered, p, fmt.Sprintf("result %g %s of %s: %s", r.Value, r.Unit, c.ID, joinReasons(text)))
 		}
 	}
 	return b.check("", ""), nil
 }
 
+// Why a CMC does not cover a result: the "reason.<i>" parameters of a
+// result_not_covered finding, one for each CMC tried (i from 0 to
+// "reasons" - 1), each with its own parameters suffixed ".<i>".
+const (
+	CoverRangeUnits        = "range_units"              // capability_id, from (the result's unit), to (the range's)
+	CoverOutsideRange      = "outside_range"            // capability_id, range
+	CoverCMCUncertainty    = "cmc_uncertainty_units"    // capability_id, from, to
+	CoverResultUncertainty = "result_uncertainty_units" // from, to
+	CoverBelowCMC          = "below_cmc"                // capability_id, stated, best, unit
+)
+
+// notCovered is why one CMC does not cover a result: in English, and as
+// a reason code with its parameters.
+type notCovered struct {
+	text   string
+	params Params
+}
+
 // coveringCMC returns the first CMC covering the result, or why none does.
-func coveringCMC(caps []*record.Capability, r record.Result) (*record.Capability, string) {
-	var reasons []string
+func coveringCMC(caps []*record.Capability, r record.Result) (*record.Capability, []notCovered) {
+	var reasons []notCovered
+	add := func(code string, p Params, format string, args ...any) {
+		p["reason"] = code
+		reasons = append(reasons, notCovered{text: fmt.Sprintf(format, args...), params: p})
+	}
 	for _, cp := range caps {
 		in, err := cp.Range.Covers(r.Quantity())
 		if err != nil {
-			reasons = append(reasons, fmt.Sprintf("CMC %s: %v", cp.ID, err))
+			add(CoverRangeUnits, Params{"capability_id": cp.ID, "from": r.Unit, "to": cp.Range.Unit}, "CMC %s: %v", cp.ID, err)
 			continue
 		}
 		if !in {
-			reasons = append(reasons, fmt.Sprintf("outside CMC %s range %s", cp.ID, cp.Range))
+			add(CoverOutsideRange, Params{"capability_id": cp.ID, "range": cp.Range.String()}, "outside CMC %s range %s", cp.ID, cp.Range)
 			continue
 		}
 		if r.Uncertainty == nil {
-			return cp, ""
+			return cp, nil
 		}
 		best, err := cp.Uncertainty.Absolute(r.Quantity(), r.Unit)
 		if err != nil {
-			reasons = append(reasons, fmt.Sprintf("CMC %s: %v", cp.ID, err))
+			from, to := absoluteUnits(cp.Uncertainty, r.Quantity(), r.Unit)
+			add(CoverCMCUncertainty, Params{"capability_id": cp.ID, "from": from, "to": to}, "CMC %s: %v", cp.ID, err)
 			continue
 		}
 		stated, err := r.Uncertainty.Absolute(r.Quantity(), r.Unit)
 		if err != nil {
-			reasons = append(reasons, fmt.Sprintf("result uncertainty: %v", err))
+			from, to := absoluteUnits(*r.Uncertainty, r.Quantity(), r.Unit)
+			add(CoverResultUncertainty, Params{"from": from, "to": to}, "result uncertainty: %v", err)
 			continue
 		}
 		if stated < best && !nearlyEqual(stated, best) {
-			reasons = append(reasons, fmt.Sprintf("stated U = %g %s is smaller than CMC %s best U = %g %s", stated, r.Unit, cp.ID, best, r.Unit))
+			add(CoverBelowCMC, Params{"capability_id": cp.ID, "stated": fmt.Sprintf("%g", stated), "best": fmt.Sprintf("%g", best), "unit": r.Unit},
+				"stated U = %g %s is smaller than CMC %s best U = %g %s", stated, r.Unit, cp.ID, best, r.Unit)
 			continue
 		}
-		return cp, ""
+		return cp, nil
 	}
-	return nil, joinReasons(reasons)
+	return nil, reasons
 }

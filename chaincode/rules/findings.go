@@ -39,11 +39,11 @@ const (
 	FindingNoCMC            = "no_cmc"             // issuer_id, quantity, date
 	FindingCMCCovers        = "cmc_covers"         // issuer_id, capability_id, quantity, date
 	FindingResultWithinCMC  = "result_within_cmc"  // value, unit, capability_id, range, uncertainty
-	FindingResultNotCovered = "result_not_covered" // value, unit, certificate_id, reason (English)
+	FindingResultNotCovered = "result_not_covered" // value, unit, certificate_id, reasons (a count n), and for i < n reason.<i> (a Cover… code) with its parameters suffixed .<i>
 
 	// uncertainty_ratio
 	FindingSubjectNoMPE      = "subject_no_mpe"     // subject_id
-	FindingUnitsIncompatible = "units_incompatible" // reference_id, subject_id or value, unit; error (English)
+	FindingUnitsIncompatible = "units_incompatible" // of (a Units… code), reference_id, subject_id or value, unit; from, to, from_measures, to_measures
 	FindingVerificationRatio = "verification_ratio" // reference_id, u, unit, limit, subject_id, ratio
 	FindingCalibrationRatio  = "calibration_ratio"  // reference_id, u, unit, value, stated
 

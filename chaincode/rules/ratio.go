@@ -40,7 +40,7 @@ func verificationRatio(b *checkBuilder, c *record.Certificate, subject Subject, 
 	at := evaluationPoint(c, subject)
 	u, err := ref.Uncertainty.Absolute(at, mpe.Unit)
 	if err != nil {
-		b.bad(FindingUnitsIncompatible, Params{"reference_id": ref.ID, "subject_id": c.SubjectID, "error": err.Error()},
+		b.bad(FindingUnitsIncompatible, unitsParams(Params{"of": UnitsReferenceMPE, "reference_id": ref.ID, "subject_id": c.SubjectID}, ref.Uncertainty, at, mpe.Unit),
 			fmt.Sprintf("reference %s uncertainty vs MPE of %s: %v", ref.ID, c.SubjectID, err))
 		return
 	}
@@ -61,13 +61,13 @@ func calibrationRatio(b *checkBuilder, c *record.Certificate, ref *record.Standa
 		}
 		stated, err := r.Uncertainty.Absolute(r.Quantity(), r.Unit)
 		if err != nil {
-			b.bad(FindingUnitsIncompatible, Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "error": err.Error()},
+			b.bad(FindingUnitsIncompatible, unitsParams(Params{"of": UnitsResult, "value": fmt.Sprintf("%g", r.Value), "unit": r.Unit}, *r.Uncertainty, r.Quantity(), r.Unit),
 				fmt.Sprintf("result %g %s uncertainty: %v", r.Value, r.Unit, err))
 			continue
 		}
 		u, err := ref.Uncertainty.Absolute(r.Quantity(), r.Unit)
 		if err != nil {
-			b.bad(FindingUnitsIncompatible, Params{"reference_id": ref.ID, "value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "error": err.Error()},
+			b.bad(FindingUnitsIncompatible, unitsParams(Params{"of": UnitsReferenceResult, "reference_id": ref.ID, "value": fmt.Sprintf("%g", r.Value), "unit": r.Unit}, ref.Uncertainty, r.Quantity(), r.Unit),
 				fmt.Sprintf("reference %s uncertainty vs result %g %s: %v", ref.ID, r.Value, r.Unit, err))
 			continue
 		}
@@ -103,3 +103,33 @@ func num(f float64) string { return fmt.Sprintf("%.4g", f) }
 func nearlyEqual(a, b float64) bool { return units.NearlyEqual(a, b) }
 
 func joinReasons(r []string) string { return strings.Join(r, "; ") }
+
+// What a units_incompatible finding could not compare (its "of").
+const (
+	UnitsReferenceMPE    = "reference_mpe"    // the reference's uncertainty with the subject's MPE
+	UnitsResult          = "result"           // a result's uncertainty with its value
+	UnitsReferenceResult = "reference_result" // the reference's uncertainty with a result
+)
+
+// absoluteUnits names the two units [record.Uncertainty.Absolute] converts
+// between when it fails: a relative uncertainty's own unit and "" (it is
+// not a ratio), or the unit of the value it is taken of and the target;
+// an absolute one's unit and the target.
+func absoluteUnits(u record.Uncertainty, at record.Value, unit string) (from, to string) {
+	if u.Relative {
+		if _, err := units.ConvertDelta(1, u.Unit, ""); err != nil {
+			return u.Unit, ""
+		}
+		return at.Unit, unit
+	}
+	return u.Unit, unit
+}
+
+// unitsParams adds to p the units that could not be converted ("from",
+// "to") and what each measures ("from_measures", "to_measures").
+func unitsParams(p Params, u record.Uncertainty, at record.Value, unit string) Params {
+	from, to := absoluteUnits(u, at, unit)
+	p["from"], p["to"] = from, to
+	p["from_measures"], p["to_measures"] = units.Measures(from), units.Measures(to)
+	return p
+}
