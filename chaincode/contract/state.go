@@ -250,7 +250,7 @@ func wrapf(err error, format string, args ...any) error {
 	var e *record.Error
 	msg := fmt.Sprintf(format, args...)
 	if asError(err, &e) {
-		return &record.Error{Code: e.Code, Message: msg + ": " + e.Message, Details: e.Details}
+		return &record.Error{Code: e.Code, Message: msg + ": " + e.Message, Details: record.ErrorDetails(err)}
 	}
 	return record.Errorf(record.Internal, "%s: %v", msg, err)
 }

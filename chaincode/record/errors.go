@@ -55,15 +55,25 @@ const detailsMarker = " <details>"
 // Error renders the error as "code: message", the form chaincode errors take
 // on the wire; with details, " <details>" and their JSON follow, so that
 // [ParseError] recovers them from the message alone (all a chaincode error
-// carries through Fabric).
+// carries through Fabric). An error a validator made about one field (see
+// [FieldErrorOf]) carries that field error as its one detail.
 func (e *Error) Error() string {
 	s := string(e.Code) + ": " + e.Message
-	if len(e.Details) > 0 {
-		if b, err := json.Marshal(e.Details); err == nil {
+	if ds := e.details(); len(ds) > 0 {
+		if b, err := json.Marshal(ds); err == nil {
 			s += detailsMarker + string(b)
 		}
 	}
 	return s
+}
+
+// details are the error's Details, or its own field error when it has
+// none and ends with that error's message.
+func (e *Error) details() []FieldError {
+	if len(e.Details) > 0 || e.field == nil || !strings.HasSuffix(e.Message, e.field.Message) {
+		return e.Details
+	}
+	return []FieldError{*e.field}
 }
 
 // Errorf returns an *Error with the given code and formatted message.
@@ -131,11 +141,12 @@ func joinDetails(details []FieldError) string {
 }
 
 // ErrorDetails returns the field errors of the first *Error in err's
-// chain; nil when it has none.
+// chain (for an error a validator made about one field, that field
+// error); nil when it has none.
 func ErrorDetails(err error) []FieldError {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Details
+		return e.details()
 	}
 	return nil
 }
@@ -171,8 +182,8 @@ func (v *fieldErrors) check(field string, err error) bool {
 		return true
 	}
 	msg := ErrorMessage(err)
-	if ds := ErrorDetails(err); len(ds) > 0 {
-		for _, d := range ds {
+	if e := (*Error)(nil); errors.As(err, &e) && len(e.Details) > 0 {
+		for _, d := range e.Details {
 			v.push(d)
 		}
 		return false

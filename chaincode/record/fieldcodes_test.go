@@ -191,3 +191,31 @@ func slicesEqual(a, b []FieldError) bool {
 	}
 	return true
 }
+
+// TestAOneFieldErrorCrossesTheWireWithItsCode: an error a validator made
+// about one field, alone or with context before its message, carries its
+// code and parameters through [Error.Error] and [ParseError].
+func TestAOneFieldErrorCrossesTheWireWithItsCode(t *testing.T) {
+	id := ValidateID("standard_id", "bad id")
+	wrapped := &Error{Code: NotFound, Message: "set status of standard X: " + ErrorMessage(NotFoundf("standard", "X")), Details: ErrorDetails(NotFoundf("standard", "X"))}
+	for _, tt := range []struct {
+		err  error
+		code Code
+		msg  string
+		want FieldError
+	}{
+		{id, Invalid, `standard_id "bad id" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)`,
+			FieldError{Field: "standard_id", Message: `standard_id "bad id" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)`,
+				Code: FieldBadID, Params: Params{"field": "standard_id", "value": "bad id"}}},
+		{wrapped, NotFound, "set status of standard X: standard X does not exist",
+			FieldError{Message: "standard X does not exist", Code: FieldRecordNotFound, Params: Params{"kind": "standard", "id": "X"}}},
+	} {
+		got := ParseError("peer: " + tt.err.Error())
+		if got.Code != tt.code || got.Message != tt.msg || !slicesEqual(got.Details, []FieldError{tt.want}) {
+			t.Errorf("ParseError(%q) = %+v, want %s %q with %+v", tt.err.Error(), *got, tt.code, tt.msg, tt.want)
+		}
+	}
+	if plain := Errorf(Invalid, "no code here"); strings.Contains(plain.Error(), detailsMarker) || ErrorDetails(plain) != nil {
+		t.Errorf("an error of no validator carries details: %q", plain.Error())
+	}
+}
