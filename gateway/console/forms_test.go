@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +48,9 @@ type formCase struct {
 	good  map[string]string
 	picks map[string]string
 	id    string
+	// zh are field errors (field, exact Chinese text) the bad submission
+	// must show.
+	zh [][2]string
 }
 
 // fillForm sets every input of a form; a checkbox is ticked by "true".
@@ -89,6 +94,39 @@ func markedFields(t *testing.T, ctx context.Context, form string) []string {
 	return fields
 }
 
+// shownMessage is one field error a form shows: its text, its code and
+// the English message the gateway sent (the element's title).
+type shownMessage struct {
+	Field, Text, Code, English string
+}
+
+// shownMessages lists the field errors a form shows, in document order.
+func shownMessages(t *testing.T, ctx context.Context, form string) []shownMessage {
+	t.Helper()
+	var out []shownMessage
+	run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(e => ({
+		Field: e.closest('[data-field]').getAttribute('data-field'), Text: e.textContent, Code: e.getAttribute('data-code'), English: e.getAttribute('title')}))`,
+		form+" [data-invalid] .field-error .field-message"), &out))
+	return out
+}
+
+// saidInChinese checks every field error a form shows is said in Chinese
+// from its code, not as the English message the gateway sent.
+func saidInChinese(t *testing.T, ctx context.Context, form string) []shownMessage {
+	t.Helper()
+	han := regexp.MustCompile(`\p{Han}`)
+	shown := shownMessages(t, ctx, form)
+	if len(shown) == 0 {
+		t.Errorf("%s shows no field error", form)
+	}
+	for _, m := range shown {
+		if m.Code == "" || !han.MatchString(m.Text) || m.Text == m.English || m.English == "" {
+			t.Errorf("%s: field error %q (code %q) is not said in Chinese; the gateway sent %q", m.Field, m.Text, m.Code, m.English)
+		}
+	}
+	return shown
+}
+
 // TestRecordersWriteInTheConsole fills every form of a recorder with bad
 // values (every field error shown by its field, the ledger untouched) and
 // with good ones (the record written and shown on its page), takes the
@@ -129,12 +167,15 @@ func TestRecordersWriteInTheConsole(t *testing.T) {
 			bad: map[string]string{"id": "", "name": "", "level": "", "quantity": "mass", "range.min": "5", "range.max": "1", "range.unit": "g",
 				"uncertainty.value": "1", "uncertainty.unit": "mm"},
 			badFields: []string{"id", "name", "level", "range.min", "uncertainty.unit"},
+			zh: [][2]string{{"name", "名称为必填项"}, {"range.min", "测量范围·下限：下限 5 大于上限 1"},
+				{"uncertainty.unit", "扩展不确定度·单位：单位“mm”测量的是长度，不是质量"}},
 			good: map[string]string{"id": "HB-FORM-STD", "name": "表单砝码标准", "level": "working", "quantity": "mass", "range.min": "1", "range.max": "100", "range.unit": "g",
 				"uncertainty.value": "0.05", "uncertainty.unit": "mg"}},
 		{kind: "instrument", plural: "instruments", id: "HB-FORM-BAL",
 			bad: map[string]string{"id": "HB-FORM-BAL", "type": "", "manufacturer": "", "model": "M1", "serial": "", "quantity": "mass",
 				"range.min": "0", "range.max": "200", "range.unit": "kPa", "mpe.value": "-1", "mpe.unit": "g", "compulsory": "true"},
 			badFields: []string{"type", "manufacturer", "serial", "range.unit", "mpe.value", "category"},
+			zh:        [][2]string{{"mpe.value", "最大允许误差·值须为正数，实为 -1"}, {"category", "强制检定的器具须填写强检目录类别（例如 non_automatic_weighing）"}},
 			good: map[string]string{"type": "电子天平", "manufacturer": "Sartorius", "serial": "SN-FORM-1", "range.unit": "g", "mpe.value": "0.5",
 				"compulsory": "false"}},
 		{kind: "capability", plural: "capabilities", id: "CMC-HBIM-FORM",
@@ -160,6 +201,7 @@ func TestRecordersWriteInTheConsole(t *testing.T) {
 			bad: map[string]string{"id": "AGR-HBIM-FORM", "parties": "HBIM", "quantities": "mass, luck", "comparison_within_years": "99",
 				"valid_from": "2026-01-01", "valid_until": "2025-01-01"},
 			badFields: []string{"parties", "quantities", "comparison_within_years", "valid_until"},
+			zh:        [][2]string{{"parties", "协议方至少须有 2 个机构"}, {"valid_until", "有效期至 2025-01-01 早于生效日期 2026-01-01"}},
 			good:      map[string]string{"parties": "HBIM, TJIM", "quantities": "mass", "comparison_within_years": "3", "valid_until": "2028-12-31"}},
 	}
 	for _, c := range cases {
@@ -175,6 +217,12 @@ func TestRecordersWriteInTheConsole(t *testing.T) {
 			}
 			if n := count(t, ctx, "#new-result .error li"); n != 0 {
 				t.Errorf("%d errors not shown by a field: %s", n, text(t, ctx, "#new-result .error"))
+			}
+			shown := saidInChinese(t, ctx, form)
+			for _, want := range c.zh {
+				if !slices.ContainsFunc(shown, func(m shownMessage) bool { return m.Field == want[0] && m.Text == want[1] }) {
+					t.Errorf("%s does not show %q; it shows %+v", want[0], want[1], shown)
+				}
 			}
 			if after := gw.ledgerHeight(t); after != before {
 				t.Errorf("a refused %s moved the ledger from height %d to %d", c.kind, before, after)
@@ -210,6 +258,7 @@ func TestRecordersWriteInTheConsole(t *testing.T) {
 		if got, want := markedFields(t, ctx, "#action-status"), []string{"since", "reason"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("fields marked wrong %q, want %q", got, want)
 		}
+		saidInChinese(t, ctx, "#action-status")
 		if after := gw.ledgerHeight(t); after != before {
 			t.Errorf("a refused status change moved the ledger from %d to %d", before, after)
 		}

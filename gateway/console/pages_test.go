@@ -129,6 +129,77 @@ func TestRecordPagesInHeadlessChromium(t *testing.T) {
 		docShot(t, ctx, "instrument.png")
 	})
 
+	t.Run("in en the trace and instrument pages show no raw enum value and no Chinese label", func(t *testing.T) {
+		id := sc.TraceableCompulsory
+		raw, err := gw.index.Get(context.Background(), record.DocInstrument, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ins record.Instrument
+		if err := json.Unmarshal(raw, &ins); err != nil {
+			t.Fatal(err)
+		}
+		cat, ok := record.CategoryOf(ins.Category)
+		if !ok {
+			t.Fatalf("%s has category %q, not in the catalogue", id, ins.Category)
+		}
+		// Record data (a type, a name, an address) may be Chinese in any
+		// language; labels and enum values may not.
+		han := regexp.MustCompile(`\p{Han}+`)
+		enumLike := regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
+		// District names (GB/T 2260) are proper names, in Chinese only.
+		data := string(raw)
+		for _, name := range record.DistrictNames {
+			data += name
+		}
+		var owner map[string]any
+		apiGet(t, gw, token, "/instruments/"+id+"/owner", &owner)
+		b, _ := json.Marshal(owner)
+		data += string(b)
+		for _, doc := range []string{record.DocInstitution, record.DocStandard, record.DocCertificate} {
+			for _, other := range ids(t, gw, doc, "", "") {
+				b, _ := gw.index.Get(context.Background(), doc, other)
+				data += string(b)
+			}
+		}
+		run(t, ctx, chromedp.Evaluate(`localStorage.setItem("metrotrace.lang", "en")`, nil))
+		defer run(t, ctx, chromedp.Evaluate(`localStorage.setItem("metrotrace.lang", "zh")`, nil), chromedp.Reload(),
+			chromedp.WaitVisible(`html[data-lang="zh"]`, chromedp.ByQuery))
+		pages := []struct {
+			name, hash, root string
+			ready            []string
+		}{
+			{"instrument", "#/record/instruments/" + id, "#view-record", []string{`#instrument-calibrations[data-loaded="true"] table`,
+				`#instrument-verdict[data-loaded="true"] .verdict-line`, `#instrument-owner[data-loaded="true"]`, `#instrument-current[data-loaded="true"]`}},
+			{"trace", "#/trace/" + id, "#view-trace", []string{`#trace-result .verdict`}},
+		}
+		for _, p := range pages {
+			actions := []chromedp.Action{visit(p.hash), chromedp.Reload(), chromedp.WaitVisible(`html[data-lang="en"]`, chromedp.ByQuery)}
+			for _, sel := range p.ready {
+				actions = append(actions, chromedp.WaitVisible(sel, chromedp.ByQuery))
+			}
+			run(t, ctx, actions...)
+			if p.name == "trace" {
+				run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#trace-result details").forEach(d => d.open = true)`, nil))
+			}
+			var en string
+			run(t, ctx, chromedp.Evaluate(visibleTextOf+`(`+strconv.Quote(p.root)+`)`, &en))
+			for _, w := range han.FindAllString(en, -1) {
+				if !strings.Contains(data, w) {
+					t.Errorf("the en %s page shows Chinese %q that is no record's data:\n%s", p.name, w, en)
+				}
+			}
+			if raw := enumLike.FindAllString(en, -1); len(raw) > 0 {
+				t.Errorf("the en %s page shows raw values %q:\n%s", p.name, raw, en)
+			}
+			if p.name == "instrument" {
+				if strings.Contains(en, ins.Category) || !strings.Contains(en, cat.En) || strings.Contains(en, cat.Zh) {
+					t.Errorf("the en instrument page names category %s as %q? want %q:\n%s", ins.Category, cat.Zh, cat.En, en)
+				}
+			}
+		}
+	})
+
 	t.Run("owner details: shown to the registering organization, private to others", func(t *testing.T) {
 		var owned, private string
 		for _, id := range ids(t, gw, record.DocInstrument, "", "") {

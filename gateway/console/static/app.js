@@ -73,7 +73,7 @@
     approval: ['计量标准考核证书', 'approval'], status: ['状态', 'status'], status_since: ['状态起始', 'status since'],
     status_reason: ['状态原因', 'status reason'], status_history: ['状态历史', 'status history'],
     type: ['器具类型', 'type'], manufacturer: ['制造商', 'manufacturer'], model: ['型号', 'model'],
-    serial: ['出厂编号', 'serial'], mpe: ['最大允许误差', 'MPE'], compulsory: ['强制检定', 'compulsory (强检)'],
+    serial: ['出厂编号', 'serial'], mpe: ['最大允许误差', 'MPE'], compulsory: ['强制检定', 'compulsory verification'],
     issuer_id: ['出具机构', 'issuer'], subject_id: ['被检/被校对象', 'subject'], reference_ids: ['所用计量标准', 'reference standards'],
     performed_on: ['检定/校准日期', 'performed on'], results: ['结果', 'results'], conformity: ['检定结论', 'conformity'],
     dcc_sha256: ['DCC SHA-256', 'DCC SHA-256'], superseded_by: ['被替代为', 'superseded by'],
@@ -109,10 +109,153 @@
     issuer: {manufacturer: '制造商', calibrationLaboratory: '校准实验室', owner: '所有者', other: '其他'}
   };
   VALUE_LABEL.quantities = VALUE_LABEL.quantity;
+  // VALUE_LABEL_EN names in English the values whose code is no English
+  // word as it stands; any other value reads with its underscores as
+  // spaces (plane_angle: plane angle).
+  var VALUE_LABEL_EN = {
+    status: {not_anchored: 'not anchored'},
+    kind: {legal_metrology: 'legal metrology institution', national_institute: 'national metrology institute',
+      authorized_station: 'authorized metrology station', accredited_lab: 'accredited laboratory'},
+    region: {BJ: 'Beijing', TJ: 'Tianjin', HB: 'Hebei'},
+    issuer: {calibrationLaboratory: 'calibration laboratory'}
+  };
   function valueLabel(key, v) {
-    if (LANG === 'en' || typeof v !== 'string') return v;
-    var m = VALUE_LABEL[key];
+    if (typeof v !== 'string') return v;
+    var m;
+    if (LANG === 'en') {
+      m = VALUE_LABEL_EN[key];
+      if (m && m[v]) return m[v];
+      // A value of a vocabulary that says its own English name (the
+      // catalogue's categories) reads with it.
+      m = VALUE_LABEL_EN_OF[key] && VALUE_LABEL_EN_OF[key]();
+      if (m && m[v]) return m[v];
+      return VALUE_LABEL[key] && VALUE_LABEL[key][v] !== undefined ? v.replace(/_/g, ' ') : v;
+    }
+    m = VALUE_LABEL[key];
     return (m && m[v]) || v;
+  }
+  // VALUE_LABEL_EN_OF gives, by key, English names that come with the
+  // server's vocabulary (pages.js adds the catalogue's).
+  var VALUE_LABEL_EN_OF = {};
+
+  // ---- error messages ------------------------------------------------------------
+
+  // ERROR_LABEL names each class of error (the answer's code).
+  var ERROR_LABEL = {
+    invalid: ['请求有误', 'invalid request'], not_found: ['未找到', 'not found'], conflict: ['冲突', 'conflict'],
+    forbidden: ['无权操作', 'forbidden'], unauthorized: ['未授权', 'unauthorized'], internal: ['内部错误', 'internal error'],
+    ledger_error: ['账本错误', 'ledger error'], unavailable: ['暂不可用', 'unavailable'], timeout: ['超时', 'timeout'],
+    payload_too_large: ['请求过大', 'payload too large'], unsupported_media_type: ['内容类型不支持', 'unsupported media type'],
+    rate_limited: ['请求过于频繁', 'rate limited'], network: ['网络错误', 'network error'], console: ['控制台错误', 'console error'],
+    bad_answer: ['网关应答无法解析', 'bad answer']
+  };
+  function errorLabel(code) { var l = ERROR_LABEL[code]; return l ? T(l[0], l[1]) : code; }
+  // FIELD_MESSAGES composes each field error code (record.FieldCodes) as
+  // [zh, en] from its params: {name} is a parameter as sent, {name:key} a
+  // parameter named in the language (key field: a field path; level;
+  // otherwise a VALUE_LABEL key). The table is JSON: a Go test checks it
+  // has both sentences of every code the gateway may send.
+  // BEGIN FIELD_MESSAGES
+  var FIELD_MESSAGES = {
+    "required": ["{field:field}为必填项", "{field} is required"],
+    "required_one_of": ["{field:field}为必填项（可选：{allowed}）", "{field} is required (one of {allowed})"],
+    "not_one_of": ["{field:field}“{value}”不是可选值（{allowed}）之一", "{field} \"{value}\" is not one of {allowed}"],
+    "bad_id": ["{field:field}“{value}”不是有效编号（1–64 个 A-Z a-z 0-9 . _ - 字符，以字母或数字开头）", "{field} \"{value}\" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"],
+    "doc_type_mismatch": ["记录类型“{value}”与“{want}”不符", "doc_type \"{value}\" does not match \"{want}\""],
+    "duplicate": ["{field:field}中“{value}”出现了两次", "{field} lists \"{value}\" twice"],
+    "json_type": ["字段 {field} 的类型应为 {want}，不能是 {got}", "field \"{field}\" must be {want}, not {got}"],
+    "json_unknown_field": ["未知字段 {field}", "unknown field \"{field}\""],
+    "not_utf8": ["{field:field}不是有效的 UTF-8 文本", "{field} is not valid UTF-8 text"],
+    "bad_date": ["{field:field}“{value}”不是有效日期（YYYY-MM-DD）", "{field}: date \"{value}\" is not a valid YYYY-MM-DD date"],
+    "implausible_date": ["{field:field} {value} 不是合理的日期（年份须在 {min} 至 {max} 之间）", "{field} {value} is not a plausible date (years {min} to {max})"],
+    "after_today": ["{field:field} {value} 晚于交易日期 {today}", "{field} {value} is after the transaction's date {today}"],
+    "date_before": ["{field:field} {value} 早于{other_field:field} {other}", "{field} {value} is before {other_field} {other}"],
+    "district_required": ["{field:field}为必填项（GB/T 2260 六位行政区划代码）", "{field} is required (a GB/T 2260 six-digit code)"],
+    "bad_district": ["{field:field}“{value}”不是六位 GB/T 2260 行政区划代码", "{field} \"{value}\" is not a GB/T 2260 code of six digits"],
+    "district_outside": ["{field:field}“{value}”不在北京（11xxxx）、天津（12xxxx）或河北（13xxxx）", "{field} \"{value}\" is outside Beijing (11xxxx), Tianjin (12xxxx) and Hebei (13xxxx)"],
+    "not_finite": ["{field:field}须为有限数值", "{field} must be a finite number"],
+    "not_positive": ["{field:field}须为正数，实为 {value}", "{field} must be positive, got {value}"],
+    "negative": ["{field:field}不能为负（{quantity:quantity}没有负值），实为 {value}", "{field} must not be negative: {quantity} is a magnitude, got {value}"],
+    "coverage_factor": ["{field:field}须为 {min} 至 {max} 之间的包含因子，实为 {value}", "{field} must be a coverage factor between {min} and {max}, got {value}"],
+    "relative_unit": ["{field:field}：相对不确定度的单位须为空、“%”或“ppm”，实为“{value}”", "{field} of a relative uncertainty must be \"\", \"%\" or \"ppm\", got \"{value}\""],
+    "unit_or_relative": ["{field:field}为必填项（或设为相对不确定度）", "{field} is required (or set relative: true)"],
+    "min_above_max": ["{field:field}：下限 {min} 大于上限 {max}", "{field}: min {min} is greater than max {max}"],
+    "bad_unit": ["{field:field}：“{value}”不是可识别的单位", "{field}: {reason}"],
+    "unit_not_of_quantity": ["{field:field}：单位“{value}”测量的是{measures:quantity}，不是{quantity:quantity}", "{field}: unit \"{value}\" measures {measures}, not {quantity}"],
+    "unknown_quantity": ["{field:field}“{value}”不是已知的量", "{field} \"{value}\" is not a known quantity"],
+    "unknown_quantity_listed": ["{field:field}中有未知的量“{value}”", "{field}: unknown quantity \"{value}\""],
+    "no_quantities": ["{field:field}至少须列出一个量", "{field} must name at least one quantity"],
+    "too_few_parties": ["{field:field}至少须有 {min} 个机构", "{field} must name at least {min} institutions"],
+    "out_of_range": ["{field:field}须在 {min} 至 {max} 之间，实为 {value}", "{field} must be from {min} to {max}, got {value}"],
+    "set_by_ledger": ["{field:field}由{by:by}设定，不在此提交", "{field} is set by {by:by}, not sent here"],
+    "no_references": ["{field:field}至少须列出一个参考计量标准", "{field} must name at least one reference standard"],
+    "references_subject": ["证书 {id} 把自己的被校对象 {value} 列为参考标准", "certificate {id} references its own subject {value}"],
+    "no_results": ["校准证书至少须有一个结果", "a calibration certificate needs at least one result"],
+    "uncertainty_required": ["校准结果须给出扩展不确定度（{field}）", "{field} is required on a calibration result"],
+    "uncertainty_for_en": ["计算 En 值需要扩展不确定度（{field}）", "{field} is required to compute En"],
+    "computed": ["{field} 由链码计算，请勿提交", "{field} is computed by the chaincode; do not send it"],
+    "conformity_only_verification": ["检定结论只用于检定证书", "conformity is only stated on a verification certificate"],
+    "bad_sha256": ["{field:field}须为 64 位小写十六进制数字", "{field} must be 64 lowercase hex digits"],
+    "c14n_without_sha256": ["给出 dcc_c14n_sha256 时须同时给出 dcc_sha256", "dcc_c14n_sha256 is the canonical digest of the DCC dcc_sha256 anchors; set both"],
+    "supersedes_pair": ["supersedes 与 previous_dcc_sha256 须同时给出：被替代的证书及其 DCC 的 SHA-256", "supersedes and previous_dcc_sha256 go together: the certificate replaced and the SHA-256 of its DCC"],
+    "supersedes_itself": ["证书 {id} 不能替代自身", "certificate {id} cannot supersede itself"],
+    "new_must_be_valid": ["新证书须为有效状态，撤销或替代在登记之后进行", "a new certificate must be valid; revoke or supersede it afterwards"],
+    "unknown_category": ["{field:field}“{value}”不在强制管理的计量器具目录中（例如 {examples}）", "{field} \"{value}\" is not a code of the catalogue of compulsorily managed measuring instruments (e.g. {examples})"],
+    "category_required": ["强制检定的器具须填写强检目录类别（例如 {example}）", "{field} is required for a compulsory instrument: a code of the catalogue, e.g. {example}"],
+    "approval_required": ["{level:level}计量标准须有计量标准考核证书", "approval is required for a {level:level} standard"],
+    "too_many": ["{field:field}有 {count} 项，多于上限 {max}", "{field} holds {count} entries, more than {max}"],
+    "bad_identification": ["{field:field}“{value}”须不超过 256 个字符，且首尾无空格、无控制字符", "{field} \"{value}\" must be at most 256 characters without leading or trailing spaces or control characters"],
+    "duplicate_identification": ["标识（{issuer:issuer}）“{value}”出现了两次", "identifications lists {issuer} \"{value}\" twice"],
+    "reason_required": ["须填写原因（{id}）", "a reason is required ({id})"],
+    "record_not_found": ["{kind:record_kind} {id} 不存在", "{kind:record_kind} {id} does not exist"],
+    "subject_not_found": ["被检/被校对象 {id} 既不是已登记的计量标准，也不是计量器具", "subject {id} is neither a registered standard nor an instrument"],
+    "quantity_mismatch": ["{kind:record_kind} {id} 测量的是{measures:quantity}，而证书是{quantity:quantity}证书", "{kind:record_kind} {id} measures {measures}, the certificate is for {quantity}"],
+    "subject_no_mpe": ["检定需要被检对象的最大允许误差，{id} 没有", "a verification needs the subject's MPE; {id} has none"],
+    "schema": ["{field:field}不符合接口定义：{rule:rule}", "{field} does not match the API: {rule:rule}"]
+  };
+  // END FIELD_MESSAGES
+  VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
+  VALUE_LABEL_EN.by = {ledger: 'the ledger'};
+  VALUE_LABEL.rule = {type: '类型不符', 'enum': '不是允许的取值', pattern: '格式不符', required: '缺少必填项', request: '参数无法解析',
+    minimum: '小于最小值', maximum: '大于最大值', minLength: '太短', maxLength: '太长', minItems: '项数太少', maxItems: '项数太多',
+    additionalProperties: '不允许的字段', format: '格式不符'};
+  VALUE_LABEL_EN.rule = {type: 'wrong type', 'enum': 'not an allowed value', pattern: 'wrong format', required: 'a required field is missing',
+    request: 'the parameter does not parse', minimum: 'below the minimum', maximum: 'above the maximum', minLength: 'too short',
+    maxLength: 'too long', minItems: 'too few items', maxItems: 'too many items', additionalProperties: 'a field not allowed', format: 'wrong format'};
+  VALUE_LABEL.record_kind = {institution: '机构', capability: '校准测量能力', standard: '计量标准', instrument: '计量器具',
+    certificate: '证书', comparison: '比对', agreement: '互认协议', signing_certificate: 'DCC 签名证书', 'case': '超差案件',
+    notice: '超差通知', subject: '被检/被校对象', 'reference standard': '参考标准'};
+  VALUE_LABEL_EN.record_kind = {signing_certificate: 'signing certificate', 'case': 'case'};
+  // fieldName names a field path in the language: "results[0].unit" is
+  // 结果[0]·单位 in zh, as sent in en.
+  function fieldName(path) {
+    if (LANG === 'en' || !path) return path || '';
+    return String(path).split('.').map(function (seg) {
+      var m = /^([^\[]*)(\[.*)?$/.exec(seg), l = FIELD_LABEL[m[1]];
+      return (l ? l[0] : m[1]) + (m[2] || '');
+    }).join('·');
+  }
+  function sayParam(p, name, key) {
+    var v = p[name] === undefined || p[name] === null ? '' : String(p[name]);
+    if (!key || v === '') return v;
+    if (key === 'field') return fieldName(v);
+    if (key === 'level') return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v;
+    return valueLabel(key, v);
+  }
+  // sayDetail is a field error (a detail of an error answer) in the
+  // language, composed from its code and params; its English message for a
+  // code this console does not know.
+  function sayDetail(d) {
+    var t = d && d.code && d.params && FIELD_MESSAGES[d.code];
+    if (!t) return (d && d.message) || '';
+    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params, name, key); });
+  }
+  // sayError is an error's message in the language: its details said
+  // one by one when the console knows every one of them, else as sent.
+  function sayError(e) {
+    var ds = e.details || [];
+    if (!ds.length || ds.some(function (d) { return !(d.code && d.params && FIELD_MESSAGES[d.code]); })) return e.message;
+    return ds.map(sayDetail).join(T('；', '; '));
   }
   function levelLabel(v) { return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v; }
   function kindLabel(plural) { var k = KIND_LABEL[plural]; return k ? T(k[0], k[1]) : plural; }
@@ -396,11 +539,14 @@
     var hint = null;
     if (e.status === 401) hint = h('button', {type: 'button', class: 'ghost small', onclick: function () { openTokenDialog(); }}, T('设置令牌', 'Set token'));
     if (e.status === 403) hint = h('span', {}, T(' 当前令牌的角色无权执行此操作。', ' This token\'s role may not do this.'));
+    // A detail without a field is the error itself, said in the message.
+    var list = (e.details || []).filter(function (d) { return d.field || d.index !== undefined; });
     return h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status},
-      h('span', {class: 'code'}, e.code), h('span', {class: 'message'}, e.message), ' ', hint,
-      h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? ' · request ' + e.requestId : '')),
-      e.details && e.details.length ? h('ul', {class: 'problems details'}, e.details.map(function (d) {
-        return h('li', {'data-field': d.field || ''}, h('span', {class: 'mono'}, d.field || (d.index !== undefined ? '#' + d.index : '')), ' ', h('span', {}, d.message));
+      h('span', {class: 'code', title: e.code}, errorLabel(e.code)), h('span', {class: 'message', title: e.message}, sayError(e)), ' ', hint,
+      h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? T(' · 请求 ', ' · request ') + e.requestId : '')),
+      list.length ? h('ul', {class: 'problems details'}, list.map(function (d) {
+        return h('li', {'data-field': d.field || '', 'data-code': d.code || ''}, h('span', {class: 'mono'}, d.field ? fieldName(d.field) : '#' + d.index), ' ',
+          h('span', {title: d.message}, d.index !== undefined && !d.field ? d.message : sayDetail(d)));
       })) : null);
   }
 
@@ -1035,13 +1181,15 @@
     checkList: checkList, valueLabel: valueLabel, fieldLabel: fieldLabel, levelLabel: levelLabel, kindLabel: kindLabel,
     renderValue: renderValue, fieldsTable: fieldsTable, verdictBanner: verdictBanner, claimsOf: claimsOf, getToken: getToken,
     current: current, go: go, render: render, mayCreate: mayCreate, ApiError: ApiError, VIEWS: VIEWS, VALUE_LABEL: VALUE_LABEL,
-    FIELD_LABEL: FIELD_LABEL});
+    FIELD_LABEL: FIELD_LABEL, VALUE_LABEL_EN: VALUE_LABEL_EN, VALUE_LABEL_EN_OF: VALUE_LABEL_EN_OF, sayDetail: sayDetail,
+    sayError: sayError, fieldName: fieldName, errorLabel: errorLabel});
   // The helpers other scripts of the console (forms.js) build on.
   window.metrotrace = {
     h: h, $: $, show: show, clear: clear, append: append, bi: bi, badge: badge, loading: loading, enc: enc,
     T: T, lang: function () { return LANG; }, api: api, ApiError: ApiError, errorBox: errorBox, idLink: idLink,
     recordHref: recordHref, fieldLabel: fieldLabel, valueLabel: valueLabel, levelLabel: levelLabel, kindLabel: kindLabel,
-    LEVEL_LABEL: LEVEL_LABEL, VALUE_LABEL: VALUE_LABEL, claims: function () { return claimsOf(getToken()); },
+    LEVEL_LABEL: LEVEL_LABEL, VALUE_LABEL: VALUE_LABEL, sayDetail: sayDetail, sayError: sayError, fieldName: fieldName,
+    errorLabel: errorLabel, claims: function () { return claimsOf(getToken()); },
     vocab: function () { return VOCAB; }, mayCreate: mayCreate, go: go, current: current, today: today,
     verdictBanner: verdictBanner, views: VIEWS, renderHooks: RENDER_HOOKS, recordHooks: RECORD_HOOKS
   };

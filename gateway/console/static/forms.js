@@ -293,16 +293,18 @@
       var err = box.querySelector(':scope > .field-error');
       err.hidden = false;
       if (err.textContent) err.appendChild(document.createElement('br'));
-      err.appendChild(document.createTextNode(d.message));
+      // In the console's language, from the detail's code and params; the
+      // English as sent is the title (and the text for a code not known).
+      err.appendChild(h('span', {class: 'field-message', 'data-code': d.code || '', title: d.message}, M.sayDetail(d)));
       box.setAttribute('data-invalid', 'true');
       placed++;
     });
     var summary = details.length
       ? h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status, 'data-details': details.length},
-        h('span', {class: 'code'}, e.code),
+        h('span', {class: 'code', title: e.code}, M.errorLabel(e.code)),
         h('span', {class: 'message'}, T('共 ' + details.length + ' 处错误，已标在各字段旁。', details.length + ' errors, each shown by its field.')),
         rest.length ? h('ul', {class: 'problems details'}, rest.map(function (d) {
-          return h('li', {'data-field': d.field || ''}, h('span', {class: 'mono'}, d.field || ''), ' ', d.message);
+          return h('li', {'data-field': d.field || '', 'data-code': d.code || ''}, h('span', {class: 'mono'}, M.fieldName(d.field)), ' ', h('span', {title: d.message}, M.sayDetail(d)));
         })) : null)
       : M.errorBox(e);
     M.show(out, summary);

@@ -16,7 +16,8 @@
     category: ['强检目录类别', 'category'], interval_months: ['检定周期（月）', 'interval (months)'],
     registered_on: ['登记日期', 'registered on'], identifications: ['标识', 'identifications'], issuer: ['标识方', 'issuer'],
     description: ['说明', 'description'], previous_dcc_sha256: ['前一版 DCC SHA-256', 'previous DCC SHA-256'],
-    finding: ['发现', 'finding'], standard_id: ['计量标准', 'standard'], opened_on: ['立案日期', 'opened on']
+    finding: ['发现', 'finding'], standard_id: ['计量标准', 'standard'], opened_on: ['立案日期', 'opened on'],
+    min: ['下限', 'min'], max: ['上限', 'max'], k: ['包含因子 k', 'k']
   });
   MT.VALUE_LABEL.doc_type = {institution: '机构', capability: '校准测量能力', standard: '计量标准', instrument: '计量器具',
     certificate: '检定/校准证书', comparison: '比对', agreement: '互认协议', signing_certificate: 'DCC 签名证书', 'case': '超差案件'};
@@ -26,6 +27,11 @@
     (MT.vocab().categories || []).forEach(function (c) { m[c.code] = c.zh; });
     return m;
   }});
+  MT.VALUE_LABEL_EN_OF.category = function () {
+    var m = {};
+    (MT.vocab().categories || []).forEach(function (c) { m[c.code] = c.en; });
+    return m;
+  };
   Object.defineProperty(MT.VALUE_LABEL, 'district', {enumerable: true, get: function () {
     var m = {}, d = MT.vocab().districts || {};
     Object.keys(d).forEach(function (k) { m[k] = k + ' ' + d[k]; });
@@ -73,9 +79,26 @@
     no_cmc: function (p) { return ['出具机构 ' + p.issuer_id + ' 在 ' + p.date + ' 没有有效的' + val('quantity', p.quantity) + '校准测量能力', 'issuer ' + p.issuer_id + ' has no CMC for ' + p.quantity + ' valid on ' + p.date]; },
     cmc_covers: function (p) { return ['出具机构 ' + p.issuer_id + ' 的校准测量能力 ' + p.capability_id + ' 于 ' + p.date + ' 覆盖' + val('quantity', p.quantity), 'issuer ' + p.issuer_id + ' CMC ' + p.capability_id + ' covers ' + p.quantity + ' on ' + p.date]; },
     result_within_cmc: function (p) { return ['结果 ' + p.value + ' ' + p.unit + ' 在校准测量能力 ' + p.capability_id + ' ' + p.range + '，' + p.uncertainty + ' 之内', 'result ' + p.value + ' ' + p.unit + ' within CMC ' + p.capability_id + ' ' + p.range + ', ' + p.uncertainty]; },
-    result_not_covered: function (p) { return ['证书 ' + p.certificate_id + ' 的结果 ' + p.value + ' ' + p.unit + ' 不在出具机构的校准测量能力之内：' + q(p, 'reason'), 'result ' + p.value + ' ' + p.unit + ' of ' + p.certificate_id + ': ' + q(p, 'reason')]; },
+    result_not_covered: function (p) {
+      var why = reasonsOf(p).map(function (r) { var say = COVER[unmark(r.reason)]; return say ? say(r) : null; });
+      if (!why.length || why.some(function (x) { return x === null; })) return null;
+      return ['证书 ' + p.certificate_id + ' 的结果 ' + p.value + ' ' + p.unit + ' 不在出具机构的校准测量能力之内：' + why.map(function (x) { return x[0]; }).join('；'),
+        'result ' + p.value + ' ' + p.unit + ' of ' + p.certificate_id + ': ' + why.map(function (x) { return x[1]; }).join('; ')];
+    },
     subject_no_mpe: function (p) { return ['被检对象 ' + p.subject_id + ' 没有最大允许误差，无法检定', 'subject ' + p.subject_id + ' has no MPE to verify against']; },
-    units_incompatible: function (p) { return ['单位无法比较：' + q(p, 'error'), 'units cannot be compared: ' + q(p, 'error')]; },
+    units_incompatible: function (p) {
+      var from = p.from + (unmark(p.from_measures) ? T('（' + val('quantity', p.from_measures) + '）', ' (' + val('quantity', p.from_measures) + ')') : '');
+      var to = p.to + (unmark(p.to_measures) ? T('（' + val('quantity', p.to_measures) + '）', ' (' + val('quantity', p.to_measures) + ')') : '');
+      switch (unmark(p.of)) {
+        case 'reference_mpe': return ['参考标准 ' + p.reference_id + ' 的不确定度无法与 ' + p.subject_id + ' 的最大允许误差比较：单位 ' + from + ' 无法换算为 ' + to,
+          'reference ' + p.reference_id + ' uncertainty vs MPE of ' + p.subject_id + ': unit ' + from + ' cannot be converted to ' + to];
+        case 'result': return ['结果 ' + p.value + ' ' + p.unit + ' 的不确定度：单位 ' + from + ' 无法换算为 ' + to,
+          'result ' + p.value + ' ' + p.unit + ' uncertainty: unit ' + from + ' cannot be converted to ' + to];
+        case 'reference_result': return ['参考标准 ' + p.reference_id + ' 的不确定度无法与结果 ' + p.value + ' ' + p.unit + ' 比较：单位 ' + from + ' 无法换算为 ' + to,
+          'reference ' + p.reference_id + ' uncertainty vs result ' + p.value + ' ' + p.unit + ': unit ' + from + ' cannot be converted to ' + to];
+      }
+      return null;
+    },
     verification_ratio: function (p, ok) { return ['参考标准 ' + p.reference_id + ' 的 U = ' + p.u + ' ' + p.unit + '，' + p.subject_id + ' 的 MPE/3 = ' + p.limit + ' ' + p.unit + '（比值 ' + p.ratio + (ok ? ' ≤ 1/3）' : ' > 1/3）'), 'reference ' + p.reference_id + ' U = ' + p.u + ' ' + p.unit + ' vs MPE/3 = ' + p.limit + ' ' + p.unit + ' of ' + p.subject_id + ' (ratio ' + p.ratio + (ok ? ' <= 1/3)' : ' > 1/3)')]; },
     calibration_ratio: function (p, ok) { return ['参考标准 ' + p.reference_id + ' 的 U = ' + p.u + ' ' + p.unit + '，结果 ' + p.value + ' ' + p.unit + ' 的 U = ' + p.stated + ' ' + p.unit + (ok ? '' : '（参考标准不优于结果）'), 'reference ' + p.reference_id + ' U = ' + p.u + ' ' + p.unit + ' vs result ' + p.value + ' ' + p.unit + ' U = ' + p.stated + ' ' + p.unit + (ok ? '' : ' (reference not better than result)')]; },
     reference_on_path: function (p) { return ['参考标准 ' + p.reference_id + ' 已在溯源路径上：' + p.path, 'reference ' + p.reference_id + ' is already on the path ' + p.path]; },
@@ -99,15 +122,38 @@
     subject_traceable: function (p) { return ['被校对象 ' + p.subject_id + ' 于 ' + p.date + ' 经 ' + p.links + ' 个环节可溯源', 'subject ' + p.subject_id + ' traceable on ' + p.date + ' through ' + p.links + ' links']; },
     subject_not_traceable: function (p) { return ['被校对象 ' + p.subject_id + ' 于 ' + p.date + ' 不可溯源', 'subject ' + p.subject_id + ' not traceable on ' + p.date]; }
   };
-  // sayFinding is one finding in the language, or null for a code this
-  // console does not know (the caller falls back to the English detail).
+  // reasonsOf lists the numbered parameters of a result_not_covered
+  // finding ("reason.0", "capability_id.0", ...), one object a CMC tried.
+  function reasonsOf(p) {
+    var n = +unmark(p.reasons) || 0, out = [];
+    for (var i = 0; i < n; i++) out.push({});
+    Object.keys(p).forEach(function (k) {
+      var m = /^(.+)\.([0-9]+)$/.exec(k);
+      if (m && +m[2] < n) out[+m[2]][m[1]] = p[k];
+    });
+    return out;
+  }
+  // COVER says why a CMC does not cover a result ([zh, en]), by reason code.
+  var COVER = {
+    outside_range: function (r) { return ['超出校准测量能力 ' + r.capability_id + ' 的测量范围 ' + r.range, 'outside CMC ' + r.capability_id + ' range ' + r.range]; },
+    below_cmc: function (r) { return ['声明的 U = ' + r.stated + ' ' + r.unit + ' 小于校准测量能力 ' + r.capability_id + ' 的最佳 U = ' + r.best + ' ' + r.unit,
+      'stated U = ' + r.stated + ' ' + r.unit + ' is smaller than CMC ' + r.capability_id + ' best U = ' + r.best + ' ' + r.unit]; },
+    range_units: function (r) { return ['结果的单位 ' + r.from + ' 无法换算为校准测量能力 ' + r.capability_id + ' 测量范围的单位 ' + r.to,
+      'CMC ' + r.capability_id + ': unit ' + r.from + ' cannot be converted to its range unit ' + r.to]; },
+    cmc_uncertainty_units: function (r) { return ['校准测量能力 ' + r.capability_id + ' 的不确定度单位 ' + r.from + ' 无法换算为 ' + r.to,
+      'CMC ' + r.capability_id + ': uncertainty unit ' + r.from + ' cannot be converted to ' + r.to]; },
+    result_uncertainty_units: function (r) { return ['结果不确定度的单位 ' + r.from + ' 无法换算为 ' + r.to, 'result uncertainty: unit ' + r.from + ' cannot be converted to ' + r.to]; }
+  };
+  // sayFinding is one finding in the language, or null for a code (or a
+  // reason code) this console does not know (the caller falls back to the
+  // English detail).
   function sayFinding(f) {
     var say = FINDINGS[f.code];
     if (!say) return null;
     var marked = {};
     Object.keys(f.params || {}).forEach(function (k) { marked[k] = OPEN + f.params[k] + CLOSE; });
     var s = say(marked, f.ok);
-    return T(s[0], s[1]);
+    return s ? T(s[0], s[1]) : null;
   }
   // sayFindings is the sentence of a check's findings as nodes, or its
   // English detail when a finding is unknown here.

@@ -231,7 +231,7 @@
         MT.show(out, box);
         (e.details || []).forEach(function (d) {
           var f = form.querySelector('[data-field="' + d.field + '"]');
-          if (f) f.appendChild(h('span', {class: 'field-error', 'data-field': d.field}, d.message));
+          if (f) f.appendChild(h('span', {class: 'field-error', 'data-field': d.field, 'data-code': d.code || '', title: d.message}, MT.sayDetail(d)));
         });
       });
     });

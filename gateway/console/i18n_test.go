@@ -1,0 +1,82 @@
+package console_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/gateway/console"
+)
+
+// fieldMessages reads the console's table of field error sentences
+// (FIELD_MESSAGES in app.js, written as JSON between its markers).
+func fieldMessages(t *testing.T) map[string][2]string {
+	t.Helper()
+	src, err := fs.ReadFile(console.FS(), "app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)// BEGIN FIELD_MESSAGES\s*var FIELD_MESSAGES = (\{.*?\});\s*// END FIELD_MESSAGES`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("app.js has no FIELD_MESSAGES table between its markers")
+	}
+	var table map[string][2]string
+	if err := json.Unmarshal(m[1], &table); err != nil {
+		t.Fatalf("FIELD_MESSAGES is not JSON: %v", err)
+	}
+	return table
+}
+
+// TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence fails when the
+// record package can send a field error code the console cannot say in
+// both languages, or when a sentence prints a parameter its code does not
+// carry.
+func TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence(t *testing.T) {
+	table := fieldMessages(t)
+	han := regexp.MustCompile(`\p{Han}`)
+	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
+	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true}
+	for _, c := range record.FieldCodes {
+		t.Run(string(c.Code), func(t *testing.T) {
+			s, ok := table[string(c.Code)]
+			if !ok {
+				t.Fatalf("no sentence for %q in FIELD_MESSAGES", c.Code)
+			}
+			zh, en := s[0], s[1]
+			if !han.MatchString(zh) {
+				t.Errorf("zh sentence %q has no Chinese", zh)
+			}
+			if en == "" || han.MatchString(en) {
+				t.Errorf("en sentence %q is empty or has Chinese", en)
+			}
+			params := append([]string{"field"}, c.Params...)
+			for _, sentence := range s {
+				for _, p := range placeholder.FindAllStringSubmatch(sentence, -1) {
+					if !slices.Contains(params, p[1]) {
+						t.Errorf("%q prints {%s}, which %s does not carry (it carries %v)", sentence, p[1], c.Code, params)
+					}
+					if p[2] != "" && !keys[p[2]] {
+						t.Errorf("%q names {%s} by %q, which the console has no labels for", sentence, p[1], p[2])
+					}
+				}
+				if strings.Count(sentence, "{") != len(placeholder.FindAllString(sentence, -1)) {
+					t.Errorf("%q has a malformed placeholder", sentence)
+				}
+			}
+		})
+	}
+	for code := range table {
+		if !slices.ContainsFunc(record.FieldCodes, func(c struct {
+			Code   record.FieldCode
+			Params []string
+		}) bool {
+			return string(c.Code) == code
+		}) {
+			t.Errorf("FIELD_MESSAGES says %q, a code the record package does not declare", code)
+		}
+	}
+}
