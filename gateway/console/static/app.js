@@ -134,6 +134,10 @@
     m = VALUE_LABEL[key];
     return (m && m[v]) || v;
   }
+  // roleLabel names a token's role: in zh with the role's name the
+  // gateway knows it by, which a user types into other tools.
+  var ROLE_LABEL = {recorder: '记录员', inspector: '监督检查员', operator: '运维管理员'};
+  function roleLabel(r) { return r && LANG !== 'en' && ROLE_LABEL[r] ? ROLE_LABEL[r] + '（' + r + '）' : (r || ''); }
   // VALUE_LABEL_EN_OF gives, by key, English names that come with the
   // server's vocabulary (pages.js adds the catalogue's).
   var VALUE_LABEL_EN_OF = {};
@@ -335,7 +339,7 @@
   }
   function describeClaims(c) {
     if (!c) return '';
-    var who = [c.role, c.institution, c.msp].filter(Boolean).join(' · ');
+    var who = [roleLabel(c.role), c.institution, c.msp].filter(Boolean).join(' · ');
     if (c.exp) {
       var exp = new Date(c.exp * 1000);
       var expired = exp.getTime() < Date.now();
@@ -371,7 +375,7 @@
     }
     var expired = c && c.exp && c.exp * 1000 < Date.now();
     btn.setAttribute('data-state', !c ? 'bad' : (expired ? 'expired' : 'set'));
-    $('token-label').textContent = c ? [c.role, c.institution].filter(Boolean).join(' · ') + (expired ? T(' · 已过期', ' · expired') : '') : T('令牌无法解析', 'Token unreadable');
+    $('token-label').textContent = c ? [roleLabel(c.role), c.institution].filter(Boolean).join(' · ') + (expired ? T(' · 已过期', ' · expired') : '') : T('令牌无法解析', 'Token unreadable');
   }
   function openTokenDialog(reason) {
     var d = $('token-dialog');

@@ -58,7 +58,8 @@
       {group: 'range', zh: '测量范围', en: 'range', fields: rangeFields('range')},
       {group: 'mpe', zh: '最大允许误差', en: 'maximum permissible error', fields: [f('mpe.value', '值', 'value', 'number'), f('mpe.unit', '单位', 'unit', 'unit')]},
       f('compulsory', '强制检定（强检）', 'compulsory verification (强检)', 'bool'),
-      f('category', '强检目录类别', 'catalogue category', 'text', {placeholder: 'non_automatic_weighing'}),
+      f('category', '强检目录类别', 'catalogue category', 'select', {options: function () { return (M.vocab().categories || []).map(function (c) { return c.code; }); },
+        label: function (v) { return M.valueLabel('category', v); }, blank: true}),
       f('interval_months', '检定周期（月）', 'interval (months)', 'number')]},
     certificate: {zh: '出具检定/校准证书', en: 'Issue a certificate', fields: [
       f('id', '证书编号', 'certificate number'), f('kind', '类别', 'kind', 'select', {options: function () { return ['calibration', 'verification']; }, label: function (v) { return M.valueLabel('kind', v); }}),
