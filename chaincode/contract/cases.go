@@ -335,27 +335,33 @@ func (c *Contract) ResolveNotice(ctx contractapi.TransactionContextInterface, no
 // subject traceable today.
 func checkRecalibration(ctx contractapi.TransactionContextInterface, cs *record.Case, item *record.NoticeItem, replacementID, today string) error {
 	if replacementID == item.CertificateID {
-		return record.Errorf(record.Invalid, "the replacement must be a new certificate, not %s itself", replacementID)
+		return invalidField("replacement_id", record.FieldReplacementSelf, record.Params{"id": replacementID},
+			"the replacement must be a new certificate, not %s itself", replacementID)
 	}
 	var repl record.Certificate
 	if err := requireRecord(ctx, record.DocCertificate, replacementID, &repl); err != nil {
-		return err
+		return onField("replacement_id", err)
 	}
 	if repl.SubjectID != item.SubjectID {
-		return record.Errorf(record.Invalid, "replacement %s is about %s, not %s", replacementID, repl.SubjectID, item.SubjectID)
+		return invalidField("replacement_id", record.FieldReplacementSubject, record.Params{"id": replacementID, "subject": repl.SubjectID, "want": item.SubjectID},
+			"replacement %s is about %s, not %s", replacementID, repl.SubjectID, item.SubjectID)
 	}
 	if repl.PerformedOn <= cs.Since {
-		return record.Errorf(record.Invalid, "replacement %s was performed on %s, not after %s", replacementID, repl.PerformedOn, cs.Since)
+		return invalidField("replacement_id", record.FieldReplacementNotAfter, record.Params{"id": replacementID, "performed_on": repl.PerformedOn, "since": cs.Since},
+			"replacement %s was performed on %s, not after %s", replacementID, repl.PerformedOn, cs.Since)
 	}
 	if !repl.ValidOn(today) {
-		return record.Errorf(record.Invalid, "replacement %s is not valid today (%s, %s to %s)", replacementID, repl.Status, repl.PerformedOn, repl.ValidUntil)
+		return invalidField("replacement_id", record.FieldReplacementNotValid,
+			record.Params{"id": replacementID, "status": repl.Status, "performed_on": repl.PerformedOn, "valid_until": repl.ValidUntil},
+			"replacement %s is not valid today (%s, %s to %s)", replacementID, repl.Status, repl.PerformedOn, repl.ValidUntil)
 	}
 	rep, err := rules.Trace(rules.FromSource(stateSource{ctx}), item.SubjectID, today)
 	if err != nil {
 		return err
 	}
 	if !rep.Traceable {
-		return record.Errorf(record.Invalid, "%s is not traceable today through %s: %s", item.SubjectID, replacementID, strings.Join(rep.Problems, "; "))
+		return invalidField("replacement_id", record.FieldReplacementUntraced, record.Params{"id": replacementID, "subject": item.SubjectID, "problems": strings.Join(rep.Problems, "; ")},
+			"%s is not traceable today through %s: %s", item.SubjectID, replacementID, strings.Join(rep.Problems, "; "))
 	}
 	return nil
 }

@@ -93,3 +93,44 @@ func TestLedgerChecksNameEveryWrongFieldAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestAWrongArgumentOfAChangeIsNamedAsItsField: the arguments of a change
+// (not a record) that only the ledger finds wrong are refused with the
+// argument named as a field, its code and parameters, so the console
+// shows them by the action's inputs.
+func TestAWrongArgumentOfAChangeIsNamedAsItsField(t *testing.T) {
+	f := scenario.New()
+	l := newLedger(t)
+	l.load(f)
+	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
+	tests := []struct {
+		name string
+		fn   string
+		args []string
+		code record.Code
+		want record.FieldError
+	}{
+		{"a replacement of another subject", "SupersedeCertificate", []string{"TJENT-2024-0007", "TJENT-2024-0042", "new"}, record.Invalid,
+			record.FieldError{Field: "replacement_id", Message: "replacement TJENT-2024-0042 is about TJ-BAL-001, not TJ-ENT-WS", Code: record.FieldReplacementSubject,
+				Params: record.Params{"field": "replacement_id", "id": "TJENT-2024-0042", "subject": "TJ-BAL-001", "want": "TJ-ENT-WS"}}},
+		{"a replacement that does not exist", "SupersedeCertificate", []string{"TJENT-2024-0007", "NOPE", "new"}, record.NotFound,
+			record.FieldError{Field: "replacement_id", Message: "certificate NOPE does not exist", Code: record.FieldRecordNotFound,
+				Params: record.Params{"field": "replacement_id", "kind": "certificate", "id": "NOPE"}}},
+		{"a bad date of a status change", "SetStandardStatus", []string{"TJ-ENT-STD", "sealed", "2024-02-30", "drift"}, record.Invalid,
+			record.FieldError{Field: "since", Message: `since: date "2024-02-30" is not a valid YYYY-MM-DD date`, Code: record.FieldBadDate,
+				Params: record.Params{"field": "since", "value": "2024-02-30"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := l.height()
+			_, err := l.submit(tj, tt.fn, tt.args...)
+			wantCode(t, err, tt.code)
+			if got := record.ErrorDetails(err); !reflect.DeepEqual(got, []record.FieldError{tt.want}) {
+				t.Errorf("details:\n got %+v\nwant %+v", got, []record.FieldError{tt.want})
+			}
+			if after := l.height(); after != before {
+				t.Errorf("height %d → %d: a refused change wrote", before, after)
+			}
+		})
+	}
+}

@@ -243,6 +243,23 @@ func mustNotExist(ctx contractapi.TransactionContextInterface, docType, id strin
 	return nil
 }
 
+// invalidField is the Invalid error of one field of a transaction's
+// arguments, with its code and parameters (see record.FieldCode).
+func invalidField(field string, code record.FieldCode, params record.Params, format string, args ...any) error {
+	return record.ErrorOfField(record.Invalid, record.NewFieldError(field, code, params, format, args...))
+}
+
+// onField puts an error a validator or a lookup made (a record that does
+// not exist) under field, keeping its class, code and parameters; other
+// errors are returned as they are.
+func onField(field string, err error) error {
+	fe := record.FieldErrorOf(field, err)
+	if fe.Code == "" {
+		return err
+	}
+	return record.ErrorOfField(record.ErrorCode(err), fe)
+}
+
 func wrapf(err error, format string, args ...any) error {
 	if err == nil {
 		return nil

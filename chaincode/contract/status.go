@@ -46,7 +46,8 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 		return "", record.Errorf(record.Conflict, "standard %s is already %s", standardID, status)
 	}
 	if n := len(s.StatusHistory); n > 0 && since < s.StatusHistory[n-1].Since {
-		return "", record.Errorf(record.Invalid, "since %s is before the last status change of %s on %s", since, standardID, s.StatusHistory[n-1].Since)
+		return "", invalidField("since", record.FieldBeforeLastChange, record.Params{"value": since, "id": standardID, "last": s.StatusHistory[n-1].Since},
+			"since %s is before the last status change of %s on %s", since, standardID, s.StatusHistory[n-1].Since)
 	}
 	s.Status, s.StatusSince, s.StatusReason = status, since, reason
 	s.StatusHistory = append(s.StatusHistory, record.StatusChange{Status: status, Since: since, Reason: reason})
@@ -85,14 +86,15 @@ func (c *Contract) SupersedeCertificate(ctx contractapi.TransactionContextInterf
 		return "", err
 	}
 	if replacementID == certificateID {
-		return "", record.Errorf(record.Invalid, "certificate %s cannot supersede itself", certificateID)
+		return "", invalidField("replacement_id", record.FieldReplacementSelf, record.Params{"id": certificateID}, "certificate %s cannot supersede itself", certificateID)
 	}
 	var repl record.Certificate
 	if err := requireRecord(ctx, record.DocCertificate, replacementID, &repl); err != nil {
-		return "", wrapf(err, "supersede %s", certificateID)
+		return "", wrapf(onField("replacement_id", err), "supersede %s", certificateID)
 	}
 	if repl.SubjectID != cert.SubjectID {
-		return "", record.Errorf(record.Invalid, "replacement %s is about %s, not %s", replacementID, repl.SubjectID, cert.SubjectID)
+		return "", invalidField("replacement_id", record.FieldReplacementSubject, record.Params{"id": replacementID, "subject": repl.SubjectID, "want": cert.SubjectID},
+			"replacement %s is about %s, not %s", replacementID, repl.SubjectID, cert.SubjectID)
 	}
 	if repl.Status != record.CertValid {
 		return "", record.Errorf(record.Conflict, "replacement %s is %s", replacementID, repl.Status)

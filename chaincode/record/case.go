@@ -135,15 +135,15 @@ func (r *Resolution) Validate() error {
 	switch r.Action {
 	case ActionRecalibrated:
 		if err := ValidateID("replacement_id", r.ReplacementID); err != nil {
-			return Errorf(Invalid, "recalibrated names the new certificate: %s", err.(*Error).Message)
+			return invalid("replacement_id", FieldReplacementRequired, Params{"action": r.Action}, "recalibrated names the new certificate: %s", ErrorMessage(err))
 		}
 	default:
 		if r.ReplacementID != "" {
-			return Errorf(Invalid, "replacement_id is only given with recalibrated")
+			return invalid("replacement_id", FieldReplacementNotWanted, Params{"action": r.Action}, "replacement_id is only given with recalibrated")
 		}
 	}
 	if r.Action == ActionNoImpact && strings.TrimSpace(r.Reason) == "" {
-		return Errorf(Invalid, "no_impact needs a reason")
+		return invalid("reason", FieldReasonRequired, Params{"action": r.Action, "id": r.CertificateID}, "no_impact needs a reason")
 	}
 	return nil
 }

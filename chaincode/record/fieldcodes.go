@@ -24,6 +24,13 @@ const (
 	FieldDuplicate             FieldCode = "duplicate"               // value
 	FieldJSONType              FieldCode = "json_type"               // want, got
 	FieldJSONUnknown           FieldCode = "json_unknown_field"      // (none)
+	FieldJSONTooDeep           FieldCode = "json_too_deep"           // max
+	FieldJSONKeyNotUTF8        FieldCode = "json_key_not_utf8"       // (none; field is the object's path, "" for the document)
+	FieldJSONTwice             FieldCode = "json_twice"              // (none)
+	FieldJSONSyntax            FieldCode = "json_syntax"             // offset, reason (English, from encoding/json)
+	FieldJSONTruncated         FieldCode = "json_truncated"          // (none)
+	FieldJSONEmpty             FieldCode = "json_empty"              // (none)
+	FieldJSONTrailing          FieldCode = "json_trailing"           // (none)
 	FieldNotUTF8               FieldCode = "not_utf8"                // (none)
 	FieldBadDate               FieldCode = "bad_date"                // value
 	FieldImplausibleDate       FieldCode = "implausible_date"        // value, min, max
@@ -54,23 +61,31 @@ const (
 	FieldUncertaintyForEn      FieldCode = "uncertainty_for_en"      // (none)
 	FieldComputed              FieldCode = "computed"                // (none): en, computed by the chaincode
 	FieldConformityNotStated   FieldCode = "conformity_only_verification"
-	FieldBadSHA256             FieldCode = "bad_sha256"               // (none)
-	FieldC14NWithoutSHA256     FieldCode = "c14n_without_sha256"      // (none)
-	FieldSupersedesPair        FieldCode = "supersedes_pair"          // (none)
-	FieldSupersedesItself      FieldCode = "supersedes_itself"        // id
-	FieldNewMustBeValid        FieldCode = "new_must_be_valid"        // (none)
-	FieldUnknownCategory       FieldCode = "unknown_category"         // value, examples
-	FieldCategoryRequired      FieldCode = "category_required"        // example
-	FieldApprovalRequired      FieldCode = "approval_required"        // level
-	FieldTooMany               FieldCode = "too_many"                 // count, max
-	FieldBadIdentification     FieldCode = "bad_identification"       // value
-	FieldDuplicateIdentifier   FieldCode = "duplicate_identification" // issuer, value
-	FieldReasonRequired        FieldCode = "reason_required"          // action, id, status (for a status change)
-	FieldRecordNotFound        FieldCode = "record_not_found"         // kind, id
-	FieldSubjectNotFound       FieldCode = "subject_not_found"        // id
-	FieldQuantityMismatch      FieldCode = "quantity_mismatch"        // kind, id, measures, quantity
-	FieldSubjectNoMPE          FieldCode = "subject_no_mpe"           // id
-	FieldSchema                FieldCode = "schema"                   // rule (the schema keyword: type, enum, pattern, required, ...; "request" for a parameter that does not parse), type (for rule type)
+	FieldBadSHA256             FieldCode = "bad_sha256"                // (none)
+	FieldC14NWithoutSHA256     FieldCode = "c14n_without_sha256"       // (none)
+	FieldSupersedesPair        FieldCode = "supersedes_pair"           // (none)
+	FieldSupersedesItself      FieldCode = "supersedes_itself"         // id
+	FieldNewMustBeValid        FieldCode = "new_must_be_valid"         // (none)
+	FieldUnknownCategory       FieldCode = "unknown_category"          // value, examples
+	FieldCategoryRequired      FieldCode = "category_required"         // example
+	FieldApprovalRequired      FieldCode = "approval_required"         // level
+	FieldTooMany               FieldCode = "too_many"                  // count, max
+	FieldBadIdentification     FieldCode = "bad_identification"        // value
+	FieldDuplicateIdentifier   FieldCode = "duplicate_identification"  // issuer, value
+	FieldReasonRequired        FieldCode = "reason_required"           // action, id, status (for a status change)
+	FieldRecordNotFound        FieldCode = "record_not_found"          // kind, id
+	FieldSubjectNotFound       FieldCode = "subject_not_found"         // id
+	FieldQuantityMismatch      FieldCode = "quantity_mismatch"         // kind, id, measures, quantity
+	FieldSubjectNoMPE          FieldCode = "subject_no_mpe"            // id
+	FieldBeforeLastChange      FieldCode = "before_last_change"        // value, id, last
+	FieldReplacementSelf       FieldCode = "replacement_self"          // id
+	FieldReplacementSubject    FieldCode = "replacement_subject"       // id, subject, want
+	FieldReplacementNotAfter   FieldCode = "replacement_not_after"     // id, performed_on, since
+	FieldReplacementNotValid   FieldCode = "replacement_not_valid"     // id, status, performed_on, valid_until
+	FieldReplacementUntraced   FieldCode = "replacement_not_traceable" // id, subject, problems (English, the trace's)
+	FieldReplacementRequired   FieldCode = "replacement_required"      // action
+	FieldReplacementNotWanted  FieldCode = "replacement_not_wanted"    // action
+	FieldSchema                FieldCode = "schema"                    // rule (the schema keyword: type, enum, pattern, required, ...; "request" for a parameter that does not parse), type (for rule type)
 )
 
 // FieldCodes lists every [FieldCode] with the parameters its errors carry
@@ -87,6 +102,13 @@ var FieldCodes = []struct {
 	{FieldDuplicate, []string{"value"}},
 	{FieldJSONType, []string{"want", "got"}},
 	{FieldJSONUnknown, nil},
+	{FieldJSONTooDeep, []string{"max"}},
+	{FieldJSONKeyNotUTF8, nil},
+	{FieldJSONTwice, nil},
+	{FieldJSONSyntax, []string{"offset", "reason"}},
+	{FieldJSONTruncated, nil},
+	{FieldJSONEmpty, nil},
+	{FieldJSONTrailing, nil},
 	{FieldNotUTF8, nil},
 	{FieldBadDate, []string{"value"}},
 	{FieldImplausibleDate, []string{"value", "min", "max"}},
@@ -133,6 +155,14 @@ var FieldCodes = []struct {
 	{FieldSubjectNotFound, []string{"id"}},
 	{FieldQuantityMismatch, []string{"kind", "id", "measures", "quantity"}},
 	{FieldSubjectNoMPE, []string{"id"}},
+	{FieldBeforeLastChange, []string{"value", "id", "last"}},
+	{FieldReplacementSelf, []string{"id"}},
+	{FieldReplacementSubject, []string{"id", "subject", "want"}},
+	{FieldReplacementNotAfter, []string{"id", "performed_on", "since"}},
+	{FieldReplacementNotValid, []string{"id", "status", "performed_on", "valid_until"}},
+	{FieldReplacementUntraced, []string{"id", "subject", "problems"}},
+	{FieldReplacementRequired, []string{"action"}},
+	{FieldReplacementNotWanted, []string{"action"}},
 	{FieldSchema, []string{"rule", "type"}},
 }
 

@@ -64,10 +64,19 @@ func Decode(data []byte, v any) error {
 			}
 			return &Error{Code: Invalid, Message: msg, Details: []FieldError{fe}}
 		}
+		var syntaxErr *json.SyntaxError
+		switch {
+		case errors.As(err, &syntaxErr):
+			return invalid("", FieldJSONSyntax, Params{"offset": strconv.FormatInt(syntaxErr.Offset, 10), "reason": syntaxErr.Error()}, "%s", msg)
+		case errors.Is(err, io.EOF):
+			return invalid("", FieldJSONEmpty, nil, "%s", msg)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return invalid("", FieldJSONTruncated, nil, "%s", msg)
+		}
 		return &Error{Code: Invalid, Message: msg}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Errorf(Invalid, "malformed JSON: unexpected data after the JSON value")
+		return invalid("", FieldJSONTrailing, nil, "malformed JSON: unexpected data after the JSON value")
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func CheckStrictJSON(data []byte) error {
 			switch t {
 			case '{', '[':
 				if len(stack) >= MaxJSONDepth {
-					return Errorf(Invalid, "malformed JSON: %s nests deeper than %d levels", fieldPath(), MaxJSONDepth)
+					return invalid(fieldPath(), FieldJSONTooDeep, Params{"max": itoa(MaxJSONDepth)}, "malformed JSON: %s nests deeper than %d levels", fieldPath(), MaxJSONDepth)
 				}
 				path := ""
 				if len(stack) > 0 {
@@ -91,18 +91,18 @@ func CheckStrictJSON(data []byte) error {
 			if expectingKey {
 				top := stack[len(stack)-1]
 				if !validJSONString(t, raw) {
-					return Errorf(Invalid, "malformed JSON: a key in %s is not valid UTF-8", nameOf(top.path))
+					return invalid(top.path, FieldJSONKeyNotUTF8, nil, "malformed JSON: a key in %s is not valid UTF-8", nameOf(top.path))
 				}
 				folded := strings.ToLower(t)
 				if top.keys[folded] {
-					return Errorf(Invalid, "malformed JSON: field %q is given twice", joinField(top.path, t))
+					return invalid(joinField(top.path, t), FieldJSONTwice, nil, "malformed JSON: field %q is given twice", joinField(top.path, t))
 				}
 				top.keys[folded] = true
 				top.key = t
 				continue
 			}
 			if !validJSONString(t, raw) {
-				return Errorf(Invalid, "malformed JSON: field %q is not valid UTF-8 text", fieldPath())
+				return invalid(fieldPath(), FieldNotUTF8, nil, "malformed JSON: field %q is not valid UTF-8 text", fieldPath())
 			}
 			afterValue()
 		default:

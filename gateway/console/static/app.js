@@ -169,6 +169,13 @@
     "duplicate": ["{field:field}中“{value}”出现了两次", "{field} lists \"{value}\" twice"],
     "json_type": ["字段 {field} 的类型应为 {want}，不能是 {got}", "field \"{field}\" must be {want}, not {got}"],
     "json_unknown_field": ["未知字段 {field}", "unknown field \"{field}\""],
+    "json_too_deep": ["JSON 格式错误：{field} 嵌套超过 {max} 层", "malformed JSON: {field} nests deeper than {max} levels"],
+    "json_key_not_utf8": ["JSON 格式错误：{field} 中有字段名不是有效的 UTF-8", "malformed JSON: a key in {field} is not valid UTF-8"],
+    "json_twice": ["JSON 格式错误：字段 {field} 出现了两次", "malformed JSON: field \"{field}\" is given twice"],
+    "json_syntax": ["JSON 格式错误（第 {offset} 字节处）", "malformed JSON: {reason} at byte {offset}"],
+    "json_truncated": ["JSON 格式错误：内容不完整", "malformed JSON: unexpected end of the document"],
+    "json_empty": ["请求体为空", "malformed JSON: empty input"],
+    "json_trailing": ["JSON 格式错误：JSON 值之后还有多余内容", "malformed JSON: unexpected data after the JSON value"],
     "not_utf8": ["{field:field}不是有效的 UTF-8 文本", "{field} is not valid UTF-8 text"],
     "bad_date": ["{field:field}“{value}”不是有效日期（YYYY-MM-DD）", "{field}: date \"{value}\" is not a valid YYYY-MM-DD date"],
     "implausible_date": ["{field:field} {value} 不是合理的日期（年份须在 {min} 至 {max} 之间）", "{field} {value} is not a plausible date (years {min} to {max})"],
@@ -215,9 +222,18 @@
     "subject_not_found": ["被检/被校对象 {id} 既不是已登记的计量标准，也不是计量器具", "subject {id} is neither a registered standard nor an instrument"],
     "quantity_mismatch": ["{kind:record_kind} {id} 测量的是{measures:quantity}，而证书是{quantity:quantity}证书", "{kind:record_kind} {id} measures {measures}, the certificate is for {quantity}"],
     "subject_no_mpe": ["检定需要被检对象的最大允许误差，{id} 没有", "a verification needs the subject's MPE; {id} has none"],
+    "before_last_change": ["{field:field} {value} 早于计量标准 {id} 上一次状态变更的日期 {last}", "{field} {value} is before the last status change of {id} on {last}"],
+    "replacement_self": ["替代证书须是另一张新证书，不能是 {id} 本身", "the replacement must be a new certificate, not {id} itself"],
+    "replacement_subject": ["替代证书 {id} 的对象是 {subject}，不是 {want}", "replacement {id} is about {subject}, not {want}"],
+    "replacement_not_after": ["替代证书 {id} 的检定/校准日期 {performed_on} 不晚于 {since}", "replacement {id} was performed on {performed_on}, not after {since}"],
+    "replacement_not_valid": ["替代证书 {id} 今日无效（{status:status}，{performed_on} 至 {valid_until}）", "replacement {id} is not valid today ({status:status}, {performed_on} to {valid_until})"],
+    "replacement_not_traceable": ["{subject} 经替代证书 {id} 今日仍不可溯源：{problems}", "{subject} is not traceable today through {id}: {problems}"],
+    "replacement_required": ["处理方式为重新检定/校准时须填写新证书编号", "{action:action} names the new certificate (replacement_id)"],
+    "replacement_not_wanted": ["只有重新检定/校准时才填写新证书编号", "replacement_id is only given with recalibrated, not {action:action}"],
     "schema": ["{field:field}不符合接口定义：{rule:rule}", "{field} does not match the API: {rule:rule}"]
   };
   // END FIELD_MESSAGES
+  VALUE_LABEL.action = {recalled: '召回', recalibrated: '重新检定/校准', no_impact: '无影响'};
   VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
   VALUE_LABEL_EN.by = {ledger: 'the ledger'};
   VALUE_LABEL.rule = {type: '类型不符', 'enum': '不是允许的取值', pattern: '格式不符', required: '缺少必填项', request: '参数无法解析',
