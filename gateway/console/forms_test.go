@@ -167,7 +167,7 @@ func TestRecordersWriteInTheConsole(t *testing.T) {
 			bad: map[string]string{"id": "", "name": "", "level": "", "quantity": "mass", "range.min": "5", "range.max": "1", "range.unit": "g",
 				"uncertainty.value": "1", "uncertainty.unit": "mm"},
 			badFields: []string{"id", "name", "level", "range.min", "uncertainty.unit"},
-			zh: [][2]string{{"name", "名称为必填项"}, {"range.min", "测量范围·下限：下限 5 大于上限 1"},
+			zh: [][2]string{{"name", "名称为必填项"}, {"level", "等级为必填项（可选：计量基准、社会公用、部门、企事业、工作）"}, {"range.min", "测量范围·下限：下限 5 大于上限 1"},
 				{"uncertainty.unit", "扩展不确定度·单位：单位“mm”测量的是长度，不是质量"}},
 			good: map[string]string{"id": "HB-FORM-STD", "name": "表单砝码标准", "level": "working", "quantity": "mass", "range.min": "1", "range.max": "100", "range.unit": "g",
 				"uncertainty.value": "0.05", "uncertainty.unit": "mg"}},

@@ -39,7 +39,7 @@ func TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence(t *testing.T) {
 	table := fieldMessages(t)
 	han := regexp.MustCompile(`\p{Han}`)
 	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
-	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true}
+	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true}
 	for _, c := range record.FieldCodes {
 		t.Run(string(c.Code), func(t *testing.T) {
 			s, ok := table[string(c.Code)]

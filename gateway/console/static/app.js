@@ -162,8 +162,8 @@
   // BEGIN FIELD_MESSAGES
   var FIELD_MESSAGES = {
     "required": ["{field:field}为必填项", "{field} is required"],
-    "required_one_of": ["{field:field}为必填项（可选：{allowed}）", "{field} is required (one of {allowed})"],
-    "not_one_of": ["{field:field}“{value}”不是可选值（{allowed}）之一", "{field} \"{value}\" is not one of {allowed}"],
+    "required_one_of": ["{field:field}为必填项（可选：{allowed:values}）", "{field} is required (one of {allowed})"],
+    "not_one_of": ["{field:field}“{value}”不是可选值（{allowed:values}）之一", "{field} \"{value}\" is not one of {allowed}"],
     "bad_id": ["{field:field}“{value}”不是有效编号（1–64 个 A-Z a-z 0-9 . _ - 字符，以字母或数字开头）", "{field} \"{value}\" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"],
     "doc_type_mismatch": ["记录类型“{value}”与“{want}”不符", "doc_type \"{value}\" does not match \"{want}\""],
     "duplicate": ["{field:field}中“{value}”出现了两次", "{field} lists \"{value}\" twice"],
@@ -259,6 +259,12 @@
     var v = p[name] === undefined || p[name] === null ? '' : String(p[name]);
     if (!key || v === '') return v;
     if (key === 'field') return fieldName(v);
+    // values: a list of the field's values ("primary, public"), each named
+    // as the field's values are.
+    if (key === 'values') {
+      var k = String(p.field || '').replace(/\[[0-9]+\]/g, '').split('.').pop();
+      return v.split(', ').map(function (x) { return k === 'level' ? sayParam({x: x}, 'x', 'level') : valueLabel(k, x); }).join(T('、', ', '));
+    }
     if (key === 'level') return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v;
     return valueLabel(key, v);
   }
