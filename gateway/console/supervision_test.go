@@ -341,8 +341,12 @@ func TestSupervisionInHeadlessChromium(t *testing.T) {
 			chromedp.Click(row+` form.resolve button[type="submit"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(row+` .error[data-status="400"]`, chromedp.ByQuery),
 		)
-		if got := text(t, ctx, row+" .error"); !strings.Contains(got, "reason") {
+		// Said in Chinese from the error's code, by the reason input too.
+		if got := text(t, ctx, row+" .error"); !strings.Contains(got, "须填写原因（"+openItem+"）") || strings.Contains(got, "needs a reason") {
 			t.Errorf("the 400 says %q", got)
+		}
+		if got := text(t, ctx, row+` [data-field="reason"] .field-error`); got != "须填写原因（"+openItem+"）" {
+			t.Errorf("the reason input shows %q", got)
 		}
 		if after := gw.index.Height(); after != before {
 			t.Errorf("a rejected resolve moved the ledger from %d to %d", before, after)
