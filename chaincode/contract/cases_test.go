@@ -176,3 +176,37 @@ func TestACaseWithNothingAffectedClosesAtOnce(t *testing.T) {
 		t.Errorf("case = %+v", cs)
 	}
 }
+
+// A certificate the impact walk meets twice, under two affected references,
+// is one notice item, in whichever chunk first met it.
+func TestACaseListsACertificateReachedTwiceOnce(t *testing.T) {
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	for _, chunk := range []string{"1", ""} {
+		region := scenario.Supervision(day)
+		twice := *region.Certificate("V-RISK")
+		twice.ID, twice.SubjectID = "V-TWICE", "S-OK"
+		twice.ReferenceIDs = []string{"TJ-STD-B", "TJ-MKT-WS"}
+		twice.PerformedOn = day.AddDate(0, 0, -10).Format(record.DateLayout)
+		region.Fixture.Certificates = append(region.Fixture.Certificates, &twice)
+		l := newLedger(t)
+		l.now = day.Add(9 * time.Hour)
+		l.load(region.Fixture)
+		inspector := l.as("HebeiMSP", "inspector", "HBIM")
+		opening := mustJSON(t, record.CaseOpening{ID: "CASE-2", StandardID: "TJ-STD-B", Since: region.Expect.CaseSince, Finding: "x"})
+		cs := decode[record.Case](t, l.mustSubmit(inspector, "OpenCase", opening, chunk))
+		for !cs.Recorded {
+			cs = decode[record.Case](t, l.mustSubmit(inspector, "ContinueCase", "CASE-2", chunk))
+		}
+		cs, notices, items := l.caseView("CASE-2")
+		var tjim []string
+		for cert, it := range items {
+			if it.NoticeID == "CASE-2~TJIM" {
+				tjim = append(tjim, cert)
+			}
+		}
+		sort.Strings(tjim)
+		if want := []string{"C-MKT-WS", "V-RISK", "V-TWICE"}; !reflect.DeepEqual(tjim, want) || notices["TJIM"].ItemCount != 3 || cs.Certificates != 5 {
+			t.Fatalf("chunk %q: TJIM items %v (item_count %d), case certificates %d; want %v, 3, 5", chunk, tjim, notices["TJIM"].ItemCount, cs.Certificates, want)
+		}
+	}
+}
