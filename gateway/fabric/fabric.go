@@ -45,9 +45,11 @@ type Options struct {
 	EvaluateTimeout time.Duration
 	EndorseTimeout  time.Duration
 	SubmitTimeout   time.Duration
-	// CommitStatusTimeout bounds the whole wait for a submitted
-	// transaction's commit, resubmissions included; past it the write fails
-	// with ledger.ErrUnavailable (HTTP 503, retry).
+	// CommitStatusTimeout bounds a whole write, from its first endorsement
+	// to its commit: endorsements, submissions, retries with a new
+	// endorsement and resubmissions of the same transaction included; past
+	// it the write fails with ledger.ErrUnavailable (HTTP 503, retry with
+	// the same Idempotency-Key).
 	CommitStatusTimeout time.Duration
 	// CommitWait is how long a submitted transaction's commit is awaited
 	// before the same signed transaction is submitted again, because the
@@ -273,13 +275,56 @@ func (l *Ledger) endorsers(id *identity.Identity, call ledger.Call) []string {
 // details, endorsed by the caller's organization alone. The receipt is the
 // public record's.
 func (l *Ledger) Submit(ctx context.Context, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
+	start := time.Now()
+	total := commitTimeout(l.opts)
+	dctx, cancel := context.WithDeadlineCause(ctx, start.Add(total), errWriteDeadline)
+	defer cancel()
+	r, err := l.submit(dctx, id, call, start)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(dctx), errWriteDeadline) {
+		err = pastDeadline(err, total)
+	}
+	return r, err
+}
+
+// errWriteDeadline is the cause of a write's context when its one deadline
+// (CommitStatusTimeout from its start) passed.
+var errWriteDeadline = errors.New("the write's deadline passed")
+
+// commitTimeout is the deadline of a whole write.
+func commitTimeout(opts Options) time.Duration {
+	if opts.CommitStatusTimeout > 0 {
+		return opts.CommitStatusTimeout
+	}
+	return DefaultOptions.CommitStatusTimeout
+}
+
+// pastDeadline is the error of a write whose deadline passed: a 503 that
+// says to retry, unless the error already is one, or is the chaincode's
+// own refusal.
+func pastDeadline(err error, total time.Duration) error {
+	var rec *record.Error
+	if errors.Is(err, ledger.ErrUnavailable) || errors.As(err, &rec) {
+		return err
+	}
+	le := &ledger.Error{Phase: ledger.PhaseCommit}
+	if errors.As(err, &le) {
+		le = &ledger.Error{Phase: le.Phase, TxID: le.TxID}
+	}
+	le.Err = fmt.Errorf("%w: the write did not complete within %s (peers or orderers do not answer, or the orderers have no raft leader); it may still commit: retry the request with the same Idempotency-Key header, which applies it once: last error: %v",
+		ledger.ErrUnavailable, total, err)
+	return le
+}
+
+// submit is Submit within the write's deadline (ctx's); start is the
+// write's start, from which awaitCommit counts the commit timeout.
+func (l *Ledger) submit(ctx context.Context, id *identity.Identity, call ledger.Call, start time.Time) (*ledger.Receipt, error) {
 	c, err := l.contract(id)
 	if err != nil {
 		return nil, &ledger.Error{Phase: ledger.PhaseEndorse, Err: err}
 	}
 	owner, private := call.Transient[record.TransientOwner]
 	if call.Function != record.FnRegisterInstrument || !private {
-		return l.submitRetrying(ctx, c, id, call)
+		return l.submitRetrying(ctx, c, id, call, start)
 	}
 	var in struct {
 		ID string `json:"id"`
@@ -288,22 +333,22 @@ func (l *Ledger) Submit(ctx context.Context, id *identity.Identity, call ledger.
 		return nil, ledger.ChaincodeError(string(record.Invalid) + ": register instrument: the instrument JSON names no id")
 	}
 	public := ledger.Call{Function: call.Function, Args: call.Args}
-	r, err := l.submitRetrying(ctx, c, id, public)
+	r, err := l.submitRetrying(ctx, c, id, public, start)
 	if err != nil {
 		return nil, err
 	}
 	details := ledger.Call{Function: record.FnSetInstrumentOwner, Args: []string{in.ID},
 		Transient: map[string][]byte{record.TransientOwner: owner}}
-	if _, err := l.submitRetrying(ctx, c, id, details); err != nil {
+	if _, err := l.submitRetrying(ctx, c, id, details, start); err != nil {
 		return nil, fmt.Errorf("instrument %s is registered (tx %s) but its owner details were not stored: %w", in.ID, r.TxID, err)
 	}
 	return r, nil
 }
 
-func (l *Ledger) submitRetrying(ctx context.Context, c *client.Contract, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
+func (l *Ledger) submitRetrying(ctx context.Context, c *client.Contract, id *identity.Identity, call ledger.Call, start time.Time) (*ledger.Receipt, error) {
 	wait := l.opts.Backoff
 	for attempt := 0; ; attempt++ {
-		r, err := l.submitOnce(ctx, c, id, call)
+		r, err := l.submitOnce(ctx, c, id, call, start)
 		if err == nil || attempt >= l.opts.Retries || !retryable(err) {
 			return r, err
 		}
@@ -316,7 +361,7 @@ func (l *Ledger) submitRetrying(ctx context.Context, c *client.Contract, id *ide
 	}
 }
 
-func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identity.Identity, call ledger.Call) (*ledger.Receipt, error) {
+func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identity.Identity, call ledger.Call, start time.Time) (*ledger.Receipt, error) {
 	opts := []client.ProposalOption{client.WithArguments(call.Args...)}
 	if len(call.Transient) > 0 {
 		opts = append(opts, client.WithTransient(call.Transient))
@@ -339,14 +384,15 @@ func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identit
 	// The submission is bounded by SubmitTimeout (SubmitWithContext does
 	// not apply it); one that times out may have been taken by an orderer,
 	// so it is awaited and resubmitted like one that was answered.
-	submitted := time.Now()
 	sctx, cancel := context.WithTimeout(ctx, submitBound(l.opts))
 	commit, err := tx.SubmitWithContext(sctx)
 	cancel()
 	if err != nil && (ctx.Err() != nil || !isDeadline(err)) {
 		return nil, classify(ledger.PhaseSubmit, tx.TransactionID(), err)
 	}
-	st, _, err := awaitCommit(ctx, &gatewaySubmission{tx: tx, commit: commit}, l.opts, submitted)
+	// The commit is awaited until the write's deadline, counted from its
+	// start: a retry with a new endorsement does not start a new window.
+	st, _, err := awaitCommit(ctx, &gatewaySubmission{tx: tx, commit: commit}, l.opts, start)
 	if err != nil {
 		var le *ledger.Error
 		if errors.As(err, &le) {
@@ -418,7 +464,9 @@ func retryable(err error) bool {
 	case ledger.PhaseEndorse:
 		// Endorsers that have not committed the previous block yet answer
 		// from older state; their responses differ until they catch up.
-		return strings.Contains(le.Err.Error(), "ProposalResponsePayloads do not match") || status.Code(le.Err) == codes.Unavailable
+		// A chaincode server restarting is classified ErrUnavailable.
+		return strings.Contains(le.Err.Error(), "ProposalResponsePayloads do not match") || status.Code(le.Err) == codes.Unavailable ||
+			errors.Is(le.Err, ledger.ErrUnavailable)
 	}
 	return false
 }
@@ -433,6 +481,13 @@ func classify(phase ledger.Phase, txID string, err error) error {
 		// Nothing was ordered: the same request may simply be sent again.
 		return &ledger.Error{Phase: phase, TxID: txID, Err: fmt.Errorf("%w: no %s took the transaction, retry later: %w",
 			ledger.ErrUnavailable, map[ledger.Phase]string{ledger.PhaseEndorse: "endorsing peer", ledger.PhaseSubmit: "orderer"}[phase], err)}
+	}
+	if msg, ok := chaincodeDown(err); ok && phase == ledger.PhaseEndorse {
+		// The peers answered but could not run the chaincode (its server
+		// died or is starting again): nothing was endorsed, let alone
+		// ordered, so the same request may be sent again.
+		return &ledger.Error{Phase: phase, TxID: txID, Err: fmt.Errorf("%w: the endorsing peers could not reach the chaincode (its server may be restarting), retry later: %s",
+			ledger.ErrUnavailable, msg)}
 	}
 	return &ledger.Error{Phase: phase, TxID: txID, Err: err}
 }

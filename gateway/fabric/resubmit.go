@@ -71,8 +71,10 @@ func (s *gatewaySubmission) Status(ctx context.Context) (*client.Status, error) 
 // maxCommitWait caps the doubling wait between resubmissions.
 const maxCommitWait = 4 * time.Second
 
-// awaitCommit waits for the commit status of a transaction first submitted
-// at submitted, until opts.CommitStatusTimeout after that. Each wait lasts opts.CommitWait,
+// awaitCommit waits for the commit status of a transaction whose write
+// began at submitted, until opts.CommitStatusTimeout after that (the
+// write's one deadline, which ctx may also carry with errWriteDeadline as
+// its cause). Each wait lasts opts.CommitWait,
 // doubling up to maxCommitWait; when it passes without a status, the same
 // signed transaction is submitted again (an orderer that refuses it, e.g.
 // while raft elects a leader, is tried again at the next round). When the
@@ -115,7 +117,7 @@ func awaitCommit(ctx context.Context, s submission, opts Options, submitted time
 			}
 			return st, resubmits, nil
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && !errors.Is(context.Cause(ctx), errWriteDeadline) {
 			return nil, resubmits, ctx.Err()
 		}
 		if cctx.Err() != nil {
