@@ -75,23 +75,23 @@ func TestFaultsUnderLoad(t *testing.T) {
 	// cleanups kill them).
 	t.Cleanup(func() { h.summary(rounds) })
 
-	h.fault("peer: Tianjin's peer (the Tianjin gateway's) killed and started again", func() time.Time {
+	h.fault("peer: Tianjin's peer (the Tianjin gateway's) killed and started again", false, func() time.Time {
 		return h.killRestart("peer-tianjin")
 	})
 	for r := 1; r <= rounds; r++ {
-		h.fault(fmt.Sprintf("raft leader killed (round %d of %d)", r, rounds), func() time.Time {
+		h.fault(fmt.Sprintf("raft leader killed (round %d of %d)", r, rounds), false, func() time.Time {
 			return h.killLeader()
 		})
 	}
-	h.fault("raft follower killed and started again", func() time.Time {
+	h.fault("raft follower killed and started again", false, func() time.Time {
 		h.waitRaftWhole()
 		leader := h.leader()
 		return h.killRestart(fmt.Sprintf("orderer%d", (leader+1)%3))
 	})
-	h.fault("chaincode server: Beijing's killed and started again", func() time.Time {
+	h.fault("chaincode server: Beijing's killed and started again", false, func() time.Time {
 		return h.killRestart("cc-beijing")
 	})
-	h.fault("gateway: the Tianjin gateway killed and started again on its data dir", func() time.Time {
+	h.fault("gateway: the Tianjin gateway killed and started again on its data dir", true, func() time.Time {
 		g := h.gws[1]
 		t0 := time.Now()
 		g.kill()
@@ -369,8 +369,10 @@ func (h *harness) load() (stop func()) {
 
 // fault runs the load, injects a fault (inject returns when it struck),
 // waits until both gateways acknowledge writes begun after it, pauses the
-// load and checks the ledger and the indexes.
-func (h *harness) fault(name string, inject func() time.Time) {
+// load and checks the failed writes (checkFailures), the ledger and the
+// indexes. lostConnections: the fault kills a gateway, whose requests in
+// flight get no answer.
+func (h *harness) fault(name string, lostConnections bool, inject func() time.Time) {
 	h.t.Helper()
 	h.t.Logf("=== fault: %s", name)
 	stop := h.load()
@@ -388,7 +390,39 @@ func (h *harness) fault(name string, inject func() time.Time) {
 		name, rec.Round(10*time.Millisecond), acked, len(failed), summarizeCodes(failed), longest.Round(10*time.Millisecond))
 	h.recoveries = append(h.recoveries, line)
 	h.t.Log(line)
+	h.checkFailures(name, failed, lostConnections)
 	h.check(name)
+}
+
+// checkFailures: a write the fault made fail failed fast, with a 503 JSON
+// error that says to retry (issue 15's item 6: never a hang, never a 502),
+// within the write's deadline; with lostConnections (the gateway itself
+// killed) a request may also get no answer.
+func (h *harness) checkFailures(name string, failed []*write, lostConnections bool) {
+	h.t.Helper()
+	var bad []*write
+	for _, w := range failed {
+		if w.code == 0 && lostConnections {
+			continue
+		}
+		if !isRetry503(w) {
+			bad = append(bad, w)
+		}
+	}
+	for _, w := range bad[:min(len(bad), 5)] {
+		h.t.Errorf("%s: write %s through %s answered %d after %s: %s; want 503 unavailable saying to retry within %s",
+			name, w.id, w.gw, w.code, w.end.Sub(w.start).Round(time.Millisecond), tail(w.body, 3), commitTimeout)
+	}
+}
+
+// isRetry503 tells a write answered with a 503 `unavailable` JSON error
+// that says to retry, within the write's deadline.
+func isRetry503(w *write) bool {
+	var body struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	return w.code == http.StatusServiceUnavailable && json.Unmarshal([]byte(w.body), &body) == nil && body.Error.Code == "unavailable" &&
+		strings.Contains(body.Error.Message, "retry") && w.end.Sub(w.start) <= commitTimeout+2*time.Second
 }
 
 // waitRecovered waits until every gateway acknowledged a write begun after
@@ -672,25 +706,22 @@ func (h *harness) quorumLoss() {
 	}
 
 	// Every write begun once the quorum was gone and answered before the
-	// orderer returned failed with a 503 JSON error that says to retry,
-	// within the commit timeout.
+	// orderer returned, and every write in flight at the kills that was
+	// not acknowledged, failed with a 503 JSON error that says to retry,
+	// within the write's deadline (the commit timeout).
 	h.mu.Lock()
 	var failed, bad []*write
 	var longest time.Duration
 	settled := t0.Add(time.Second)
 	for _, w := range h.writes {
-		if w.start.Before(settled) || w.end.After(restart) {
+		if w.end.After(restart) || !w.end.After(t0) || (w.start.Before(settled) && w.code == http.StatusCreated) {
 			continue
 		}
 		failed = append(failed, w)
 		if d := w.end.Sub(w.start); d > longest {
 			longest = d
 		}
-		var body struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if w.code != http.StatusServiceUnavailable || json.Unmarshal([]byte(w.body), &body) != nil || body.Error.Code != "unavailable" ||
-			!strings.Contains(body.Error.Message, "retry") || w.end.Sub(w.start) > commitTimeout+2*time.Second {
+		if !isRetry503(w) {
 			bad = append(bad, w)
 		}
 	}
