@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -831,7 +832,8 @@ func (h *harness) list(g *gateway, query string) (map[string]json.RawMessage, er
 	for {
 		u := g.url + "/api/v1/" + query + "&page_size=1000"
 		if token != "" {
-			u += "&page_token=" + token
+			// The ledger's token is a composite key (NUL separators).
+			u += "&page_token=" + url.QueryEscape(token)
 		}
 		code, body, _, err := call(http.MethodGet, u, g.recorder, nil)
 		if err != nil || code != http.StatusOK {
