@@ -50,7 +50,8 @@ const (
 // writes resume once one orderer is started again. METROTRACE_FAULT_ROUNDS
 // repeats the leader kill (the long form); the summary line reports the
 // longest wait of any write and how many writes were in flight at a leader
-// kill, resubmitted by the gateway and committed (the lost-in-flight case).
+// kill, resubmitted by the gateway and committed with one copy ordered
+// (the lost-in-flight case) or with a second copy ordered too.
 func TestFaultsUnderLoad(t *testing.T) {
 	if os.Getenv("METROTRACE_NETWORK_TESTS") != "1" {
 		t.Skip("real Fabric network test: set METROTRACE_NETWORK_TESTS=1 to run it")
@@ -928,14 +929,20 @@ func (h *harness) summary(rounds int) {
 	}
 	// The lost-in-flight case: a write in flight when the leader died,
 	// resubmitted by the gateway, committed and acknowledged (a resubmitted
-	// transaction that is acknowledged committed).
-	inFlight, lost := 0, 0
+	// transaction that is acknowledged committed). When a second copy of
+	// its id was ordered too (a peer marked it DUPLICATE_TXID), the first
+	// copy had not been lost: only one ordered copy is the case proper (or
+	// every resubmission was refused until the first copy committed).
+	dup := h.duplicateTxIDs()
+	inFlight, lost, twice := 0, 0, 0
 	var lostLongest time.Duration
 	for _, k := range h.leaderKills {
 		for _, w := range h.writes {
 			if w.start.Before(k) && w.end.After(k) {
 				inFlight++
-				if w.code == http.StatusCreated && resub[w.txID] {
+				if w.code == http.StatusCreated && resub[w.txID] && dup[w.txID] {
+					twice++
+				} else if w.code == http.StatusCreated && resub[w.txID] {
 					lost++
 					lostLongest = max(lostLongest, w.end.Sub(w.start))
 				}
@@ -949,8 +956,42 @@ func (h *harness) summary(rounds int) {
 	if longestW != nil {
 		desc = fmt.Sprintf("%s through %s, answered %d", longestW.id, longestW.gw, longestW.code)
 	}
-	h.t.Logf("SUMMARY: %d leader kill(s) in %d round(s); %d writes, %d acknowledged (all on the ledger once), %d failed; longest wait of any write %s (%s); at the leader kills %d writes were in flight, %d of them resubmitted by the gateway and committed (longest %s); lost-in-flight case met: %v; transactions the gateways resubmitted: %d; orderers restarted a second time to catch up: %d",
-		len(h.leaderKills), rounds, len(h.writes), acked, failed, longest.Round(10*time.Millisecond), desc, inFlight, lost, lostLongest.Round(10*time.Millisecond), lost > 0, len(resub), h.rerestarts)
+	h.t.Logf("SUMMARY: %d leader kill(s) in %d round(s); %d writes, %d acknowledged (all on the ledger once), %d failed; longest wait of any write %s (%s); at the leader kills %d writes were in flight, %d of them resubmitted by the gateway and committed with one copy ordered (longest %s), %d with a second copy ordered too (DUPLICATE_TXID); lost-in-flight case met: %v; transactions the gateways resubmitted: %d, of which a second copy was ordered: %d; orderers restarted a second time to catch up: %d",
+		len(h.leaderKills), rounds, len(h.writes), acked, failed, longest.Round(10*time.Millisecond), desc, inFlight, lost, lostLongest.Round(10*time.Millisecond), twice, lost > 0, len(resub), countIn(resub, dup), h.rerestarts)
+}
+
+// duplicateLine is the peer's validator error (core/committer/txvalidator/
+// v20/validator.go) for a copy of a transaction id already on the ledger
+// or earlier in the same block.
+var duplicateLine = regexp.MustCompile(`Duplicate (?:transaction found, +|txid +)([0-9a-f]{64})`)
+
+// duplicateTxIDs are the transaction ids of which a peer (any of the
+// three; each validates every block) saw a second copy ordered.
+func (h *harness) duplicateTxIDs() map[string]bool {
+	ids := map[string]bool{}
+	logs, _ := filepath.Glob(filepath.Join(h.netDir, "logs", "peer-*.log"))
+	for _, f := range logs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			h.t.Logf("duplicate transactions: %v", err)
+			continue
+		}
+		for _, m := range duplicateLine.FindAllSubmatch(b, -1) {
+			ids[string(m[1])] = true
+		}
+	}
+	return ids
+}
+
+// countIn is how many keys of a are in b.
+func countIn(a, b map[string]bool) int {
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return n
 }
 
 // ---------------------------------------------------------------- http
