@@ -6,7 +6,8 @@
 #                    [--batch N]
 #
 #   1. the go benchmarks of the index and the embedded ledger
-#      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded);
+#      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded
+#      ./gateway/httpapi);
 #   2. metrotrace-bench embedded: certificates one and record.MaxBatch a
 #      transaction on the embedded ledger beside raw badger writes, with the
 #      index lag of every transaction;
@@ -15,7 +16,10 @@
 #      and reused by later runs): traces, the streamed and whole impact, the
 #      supervision lists, and trace, recognition and impact over HTTP at
 #      16 clients beside GET /healthz;
-#   4. with --network: brings up a network of its own (ports from
+#   4. metrotrace-bench case: an out-of-tolerance case on the embedded
+#      ledger on a standard feeding 20k compulsory instruments, 100k with
+#      --full (time until every notice item is recorded and indexed, peak RSS);
+#   5. with --network: brings up a network of its own (ports from
 #      $METROTRACE_BENCH_PORT_BASE, default 26000, below the ephemeral port range; a temporary network dir),
 #      deploys metrotrace and the trivial put chaincode benchput
 #      (network/benchcc, mutual TLS like metrotrace), enrolls the recorders the
@@ -73,7 +77,7 @@ go build -o "$BIN/metrotrace-bench" ./cmd/metrotrace-bench
 
 if ((gobench)); then
 	log "go benchmarks"
-	go test -run '^$' -bench . ./gateway/index ./gateway/embedded
+	go test -run '^$' -bench . ./gateway/index ./gateway/embedded ./gateway/httpapi
 fi
 
 log "metrotrace-bench embedded"
@@ -86,6 +90,10 @@ if ((full)); then
 	log "metrotrace-bench index at 1M instruments ($DATA/index-1m)"
 	"$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" --http-clients 16 "${markdown[@]}"
 fi
+case_instruments=20000
+((full)) && case_instruments=100000
+log "metrotrace-bench case on a standard feeding $case_instruments instruments"
+"$BIN/metrotrace-bench" case --instruments "$case_instruments" "${markdown[@]}"
 
 if ((net)); then
 	NETDIR="$(mktemp -d "${TMPDIR:-/tmp}/metrotrace-bench-net.XXXXXX")"
