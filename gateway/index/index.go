@@ -42,6 +42,9 @@ type Index struct {
 	mu      sync.Mutex
 	cp      Checkpoint
 	applied chan struct{} // closed and replaced after every applied event
+
+	// decoded caches decoded records for the questions (decoded.go).
+	decoded decoded
 }
 
 // Checkpoint is how far the index has read: the last block it applied and
@@ -142,6 +145,8 @@ func (x *Index) Apply(ev ledger.Event) error {
 
 func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 	var next Checkpoint
+	x.decoded.begin()
+	defer x.decoded.end()
 	err := x.db.Update(func(txn *badger.Txn) error {
 		cp, err := readCheckpoint(txn)
 		if err != nil {
@@ -275,6 +280,8 @@ func (x *Index) Follow(ctx context.Context, l ledger.Ledger) error {
 
 // Reset empties the index, so that following replays from block 0.
 func (x *Index) Reset() error {
+	x.decoded.begin()
+	defer x.decoded.end()
 	if err := x.db.DropAll(); err != nil {
 		return err
 	}

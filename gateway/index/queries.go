@@ -168,8 +168,8 @@ func hitOf(item *badger.Item) (record.Hit, string, error) {
 
 // Trace runs the chaincode's trace rule over the index.
 func (x *Index) Trace(_ context.Context, subjectID, at string) (rep *rules.TraceReport, err error) {
-	err = x.db.View(func(txn *badger.Txn) error {
-		rep, err = rules.Trace(rules.FromSource(source{txn}), subjectID, at)
+	err = x.view(func(_ *badger.Txn, l rules.Lookup) error {
+		rep, err = rules.Trace(l, subjectID, at)
 		return err
 	})
 	return rep, err
@@ -218,8 +218,8 @@ func (x *Index) ImpactStream(ctx context.Context, standardID, since string, fn f
 
 // Recognize runs the chaincode's recognition rule over the index.
 func (x *Index) Recognize(_ context.Context, certificateID, by, at string) (d *rules.RecognitionDecision, err error) {
-	err = x.db.View(func(txn *badger.Txn) error {
-		d, err = rules.Recognize(rules.FromSource(source{txn}), certificateID, by, at)
+	err = x.view(func(_ *badger.Txn, l rules.Lookup) error {
+		d, err = rules.Recognize(l, certificateID, by, at)
 		return err
 	})
 	return d, err
