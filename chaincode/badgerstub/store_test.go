@@ -289,3 +289,56 @@ func TestStoreOnDiskSurvivesReopenWithItsLog(t *testing.T) {
 		t.Fatalf("Transaction(nope) = %+v, %v; want nil, nil", e, err)
 	}
 }
+
+// As on Fabric, a transaction runs paginated queries or writes, not both:
+// a write after a paginated query and a paginated query after a write are
+// refused, and the refused transaction writes nothing.
+func TestPaginatedQueriesAndWritesExcludeEachOther(t *testing.T) {
+	s := openMem(t)
+	if _, err := s.Submit(put("a", "1", "b", "2"), proposal(1)); err != nil {
+		t.Fatal(err)
+	}
+	pagedThenWrite := scriptCC(func(stub shim.ChaincodeStubInterface) error {
+		it, _, err := stub.GetStateByRangeWithPagination("a", "z", 1, "")
+		if err != nil {
+			return err
+		}
+		it.Close()
+		return stub.PutState("c", []byte("3"))
+	})
+	writeThenPaged := scriptCC(func(stub shim.ChaincodeStubInterface) error {
+		if err := stub.PutState("c", []byte("3")); err != nil {
+			return err
+		}
+		_, _, err := stub.GetStateByRangeWithPagination("a", "z", 1, "")
+		return err
+	})
+	rangeThenWrite := scriptCC(func(stub shim.ChaincodeStubInterface) error {
+		it, err := stub.GetStateByRange("a", "z")
+		if err != nil {
+			return err
+		}
+		it.Close()
+		return stub.PutState("d", []byte("4"))
+	})
+	for i, c := range []struct {
+		cc   scriptCC
+		want error
+	}{{pagedThenWrite, errPagedThenWrite}, {writeThenPaged, errWriteThenPaged}} {
+		res, err := s.Submit(c.cc, proposal(2+i))
+		if err != nil || !res.Failed() || !strings.Contains(res.Response.Message, c.want.Error()) {
+			t.Fatalf("case %d: %v, %+v; want the refusal %q", i, err, res, c.want)
+		}
+	}
+	if _, err := s.Evaluate(scriptCC(func(stub shim.ChaincodeStubInterface) error {
+		if v, _ := stub.GetState("c"); v != nil {
+			return fmt.Errorf("a refused transaction wrote c = %q", v)
+		}
+		return nil
+	}), proposal(9)); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.Submit(rangeThenWrite, proposal(10)); err != nil || res.Failed() {
+		t.Fatalf("a write after an unpaginated range query: %v, %+v", err, res)
+	}
+}

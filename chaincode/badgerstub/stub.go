@@ -33,6 +33,25 @@ type Stub struct {
 	validation writeSet
 	private    writeSet
 	event      *peer.ChaincodeEvent
+	// paged and wrote enforce Fabric's rule that a transaction either
+	// runs paginated queries or writes, never both (the peer's simulator
+	// refuses the second).
+	paged, wrote bool
+}
+
+// errPagedThenWrite and errWriteThenPaged are the peer's refusals.
+var (
+	errPagedThenWrite = errors.New("unsupported transaction: it has already performed a paginated query, writes are not allowed")
+	errWriteThenPaged = errors.New("unsupported transaction: paginated queries are supported only in a read-only transaction")
+)
+
+// writing notes a write, refused after a paginated query.
+func (s *Stub) writing() error {
+	if s.paged {
+		return errPagedThenWrite
+	}
+	s.wrote = true
+	return nil
 }
 
 var _ shim.ChaincodeStubInterface = (*Stub)(nil)
@@ -152,6 +171,9 @@ func (s *Stub) PutState(key string, value []byte) error {
 	if key == "" {
 		return errors.New("key must not be an empty string")
 	}
+	if err := s.writing(); err != nil {
+		return err
+	}
 	if len(value) == 0 {
 		// Fabric treats an empty value as a delete; so do we.
 		s.writes.del(key)
@@ -166,12 +188,18 @@ func (s *Stub) DelState(key string) error {
 	if key == "" {
 		return errors.New("key must not be an empty string")
 	}
+	if err := s.writing(); err != nil {
+		return err
+	}
 	s.writes.del(key)
 	return nil
 }
 
 // SetStateValidationParameter buffers a key-level endorsement policy.
 func (s *Stub) SetStateValidationParameter(key string, ep []byte) error {
+	if err := s.writing(); err != nil {
+		return err
+	}
 	s.validation.put(key, ep)
 	return nil
 }
@@ -239,6 +267,10 @@ func (s *Stub) page(start, end string, pageSize int32, bookmark string) (shim.St
 	if pageSize <= 0 {
 		return nil, nil, fmt.Errorf("page size must be positive, got %d", pageSize)
 	}
+	if s.wrote {
+		return nil, nil, errWriteThenPaged
+	}
+	s.paged = true
 	if bookmark != "" {
 		if bookmark < start || (end != "" && bookmark >= end) {
 			return nil, nil, fmt.Errorf("bookmark is outside the queried range")
@@ -343,12 +375,18 @@ func (s *Stub) PutPrivateData(collection, key string, value []byte) error {
 	if len(value) == 0 {
 		return errors.New("private data value must not be empty")
 	}
+	if err := s.writing(); err != nil {
+		return err
+	}
 	s.private.put(string(privateKey(collection, key)), value)
 	return nil
 }
 
 // DelPrivateData buffers a private delete.
 func (s *Stub) DelPrivateData(collection, key string) error {
+	if err := s.writing(); err != nil {
+		return err
+	}
 	s.private.del(string(privateKey(collection, key)))
 	return nil
 }

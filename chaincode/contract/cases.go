@@ -138,7 +138,7 @@ const caseWalkCalls = 4
 // transaction's answer.
 func recordChunk(ctx contractapi.TransactionContextInterface, t *txn, cs *record.Case, size int, today string) error {
 	l := rules.FromSource(stateSource{ctx})
-	usages := stateUsagePage(ctx, l)
+	usages := writableUsagePage(ctx, l)
 	touched := map[string]*record.Notice{}
 	notice := func(id, institution string) (*record.Notice, error) {
 		if n := touched[id]; n != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -57,7 +58,9 @@ func (c *Contract) ImpactPage(ctx contractapi.TransactionContextInterface, stand
 }
 
 // stateUsagePage reads a standard's usages from the certificates_by_reference
-// index, a page at a time from the key of the last certificate read.
+// index, a page at a time from the key of the last certificate read, with
+// a paginated query: for evaluations (ImpactPage) only, since Fabric
+// refuses writes in a transaction that ran one.
 func stateUsagePage(ctx contractapi.TransactionContextInterface, l rules.Lookup) rules.UsagePage {
 	return func(standardID, after string, limit int) ([]rules.Usage, bool, error) {
 		stub := ctx.GetStub()
@@ -75,41 +78,82 @@ func stateUsagePage(ctx contractapi.TransactionContextInterface, l rules.Lookup)
 			return nil, false, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
 		}
 		defer it.Close()
-		var ids []string
-		for it.HasNext() {
-			kv, err := it.Next()
-			if err != nil {
-				return nil, false, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
-			}
-			_, attrs, err := stub.SplitCompositeKey(kv.Key)
-			if err != nil || len(attrs) != 2 {
-				return nil, false, record.Errorf(record.Internal, "certificates of %s: malformed index key", standardID)
-			}
-			if attrs[1] != after {
-				ids = append(ids, attrs[1])
-			}
+		ids, err := usageIDs(stub, it, standardID, after, limit+1)
+		if err != nil {
+			return nil, false, err
 		}
 		more := meta != nil && meta.Bookmark != ""
 		if len(ids) > limit {
 			ids, more = ids[:limit], true
 		}
-		uses := make([]rules.Usage, 0, len(ids))
-		for _, id := range ids {
-			cert, err := l.Certificate(id)
-			if err != nil {
-				return nil, false, err
-			}
-			if cert == nil {
-				return nil, false, record.Errorf(record.Internal, "index names certificate %s, which does not exist", id)
-			}
-			u, err := rules.UsageOf(l, cert)
-			if err != nil {
-				return nil, false, err
-			}
-			uses = append(uses, u)
-		}
-		return uses, more, nil
+		uses, err := usagesOfIDs(l, ids)
+		return uses, more, err
 	}
+}
+
+// writableUsagePage reads the same pages without a paginated query, for a
+// transaction that writes (a case's chunks): it ranges over the standard's
+// index entries from the first, skipping those up to after, and stops one
+// past the limit. It reads keys only, never a certificate it skips.
+func writableUsagePage(ctx contractapi.TransactionContextInterface, l rules.Lookup) rules.UsagePage {
+	return func(standardID, after string, limit int) ([]rules.Usage, bool, error) {
+		stub := ctx.GetStub()
+		it, err := stub.GetStateByPartialCompositeKey(record.IndexCertificatesByReference, []string{standardID})
+		if err != nil {
+			return nil, false, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
+		}
+		defer it.Close()
+		ids, err := usageIDs(stub, it, standardID, after, limit+1)
+		if err != nil {
+			return nil, false, err
+		}
+		more := len(ids) > limit
+		if more {
+			ids = ids[:limit]
+		}
+		uses, err := usagesOfIDs(l, ids)
+		return uses, more, err
+	}
+}
+
+// usageIDs reads certificate ids off certificates_by_reference entries,
+// those after after (in key order), at most most of them.
+func usageIDs(stub shim.ChaincodeStubInterface, it shim.StateQueryIteratorInterface, standardID, after string, most int) ([]string, error) {
+	var ids []string
+	for it.HasNext() && len(ids) < most {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
+		}
+		_, attrs, err := stub.SplitCompositeKey(kv.Key)
+		if err != nil || len(attrs) != 2 {
+			return nil, record.Errorf(record.Internal, "certificates of %s: malformed index key", standardID)
+		}
+		if after == "" || attrs[1] > after {
+			ids = append(ids, attrs[1])
+		}
+	}
+	return ids, nil
+}
+
+// usagesOfIDs reduces certificates to usages.
+func usagesOfIDs(l rules.Lookup, ids []string) ([]rules.Usage, error) {
+	uses := make([]rules.Usage, 0, len(ids))
+	for _, id := range ids {
+		cert, err := l.Certificate(id)
+		if err != nil {
+			return nil, err
+		}
+		if cert == nil {
+			return nil, record.Errorf(record.Internal, "index names certificate %s, which does not exist", id)
+		}
+		u, err := rules.UsageOf(l, cert)
+		if err != nil {
+			return nil, err
+		}
+		uses = append(uses, u)
+	}
+	return uses, nil
 }
 
 // Recognize decides whether institution by recognizes a certificate on date
