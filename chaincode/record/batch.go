@@ -34,8 +34,9 @@ func BatchError(what string, total int, items []ItemError) *Error {
 	if len(items) > 0 {
 		code = items[0].Code
 	}
-	return &Error{Code: code, Message: fmt.Sprintf("%s: %d of %d refused, nothing written: %s",
-		what, len(items), total, strings.Join(parts, "; "))}
+	fe := NewFieldError("", ReasonBatchRefused, Params{"refused": strconv.Itoa(len(items)), "total": strconv.Itoa(total)},
+		"%s: %d of %d refused, nothing written: %s", what, len(items), total, strings.Join(parts, "; "))
+	return &Error{Code: code, Message: fe.Message, field: &fe}
 }
 
 var batchItem = regexp.MustCompile(`item (\d+): (` + codePattern() + `): `)

@@ -54,7 +54,7 @@ func declaredFieldCodes(t *testing.T) map[string]FieldCode {
 		case *ast.SelectorExpr:
 			fn = f.Sel.Name
 		}
-		if fn != "invalid" && fn != "NewFieldError" && fn != "add" {
+		if fn != "invalid" && fn != "NewFieldError" && fn != "add" && fn != "Refusef" {
 			continue
 		}
 		if len(c.Args) < 4 {
@@ -62,7 +62,7 @@ func declaredFieldCodes(t *testing.T) map[string]FieldCode {
 		}
 		id, ok := c.Args[1].(*ast.Ident)
 		if !ok || consts[id.Name] == "" {
-			if ok && id.Name == "code" { // the constructors passing their argument on
+			if ok && (id.Name == "code" || id.Name == "reason") { // the constructors passing their argument on
 				continue
 			}
 			t.Errorf("%s: %s is called with a code that is no FieldCode constant", fset.Position(c.Pos()), fn)

@@ -62,18 +62,30 @@ func TestCertificateBatchRefusedNamesEveryItem(t *testing.T) {
 	r.expectError(t, 409, "conflict", "issue certificates: 2 of 3 refused, nothing written: item 1: conflict: certificate BJIM-2024-0042 already exists; item 2: conflict")
 	var eb struct {
 		Error struct {
-			Details []record.ItemError `json:"details"`
+			Details []struct {
+				record.ItemError
+				Params map[string]string `json:"params"`
+			} `json:"details"`
 		} `json:"error"`
 	}
 	if err := json.Unmarshal(r.body, &eb); err != nil {
 		t.Fatal(err)
 	}
+	// The batch's own reason comes first, under no field and no index.
+	if len(eb.Error.Details) == 0 || eb.Error.Details[0].Code != record.Code(record.ReasonBatchRefused) ||
+		fmt.Sprint(eb.Error.Details[0].Params) != "map[refused:2 total:3]" || strings.Contains(string(r.body), `"index":0`) {
+		t.Fatalf("details %s: want the reason batch_refused (refused 2, total 3) first, without an index", r.body)
+	}
+	var items []record.ItemError
+	for _, d := range eb.Error.Details[1:] {
+		items = append(items, d.ItemError)
+	}
 	want := []record.ItemError{
 		{Index: 1, Code: record.Conflict, Message: "certificate BJIM-2024-0042 already exists"},
 		{Index: 2, Code: record.Conflict, Message: "certificate BJIM-B-1 is also item 0 of this batch"},
 	}
-	if fmt.Sprint(eb.Error.Details) != fmt.Sprint(want) {
-		t.Fatalf("details %+v, want %+v", eb.Error.Details, want)
+	if fmt.Sprint(items) != fmt.Sprint(want) {
+		t.Fatalf("details %+v, want %+v", items, want)
 	}
 	if e.height() != before {
 		t.Fatal("a refused batch wrote")

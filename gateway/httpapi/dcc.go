@@ -57,7 +57,8 @@ func readFile(c echo.Context, xmlOnly bool) ([]byte, error) {
 		if ct == "" {
 			ct = "none"
 		}
-		return nil, errorf(CodeUnsupportedMediaType, "content type %s is not supported; send the DCC as application/xml or as the field %q of multipart/form-data", ct, FileField)
+		return nil, refusef(CodeUnsupportedMediaType, ReasonUnsupportedMediaType, record.Params{"type": ct, "want": "application/xml, multipart/form-data (" + FileField + ")"},
+			"content type %s is not supported; send the DCC as application/xml or as the field %q of multipart/form-data", ct, FileField)
 	case req.Body == nil:
 	default:
 		data, err = readLimited(req.Body)
@@ -106,7 +107,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 		return nil, bodyError("read the file", err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, errorf(CodePayloadTooLarge, "the file is larger than %d bytes (10 MiB)", MaxFileSize)
+		return nil, refusef(CodePayloadTooLarge, ReasonFileTooLarge, record.Params{"limit": fmt.Sprint(MaxFileSize)}, "the file is larger than %d bytes (10 MiB)", MaxFileSize)
 	}
 	return data, nil
 }

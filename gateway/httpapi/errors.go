@@ -113,20 +113,16 @@ func detailsOf(err error) []Detail {
 	} else {
 		fields = record.ErrorDetails(err)
 	}
-	if len(fields) > 0 {
-		out := make([]Detail, len(fields))
-		for i, f := range fields {
-			out[i] = Detail{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message}
-		}
-		return out
-	}
 	items := itemErrorsOf(err)
-	if len(items) == 0 {
-		return nil
+	var out []Detail
+	for _, f := range fields {
+		// A refused batch's own reason comes before its items.
+		if len(items) == 0 || f.Field == "" {
+			out = append(out, Detail{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message})
+		}
 	}
-	out := make([]Detail, len(items))
 	for i, it := range items {
-		out[i] = Detail{Index: &items[i].Index, Code: string(it.Code), Message: it.Message}
+		out = append(out, Detail{Index: &items[i].Index, Code: string(it.Code), Message: it.Message})
 	}
 	return out
 }
@@ -187,6 +183,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	err = explained(err, c)
 	code, message := classify(err)
 	status := statusOf[code]
 	log := loggerFrom(c.Request().Context(), s.log)
