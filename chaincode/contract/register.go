@@ -249,10 +249,10 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 			return nil, nil, nil, err
 		}
 		if len(ids) > 0 {
-			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCAnchored, record.Params{"id": cert.ID, "sha256": cert.DCCSHA256, "other": ids[0]}, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCAnchored, record.Params{"id": cert.ID, "digest": cert.DCCSHA256, "other": ids[0]}, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
 		}
 		if id, ok := batch.dcc(cert.DCCSHA256); ok {
-			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCAnchoredInBatch, record.Params{"id": cert.ID, "sha256": cert.DCCSHA256, "other": id}, "issue certificate %s: DCC %s is also anchored by certificate %s of this batch", cert.ID, cert.DCCSHA256, id)
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCAnchoredInBatch, record.Params{"id": cert.ID, "digest": cert.DCCSHA256, "other": id}, "issue certificate %s: DCC %s is also anchored by certificate %s of this batch", cert.ID, cert.DCCSHA256, id)
 		}
 	}
 	if cert.DCCC14NSHA256 != "" {
@@ -261,10 +261,10 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 			return nil, nil, nil, err
 		}
 		if len(ids) > 0 {
-			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCFormAnchored, record.Params{"id": cert.ID, "sha256": cert.DCCC14NSHA256, "other": ids[0]}, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCFormAnchored, record.Params{"id": cert.ID, "digest": cert.DCCC14NSHA256, "other": ids[0]}, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
 		}
 		if id, ok := batch.dcc("c14n:" + cert.DCCC14NSHA256); ok {
-			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCFormAnchoredInBatch, record.Params{"id": cert.ID, "sha256": cert.DCCC14NSHA256, "other": id}, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is also anchored by certificate %s of this batch", cert.ID, cert.DCCC14NSHA256, id)
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCFormAnchoredInBatch, record.Params{"id": cert.ID, "digest": cert.DCCC14NSHA256, "other": id}, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is also anchored by certificate %s of this batch", cert.ID, cert.DCCC14NSHA256, id)
 		}
 	}
 	var prev *record.Certificate

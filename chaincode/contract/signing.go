@@ -35,7 +35,7 @@ func (c *Contract) RegisterSigningCertificate(ctx contractapi.TransactionContext
 			return "", err
 		}
 		if other.SHA256 == sc.SHA256 {
-			return "", record.Refusef(record.Conflict, record.ReasonSigningDuplicate, record.Params{"id": sc.ID, "other": id, "sha256": sc.SHA256}, "register signing certificate %s: %s already registers this certificate (SHA-256 %s)", sc.ID, id, sc.SHA256)
+			return "", record.Refusef(record.Conflict, record.ReasonSigningDuplicate, record.Params{"id": sc.ID, "other": id, "digest": sc.SHA256}, "register signing certificate %s: %s already registers this certificate (SHA-256 %s)", sc.ID, id, sc.SHA256)
 		}
 	}
 	t := newTxn(ctx, "RegisterSigningCertificate")

@@ -96,13 +96,13 @@ const (
 	ReasonAlreadyExists           FieldCode = "already_exists"             // kind, id
 	ReasonStandardNewActive       FieldCode = "standard_new_active"        // id
 	ReasonSigningNewActive        FieldCode = "signing_new_active"         // id
-	ReasonSigningDuplicate        FieldCode = "signing_duplicate"          // id, other, sha256
+	ReasonSigningDuplicate        FieldCode = "signing_duplicate"          // id, other, digest
 	ReasonSigningRevoked          FieldCode = "signing_revoked"            // id, on
 	ReasonBatchTwice              FieldCode = "batch_twice"                // kind, id, index
-	ReasonDCCAnchored             FieldCode = "dcc_anchored"               // id, sha256, other
-	ReasonDCCAnchoredInBatch      FieldCode = "dcc_anchored_in_batch"      // id, sha256, other
-	ReasonDCCFormAnchored         FieldCode = "dcc_form_anchored"          // id, sha256, other
-	ReasonDCCFormAnchoredInBatch  FieldCode = "dcc_form_anchored_in_batch" // id, sha256, other
+	ReasonDCCAnchored             FieldCode = "dcc_anchored"               // id, digest, other
+	ReasonDCCAnchoredInBatch      FieldCode = "dcc_anchored_in_batch"      // id, digest, other
+	ReasonDCCFormAnchored         FieldCode = "dcc_form_anchored"          // id, digest, other
+	ReasonDCCFormAnchoredInBatch  FieldCode = "dcc_form_anchored_in_batch" // id, digest, other
 	ReasonSupersededInBatch       FieldCode = "superseded_in_batch"        // id, other, supersedes
 	ReasonPreviousAlready         FieldCode = "previous_already"           // id, status
 	ReasonStandardRevoked         FieldCode = "standard_revoked"           // id, since
@@ -216,13 +216,13 @@ var FieldCodes = []struct {
 	{ReasonAlreadyExists, []string{"kind", "id"}},
 	{ReasonStandardNewActive, []string{"id"}},
 	{ReasonSigningNewActive, []string{"id"}},
-	{ReasonSigningDuplicate, []string{"id", "other", "sha256"}},
+	{ReasonSigningDuplicate, []string{"id", "other", "digest"}},
 	{ReasonSigningRevoked, []string{"id", "on"}},
 	{ReasonBatchTwice, []string{"kind", "id", "index"}},
-	{ReasonDCCAnchored, []string{"id", "sha256", "other"}},
-	{ReasonDCCAnchoredInBatch, []string{"id", "sha256", "other"}},
-	{ReasonDCCFormAnchored, []string{"id", "sha256", "other"}},
-	{ReasonDCCFormAnchoredInBatch, []string{"id", "sha256", "other"}},
+	{ReasonDCCAnchored, []string{"id", "digest", "other"}},
+	{ReasonDCCAnchoredInBatch, []string{"id", "digest", "other"}},
+	{ReasonDCCFormAnchored, []string{"id", "digest", "other"}},
+	{ReasonDCCFormAnchoredInBatch, []string{"id", "digest", "other"}},
 	{ReasonSupersededInBatch, []string{"id", "other", "supersedes"}},
 	{ReasonPreviousAlready, []string{"id", "status"}},
 	{ReasonStandardRevoked, []string{"id", "since"}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/console"
+	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
 // fieldMessages reads the console's table of field error sentences
@@ -32,15 +33,18 @@ func fieldMessages(t *testing.T) map[string][2]string {
 }
 
 // TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence fails when the
-// record package can send a field error code the console cannot say in
-// both languages, or when a sentence prints a parameter its code does not
+// record package or the gateway can send a field error or reason code the
+// console cannot say in both languages, or when a sentence prints a parameter its code does not
 // carry.
 func TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence(t *testing.T) {
 	table := fieldMessages(t)
 	han := regexp.MustCompile(`\p{Han}`)
 	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
-	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true}
-	for _, c := range record.FieldCodes {
+	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true, "role": true}
+	// The gateway's own reasons (401, 405, 413, ...) are said as the
+	// record package's are.
+	codes := append(slices.Clone(record.FieldCodes), httpapi.ReasonCodes...)
+	for _, c := range codes {
 		t.Run(string(c.Code), func(t *testing.T) {
 			s, ok := table[string(c.Code)]
 			if !ok {
@@ -70,13 +74,13 @@ func TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence(t *testing.T) {
 		})
 	}
 	for code := range table {
-		if !slices.ContainsFunc(record.FieldCodes, func(c struct {
+		if !slices.ContainsFunc(codes, func(c struct {
 			Code   record.FieldCode
 			Params []string
 		}) bool {
 			return string(c.Code) == code
 		}) {
-			t.Errorf("FIELD_MESSAGES says %q, a code the record package does not declare", code)
+			t.Errorf("FIELD_MESSAGES says %q, a code neither the record package nor the gateway declares", code)
 		}
 	}
 }

@@ -208,9 +208,9 @@ func sameIdentifier(ctx context.Context, r Reader, cert *record.Certificate) err
 		return err
 	}
 	if existing.DCCSHA256 == cert.DCCSHA256 {
-		return refusef(string(record.Conflict), ReasonDCCOnLedger, record.Params{"id": cert.ID, "sha256": cert.DCCSHA256}, "certificate %s is on the ledger already, anchoring this very DCC (SHA-256 %s)", cert.ID, cert.DCCSHA256)
+		return refusef(string(record.Conflict), ReasonDCCOnLedger, record.Params{"id": cert.ID, "digest": cert.DCCSHA256}, "certificate %s is on the ledger already, anchoring this very DCC (SHA-256 %s)", cert.ID, cert.DCCSHA256)
 	}
-	return refusef(string(record.Conflict), ReasonDCCOnLedgerOther, record.Params{"id": cert.ID, "sha256": orNone(existing.DCCSHA256), "file_sha256": cert.DCCSHA256},
+	return refusef(string(record.Conflict), ReasonDCCOnLedgerOther, record.Params{"id": cert.ID, "digest": orNone(existing.DCCSHA256), "file_digest": cert.DCCSHA256},
 		"certificate %s is on the ledger already, anchoring another DCC (SHA-256 %s; this file's is %s): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one",
 		cert.ID, orNone(existing.DCCSHA256), cert.DCCSHA256)
 }

@@ -39,8 +39,8 @@ const (
 	ReasonRouteNotFound        record.FieldCode = "route_not_found"        // path
 	ReasonRateLimited          record.FieldCode = "rate_limited"           // (none)
 	ReasonRequestTimeout       record.FieldCode = "request_timeout"        // timeout
-	ReasonDCCOnLedger          record.FieldCode = "dcc_on_ledger"          // id, sha256
-	ReasonDCCOnLedgerOther     record.FieldCode = "dcc_on_ledger_other"    // id, sha256, file_sha256
+	ReasonDCCOnLedger          record.FieldCode = "dcc_on_ledger"          // id, digest
+	ReasonDCCOnLedgerOther     record.FieldCode = "dcc_on_ledger_other"    // id, digest, file_digest
 )
 
 // ReasonCodes lists every reason code of the gateway with the parameters
@@ -70,8 +70,8 @@ var ReasonCodes = []struct {
 	{ReasonRouteNotFound, []string{"path"}},
 	{ReasonRateLimited, nil},
 	{ReasonRequestTimeout, []string{"timeout"}},
-	{ReasonDCCOnLedger, []string{"id", "sha256"}},
-	{ReasonDCCOnLedgerOther, []string{"id", "sha256", "file_sha256"}},
+	{ReasonDCCOnLedger, []string{"id", "digest"}},
+	{ReasonDCCOnLedgerOther, []string{"id", "digest", "file_digest"}},
 }
 
 // refusef is an error of the API of code whose one detail, under no

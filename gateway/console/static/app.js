@@ -230,12 +230,78 @@
     "replacement_not_traceable": ["{subject} 经替代证书 {id} 今日仍不可溯源：{problems}", "{subject} is not traceable today through {id}: {problems}"],
     "replacement_required": ["处理方式为重新检定/校准时须填写新证书编号", "{action:action} names the new certificate (replacement_id)"],
     "replacement_not_wanted": ["只有重新检定/校准时才填写新证书编号", "replacement_id is only given with recalibrated, not {action:action}"],
-    "schema": ["{field:field}不符合接口定义：{rule:rule}", "{field} does not match the API: {rule:rule}"]
+    "schema": ["{field:field}不符合接口定义：{rule:rule}", "{field} does not match the API: {rule:rule}"],
+    "already_exists": ["{kind:record_kind} {id} 已存在", "{kind:record_kind} {id} already exists"],
+    "standard_new_active": ["新登记的计量标准 {id} 须为在用状态；请在登记后用状态变更修改", "register standard {id}: a new standard is active; change its status with SetStandardStatus"],
+    "signing_new_active": ["新登记的签名证书 {id} 须为有效状态；请在登记后撤销", "register signing certificate {id}: a new signing certificate is active; revoke it afterwards"],
+    "signing_duplicate": ["签名证书 {id}：该证书（SHA-256 {digest}）已由 {other} 登记", "register signing certificate {id}: {other} already registers this certificate (SHA-256 {digest})"],
+    "signing_revoked": ["签名证书 {id} 已于 {on} 撤销", "signing certificate {id} was revoked on {on}"],
+    "batch_twice": ["{kind:record_kind} {id} 同时是本批次的第 {index} 项", "{kind:record_kind} {id} is also item {index} of this batch"],
+    "dcc_anchored": ["证书 {id}：DCC {digest} 已由证书 {other} 锚定", "issue certificate {id}: DCC {digest} is already anchored by certificate {other}"],
+    "dcc_anchored_in_batch": ["证书 {id}：DCC {digest} 也由本批次的证书 {other} 锚定", "issue certificate {id}: DCC {digest} is also anchored by certificate {other} of this batch"],
+    "dcc_form_anchored": ["证书 {id}：规范形式相同的 DCC（SHA-256 {digest}）已由证书 {other} 锚定", "issue certificate {id}: a DCC of the same canonical form (SHA-256 {digest}) is already anchored by certificate {other}"],
+    "dcc_form_anchored_in_batch": ["证书 {id}：规范形式相同的 DCC（SHA-256 {digest}）也由本批次的证书 {other} 锚定", "issue certificate {id}: a DCC of the same canonical form (SHA-256 {digest}) is also anchored by certificate {other} of this batch"],
+    "superseded_in_batch": ["证书 {id}：本批次的证书 {other} 已替代 {supersedes}", "issue certificate {id}: certificate {other} of this batch supersedes {supersedes} already"],
+    "previous_already": ["被替代的证书 {id} 已是{status:status}状态", "previous certificate {id} is already {status:status}"],
+    "standard_revoked": ["计量标准 {id} 已于 {since} 撤销，不能再变更状态", "standard {id} was revoked on {since} and cannot change status"],
+    "standard_already": ["计量标准 {id} 已是{status:status}状态", "standard {id} is already {status:status}"],
+    "replacement_status": ["替代证书 {id} 为{status:status}状态", "replacement {id} is {status:status}"],
+    "certificate_already": ["证书 {id} 已是{status:status}状态", "certificate {id} is already {status:status}"],
+    "idempotency_reused": ["幂等键“{key}”已被交易 {tx} 用于另一请求（{function}）；新请求请使用新键", "idempotency key \"{key}\" was used by transaction {tx} for another request ({function}); use a new key for a new request"],
+    "idempotency_key_length": ["幂等键须为 1 至 {max} 个字符，实为 {got} 个", "an idempotency key has 1 to {max} characters, got {got}"],
+    "idempotency_key_chars": ["幂等键须为不含空格的可打印 ASCII 字符；第 {index} 字节为 {byte}", "an idempotency key is printable ASCII without spaces; byte {index} is {byte}"],
+    "caller_unreadable": ["无法读取调用者的身份", "the caller's identity cannot be read"],
+    "caller_msp_unreadable": ["无法读取调用者的 MSP", "the caller's MSP cannot be read"],
+    "caller_no_role": ["身份带有机构属性，但没有角色属性", "the identity names an institution but no role"],
+    "caller_unknown_role": ["未知角色“{role}”（应为记录员、监督检查员或运维管理员）", "unknown role \"{role}\" (recorder, inspector or operator)"],
+    "caller_no_institution": ["{role:role}身份须带有机构属性", "a {role:role} identity must name its institution"],
+    "write_other_org": ["{caller} 不能代 {id} 写入：{id} 属于 {msp}", "{caller} may not write for {id}, which belongs to {msp}"],
+    "write_other_institution": ["{institution} 的记录员不能代 {id} 写入", "a recorder of {institution} may not write for {id}"],
+    "inspector_no_write": ["监督检查员只读，不能代 {id} 写入", "inspectors read; they cannot write for {id}"],
+    "operator_no_write": ["运维管理员登记机构、提议互认协议；{id} 的记录由其记录员写入", "operators register institutions and propose agreements; records of {id} are written by its recorders"],
+    "signing_other_org": ["{caller} 不能管理 {id} 的签名证书：{id} 属于 {msp}", "{caller} may not keep the signing certificates of {id}, which belongs to {msp}"],
+    "signing_other_institution": ["{institution} 的记录员不能管理 {id} 的签名证书", "a recorder of {institution} may not keep the signing certificates of {id}"],
+    "inspector_no_signing": ["监督检查员只读，不能管理 {id} 的签名证书", "inspectors read; they cannot keep the signing certificates of {id}"],
+    "register_other_org": ["{caller} 不能为 {msp} 登记 {id}", "{caller} may not register {id} for {msp}"],
+    "operator_only": ["只有运维管理员能登记机构；调用者是{role:role}", "only an operator registers institutions; the caller is a {role:role}"],
+    "case_recorded": ["案件 {id} 已完整记录", "case {id} is already recorded in full"],
+    "notice_item_resolved": ["通知 {notice} 中的证书 {certificate} 已处理：{action:action}", "certificate {certificate} of notice {notice} was already resolved: {action:action}"],
+    "not_a_party": ["{party} 不是互认协议 {id} 的协议方", "{party} is not a party to agreement {id}"],
+    "caller_not_a_party": ["提议互认协议 {id}：{caller} 不代表任何协议方", "propose agreement {id}: {caller} does not act for any of its parties"],
+    "already_approved": ["{party} 已批准互认协议 {id}", "{party} already approved agreement {id}"],
+    "owner_private": ["{id} 的所有者信息仅 {msp} 可见", "owner details of {id} are private to {msp}"],
+    "owner_elsewhere": ["{id} 的所有者信息由 {msp} 的节点保存", "owner details of {id} are kept by peers of {msp}"],
+    "comparison_result_exists": ["比对 {id} 已有 {institution} 的结果", "comparison {id} already has a result of {institution}"],
+    "batch_refused": ["批次中 {total} 项有 {refused} 项被拒绝，未写入任何内容", "{refused} of {total} refused, nothing written"],
+    "token_required": ["需要访问令牌（Authorization: Bearer <令牌>）", "a bearer token is required (Authorization: Bearer <token>)"],
+    "token_bad_header": ["Authorization 请求头须为“Bearer <令牌>”", "the Authorization header must be \"Bearer <token>\""],
+    "token_invalid": ["令牌无效（签名或格式错误）", "the token is invalid (bad signature or malformed)"],
+    "token_expired": ["令牌已过期", "the token has expired"],
+    "token_bad_claims": ["令牌的声明无效（角色、组织或机构有误）", "the token's claims are invalid (role, organization or institution)"],
+    "token_unknown_org": ["令牌所属组织“{msp}”不由本网关服务", "the token names organization \"{msp}\", which this gateway does not serve"],
+    "token_org_elsewhere": ["本网关不持有组织 {msp} 的密钥：{institution} 的用户请通过本组织的网关操作", "this gateway holds no key of organization {msp}: {institution}'s users act through their own organization's gateway"],
+    "token_no_institution": ["令牌所属机构 {institution} 未登记", "the token names institution {institution}, which is not registered"],
+    "token_institution_org": ["令牌所属机构 {institution} 的组织无法读取", "the token names institution {institution}, whose organization cannot be read"],
+    "token_org_mismatch": ["令牌所属机构 {institution} 属于 {msp}，而令牌的组织是 {claimed}", "the token names institution {institution} of {msp}, but organization {claimed}"],
+    "token_no_party": ["此令牌未指明代表哪个机构批准", "this token names no institution to approve for"],
+    "no_ledger_identity": ["此令牌没有可用的账本身份", "no ledger identity for this token"],
+    "role_may_not": ["{role:role}无权执行 {method} {path}（需要：{roles:role}）", "a {role:role} may not {method} {path} (needs {roles:role})"],
+    "body_too_large": ["请求体超过 {limit} 字节", "request body is larger than {limit} bytes"],
+    "file_too_large": ["文件超过 {limit} 字节（10 MiB）", "the file is larger than {limit} bytes (10 MiB)"],
+    "headers_too_large": ["请求行和请求头共 {size} 字节，超过上限 {limit} 字节", "the request line and headers take {size} bytes, more than the {limit} bytes allowed"],
+    "unsupported_media_type": ["不支持内容类型 {type}；请发送 {want}", "content type {type} is not supported; send {want}"],
+    "method_not_allowed": ["此地址不接受 {method} 请求（可用：{allowed}）", "{method} is not allowed here (allowed: {allowed})"],
+    "route_not_found": ["接口中没有 {path}", "no route {path} in the API"],
+    "rate_limited": ["请求过于频繁，请稍后再试", "too many requests; slow down"],
+    "request_timeout": ["请求未在 {timeout} 内完成", "the request did not finish within {timeout}"],
+    "dcc_on_ledger": ["证书 {id} 已在账本上，锚定的正是此 DCC（SHA-256 {digest}）", "certificate {id} is on the ledger already, anchoring this very DCC (SHA-256 {digest})"],
+    "dcc_on_ledger_other": ["证书 {id} 已在账本上，锚定的是另一份 DCC（SHA-256 {digest}；此文件为 {file_digest}）：替代它的 DCC 须有自己的 uniqueIdentifier，并以 previousReport 指向已锚定的那份", "certificate {id} is on the ledger already, anchoring another DCC (SHA-256 {digest}; this file's is {file_digest}): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one"]
   };
   // END FIELD_MESSAGES
   VALUE_LABEL.action = {recalled: '召回', recalibrated: '重新检定/校准', no_impact: '无影响'};
   VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
   VALUE_LABEL_EN.by = {ledger: 'the ledger'};
+  VALUE_LABEL.role = ROLE_LABEL;
   VALUE_LABEL.rule = {type: '类型不符', 'enum': '不是允许的取值', pattern: '格式不符', required: '缺少必填项', request: '参数无法解析',
     minimum: '小于最小值', maximum: '大于最大值', minLength: '太短', maxLength: '太长', minItems: '项数太少', maxItems: '项数太多',
     additionalProperties: '不允许的字段', format: '格式不符'};
@@ -266,21 +332,29 @@
       return v.split(', ').map(function (x) { return k === 'level' ? sayParam({x: x}, 'x', 'level') : valueLabel(k, x); }).join(T('、', ', '));
     }
     if (key === 'level') return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v;
+    // role: a role or a list of them ("recorder, operator").
+    if (key === 'role') return v.split(', ').map(function (x) { return valueLabel('role', x); }).join(T('或', ' or '));
     return valueLabel(key, v);
   }
   // sayDetail is a field error (a detail of an error answer) in the
   // language, composed from its code and params; its English message for a
   // code this console does not know.
   function sayDetail(d) {
-    var t = d && d.code && d.params && FIELD_MESSAGES[d.code];
+    var t = d && d.code && FIELD_MESSAGES[d.code];
     if (!t) return (d && d.message) || '';
-    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params, name, key); });
+    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params || {}, name, key); });
   }
   // sayError is an error's message in the language: its details said
   // one by one when the console knows every one of them, else as sent.
+  // A refusal that names no field (a conflict, a forbidden action, a
+  // refused token, a refused batch) carries its reason as a detail under no
+  // field and no index: that detail is the message, the items of a batch
+  // are listed beside it.
   function sayError(e) {
     var ds = e.details || [];
-    if (!ds.length || ds.some(function (d) { return !(d.code && d.params && FIELD_MESSAGES[d.code]); })) return e.message;
+    var reasons = ds.filter(function (d) { return !d.field && d.index === undefined; });
+    if (reasons.length && reasons.length < ds.length && ds.every(function (d) { return d.index !== undefined || !d.field; })) ds = reasons;
+    if (!ds.length || ds.some(function (d) { return d.index !== undefined || !(d.code && FIELD_MESSAGES[d.code]); })) return e.message;
     return ds.map(sayDetail).join(T('；', '; '));
   }
   function levelLabel(v) { return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v; }
@@ -384,7 +458,7 @@
       .then(function (res) {
         if (res.status !== 401) return;
         return res.json().catch(function () { return {}; }).then(function (body) {
-          throw T('网关拒绝了此令牌：', 'The gateway refused this token: ') + ((body.error && body.error.message) || 'HTTP 401');
+          throw T('网关拒绝了此令牌：', 'The gateway refused this token: ') + ((body.error && sayError(body.error)) || 'HTTP 401');
         });
       }, function (e) { throw T('无法连接网关：', 'Cannot reach the gateway: ') + e.message; });
   }
@@ -447,7 +521,7 @@
           var e = new ApiError(res.status, err.code || ('http_' + res.status), err.message || text || res.statusText, rid);
           e.details = err.details || [];
           if (res.status === 401 && opts.auth !== false) {
-            openTokenDialog((token ? T('令牌被拒绝（bearer token refused）：', 'The bearer token was refused: ') : T('需要访问令牌（bearer token）：', 'A bearer token is needed: ')) + e.message);
+            openTokenDialog((token ? T('令牌被拒绝（bearer token refused）：', 'The bearer token was refused: ') : T('需要访问令牌（bearer token）：', 'A bearer token is needed: ')) + sayError(e));
           }
           throw e;
         });
