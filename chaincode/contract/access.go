@@ -18,6 +18,17 @@ type caller struct {
 
 func (c caller) hasAttributes() bool { return c.role != "" || c.institution != "" }
 
+// params are the parameters that name the caller in a refusal: "caller"
+// as String writes it, and its parts, so that a client names the caller
+// in its own language.
+func (c caller) params(more record.Params) record.Params {
+	p := record.Params{"caller": c.String(), "caller_msp": c.mspID, "caller_role": c.role, "caller_institution": c.institution}
+	for k, v := range more {
+		p[k] = v
+	}
+	return p
+}
+
 func (c caller) String() string {
 	if c.hasAttributes() && c.institution != "" {
 		return fmt.Sprintf("%s %s of %s", c.mspID, c.role, c.institution)
@@ -60,7 +71,7 @@ func callerOf(ctx contractapi.TransactionContextInterface) (caller, error) {
 // be a recorder of that very institution.
 func (c caller) mayWriteFor(in *record.Institution) error {
 	if c.mspID != in.MSPID {
-		return record.Refusef(record.Forbidden, record.ReasonWriteOtherOrg, record.Params{"caller": c.String(), "id": in.ID, "msp": in.MSPID}, "%s may not write for %s, which belongs to %s", c, in.ID, in.MSPID)
+		return record.Refusef(record.Forbidden, record.ReasonWriteOtherOrg, c.params(record.Params{"id": in.ID, "msp": in.MSPID}), "%s may not write for %s, which belongs to %s", c, in.ID, in.MSPID)
 	}
 	if !c.hasAttributes() {
 		return nil
@@ -85,7 +96,7 @@ func (c caller) mayWriteFor(in *record.Institution) error {
 // organization's PKI).
 func (c caller) mayKeepSigningCertificates(in *record.Institution) error {
 	if c.mspID != in.MSPID {
-		return record.Refusef(record.Forbidden, record.ReasonSigningOtherOrg, record.Params{"caller": c.String(), "id": in.ID, "msp": in.MSPID}, "%s may not keep the signing certificates of %s, which belongs to %s", c, in.ID, in.MSPID)
+		return record.Refusef(record.Forbidden, record.ReasonSigningOtherOrg, c.params(record.Params{"id": in.ID, "msp": in.MSPID}), "%s may not keep the signing certificates of %s, which belongs to %s", c, in.ID, in.MSPID)
 	}
 	if !c.hasAttributes() || c.role == record.RoleOperator || c.role == record.RoleRecorder && c.institution == in.ID {
 		return nil
@@ -100,7 +111,7 @@ func (c caller) mayKeepSigningCertificates(in *record.Institution) error {
 // own organization; with attributes, only an operator may.
 func (c caller) mayRegisterInstitution(in *record.Institution) error {
 	if c.mspID != in.MSPID {
-		return record.Refusef(record.Forbidden, record.ReasonRegisterOtherOrg, record.Params{"caller": c.String(), "id": in.ID, "msp": in.MSPID}, "%s may not register %s for %s", c, in.ID, in.MSPID)
+		return record.Refusef(record.Forbidden, record.ReasonRegisterOtherOrg, c.params(record.Params{"id": in.ID, "msp": in.MSPID}), "%s may not register %s for %s", c, in.ID, in.MSPID)
 	}
 	if c.hasAttributes() && c.role != record.RoleOperator {
 		return record.Refusef(record.Forbidden, record.ReasonOperatorOnly, record.Params{"role": c.role}, "only an operator registers institutions; caller is a %s", c.role)

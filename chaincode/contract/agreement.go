@@ -52,7 +52,7 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 		return "", wrapf(err, "propose agreement %s", a.ID)
 	}
 	if a.ProposedBy == "" {
-		return "", record.Refusef(record.Forbidden, record.ReasonCallerNotAParty, record.Params{"id": a.ID, "caller": who.String()}, "propose agreement %s: %s does not act for any of its parties", a.ID, who)
+		return "", record.Refusef(record.Forbidden, record.ReasonCallerNotAParty, who.params(record.Params{"id": a.ID}), "propose agreement %s: %s does not act for any of its parties", a.ID, who)
 	}
 	t := newTxn(ctx, record.FnProposeAgreement)
 	if err := t.put(record.DocAgreement, a.ID, &a, ""); err != nil {

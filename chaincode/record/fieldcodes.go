@@ -117,19 +117,19 @@ const (
 	ReasonCallerNoRole            FieldCode = "caller_no_role"             // (none)
 	ReasonCallerUnknownRole       FieldCode = "caller_unknown_role"        // role
 	ReasonCallerNoInstitution     FieldCode = "caller_no_institution"      // role
-	ReasonWriteOtherOrg           FieldCode = "write_other_org"            // caller, id, msp
+	ReasonWriteOtherOrg           FieldCode = "write_other_org"            // caller (caller_msp, caller_role, caller_institution), id, msp
 	ReasonWriteOtherInstitution   FieldCode = "write_other_institution"    // institution, id
 	ReasonInspectorNoWrite        FieldCode = "inspector_no_write"         // id
 	ReasonOperatorNoWrite         FieldCode = "operator_no_write"          // id
-	ReasonSigningOtherOrg         FieldCode = "signing_other_org"          // caller, id, msp
+	ReasonSigningOtherOrg         FieldCode = "signing_other_org"          // caller (and its parts), id, msp
 	ReasonSigningOtherInstitution FieldCode = "signing_other_institution"  // institution, id
 	ReasonInspectorNoSigning      FieldCode = "inspector_no_signing"       // id
-	ReasonRegisterOtherOrg        FieldCode = "register_other_org"         // caller, id, msp
+	ReasonRegisterOtherOrg        FieldCode = "register_other_org"         // caller (and its parts), id, msp
 	ReasonOperatorOnly            FieldCode = "operator_only"              // role
 	ReasonCaseRecorded            FieldCode = "case_recorded"              // id
 	ReasonNoticeItemResolved      FieldCode = "notice_item_resolved"       // certificate, notice, action
 	ReasonNotAParty               FieldCode = "not_a_party"                // party, id
-	ReasonCallerNotAParty         FieldCode = "caller_not_a_party"         // id, caller
+	ReasonCallerNotAParty         FieldCode = "caller_not_a_party"         // id, caller (and its parts)
 	ReasonAlreadyApproved         FieldCode = "already_approved"           // party, id
 	ReasonOwnerPrivate            FieldCode = "owner_private"              // id, msp
 	ReasonOwnerElsewhere          FieldCode = "owner_elsewhere"            // id, msp
@@ -237,19 +237,19 @@ var FieldCodes = []struct {
 	{ReasonCallerNoRole, nil},
 	{ReasonCallerUnknownRole, []string{"role"}},
 	{ReasonCallerNoInstitution, []string{"role"}},
-	{ReasonWriteOtherOrg, []string{"caller", "id", "msp"}},
+	{ReasonWriteOtherOrg, []string{"caller", "caller_msp", "caller_role", "caller_institution", "id", "msp"}},
 	{ReasonWriteOtherInstitution, []string{"institution", "id"}},
 	{ReasonInspectorNoWrite, []string{"id"}},
 	{ReasonOperatorNoWrite, []string{"id"}},
-	{ReasonSigningOtherOrg, []string{"caller", "id", "msp"}},
+	{ReasonSigningOtherOrg, []string{"caller", "caller_msp", "caller_role", "caller_institution", "id", "msp"}},
 	{ReasonSigningOtherInstitution, []string{"institution", "id"}},
 	{ReasonInspectorNoSigning, []string{"id"}},
-	{ReasonRegisterOtherOrg, []string{"caller", "id", "msp"}},
+	{ReasonRegisterOtherOrg, []string{"caller", "caller_msp", "caller_role", "caller_institution", "id", "msp"}},
 	{ReasonOperatorOnly, []string{"role"}},
 	{ReasonCaseRecorded, []string{"id"}},
 	{ReasonNoticeItemResolved, []string{"certificate", "notice", "action"}},
 	{ReasonNotAParty, []string{"party", "id"}},
-	{ReasonCallerNotAParty, []string{"id", "caller"}},
+	{ReasonCallerNotAParty, []string{"id", "caller", "caller_msp", "caller_role", "caller_institution"}},
 	{ReasonAlreadyApproved, []string{"party", "id"}},
 	{ReasonOwnerPrivate, []string{"id", "msp"}},
 	{ReasonOwnerElsewhere, []string{"id", "msp"}},

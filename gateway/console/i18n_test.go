@@ -40,7 +40,7 @@ func TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence(t *testing.T) {
 	table := fieldMessages(t)
 	han := regexp.MustCompile(`\p{Han}`)
 	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
-	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true, "role": true}
+	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true, "role": true, "caller": true}
 	// The gateway's own reasons (401, 405, 413, ...) are said as the
 	// record package's are.
 	codes := append(slices.Clone(record.FieldCodes), httpapi.ReasonCodes...)

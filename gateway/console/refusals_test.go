@@ -72,7 +72,7 @@ func TestRefusalsAreSaidInTheLanguage(t *testing.T) {
 		name, lang, id, institution, code, want, english string
 	}{
 		{"conflict in zh", "zh", "HB-DUP-STD", "HBIM", "conflict", "计量标准 HB-DUP-STD 已存在", "standard HB-DUP-STD already exists"},
-		{"forbidden in zh", "zh", "HB-OTHER-STD", "BJIM", "forbidden", "HebeiMSP recorder of HBIM 不能代 BJIM 写入：BJIM 属于 BeijingMSP",
+		{"forbidden in zh", "zh", "HB-OTHER-STD", "BJIM", "forbidden", "HBIM 的记录员（HebeiMSP）不能代 BJIM 写入：BJIM 属于 BeijingMSP",
 			"register standard HB-OTHER-STD: HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP"},
 		{"conflict in en", "en", "HB-DUP-STD", "HBIM", "conflict", "standard HB-DUP-STD already exists", "standard HB-DUP-STD already exists"},
 		{"forbidden in en", "en", "HB-OTHER-STD", "BJIM", "forbidden", "HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP",

@@ -263,19 +263,19 @@
     "caller_no_role": ["身份带有机构属性，但没有角色属性", "the identity names an institution but no role"],
     "caller_unknown_role": ["未知角色“{role}”（应为记录员、监督检查员或运维管理员）", "unknown role \"{role}\" (recorder, inspector or operator)"],
     "caller_no_institution": ["{role:role}身份须带有机构属性", "a {role:role} identity must name its institution"],
-    "write_other_org": ["{caller} 不能代 {id} 写入：{id} 属于 {msp}", "{caller} may not write for {id}, which belongs to {msp}"],
+    "write_other_org": ["{caller:caller}不能代 {id} 写入：{id} 属于 {msp}", "{caller} may not write for {id}, which belongs to {msp}"],
     "write_other_institution": ["{institution} 的记录员不能代 {id} 写入", "a recorder of {institution} may not write for {id}"],
     "inspector_no_write": ["监督检查员只读，不能代 {id} 写入", "inspectors read; they cannot write for {id}"],
     "operator_no_write": ["运维管理员登记机构、提议互认协议；{id} 的记录由其记录员写入", "operators register institutions and propose agreements; records of {id} are written by its recorders"],
-    "signing_other_org": ["{caller} 不能管理 {id} 的签名证书：{id} 属于 {msp}", "{caller} may not keep the signing certificates of {id}, which belongs to {msp}"],
+    "signing_other_org": ["{caller:caller}不能管理 {id} 的签名证书：{id} 属于 {msp}", "{caller} may not keep the signing certificates of {id}, which belongs to {msp}"],
     "signing_other_institution": ["{institution} 的记录员不能管理 {id} 的签名证书", "a recorder of {institution} may not keep the signing certificates of {id}"],
     "inspector_no_signing": ["监督检查员只读，不能管理 {id} 的签名证书", "inspectors read; they cannot keep the signing certificates of {id}"],
-    "register_other_org": ["{caller} 不能为 {msp} 登记 {id}", "{caller} may not register {id} for {msp}"],
+    "register_other_org": ["{caller:caller}不能为 {msp} 登记 {id}", "{caller} may not register {id} for {msp}"],
     "operator_only": ["只有运维管理员能登记机构；调用者是{role:role}", "only an operator registers institutions; the caller is a {role:role}"],
     "case_recorded": ["案件 {id} 已完整记录", "case {id} is already recorded in full"],
     "notice_item_resolved": ["通知 {notice} 中的证书 {certificate} 已处理：{action:action}", "certificate {certificate} of notice {notice} was already resolved: {action:action}"],
     "not_a_party": ["{party} 不是互认协议 {id} 的协议方", "{party} is not a party to agreement {id}"],
-    "caller_not_a_party": ["提议互认协议 {id}：{caller} 不代表任何协议方", "propose agreement {id}: {caller} does not act for any of its parties"],
+    "caller_not_a_party": ["提议互认协议 {id}：{caller:caller}不代表任何协议方", "propose agreement {id}: {caller} does not act for any of its parties"],
     "already_approved": ["{party} 已批准互认协议 {id}", "{party} already approved agreement {id}"],
     "owner_private": ["{id} 的所有者信息仅 {msp} 可见", "owner details of {id} are private to {msp}"],
     "owner_elsewhere": ["{id} 的所有者信息由 {msp} 的节点保存", "owner details of {id} are kept by peers of {msp}"],
@@ -340,6 +340,13 @@
       return v.split(', ').map(function (x) { return k === 'level' ? sayParam({x: x}, 'x', 'level') : valueLabel(k, x); }).join(T('、', ', '));
     }
     if (key === 'level') return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v;
+    // caller: the identity a refusal names, from its parts (caller_msp,
+    // caller_role, caller_institution); in en as the gateway wrote it.
+    if (key === 'caller') {
+      if (LANG === 'en' || !p.caller_msp) return v;
+      var role = p.caller_role ? valueLabel('role', p.caller_role) : '身份';
+      return p.caller_institution ? p.caller_institution + ' 的' + role + '（' + p.caller_msp + '）' : p.caller_msp + ' 的' + role;
+    }
     // role: a role or a list of them ("recorder, operator").
     if (key === 'role') return v.split(', ').map(function (x) { return valueLabel('role', x); }).join(T('或', ' or '));
     return valueLabel(key, v);
