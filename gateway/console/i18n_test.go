@@ -10,26 +10,67 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/console"
+	"github.com/metrotrace/metrotrace/gateway/dcc"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
 // fieldMessages reads the console's table of field error sentences
 // (FIELD_MESSAGES in app.js, written as JSON between its markers).
-func fieldMessages(t *testing.T) map[string][2]string {
+func fieldMessages(t *testing.T) map[string][2]string { return sentenceTable(t, "FIELD_MESSAGES") }
+
+// sentenceTable reads a [zh, en] table of app.js written as JSON between
+// its markers (// BEGIN name ... // END name).
+func sentenceTable(t *testing.T, name string) map[string][2]string {
 	t.Helper()
 	src, err := fs.ReadFile(console.FS(), "app.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?s)// BEGIN FIELD_MESSAGES\s*var FIELD_MESSAGES = (\{.*?\});\s*// END FIELD_MESSAGES`).FindSubmatch(src)
+	m := regexp.MustCompile(`(?s)// BEGIN ` + name + `\s*var ` + name + ` = (\{.*?\});\s*// END ` + name).FindSubmatch(src)
 	if m == nil {
-		t.Fatal("app.js has no FIELD_MESSAGES table between its markers")
+		t.Fatalf("app.js has no %s table between its markers", name)
 	}
 	var table map[string][2]string
 	if err := json.Unmarshal(m[1], &table); err != nil {
-		t.Fatalf("FIELD_MESSAGES is not JSON: %v", err)
+		t.Fatalf("%s is not JSON: %v", name, err)
 	}
 	return table
+}
+
+// TestEveryDCCNoteHasAChineseAndAnEnglishSentence fails when the DCC
+// mapping can make a note the console cannot say in both languages, or
+// when a sentence prints a parameter its code does not carry.
+func TestEveryDCCNoteHasAChineseAndAnEnglishSentence(t *testing.T) {
+	table := sentenceTable(t, "DCC_NOTES")
+	han := regexp.MustCompile(`\p{Han}`)
+	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
+	keys := map[string]bool{"issuer": true, "status": true}
+	for _, c := range dcc.ProblemCodes {
+		s, ok := table[string(c.Code)]
+		if !ok {
+			t.Errorf("no sentence for %q in DCC_NOTES", c.Code)
+			continue
+		}
+		if !han.MatchString(s[0]) || s[1] == "" || han.MatchString(s[1]) {
+			t.Errorf("%s: zh %q has no Chinese or en %q is empty or has Chinese", c.Code, s[0], s[1])
+		}
+		for _, sentence := range s {
+			for _, p := range placeholder.FindAllStringSubmatch(sentence, -1) {
+				if !slices.Contains(c.Params, p[1]) {
+					t.Errorf("%q prints {%s}, which %s does not carry (%v)", sentence, p[1], c.Code, c.Params)
+				}
+				if p[2] != "" && !keys[p[2]] {
+					t.Errorf("%q names {%s} by %q, which the console has no labels for", sentence, p[1], p[2])
+				}
+			}
+			if strings.Count(sentence, "{") != len(placeholder.FindAllString(sentence, -1)) {
+				t.Errorf("%q has a malformed placeholder", sentence)
+			}
+		}
+	}
+	if len(table) != len(dcc.ProblemCodes) {
+		t.Errorf("DCC_NOTES says %d codes, dcc.ProblemCodes lists %d", len(table), len(dcc.ProblemCodes))
+	}
 }
 
 // TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence fails when the

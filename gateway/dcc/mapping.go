@@ -187,8 +187,8 @@ type mapper struct {
 	unresolved []string
 }
 
-func (m *mapper) note(path, format string, args ...any) {
-	m.problems = append(m.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+func (m *mapper) note(path string, code ProblemCode, names []string, format string, args ...any) {
+	m.problems = append(m.problems, newProblem(path, code, names, format, args...))
 }
 
 func (m *mapper) fail(path, format string, args ...any) {
@@ -227,7 +227,7 @@ func (m *mapper) ledgerID(path, what, raw string) (string, bool) {
 		return "", false
 	}
 	if id != raw {
-		m.note(path, "%s %q is not a valid ledger id; recorded as %q", what, raw, id)
+		m.note(path, ProblemIDSanitized, []string{"what", "value", "id"}, "%s %q is not a valid ledger id; recorded as %q", what, raw, id)
 	}
 	return id, true
 }
@@ -303,7 +303,7 @@ func (m *mapper) subject() string {
 		return ""
 	}
 	for i, it := range items[1:] {
-		m.note(fmt.Sprintf("%s/item[%d]", path, i+2), "item %q is not recorded: a ledger certificate has one subject, the first item",
+		m.note(fmt.Sprintf("%s/item[%d]", path, i+2), ProblemItemNotRecorded, []string{"name"}, "item %q is not recorded: a ledger certificate has one subject, the first item",
 			it.Name.In(m.opts.Lang))
 	}
 	first := path + "/item[1]"
@@ -333,7 +333,7 @@ func (m *mapper) references(subject string) []string {
 		for _, eq := range mr.Equipments {
 			name := eq.Name.In(m.opts.Lang)
 			if isAuxiliary(eq) {
-				m.note(eq.Path, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
+				m.note(eq.Path, ProblemEquipmentAuxiliary, []string{"name"}, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
 				continue
 			}
 			if m.opts.Standards != nil {
@@ -347,11 +347,11 @@ func (m *mapper) references(subject string) []string {
 			id, ok := m.resolve(RoleReference, eq.Identifications, eq.Path, "measuring equipment")
 			switch {
 			case !ok && len(eq.Identifications) == 0:
-				m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+				m.note(eq.Path, ProblemEquipmentNoIdentification, []string{"name"}, "measuring equipment %q is not recorded as a reference: it has no identification", name)
 			case !ok:
-				m.note(eq.Path, "measuring equipment %q is not recorded as a reference: no identification names it on the ledger (issuers tried: %s)", name, m.issuersTried())
+				m.note(eq.Path, ProblemEquipmentNotOnLedger, []string{"name", "tried"}, "measuring equipment %q is not recorded as a reference: no identification names it on the ledger (issuers tried: %s)", name, m.issuersTried())
 			case id == subject:
-				m.note(eq.Path, "measuring equipment %q is the subject itself; not recorded as a reference", name)
+				m.note(eq.Path, ProblemEquipmentIsSubject, []string{"name"}, "measuring equipment %q is the subject itself; not recorded as a reference", name)
 			case seen[id]:
 			default:
 				seen[id] = true
@@ -383,7 +383,7 @@ func (m *mapper) givenReferences() []string {
 		}
 	}
 	m.note("measurementResults/measurementResult/measuringEquipments",
-		"reference standards %s are named by the request (reference_ids), not resolved from the measuring equipment", strings.Join(refs, ", "))
+		ProblemReferencesGiven, []string{"ids"}, "reference standards %s are named by the request (reference_ids), not resolved from the measuring equipment", strings.Join(refs, ", "))
 	return refs
 }
 
@@ -414,7 +414,7 @@ func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
 		case 0:
 			tried = append(tried, fmt.Sprintf("%s identification %q", ident.Issuer, value))
 		case 1:
-			m.note(eq.Path, "measuring equipment %q is standard %s, which carries its %s identification %q", name, ids[0], ident.Issuer, value)
+			m.note(eq.Path, ProblemEquipmentIdentified, []string{"name", "id", "issuer", "value"}, "measuring equipment %q is standard %s, which carries its %s identification %q", name, ids[0], ident.Issuer, value)
 			return ids[0], true
 		default:
 			tried = append(tried, fmt.Sprintf("%s identification %q (carried by several standards: %s)", ident.Issuer, value, strings.Join(ids, ", ")))
@@ -431,16 +431,16 @@ func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
 			return "", false
 		}
 		if found {
-			m.note(eq.Path, "measuring equipment %q is standard %s, named by its %s identification", name, id, ident.Issuer)
+			m.note(eq.Path, ProblemEquipmentNamed, []string{"name", "id", "issuer"}, "measuring equipment %q is standard %s, named by its %s identification", name, id, ident.Issuer)
 			return id, true
 		}
 		tried = append(tried, fmt.Sprintf("standard id %q", id))
 	}
 	if len(tried) == 0 {
-		m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+		m.note(eq.Path, ProblemEquipmentNoIdentification, []string{"name"}, "measuring equipment %q is not recorded as a reference: it has no identification", name)
 		return "", false
 	}
-	m.note(eq.Path, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
+	m.note(eq.Path, ProblemEquipmentUnresolved, []string{"name", "tried"}, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
 		name, strings.Join(tried, "; "))
 	m.unresolved = append(m.unresolved, fmt.Sprintf("%q: tried %s", name, strings.Join(tried, "; ")))
 	return "", false
@@ -464,7 +464,7 @@ func (m *mapper) performedOn() string {
 	case c.EndPerformanceDate != "":
 		return c.EndPerformanceDate
 	case c.BeginPerformanceDate != "":
-		m.note(path+"/endPerformanceDate", "missing; performed_on is the begin performance date %s", c.BeginPerformanceDate)
+		m.note(path+"/endPerformanceDate", ProblemEndDateMissing, []string{"date"}, "missing; performed_on is the begin performance date %s", c.BeginPerformanceDate)
 		return c.BeginPerformanceDate
 	}
 	m.fail(path+"/endPerformanceDate", "missing: performed_on is the end (or begin) performance date")
@@ -493,7 +493,7 @@ func (m *mapper) results() []record.Result {
 					if ref := referenceFor(res.Quantities, q); ref != nil {
 						values, unit = ref.Values, ref.Unit
 						used[ref.Path] = true
-						m.note(q.Path, "measurement errors are not recorded; results are the reference values of %s with the uncertainty of the error", ref.Path)
+						m.note(q.Path, ProblemErrorsAsReference, []string{"path"}, "measurement errors are not recorded; results are the reference values of %s with the uncertainty of the error", ref.Path)
 					}
 				}
 				used[q.Path] = true
@@ -513,7 +513,7 @@ func (m *mapper) results() []record.Result {
 			}
 			for _, q := range res.Quantities {
 				if !used[q.Path] {
-					m.note(q.Path, "quantity %q is not recorded: it carries no expanded uncertainty", q.Name.In(m.opts.Lang))
+					m.note(q.Path, ProblemQuantityNoUncertainty, []string{"name"}, "quantity %q is not recorded: it carries no expanded uncertainty", q.Name.In(m.opts.Lang))
 				}
 			}
 		}
@@ -530,7 +530,7 @@ func (m *mapper) results() []record.Result {
 				u.Value, u.Unit = percent(u.Value), "%"
 			}
 			if i == 0 {
-				m.note("measurementResults", `values in \one are recorded in %%`)
+				m.note("measurementResults", ProblemOneAsPercent, nil, `values in \one are recorded in %%`)
 			}
 		}
 	}
@@ -640,7 +640,7 @@ func (m *mapper) validUntil(performedOn string) string {
 	}
 	for i, st := range m.doc.Statements {
 		if hasRefType(st.RefTypes, RefTypeRecalibration) && st.Date != "" {
-			m.note(fmt.Sprintf("administrativeData/statements/statement[%d]", i+1), "valid_until is the recalibration date %s", st.Date)
+			m.note(fmt.Sprintf("administrativeData/statements/statement[%d]", i+1), ProblemValidUntilRecalibration, []string{"date"}, "valid_until is the recalibration date %s", st.Date)
 			return st.Date
 		}
 	}
@@ -652,7 +652,7 @@ func (m *mapper) validUntil(performedOn string) string {
 		m.fail("administrativeData/coreData/endPerformanceDate", "%v", err)
 		return ""
 	}
-	m.note("administrativeData/statements", "the DCC states no validity; valid_until is performed_on + %d year(s): %s", m.opts.ValidityYears, until)
+	m.note("administrativeData/statements", ProblemValidUntilDefault, []string{"years", "date"}, "the DCC states no validity; valid_until is performed_on + %d year(s): %s", m.opts.ValidityYears, until)
 	return until
 }
 
@@ -698,7 +698,7 @@ func (m *mapper) conformity() string {
 		if m.opts.Kind == record.KindVerification {
 			return st.Conformity
 		}
-		m.note(path, "conformity %q is not recorded: only a verification certificate states conformity", st.Conformity)
+		m.note(path, ProblemConformityNotRecorded, []string{"value"}, "conformity %q is not recorded: only a verification certificate states conformity", st.Conformity)
 		return ""
 	}
 	if m.opts.Kind == record.KindVerification {
@@ -721,10 +721,10 @@ func (m *mapper) previousReport(cert *record.Certificate) {
 		return
 	}
 	if id, ok := SanitizeID(prev.ReferralID); ok {
-		m.note(path, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
+		m.note(path, ProblemReplacesReport, []string{"report", "id"}, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
 		return
 	}
-	m.note(path, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
+	m.note(path, ProblemReplacesReportNoID, []string{"report"}, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
 }
 
 // linkPrevious links the certificate anchoring the DCC a previousReport
@@ -734,7 +734,7 @@ func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path st
 	procedure := strings.ToLower(strings.TrimSpace(prev.Procedure))
 	value := strings.ToLower(strings.TrimSpace(prev.Value))
 	if !contains(sha256Procedures, procedure) || len(value) != 64 || strings.Trim(value, "0123456789abcdef") != "" {
-		m.note(path, "this DCC replaces report %q, but names it by %s %q, not by a SHA-256 in hex; not linked on the ledger", prev.ReferralID, prev.Procedure, prev.Value)
+		m.note(path, ProblemReplacesReportNotSHA256, []string{"report", "procedure", "value"}, "this DCC replaces report %q, but names it by %s %q, not by a SHA-256 in hex; not linked on the ledger", prev.ReferralID, prev.Procedure, prev.Value)
 		return
 	}
 	certs, err := m.opts.Anchors.ByDCCSHA256(value)
@@ -744,16 +744,16 @@ func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path st
 	}
 	switch {
 	case len(certs) == 0:
-		m.note(path, "this DCC replaces report %q, whose SHA-256 %s no certificate on the ledger anchors; not linked", prev.ReferralID, value)
+		m.note(path, ProblemReplacesReportUnanchored, []string{"report", "digest"}, "this DCC replaces report %q, whose SHA-256 %s no certificate on the ledger anchors; not linked", prev.ReferralID, value)
 	case len(certs) > 1:
-		m.note(path, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
+		m.note(path, ProblemPreviousAmbiguous, []string{"digest"}, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
 	case certs[0].SubjectID != cert.SubjectID:
 		m.fail(path, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
 	case certs[0].Status != record.CertValid:
-		m.note(path, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
+		m.note(path, ProblemPreviousNotValid, []string{"digest", "id", "status"}, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
 	default:
 		cert.Supersedes, cert.PreviousDCCSHA256 = certs[0].ID, value
-		m.note(path, "this DCC replaces certificate %s, whose anchored DCC has the SHA-256 %s named by previousReport; it supersedes it", certs[0].ID, value)
+		m.note(path, ProblemSupersedes, []string{"id", "digest"}, "this DCC replaces certificate %s, whose anchored DCC has the SHA-256 %s named by previousReport; it supersedes it", certs[0].ID, value)
 	}
 }
 

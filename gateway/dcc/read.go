@@ -88,8 +88,8 @@ func (r *reader) fail(path, format string, args ...any) {
 	}
 }
 
-func (r *reader) note(path, format string, args ...any) {
-	r.doc.Problems = append(r.doc.Problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+func (r *reader) note(path string, code ProblemCode, names []string, format string, args ...any) {
+	r.doc.Problems = append(r.doc.Problems, newProblem(path, code, names, format, args...))
 }
 
 func (r *reader) read(root *element) {
@@ -282,11 +282,11 @@ func (r *reader) readQuantity(qe *element, path string) (Quantity, bool) {
 		case "hybrid":
 			return r.readHybrid(c, path+"/si:hybrid", q)
 		default:
-			r.note(path+"/si:"+c.local, "si:%s is not read; only si:real, si:realListXMLList and si:hybrid are", c.local)
+			r.note(path+"/si:"+c.local, ProblemSINotRead, []string{"element"}, "si:%s is not read; only si:real, si:realListXMLList and si:hybrid are", c.local)
 			return q, false
 		}
 	}
-	r.note(path, "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read")
+	r.note(path, ProblemNoDSIValue, nil, "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read")
 	return q, false
 }
 
@@ -307,7 +307,7 @@ func (r *reader) readHybrid(h *element, path string, q Quantity) (Quantity, bool
 		reps = append(reps, rep)
 	}
 	if len(reps) == 0 {
-		r.note(path, "si:hybrid holds no si:real or si:realListXMLList; not read")
+		r.note(path, ProblemHybridEmpty, nil, "si:hybrid holds no si:real or si:realListXMLList; not read")
 		return q, false
 	}
 	chosen := 0
@@ -388,7 +388,7 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 	if u, err := UnitFromDSI(rep.dsiUnit); err == nil {
 		rep.unit, rep.known = u, true
 	} else {
-		r.note(path, "%v: metrotrace has no unit for it", err)
+		r.note(path, ProblemUnitUnknown, []string{"reason"}, "%v: metrotrace has no unit for it", err)
 	}
 
 	uncEl, valueName, kName, pName := e.child(NamespaceSI, "expandedUnc"+suffix), "uncertainty"+suffix, "coverageFactor"+suffix, "coverageProbability"+suffix
@@ -396,14 +396,14 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 		if mu := e.child(NamespaceSI, "measurementUncertaintyUnivariate"+suffix); mu != nil {
 			uncEl, valueName = mu.child(NamespaceSI, "expandedMU"+suffix), "valueExpandedMU"+suffix
 			if uncEl == nil {
-				r.note(path, "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read")
+				r.note(path, ProblemUncertaintyNotExpanded, nil, "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read")
 				return rep, true
 			}
 		}
 	}
 	for _, other := range []string{"coverageInterval", "ellipsoidalRegion", "rectangularRegion"} {
 		if e.child(NamespaceSI, other+suffix) != nil {
-			r.note(path, "si:%s%s is not read; only expanded uncertainties are", other, suffix)
+			r.note(path, ProblemUncertaintyNotRead, []string{"element", "suffix"}, "si:%s%s is not read; only expanded uncertainties are", other, suffix)
 		}
 	}
 	if uncEl == nil {

@@ -306,6 +306,42 @@
     "dcc_on_ledger_other": ["证书 {id} 已在账本上，锚定的是另一份 DCC（SHA-256 {digest}；此文件为 {file_digest}）：替代它的 DCC 须有自己的 uniqueIdentifier，并以 previousReport 指向已锚定的那份", "certificate {id} is on the ledger already, anchoring another DCC (SHA-256 {digest}; this file's is {file_digest}): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one"]
   };
   // END FIELD_MESSAGES
+  // DCC_NOTES says each DCC mapping note code (dcc.ProblemCodes) as [zh,
+  // en], as FIELD_MESSAGES does; a Go test checks it against the codes.
+  // BEGIN DCC_NOTES
+  var DCC_NOTES = {
+    "id_sanitized": ["{what}“{value}”不是有效的账本编号，记为“{id}”", "{what} \"{value}\" is not a valid ledger id; recorded as \"{id}\""],
+    "item_not_recorded": ["未记录被校对象“{name}”：账本上的一张证书只有一个对象，即第一个", "item \"{name}\" is not recorded: a ledger certificate has one subject, the first item"],
+    "equipment_auxiliary": ["测量设备“{name}”是辅助设备，不是参考标准；未记录", "measuring equipment \"{name}\" is auxiliary equipment, not a reference standard; not recorded"],
+    "equipment_no_identification": ["测量设备“{name}”没有标识，未记为参考标准", "measuring equipment \"{name}\" is not recorded as a reference: it has no identification"],
+    "equipment_not_on_ledger": ["测量设备“{name}”未记为参考标准：账本上没有与其标识相符的标准（尝试的标识方：{tried}）", "measuring equipment \"{name}\" is not recorded as a reference: no identification names it on the ledger (issuers tried: {tried})"],
+    "equipment_is_subject": ["测量设备“{name}”就是被校对象本身；未记为参考标准", "measuring equipment \"{name}\" is the subject itself; not recorded as a reference"],
+    "references_given": ["参考标准 {ids} 由请求指定（reference_ids），未从测量设备解析", "reference standards {ids} are named by the request (reference_ids), not resolved from the measuring equipment"],
+    "equipment_identified": ["测量设备“{name}”即计量标准 {id}，其 {issuer:issuer}标识为“{value}”", "measuring equipment \"{name}\" is standard {id}, which carries its {issuer:issuer} identification \"{value}\""],
+    "equipment_named": ["测量设备“{name}”即计量标准 {id}（按其{issuer:issuer}标识）", "measuring equipment \"{name}\" is standard {id}, named by its {issuer:issuer} identification"],
+    "equipment_unresolved": ["测量设备“{name}”未对应任何已登记的计量标准（尝试：{tried}）；请在标准上登记其标识，或用 reference_ids 指定标准", "measuring equipment \"{name}\" resolves to no registered standard (tried: {tried}); register its identification on the standard or name the standards with reference_ids"],
+    "end_date_missing": ["缺少结束日期；检定/校准日期取开始日期 {date}", "missing; performed_on is the begin performance date {date}"],
+    "errors_as_reference": ["未记录测量误差；结果取 {path} 的参考值及误差的不确定度", "measurement errors are not recorded; results are the reference values of {path} with the uncertainty of the error"],
+    "quantity_no_uncertainty": ["量“{name}”没有扩展不确定度，未记录", "quantity \"{name}\" is not recorded: it carries no expanded uncertainty"],
+    "one_as_percent": ["以 \\one 表示的值记为 %", "values in \\one are recorded in %"],
+    "valid_until_recalibration": ["有效期至取再校准日期 {date}", "valid_until is the recalibration date {date}"],
+    "valid_until_default": ["DCC 未声明有效期；有效期至取检定/校准日期加 {years} 年：{date}", "the DCC states no validity; valid_until is performed_on + {years} year(s): {date}"],
+    "conformity_not_recorded": ["未记录检定结论“{value}”：只有检定证书才给出结论", "conformity \"{value}\" is not recorded: only a verification certificate states conformity"],
+    "replaces_report": ["此 DCC 替代报告“{report}”（账本编号“{id}”）；请在账本上替代该证书", "this DCC replaces report \"{report}\" (ledger id \"{id}\"); supersede that certificate on the ledger"],
+    "replaces_report_no_id": ["此 DCC 替代报告“{report}”，该报告没有账本编号；请手工关联", "this DCC replaces report \"{report}\", which has no ledger id; link it by hand"],
+    "replaces_report_not_sha256": ["此 DCC 替代报告“{report}”，但以 {procedure}“{value}”指称，而不是十六进制 SHA-256；未在账本上关联", "this DCC replaces report \"{report}\", but names it by {procedure} \"{value}\", not by a SHA-256 in hex; not linked on the ledger"],
+    "replaces_report_unanchored": ["此 DCC 替代报告“{report}”，但账本上没有证书锚定其 SHA-256 {digest}；未关联", "this DCC replaces report \"{report}\", whose SHA-256 {digest} no certificate on the ledger anchors; not linked"],
+    "previous_ambiguous": ["前一份报告的 SHA-256 {digest} 由多张证书锚定；未关联", "the SHA-256 {digest} of the previous report is anchored by several certificates; not linked"],
+    "previous_not_valid": ["前一份报告（SHA-256 {digest}）是证书 {id}，已是{status:status}状态；未关联", "the previous report (SHA-256 {digest}) is certificate {id}, which is {status:status} already; not linked"],
+    "supersedes": ["此 DCC 替代证书 {id}（其锚定的 DCC 的 SHA-256 {digest} 由 previousReport 指明）", "this DCC replaces certificate {id}, whose anchored DCC has the SHA-256 {digest} named by previousReport; it supersedes it"],
+    "si_not_read": ["未读取 si:{element}；只读取 si:real、si:realListXMLList 和 si:hybrid", "si:{element} is not read; only si:real, si:realListXMLList and si:hybrid are"],
+    "no_dsi_value": ["量没有 D-SI 值（si:real、si:realListXMLList 或 si:hybrid）；未读取", "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read"],
+    "hybrid_empty": ["si:hybrid 中没有 si:real 或 si:realListXMLList；未读取", "si:hybrid holds no si:real or si:realListXMLList; not read"],
+    "unit_unknown": ["metrotrace 无法识别此 D-SI 单位", "{reason}: metrotrace has no unit for it"],
+    "uncertainty_not_expanded": ["测量不确定度不是扩展不确定度（si:expandedMU）；未读取", "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read"],
+    "uncertainty_not_read": ["未读取 si:{element}{suffix}；只读取扩展不确定度", "si:{element}{suffix} is not read; only expanded uncertainties are"]
+  };
+  // END DCC_NOTES
   VALUE_LABEL.action = {recalled: '召回', recalibrated: '重新检定/校准', no_impact: '无影响'};
   VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
   VALUE_LABEL_EN.by = {ledger: 'the ledger'};
@@ -371,6 +407,13 @@
     if (reasons.length && reasons.length < ds.length && ds.every(function (d) { return d.index !== undefined || !d.field; })) ds = reasons;
     if (!ds.length || ds.some(function (d) { return d.index !== undefined || !(d.code && FIELD_MESSAGES[d.code]); })) return e.message;
     return ds.map(sayDetail).join(T('；', '; '));
+  }
+  // sayNote is a DCC mapping note in the language, from its code and
+  // params; its English message for a code this console does not know.
+  function sayNote(p) {
+    var t = p && p.code && DCC_NOTES[p.code];
+    if (!t) return (p && p.message) || '';
+    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(p.params || {}, name, key); });
   }
   function levelLabel(v) { return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v; }
   function kindLabel(plural) { var k = KIND_LABEL[plural]; return k ? T(k[0], k[1]) : plural; }
@@ -1153,7 +1196,7 @@
       var problems = res.problems || [];
       rows.push(h('tr', {'data-field': 'problems'}, h('th', {}, T('映射说明', 'mapping notes')),
         h('td', {}, problems.length ? h('ul', {class: 'problems'}, problems.map(function (p) {
-          return h('li', {}, h('span', {class: 'mono'}, p.path), ' ', h('span', {}, p.message));
+          return h('li', {'data-code': p.code || ''}, h('span', {class: 'mono'}, p.path), ' ', h('span', {title: p.message}, sayNote(p)));
         })) : T('无', 'none'))));
       show(out, [banner, h('div', {class: 'panel'}, h('table', {class: 'fields'}, h('tbody', {}, rows))),
         h('div', {class: 'panel'}, h('h2', {}, T('映射得到的证书', 'Certificate as mapped')), fieldsTable(cert, ['doc_type']))]);

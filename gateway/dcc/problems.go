@@ -1,0 +1,95 @@
+package dcc
+
+import "fmt"
+
+// ProblemCode names the sentence of a mapping note ([Problem]), so that a
+// client says it in its own language from its Params: Message beside it
+// is that sentence in English. Codes are stable: add codes, never rename
+// or remove one (the web console has a zh and an en sentence for each,
+// and a test fails for a code without them).
+type ProblemCode string
+
+// The problem codes, with the parameters each carries.
+const (
+	ProblemIDSanitized               ProblemCode = "id_sanitized"                // what, value, id
+	ProblemItemNotRecorded           ProblemCode = "item_not_recorded"           // name
+	ProblemEquipmentAuxiliary        ProblemCode = "equipment_auxiliary"         // name
+	ProblemEquipmentNoIdentification ProblemCode = "equipment_no_identification" // name
+	ProblemEquipmentNotOnLedger      ProblemCode = "equipment_not_on_ledger"     // name, tried
+	ProblemEquipmentIsSubject        ProblemCode = "equipment_is_subject"        // name
+	ProblemReferencesGiven           ProblemCode = "references_given"            // ids
+	ProblemEquipmentIdentified       ProblemCode = "equipment_identified"        // name, id, issuer, value
+	ProblemEquipmentNamed            ProblemCode = "equipment_named"             // name, id, issuer
+	ProblemEquipmentUnresolved       ProblemCode = "equipment_unresolved"        // name, tried
+	ProblemEndDateMissing            ProblemCode = "end_date_missing"            // date
+	ProblemErrorsAsReference         ProblemCode = "errors_as_reference"         // path
+	ProblemQuantityNoUncertainty     ProblemCode = "quantity_no_uncertainty"     // name
+	ProblemOneAsPercent              ProblemCode = "one_as_percent"              // (none)
+	ProblemValidUntilRecalibration   ProblemCode = "valid_until_recalibration"   // date
+	ProblemValidUntilDefault         ProblemCode = "valid_until_default"         // years, date
+	ProblemConformityNotRecorded     ProblemCode = "conformity_not_recorded"     // value
+	ProblemReplacesReport            ProblemCode = "replaces_report"             // report, id
+	ProblemReplacesReportNoID        ProblemCode = "replaces_report_no_id"       // report
+	ProblemReplacesReportNotSHA256   ProblemCode = "replaces_report_not_sha256"  // report, procedure, value
+	ProblemReplacesReportUnanchored  ProblemCode = "replaces_report_unanchored"  // report, digest
+	ProblemPreviousAmbiguous         ProblemCode = "previous_ambiguous"          // digest
+	ProblemPreviousNotValid          ProblemCode = "previous_not_valid"          // digest, id, status
+	ProblemSupersedes                ProblemCode = "supersedes"                  // id, digest
+	ProblemSINotRead                 ProblemCode = "si_not_read"                 // element
+	ProblemNoDSIValue                ProblemCode = "no_dsi_value"                // (none)
+	ProblemHybridEmpty               ProblemCode = "hybrid_empty"                // (none)
+	ProblemUnitUnknown               ProblemCode = "unit_unknown"                // reason
+	ProblemUncertaintyNotExpanded    ProblemCode = "uncertainty_not_expanded"    // (none)
+	ProblemUncertaintyNotRead        ProblemCode = "uncertainty_not_read"        // element, suffix
+)
+
+// ProblemCodes lists every [ProblemCode] with the parameters its problems
+// carry, in the order of their declaration.
+var ProblemCodes = []struct {
+	Code   ProblemCode
+	Params []string
+}{
+	{ProblemIDSanitized, []string{"what", "value", "id"}},
+	{ProblemItemNotRecorded, []string{"name"}},
+	{ProblemEquipmentAuxiliary, []string{"name"}},
+	{ProblemEquipmentNoIdentification, []string{"name"}},
+	{ProblemEquipmentNotOnLedger, []string{"name", "tried"}},
+	{ProblemEquipmentIsSubject, []string{"name"}},
+	{ProblemReferencesGiven, []string{"ids"}},
+	{ProblemEquipmentIdentified, []string{"name", "id", "issuer", "value"}},
+	{ProblemEquipmentNamed, []string{"name", "id", "issuer"}},
+	{ProblemEquipmentUnresolved, []string{"name", "tried"}},
+	{ProblemEndDateMissing, []string{"date"}},
+	{ProblemErrorsAsReference, []string{"path"}},
+	{ProblemQuantityNoUncertainty, []string{"name"}},
+	{ProblemOneAsPercent, nil},
+	{ProblemValidUntilRecalibration, []string{"date"}},
+	{ProblemValidUntilDefault, []string{"years", "date"}},
+	{ProblemConformityNotRecorded, []string{"value"}},
+	{ProblemReplacesReport, []string{"report", "id"}},
+	{ProblemReplacesReportNoID, []string{"report"}},
+	{ProblemReplacesReportNotSHA256, []string{"report", "procedure", "value"}},
+	{ProblemReplacesReportUnanchored, []string{"report", "digest"}},
+	{ProblemPreviousAmbiguous, []string{"digest"}},
+	{ProblemPreviousNotValid, []string{"digest", "id", "status"}},
+	{ProblemSupersedes, []string{"id", "digest"}},
+	{ProblemSINotRead, []string{"element"}},
+	{ProblemNoDSIValue, nil},
+	{ProblemHybridEmpty, nil},
+	{ProblemUnitUnknown, []string{"reason"}},
+	{ProblemUncertaintyNotExpanded, nil},
+	{ProblemUncertaintyNotRead, []string{"element", "suffix"}},
+}
+
+// newProblem is the problem at path with code and the English message
+// format and args make; names name the args, in order, as its params.
+func newProblem(path string, code ProblemCode, names []string, format string, args ...any) Problem {
+	var params map[string]string
+	if len(names) > 0 {
+		params = make(map[string]string, len(names))
+		for i, n := range names {
+			params[n] = fmt.Sprint(args[i])
+		}
+	}
+	return Problem{Path: path, Message: fmt.Sprintf(format, args...), Code: code, Params: params}
+}
