@@ -11,6 +11,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/console"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
@@ -41,14 +42,42 @@ func sentenceTable(t *testing.T, name string) map[string][2]string {
 // mapping can make a note the console cannot say in both languages, or
 // when a sentence prints a parameter its code does not carry.
 func TestEveryDCCNoteHasAChineseAndAnEnglishSentence(t *testing.T) {
-	table := sentenceTable(t, "DCC_NOTES")
+	var codes []code
+	for _, c := range dcc.ProblemCodes {
+		codes = append(codes, code{string(c.Code), c.Params})
+	}
+	checkSentences(t, "DCC_NOTES", codes, map[string]bool{"issuer": true, "status": true})
+}
+
+// TestEverySignatureReasonHasAChineseAndAnEnglishSentence fails when a
+// DCC signature check can give a reason the console cannot say in both
+// languages.
+func TestEverySignatureReasonHasAChineseAndAnEnglishSentence(t *testing.T) {
+	var codes []code
+	for _, c := range signature.ReasonCodes {
+		codes = append(codes, code{c.Code, c.Params})
+	}
+	checkSentences(t, "SIGNATURE_REASONS", codes, nil)
+}
+
+// code is a sentence code with the parameters it carries.
+type code struct {
+	Code   string
+	Params []string
+}
+
+// checkSentences fails unless the app.js table name has a zh and an en
+// sentence for every code and no other, each printing only the code's
+// parameters, named by keys the console has labels for.
+func checkSentences(t *testing.T, name string, codes []code, keys map[string]bool) {
+	t.Helper()
+	table := sentenceTable(t, name)
 	han := regexp.MustCompile(`\p{Han}`)
 	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
-	keys := map[string]bool{"issuer": true, "status": true}
-	for _, c := range dcc.ProblemCodes {
-		s, ok := table[string(c.Code)]
+	for _, c := range codes {
+		s, ok := table[c.Code]
 		if !ok {
-			t.Errorf("no sentence for %q in DCC_NOTES", c.Code)
+			t.Errorf("no sentence for %q in %s", c.Code, name)
 			continue
 		}
 		if !han.MatchString(s[0]) || s[1] == "" || han.MatchString(s[1]) {
@@ -68,8 +97,8 @@ func TestEveryDCCNoteHasAChineseAndAnEnglishSentence(t *testing.T) {
 			}
 		}
 	}
-	if len(table) != len(dcc.ProblemCodes) {
-		t.Errorf("DCC_NOTES says %d codes, dcc.ProblemCodes lists %d", len(table), len(dcc.ProblemCodes))
+	if len(table) != len(codes) {
+		t.Errorf("%s says %d codes, the Go side lists %d", name, len(table), len(codes))
 	}
 }
 

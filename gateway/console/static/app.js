@@ -342,6 +342,27 @@
     "uncertainty_not_read": ["未读取 si:{element}{suffix}；只读取扩展不确定度", "si:{element}{suffix} is not read; only expanded uncertainties are"]
   };
   // END DCC_NOTES
+  // SIGNATURE_REASONS says each reason code of a DCC signature check
+  // (signature.ReasonCodes) as [zh, en]; a Go test checks it.
+  // BEGIN SIGNATURE_REASONS
+  var SIGNATURE_REASONS = {
+    "no_signature": ["DCC 没有 XML 签名", "the DCC carries no XML signature"],
+    "not_xml": ["文件不是 XML 文档，因此没有 XML 签名", "the file is not an XML document, so it carries no XML signature ({detail})"],
+    "not_verified": ["签名无法验证：{detail}", "the signature does not verify: {detail}"],
+    "no_signing_time_chain": ["签名未声明签名时间（XAdES SigningTime），无法据此判断证书链", "the signature states no signing time (XAdES SigningTime), so its chain cannot be judged at it"],
+    "chain_revoked": ["证书“{subject}”已于 {revoked_at} 被吊销（{reason}），早于签名时间 {signed_at}（据文件自带的吊销数据）", "certificate \"{subject}\" was revoked at {revoked_at} ({reason}), before the signing time {signed_at}, as the file's own revocation data state"],
+    "no_roots": ["网关未配置信任根，无法判断签名者的证书链", "no trust roots are configured to judge the signer's chain against"],
+    "chain_untrusted": ["签名者证书在签名时间 {signed_at} 不能链接到信任根：{detail}", "the signer's certificate does not chain to a trust root at the signing time {signed_at}: {detail}"],
+    "no_institution": ["不知道出具机构，无法查找其登记的签名证书", "no issuing institution is known to look registered signing certificates up for"],
+    "no_signing_time_registration": ["签名未声明签名时间，无法据此判断是否已登记", "the signature states no signing time, so registration cannot be judged at it"],
+    "registered_unparsable": ["{institution} 的签名证书 {id} 无法解析：{detail}", "signing certificate {id} of {institution} does not parse: {detail}"],
+    "registered_not_valid_at": ["签名者链接到 {institution} 的签名证书 {id}，但其在签名时间 {signed_at} 无效（有效期 {from} 至 {to}）", "the signer chains to signing certificate {id} of {institution}, which was not valid at the signing time {signed_at} (valid {from} to {to})"],
+    "registered_chain_invalid": ["签名者链接到 {institution} 的签名证书 {id}，但其登记的证书链在签名时间 {signed_at} 无效：{detail}", "the signer chains to signing certificate {id} of {institution}, whose registered chain is not valid at the signing time {signed_at}: {detail}"],
+    "registered_revoked": ["签名者链接到 {institution} 的签名证书 {id}，该证书已于 {revoked_on} 撤销（{reason}），早于签名时间 {signed_at}", "the signer chains to signing certificate {id} of {institution}, which {institution} revoked on {revoked_on} ({reason}), before the signing time {signed_at}"],
+    "none_registered": ["机构 {institution} 未在账本上登记任何签名证书", "institution {institution} has registered no signing certificate on the ledger"],
+    "not_registered": ["签名者证书（{subject}，颁发者 {issuer}）不是 {institution} 登记的 {count} 张签名证书之一，也不是由其签发", "the signer's certificate ({subject}, issued by {issuer}) is not one of the {count} signing certificates {institution} registered, nor issued under one"]
+  };
+  // END SIGNATURE_REASONS
   VALUE_LABEL.action = {recalled: '召回', recalibrated: '重新检定/校准', no_impact: '无影响'};
   VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
   VALUE_LABEL_EN.by = {ledger: 'the ledger'};
@@ -414,6 +435,15 @@
     var t = p && p.code && DCC_NOTES[p.code];
     if (!t) return (p && p.message) || '';
     return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(p.params || {}, name, key); });
+  }
+  // saySignature is why a DCC's signature check failed, in the language
+  // from its reason codes; its English reason when a code is not known.
+  function saySignature(sg) {
+    var rs = sg.reasons || [];
+    if (!rs.length || rs.some(function (r) { return !SIGNATURE_REASONS[r.code]; })) return sg.reason || '';
+    return rs.map(function (r) {
+      return SIGNATURE_REASONS[r.code][LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)\}/g, function (all, name) { return sayParam(r.params || {}, name); });
+    }).join(T('；', '; '));
   }
   function levelLabel(v) { return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v; }
   function kindLabel(plural) { var k = KIND_LABEL[plural]; return k ? T(k[0], k[1]) : plural; }
@@ -1135,7 +1165,7 @@
         badge(sc.validated ? (scOK ? T('✓ 符合模式 ', '✓ valid ') : T('✗ 不符合模式 ', '✗ invalid ')) + sc.version : T('未校验 ', 'not validated ') + (sc.version || ''),
           sc.validated ? (scOK ? 'ok' : 'bad') : 'warn'), ' ', h('span', {}, sc.message || ''),
         sc.errors && sc.errors.length ? h('ul', {class: 'problems'}, sc.errors.map(function (e) {
-          return h('li', {}, h('span', {}, T('第 ', 'line ') + e.line + ' ' + e.element + ': ' + e.message));
+          return h('li', {}, h('span', {}, T('第 ' + e.line + ' 行 ' + e.element + '：', 'line ' + e.line + ' ' + e.element + ': ')), h('span', {class: 'data', lang: 'en'}, e.message));
         })) : null]]);
     }
     var sg = res.signature;
@@ -1150,7 +1180,7 @@
           badge(sg.registered ? T('✓ 已在链上登记', '✓ registered on the ledger') : T('✗ 未在链上登记', '✗ not registered'), sg.registered ? 'ok' : 'bad'),
           h('div', {}, T('签名者 ', 'signer ') + (sg.signer_subject || '—') + T('，颁发者 ', ', issuer ') + (sg.signer_issuer || '—') +
             (sg.signed_at ? T('，签名时间 ', ', signed ') + fmtTime(sg.signed_at) : '')),
-          sg.reason ? h('div', {class: 'muted'}, sg.reason) : null];
+          sg.reason ? h('div', {class: 'muted', 'data-field': 'reason', title: sg.reason}, saySignature(sg)) : null];
       }
       rows.push(['signature', '数字签名', 'signature', sgValue]);
     }
