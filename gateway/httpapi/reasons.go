@@ -40,6 +40,13 @@ const (
 	ReasonRateLimited          record.FieldCode = "rate_limited"           // (none)
 	ReasonRequestTimeout       record.FieldCode = "request_timeout"        // timeout
 	ReasonDCCOnLedger          record.FieldCode = "dcc_on_ledger"          // id, digest
+	ReasonFileEmpty            record.FieldCode = "file_empty"             // (none)
+	ReasonNoFileField          record.FieldCode = "no_file_field"          // name
+	ReasonDCCSchemaInvalid     record.FieldCode = "dcc_schema_invalid"     // version, errors (English, the validator's)
+	ReasonUnknownIssuer        record.FieldCode = "unknown_issuer"         // id
+	ReasonUnknownLaboratory    record.FieldCode = "unknown_laboratory"     // id
+	ReasonDCCSignatureBroken   record.FieldCode = "dcc_signature_broken"   // detail (English)
+	ReasonDCCSignatureRequired record.FieldCode = "dcc_signature_required" // institution, detail (English, the check's reason)
 	ReasonDCCOnLedgerOther     record.FieldCode = "dcc_on_ledger_other"    // id, digest, file_digest
 )
 
@@ -71,6 +78,13 @@ var ReasonCodes = []struct {
 	{ReasonRateLimited, nil},
 	{ReasonRequestTimeout, []string{"timeout"}},
 	{ReasonDCCOnLedger, []string{"id", "digest"}},
+	{ReasonFileEmpty, nil},
+	{ReasonNoFileField, []string{"name"}},
+	{ReasonDCCSchemaInvalid, []string{"version", "errors"}},
+	{ReasonUnknownIssuer, []string{"id"}},
+	{ReasonUnknownLaboratory, []string{"id"}},
+	{ReasonDCCSignatureBroken, []string{"detail"}},
+	{ReasonDCCSignatureRequired, []string{"institution", "detail"}},
 	{ReasonDCCOnLedgerOther, []string{"id", "digest", "file_digest"}},
 }
 

@@ -303,7 +303,14 @@
     "rate_limited": ["请求过于频繁，请稍后再试", "too many requests; slow down"],
     "request_timeout": ["请求未在 {timeout} 内完成", "the request did not finish within {timeout}"],
     "dcc_on_ledger": ["证书 {id} 已在账本上，锚定的正是此 DCC（SHA-256 {digest}）", "certificate {id} is on the ledger already, anchoring this very DCC (SHA-256 {digest})"],
-    "dcc_on_ledger_other": ["证书 {id} 已在账本上，锚定的是另一份 DCC（SHA-256 {digest}；此文件为 {file_digest}）：替代它的 DCC 须有自己的 uniqueIdentifier，并以 previousReport 指向已锚定的那份", "certificate {id} is on the ledger already, anchoring another DCC (SHA-256 {digest}; this file's is {file_digest}): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one"]
+    "dcc_on_ledger_other": ["证书 {id} 已在账本上，锚定的是另一份 DCC（SHA-256 {digest}；此文件为 {file_digest}）：替代它的 DCC 须有自己的 uniqueIdentifier，并以 previousReport 指向已锚定的那份", "certificate {id} is on the ledger already, anchoring another DCC (SHA-256 {digest}; this file's is {file_digest}): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one"],
+    "file_empty": ["文件为空", "the file is empty"],
+    "no_file_field": ["multipart 请求体中没有携带文件的字段“{name}”", "the multipart body has no field \"{name}\" carrying the file"],
+    "dcc_schema_invalid": ["DCC 不符合 DCC 模式 {version}：{errors}", "the DCC is not valid against the DCC schema {version}: {errors}"],
+    "unknown_issuer": ["未知的出具机构 {id}（issuer_id）：没有登记机构 {id}", "unknown issuer {id} (issuer_id): no institution {id} is registered"],
+    "unknown_laboratory": ["未知的实验室 {id}：DCC 的 calibrationLaboratoryCode 指明出具机构，但没有登记机构 {id}（请用 issuer_id 指定已登记的机构）", "unknown laboratory {id}: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution {id} is registered (name a registered one with issuer_id)"],
+    "dcc_signature_broken": ["DCC 的 XML 签名无法验证（内容已被改动）：{detail}", "the DCC carries an XML signature that does not verify: {detail}"],
+    "dcc_signature_required": ["机构 {institution} 要求其 DCC 以其登记的签名证书签名：{detail}", "institution {institution} requires its DCCs to be signed with a signing certificate it registered: {detail}"]
   };
   // END FIELD_MESSAGES
   // DCC_NOTES says each DCC mapping note code (dcc.ProblemCodes) as [zh,
@@ -435,6 +442,15 @@
     var t = p && p.code && DCC_NOTES[p.code];
     if (!t) return (p && p.message) || '';
     return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(p.params || {}, name, key); });
+  }
+  // saySchema sums a DCC's schema check up in the language: how many
+  // errors a validated DCC has; why it was not validated only as the
+  // validator says it (English), the badge beside it saying the outcome.
+  function saySchema(sc) {
+    if (LANG === 'en' || !sc.validated) return sc.message || '';
+    var n = (sc.errors || []).length;
+    if (!n) return T('符合 DCC 模式 ' + sc.version + '（D-SI 2.2.0）', '');
+    return '共 ' + n + (sc.truncated ? '+' : '') + ' 处错误' + (sc.truncated ? '（仅列出前 ' + n + ' 处）' : '');
   }
   // saySignature is why a DCC's signature check failed, in the language
   // from its reason codes; its English reason when a code is not known.
@@ -1163,7 +1179,7 @@
       var scOK = sc.validated && !(sc.errors && sc.errors.length);
       rows.push(['schema', 'DCC 模式校验', 'DCC schema', [
         badge(sc.validated ? (scOK ? T('✓ 符合模式 ', '✓ valid ') : T('✗ 不符合模式 ', '✗ invalid ')) + sc.version : T('未校验 ', 'not validated ') + (sc.version || ''),
-          sc.validated ? (scOK ? 'ok' : 'bad') : 'warn'), ' ', h('span', {}, sc.message || ''),
+          sc.validated ? (scOK ? 'ok' : 'bad') : 'warn'), ' ', h('span', {class: 'schema-message', title: sc.message || ''}, saySchema(sc)),
         sc.errors && sc.errors.length ? h('ul', {class: 'problems'}, sc.errors.map(function (e) {
           return h('li', {}, h('span', {}, T('第 ' + e.line + ' 行 ' + e.element + '：', 'line ' + e.line + ' ' + e.element + ': ')), h('span', {class: 'data', lang: 'en'}, e.message));
         })) : null]]);
