@@ -825,6 +825,7 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 				t.Errorf("mapping note %q (code %q) is not said in Chinese; the gateway sent %q", n.Text, n.Code, n.English)
 			}
 		}
+		docShot(t, ctx, "import.png")
 		// The same file again: the certificate exists, shown as an error
 		// in Chinese.
 		run(t, ctx,
