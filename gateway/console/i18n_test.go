@@ -47,6 +47,14 @@ func TestEveryDCCNoteHasAChineseAndAnEnglishSentence(t *testing.T) {
 		codes = append(codes, code{string(c.Code), c.Params})
 	}
 	checkSentences(t, "DCC_NOTES", codes, map[string]bool{"issuer": true, "status": true})
+	// A DCC that does not map is refused with its problems as details,
+	// said from FIELD_MESSAGES or else DCC_NOTES: no code may be in both.
+	fields := fieldMessages(t)
+	for c := range sentenceTable(t, "DCC_NOTES") {
+		if _, ok := fields[c]; ok {
+			t.Errorf("%q is both a DCC note and a field error code", c)
+		}
+	}
 }
 
 // TestEverySignatureReasonHasAChineseAndAnEnglishSentence fails when a

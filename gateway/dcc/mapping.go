@@ -163,8 +163,7 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 		return nil, m.problems, m.err
 	}
 	if len(m.fatal) > 0 {
-		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q does not map onto a certificate: %s",
-			d.Core.UniqueIdentifier, strings.Join(m.fatal, "; "))
+		return nil, m.problems, fatalError(d.Core.UniqueIdentifier, m.fatal)
 	}
 	if err := cert.Validate(); err != nil {
 		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q maps onto an invalid certificate: %s",
@@ -179,7 +178,7 @@ type mapper struct {
 	doc      *Document
 	opts     MapOptions
 	problems []Problem
-	fatal    []string
+	fatal    []Problem
 	// err is a failure of a lookup, not of the document.
 	err error
 	// unresolved says, for each measuring equipment that resolved to no
@@ -191,10 +190,10 @@ func (m *mapper) note(path string, code ProblemCode, names []string, format stri
 	m.problems = append(m.problems, newProblem(path, code, names, format, args...))
 }
 
-func (m *mapper) fail(path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	m.problems = append(m.problems, Problem{Path: path, Message: msg})
-	m.fatal = append(m.fatal, path+": "+msg)
+func (m *mapper) fail(path string, code ProblemCode, names []string, format string, args ...any) {
+	p := newProblem(path, code, names, format, args...)
+	m.problems = append(m.problems, p)
+	m.fatal = append(m.fatal, p)
 }
 
 // SanitizeID turns a DCC identifier into a ledger id (1–64 of A-Z a-z 0-9
@@ -223,7 +222,7 @@ func SanitizeID(s string) (string, bool) {
 func (m *mapper) ledgerID(path, what, raw string) (string, bool) {
 	id, ok := SanitizeID(raw)
 	if !ok {
-		m.fail(path, "%s %q cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)", what, raw)
+		m.fail(path, ProblemIDUnusable, []string{"what", "value"}, "%s %q cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)", what, raw)
 		return "", false
 	}
 	if id != raw {
@@ -236,13 +235,13 @@ func (m *mapper) certificateID() string {
 	const path = "administrativeData/coreData/uniqueIdentifier"
 	if m.opts.CertificateID != "" {
 		if err := record.ValidateID("id", m.opts.CertificateID); err != nil {
-			m.fail("MapOptions.CertificateID", "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.CertificateID", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
 		}
 		return m.opts.CertificateID
 	}
 	raw := m.doc.Core.UniqueIdentifier
 	if raw == "" {
-		m.fail(path, "missing: the certificate id is the DCC's unique identifier")
+		m.fail(path, ProblemNoUniqueIdentifier, nil, "missing: the certificate id is the DCC's unique identifier")
 		return ""
 	}
 	id, _ := m.ledgerID(path, "uniqueIdentifier", raw)
@@ -253,20 +252,20 @@ func (m *mapper) issuer() string {
 	const path = "administrativeData/calibrationLaboratory/calibrationLaboratoryCode"
 	if m.opts.IssuerID != "" {
 		if err := record.ValidateID("issuer_id", m.opts.IssuerID); err != nil {
-			m.fail("MapOptions.IssuerID", "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.IssuerID", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
 		}
 		return m.opts.IssuerID
 	}
 	code := m.doc.Laboratory.Code
 	if code == "" {
-		m.fail(path, "missing: the issuing institution is named by the calibration laboratory code (laboratory %q)",
+		m.fail(path, ProblemNoLaboratoryCode, []string{"name"}, "missing: the issuing institution is named by the calibration laboratory code (laboratory %q)",
 			m.doc.Laboratory.Contact.Name.In(m.opts.Lang))
 		return ""
 	}
 	// A laboratory code is matched against institution ids as it is:
 	// rewriting it could name another institution.
 	if err := record.ValidateID("issuer_id", code); err != nil {
-		m.fail(path, "calibration laboratory code %q is not a valid institution id", code)
+		m.fail(path, ProblemBadLaboratoryCode, []string{"value"}, "calibration laboratory code %q is not a valid institution id", code)
 		return ""
 	}
 	return code
@@ -280,7 +279,7 @@ func (m *mapper) resolve(role Role, ids []Identification, path, what string) (st
 			return "", false
 		}
 		if err := record.ValidateID(string(role), id); err != nil {
-			m.fail(path, "%s: resolved id: %s", what, record.ErrorMessage(err))
+			m.fail(path, ProblemResolvedIDInvalid, []string{"what", "detail"}, "%s: resolved id: %s", what, record.ErrorMessage(err))
 			return "", false
 		}
 		return id, true
@@ -299,7 +298,7 @@ func (m *mapper) subject() string {
 	const path = "administrativeData/items"
 	items := m.doc.Items
 	if len(items) == 0 {
-		m.fail(path, "missing: no dcc:item names the calibrated subject")
+		m.fail(path, ProblemNoItem, nil, "missing: no dcc:item names the calibrated subject")
 		return ""
 	}
 	for i, it := range items[1:] {
@@ -309,7 +308,7 @@ func (m *mapper) subject() string {
 	first := path + "/item[1]"
 	id, ok := m.resolve(RoleSubject, items[0].Identifications, first, "item")
 	if !ok {
-		m.fail(first, "item %q has no identification that names it on the ledger (issuers tried: %s)",
+		m.fail(first, ProblemItemUnresolved, []string{"name", "tried"}, "item %q has no identification that names it on the ledger (issuers tried: %s)",
 			items[0].Name.In(m.opts.Lang), m.issuersTried())
 		return ""
 	}
@@ -360,10 +359,10 @@ func (m *mapper) references(subject string) []string {
 		}
 	}
 	if len(refs) == 0 && len(m.unresolved) > 0 {
-		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment %s; name the standards with reference_ids)",
+		m.fail("measurementResults/measurementResult/measuringEquipments", ProblemNoReferenceUnresolved, []string{"unresolved"}, "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment %s; name the standards with reference_ids)",
 			strings.Join(m.unresolved, ", "))
 	} else if len(refs) == 0 {
-		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
+		m.fail("measurementResults/measurementResult/measuringEquipments", ProblemNoReference, nil, "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
 	}
 	return refs
 }
@@ -374,7 +373,7 @@ func (m *mapper) givenReferences() []string {
 	seen := map[string]bool{}
 	for _, id := range m.opts.ReferenceIDs {
 		if err := record.ValidateID("reference_ids", id); err != nil {
-			m.fail("MapOptions.ReferenceIDs", "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.ReferenceIDs", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
 			continue
 		}
 		if !seen[id] {
@@ -467,7 +466,7 @@ func (m *mapper) performedOn() string {
 		m.note(path+"/endPerformanceDate", ProblemEndDateMissing, []string{"date"}, "missing; performed_on is the begin performance date %s", c.BeginPerformanceDate)
 		return c.BeginPerformanceDate
 	}
-	m.fail(path+"/endPerformanceDate", "missing: performed_on is the end (or begin) performance date")
+	m.fail(path+"/endPerformanceDate", ProblemNoPerformanceDate, nil, "missing: performed_on is the end (or begin) performance date")
 	return ""
 }
 
@@ -485,7 +484,7 @@ func (m *mapper) results() []record.Result {
 					continue
 				}
 				if !q.UnitKnown {
-					m.fail(q.Path, "unknown D-SI unit %q: the result cannot be recorded in a metrotrace unit", q.DSIUnit)
+					m.fail(q.Path, ProblemResultUnitUnknown, []string{"unit"}, "unknown D-SI unit %q: the result cannot be recorded in a metrotrace unit", q.DSIUnit)
 					continue
 				}
 				values, unit := q.Values, q.Unit
@@ -505,7 +504,7 @@ func (m *mapper) results() []record.Result {
 					u := q.Uncertainties[i]
 					uv, err := units.ConvertDelta(u.Value, q.Unit, unit)
 					if err != nil {
-						m.fail(q.Path, "uncertainty in %q does not fit values in %q: %v", q.Unit, unit, err)
+						m.fail(q.Path, ProblemUncertaintyUnitMismatch, []string{"unit", "value_unit", "detail"}, "uncertainty in %q does not fit values in %q: %v", q.Unit, unit, err)
 						break
 					}
 					out = append(out, record.Result{Value: v, Unit: unit, Uncertainty: &record.Uncertainty{Value: uv, Unit: unit, K: u.K}})
@@ -519,7 +518,7 @@ func (m *mapper) results() []record.Result {
 		}
 	}
 	if len(out) == 0 {
-		m.fail("measurementResults", "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k")
+		m.fail("measurementResults", ProblemNoUncertainResult, nil, "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k")
 		return nil
 	}
 	for i := range out {
@@ -567,7 +566,7 @@ var humidityWords = []string{"humidity", "feuchte", "湿度"}
 func (m *mapper) quantity(results []record.Result) string {
 	if m.opts.Quantity != "" {
 		if _, ok := units.QuantityDimensions[m.opts.Quantity]; !ok {
-			m.fail("MapOptions.Quantity", "%q is not a known quantity (known: %s)", m.opts.Quantity, strings.Join(units.Quantities(), ", "))
+			m.fail("MapOptions.Quantity", ProblemOptionQuantityUnknown, []string{"value", "known"}, "%q is not a known quantity (known: %s)", m.opts.Quantity, strings.Join(units.Quantities(), ", "))
 		}
 		return m.opts.Quantity
 	}
@@ -576,12 +575,12 @@ func (m *mapper) quantity(results []record.Result) string {
 	}
 	dim, err := units.DimensionOf(results[0].Unit)
 	if err != nil {
-		m.fail("measurementResults", "unit %q of the results: %v", results[0].Unit, err)
+		m.fail("measurementResults", ProblemResultsUnitBad, []string{"unit", "detail"}, "unit %q of the results: %v", results[0].Unit, err)
 		return ""
 	}
 	for _, r := range results[1:] {
 		if d, _ := units.DimensionOf(r.Unit); d != dim {
-			m.fail("measurementResults", "results measure both %s (%q) and %s (%q); one certificate records one quantity", dim, results[0].Unit, d, r.Unit)
+			m.fail("measurementResults", ProblemResultsTwoQuantities, []string{"dimension", "unit", "other_dimension", "other_unit"}, "results measure both %s (%q) and %s (%q); one certificate records one quantity", dim, results[0].Unit, d, r.Unit)
 			return ""
 		}
 	}
@@ -589,12 +588,12 @@ func (m *mapper) quantity(results []record.Result) string {
 		if m.speaksOf(humidityWords) {
 			return "humidity"
 		}
-		m.fail("measurementResults", "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity")
+		m.fail("measurementResults", ProblemDimensionlessQuantity, nil, "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity")
 		return ""
 	}
 	q, err := units.QuantityOf(results[0].Unit)
 	if err != nil {
-		m.fail("measurementResults", "no metrotrace quantity is inferred from %q (%s); set MapOptions.Quantity", results[0].Unit, dim.Formula())
+		m.fail("measurementResults", ProblemQuantityNotInferred, []string{"unit", "dimension"}, "no metrotrace quantity is inferred from %q (%s); set MapOptions.Quantity", results[0].Unit, dim.Formula())
 		return ""
 	}
 	return q
@@ -649,7 +648,7 @@ func (m *mapper) validUntil(performedOn string) string {
 	}
 	until, err := record.AddYears(performedOn, m.opts.ValidityYears)
 	if err != nil {
-		m.fail("administrativeData/coreData/endPerformanceDate", "%v", err)
+		m.fail("administrativeData/coreData/endPerformanceDate", ProblemBadPerformanceDate, []string{"detail"}, "%v", err)
 		return ""
 	}
 	m.note("administrativeData/statements", ProblemValidUntilDefault, []string{"years", "date"}, "the DCC states no validity; valid_until is performed_on + %d year(s): %s", m.opts.ValidityYears, until)
@@ -685,7 +684,7 @@ func (m *mapper) method() string {
 			return name
 		}
 	}
-	m.fail("measurementResults/measurementResult/usedMethods", "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method")
+	m.fail("measurementResults/measurementResult/usedMethods", ProblemNoMethod, nil, "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method")
 	return ""
 }
 
@@ -702,7 +701,7 @@ func (m *mapper) conformity() string {
 		return ""
 	}
 	if m.opts.Kind == record.KindVerification {
-		m.fail("administrativeData/statements", "missing: a verification needs a statement with dcc:conformity")
+		m.fail("administrativeData/statements", ProblemNoConformity, nil, "missing: a verification needs a statement with dcc:conformity")
 	}
 	return ""
 }
@@ -748,7 +747,7 @@ func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path st
 	case len(certs) > 1:
 		m.note(path, ProblemPreviousAmbiguous, []string{"digest"}, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
 	case certs[0].SubjectID != cert.SubjectID:
-		m.fail(path, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
+		m.fail(path, ProblemPreviousOtherSubject, []string{"digest", "id", "subject", "want"}, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
 	case certs[0].Status != record.CertValid:
 		m.note(path, ProblemPreviousNotValid, []string{"digest", "id", "status"}, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
 	default:

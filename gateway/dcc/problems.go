@@ -1,6 +1,11 @@
 package dcc
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+)
 
 // ProblemCode names the sentence of a mapping note ([Problem]), so that a
 // client says it in its own language from its Params: Message beside it
@@ -41,6 +46,30 @@ const (
 	ProblemUnitUnknown               ProblemCode = "unit_unknown"                // reason
 	ProblemUncertaintyNotExpanded    ProblemCode = "uncertainty_not_expanded"    // (none)
 	ProblemUncertaintyNotRead        ProblemCode = "uncertainty_not_read"        // element, suffix
+	// Problems that stop the mapping (the import is refused with them).
+	ProblemIDUnusable              ProblemCode = "id_unusable"               // what, value
+	ProblemNoUniqueIdentifier      ProblemCode = "no_unique_identifier"      // (none)
+	ProblemNoLaboratoryCode        ProblemCode = "no_laboratory_code"        // name
+	ProblemBadLaboratoryCode       ProblemCode = "bad_laboratory_code"       // value
+	ProblemResolvedIDInvalid       ProblemCode = "resolved_id_invalid"       // what, detail
+	ProblemNoItem                  ProblemCode = "no_item"                   // (none)
+	ProblemItemUnresolved          ProblemCode = "item_unresolved"           // name, tried
+	ProblemNoReferenceUnresolved   ProblemCode = "no_reference_unresolved"   // unresolved
+	ProblemNoReference             ProblemCode = "no_reference"              // (none)
+	ProblemNoPerformanceDate       ProblemCode = "no_performance_date"       // (none)
+	ProblemResultUnitUnknown       ProblemCode = "result_unit_unknown"       // unit
+	ProblemUncertaintyUnitMismatch ProblemCode = "uncertainty_unit_mismatch" // unit, value_unit, detail
+	ProblemNoUncertainResult       ProblemCode = "no_uncertain_result"       // (none)
+	ProblemOptionQuantityUnknown   ProblemCode = "option_quantity_unknown"   // value, known
+	ProblemResultsUnitBad          ProblemCode = "results_unit_bad"          // unit, detail
+	ProblemResultsTwoQuantities    ProblemCode = "results_two_quantities"    // dimension, unit, other_dimension, other_unit
+	ProblemDimensionlessQuantity   ProblemCode = "dimensionless_quantity"    // (none)
+	ProblemQuantityNotInferred     ProblemCode = "quantity_not_inferred"     // unit, dimension
+	ProblemNoMethod                ProblemCode = "no_method"                 // (none)
+	ProblemNoConformity            ProblemCode = "no_conformity"             // (none)
+	ProblemPreviousOtherSubject    ProblemCode = "previous_other_subject"    // digest, id, subject, want
+	ProblemOptionInvalid           ProblemCode = "option_invalid"            // detail
+	ProblemBadPerformanceDate      ProblemCode = "bad_performance_date"      // detail
 )
 
 // ProblemCodes lists every [ProblemCode] with the parameters its problems
@@ -79,6 +108,29 @@ var ProblemCodes = []struct {
 	{ProblemUnitUnknown, []string{"reason"}},
 	{ProblemUncertaintyNotExpanded, nil},
 	{ProblemUncertaintyNotRead, []string{"element", "suffix"}},
+	{ProblemIDUnusable, []string{"what", "value"}},
+	{ProblemNoUniqueIdentifier, nil},
+	{ProblemNoLaboratoryCode, []string{"name"}},
+	{ProblemBadLaboratoryCode, []string{"value"}},
+	{ProblemResolvedIDInvalid, []string{"what", "detail"}},
+	{ProblemNoItem, nil},
+	{ProblemItemUnresolved, []string{"name", "tried"}},
+	{ProblemNoReferenceUnresolved, []string{"unresolved"}},
+	{ProblemNoReference, nil},
+	{ProblemNoPerformanceDate, nil},
+	{ProblemResultUnitUnknown, []string{"unit"}},
+	{ProblemUncertaintyUnitMismatch, []string{"unit", "value_unit", "detail"}},
+	{ProblemNoUncertainResult, nil},
+	{ProblemOptionQuantityUnknown, []string{"value", "known"}},
+	{ProblemResultsUnitBad, []string{"unit", "detail"}},
+	{ProblemResultsTwoQuantities, []string{"dimension", "unit", "other_dimension", "other_unit"}},
+	{ProblemDimensionlessQuantity, nil},
+	{ProblemQuantityNotInferred, []string{"unit", "dimension"}},
+	{ProblemNoMethod, nil},
+	{ProblemNoConformity, nil},
+	{ProblemPreviousOtherSubject, []string{"digest", "id", "subject", "want"}},
+	{ProblemOptionInvalid, []string{"detail"}},
+	{ProblemBadPerformanceDate, []string{"detail"}},
 }
 
 // newProblem is the problem at path with code and the English message
@@ -92,4 +144,20 @@ func newProblem(path string, code ProblemCode, names []string, format string, ar
 		}
 	}
 	return Problem{Path: path, Message: fmt.Sprintf(format, args...), Code: code, Params: params}
+}
+
+// fatalError is the Invalid error of a DCC that does not map: its message
+// names every problem that stops the mapping, and its details are those
+// problems, each under its path with its code and params (a
+// [ProblemCode] as the detail's code), so that a client says them in its
+// own language.
+func fatalError(uniqueIdentifier string, fatal []Problem) error {
+	parts := make([]string, len(fatal))
+	details := make([]record.FieldError, len(fatal))
+	for i, p := range fatal {
+		parts[i] = p.String()
+		details[i] = record.FieldError{Field: p.Path, Message: p.String(), Code: record.FieldCode(p.Code), Params: p.Params}
+	}
+	return &record.Error{Code: record.Invalid, Details: details,
+		Message: fmt.Sprintf("DCC %q does not map onto a certificate: %s", uniqueIdentifier, strings.Join(parts, "; "))}
 }

@@ -346,7 +346,30 @@
     "hybrid_empty": ["si:hybrid 中没有 si:real 或 si:realListXMLList；未读取", "si:hybrid holds no si:real or si:realListXMLList; not read"],
     "unit_unknown": ["metrotrace 无法识别此 D-SI 单位", "{reason}: metrotrace has no unit for it"],
     "uncertainty_not_expanded": ["测量不确定度不是扩展不确定度（si:expandedMU）；未读取", "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read"],
-    "uncertainty_not_read": ["未读取 si:{element}{suffix}；只读取扩展不确定度", "si:{element}{suffix} is not read; only expanded uncertainties are"]
+    "uncertainty_not_read": ["未读取 si:{element}{suffix}；只读取扩展不确定度", "si:{element}{suffix} is not read; only expanded uncertainties are"],
+    "id_unusable": ["{what}“{value}”无法转为账本编号（1–64 个 A-Z a-z 0-9 . _ - 字符）", "{what} \"{value}\" cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)"],
+    "no_unique_identifier": ["缺少 DCC 唯一标识：证书编号取自 DCC 的 uniqueIdentifier", "missing: the certificate id is the DCC's unique identifier"],
+    "no_laboratory_code": ["缺少校准实验室代码：出具机构由其指明（实验室“{name}”）", "missing: the issuing institution is named by the calibration laboratory code (laboratory \"{name}\")"],
+    "bad_laboratory_code": ["校准实验室代码“{value}”不是有效的机构编号", "calibration laboratory code \"{value}\" is not a valid institution id"],
+    "resolved_id_invalid": ["{what}：解析得到的编号无效：{detail}", "{what}: resolved id: {detail}"],
+    "no_item": ["缺少被校对象：DCC 中没有 dcc:item", "missing: no dcc:item names the calibrated subject"],
+    "item_unresolved": ["被校对象“{name}”没有能在账本上找到的标识（尝试的标识方：{tried}）", "item \"{name}\" has no identification that names it on the ledger (issuers tried: {tried})"],
+    "no_reference_unresolved": ["缺少参考标准：没有测量设备对应到参考标准，证书至少需要一个（未解析的设备 {unresolved}；请用 reference_ids 指定）", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment {unresolved}; name the standards with reference_ids)"],
+    "no_reference": ["缺少参考标准：没有测量设备对应到参考标准，证书至少需要一个", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one"],
+    "no_performance_date": ["缺少检定/校准日期：取 DCC 的结束（或开始）日期", "missing: performed_on is the end (or begin) performance date"],
+    "result_unit_unknown": ["未知的 D-SI 单位“{unit}”：结果无法以 metrotrace 的单位记录", "unknown D-SI unit \"{unit}\": the result cannot be recorded in a metrotrace unit"],
+    "uncertainty_unit_mismatch": ["不确定度单位“{unit}”与值的单位“{value_unit}”不符：{detail}", "uncertainty in \"{unit}\" does not fit values in \"{value_unit}\": {detail}"],
+    "no_uncertain_result": ["缺少结果：没有带扩展不确定度的结果值，校准证书需要带不确定度和 k 的结果", "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k"],
+    "option_quantity_unknown": ["“{value}”不是已知的量（已知：{known}）", "\"{value}\" is not a known quantity (known: {known})"],
+    "results_unit_bad": ["结果的单位“{unit}”：{detail}", "unit \"{unit}\" of the results: {detail}"],
+    "results_two_quantities": ["结果同时测量 {dimension}（“{unit}”）和 {other_dimension}（“{other_unit}”）；一张证书只记录一个量", "results measure both {dimension} (\"{unit}\") and {other_dimension} (\"{other_unit}\"); one certificate records one quantity"],
+    "dimensionless_quantity": ["无法推断无量纲结果的量（未提及湿度）；请指定量", "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity"],
+    "quantity_not_inferred": ["无法从“{unit}”（{dimension}）推断 metrotrace 的量；请指定量", "no metrotrace quantity is inferred from \"{unit}\" ({dimension}); set MapOptions.Quantity"],
+    "no_method": ["缺少方法：没有 dcc:usedMethod 指明校准方法；请指定方法", "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method"],
+    "no_conformity": ["缺少检定结论：检定需要带 dcc:conformity 的声明", "missing: a verification needs a statement with dcc:conformity"],
+    "previous_other_subject": ["前一份报告（SHA-256 {digest}）是关于 {subject} 的证书 {id}，不是关于本 DCC 的对象 {want}", "the previous report (SHA-256 {digest}) is certificate {id} about {subject}, not about this DCC's subject {want}"],
+    "option_invalid": ["请求参数无效：{detail}", "{detail}"],
+    "bad_performance_date": ["检定/校准日期无效：{detail}", "{detail}"]
   };
   // END DCC_NOTES
   // SIGNATURE_REASONS says each reason code of a DCC signature check
@@ -419,7 +442,9 @@
   // language, composed from its code and params; its English message for a
   // code this console does not know.
   function sayDetail(d) {
-    var t = d && d.code && FIELD_MESSAGES[d.code];
+    // A DCC that does not map is refused with its mapping problems as
+    // details, their codes those of DCC_NOTES.
+    var t = d && d.code && (FIELD_MESSAGES[d.code] || DCC_NOTES[d.code]);
     if (!t) return (d && d.message) || '';
     return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params || {}, name, key); });
   }
@@ -433,7 +458,7 @@
     var ds = e.details || [];
     var reasons = ds.filter(function (d) { return !d.field && d.index === undefined; });
     if (reasons.length && reasons.length < ds.length && ds.every(function (d) { return d.index !== undefined || !d.field; })) ds = reasons;
-    if (!ds.length || ds.some(function (d) { return d.index !== undefined || !(d.code && FIELD_MESSAGES[d.code]); })) return e.message;
+    if (!ds.length || ds.some(function (d) { return d.index !== undefined || !(d.code && (FIELD_MESSAGES[d.code] || DCC_NOTES[d.code])); })) return e.message;
     return ds.map(sayDetail).join(T('；', '; '));
   }
   // sayNote is a DCC mapping note in the language, from its code and
