@@ -70,6 +70,22 @@ const (
 	ProblemPreviousOtherSubject    ProblemCode = "previous_other_subject"    // digest, id, subject, want
 	ProblemOptionInvalid           ProblemCode = "option_invalid"            // detail
 	ProblemBadPerformanceDate      ProblemCode = "bad_performance_date"      // detail
+	// Problems that stop the reading (the DCC is refused with the first).
+	ProblemNoAdministrativeData  ProblemCode = "no_administrative_data" // (none)
+	ProblemNoMeasurementResults  ProblemCode = "no_measurement_results" // (none)
+	ProblemNoCoreData            ProblemCode = "no_core_data"           // (none)
+	ProblemBadDateValue          ProblemCode = "bad_date_value"         // detail
+	ProblemNoDCCResults          ProblemCode = "no_dcc_results"         // (none)
+	ProblemNoSIValue             ProblemCode = "no_si_value"            // suffix
+	ProblemNoSIUnit              ProblemCode = "no_si_unit"             // suffix
+	ProblemEmptyValue            ProblemCode = "empty_value"            // (none)
+	ProblemRealNotOne            ProblemCode = "real_not_one"           // count
+	ProblemMixedUnits            ProblemCode = "mixed_units"            // unit, other_unit
+	ProblemUnitsCount            ProblemCode = "units_count"            // units, values
+	ProblemUncertaintyIncomplete ProblemCode = "uncertainty_incomplete" // (none)
+	ProblemEntriesCount          ProblemCode = "entries_count"          // entries, values
+	ProblemNotANumber            ProblemCode = "not_a_number"           // value
+	ProblemNotFiniteNumber       ProblemCode = "not_finite_number"      // value
 )
 
 // ProblemCodes lists every [ProblemCode] with the parameters its problems
@@ -131,6 +147,21 @@ var ProblemCodes = []struct {
 	{ProblemPreviousOtherSubject, []string{"digest", "id", "subject", "want"}},
 	{ProblemOptionInvalid, []string{"detail"}},
 	{ProblemBadPerformanceDate, []string{"detail"}},
+	{ProblemNoAdministrativeData, nil},
+	{ProblemNoMeasurementResults, nil},
+	{ProblemNoCoreData, nil},
+	{ProblemBadDateValue, []string{"detail"}},
+	{ProblemNoDCCResults, nil},
+	{ProblemNoSIValue, []string{"suffix"}},
+	{ProblemNoSIUnit, []string{"suffix"}},
+	{ProblemEmptyValue, nil},
+	{ProblemRealNotOne, []string{"count"}},
+	{ProblemMixedUnits, []string{"unit", "other_unit"}},
+	{ProblemUnitsCount, []string{"units", "values"}},
+	{ProblemUncertaintyIncomplete, nil},
+	{ProblemEntriesCount, []string{"entries", "values"}},
+	{ProblemNotANumber, []string{"value"}},
+	{ProblemNotFiniteNumber, []string{"value"}},
 }
 
 // newProblem is the problem at path with code and the English message

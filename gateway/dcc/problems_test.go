@@ -5,9 +5,12 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // TestEveryNoteHasAListedCodeAndNamesEveryArgument parses the package for
@@ -66,7 +69,7 @@ func TestEveryNoteHasAListedCodeAndNamesEveryArgument(t *testing.T) {
 				return true
 			}
 			sel, ok := c.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "note" && !(sel.Sel.Name == "fail" && isIdent(sel.X, "m")) {
+			if !ok || sel.Sel.Name != "note" && sel.Sel.Name != "fail" {
 				return true
 			}
 			notes++
@@ -105,7 +108,16 @@ func TestEveryNoteHasAListedCodeAndNamesEveryArgument(t *testing.T) {
 	}
 }
 
-func isIdent(e ast.Expr, name string) bool {
-	id, ok := e.(*ast.Ident)
-	return ok && id.Name == name
+// TestAReadingFailureIsADetailWithItsCode: a DCC whose D-SI value is not
+// a number is refused with that gap as the error's one detail, under its
+// path, with its code and the value.
+func TestAReadingFailureIsADetailWithItsCode(t *testing.T) {
+	data := MustEdit(t, MustReadTestdata(t, mtMass), `<si:value>1.000012</si:value>`, `<si:value>heavy</si:value>`)
+	_, err := Parse(data)
+	ds := record.ErrorDetails(err)
+	if record.ErrorCode(err) != record.Invalid || len(ds) != 1 || ds[0].Code != record.FieldCode(ProblemNotANumber) ||
+		!reflect.DeepEqual(ds[0].Params, map[string]string{"value": "heavy"}) || !strings.HasPrefix(ds[0].Field, "measurementResults/") ||
+		ds[0].Message != record.ErrorMessage(err) {
+		t.Fatalf("err %v, details %+v", err, ds)
+	}
 }

@@ -82,9 +82,11 @@ type reader struct {
 	groups int
 }
 
-func (r *reader) fail(path, format string, args ...any) {
+func (r *reader) fail(path string, code ProblemCode, names []string, format string, args ...any) {
 	if r.err == nil {
-		r.err = record.Errorf(record.Invalid, "%s: %s", path, fmt.Sprintf(format, args...))
+		p := newProblem(path, code, names, format, args...)
+		r.err = &record.Error{Code: record.Invalid, Message: p.String(),
+			Details: []record.FieldError{{Field: p.Path, Message: p.String(), Code: record.FieldCode(p.Code), Params: p.Params}}}
 	}
 }
 
@@ -95,7 +97,7 @@ func (r *reader) note(path string, code ProblemCode, names []string, format stri
 func (r *reader) read(root *element) {
 	admin := root.child(NamespaceDCC, "administrativeData")
 	if admin == nil {
-		r.fail("administrativeData", "missing: a DCC must have dcc:administrativeData")
+		r.fail("administrativeData", ProblemNoAdministrativeData, nil, "missing: a DCC must have dcc:administrativeData")
 		return
 	}
 	const a = "administrativeData"
@@ -144,7 +146,7 @@ func (r *reader) read(root *element) {
 
 	results := root.child(NamespaceDCC, "measurementResults")
 	if results == nil {
-		r.fail("measurementResults", "missing: a DCC must have dcc:measurementResults")
+		r.fail("measurementResults", ProblemNoMeasurementResults, nil, "missing: a DCC must have dcc:measurementResults")
 		return
 	}
 	for i, mr := range results.all(NamespaceDCC, "measurementResult") {
@@ -154,7 +156,7 @@ func (r *reader) read(root *element) {
 
 func (r *reader) readCore(core *element, path string) {
 	if core == nil {
-		r.fail(path, "missing: a DCC must have dcc:coreData")
+		r.fail(path, ProblemNoCoreData, nil, "missing: a DCC must have dcc:coreData")
 		return
 	}
 	c := CoreData{
@@ -186,7 +188,7 @@ func (r *reader) readCore(core *element, path string) {
 			continue
 		}
 		if _, err := record.ParseDate(d.value); err != nil {
-			r.fail(path+"/"+d.name, "%v", err)
+			r.fail(path+"/"+d.name, ProblemBadDateValue, []string{"detail"}, "%v", err)
 		}
 	}
 	r.doc.Core = c
@@ -225,7 +227,7 @@ func (r *reader) readMeasurementResult(mr *element, path string) {
 	}
 	results := mr.child(NamespaceDCC, "results")
 	if results == nil {
-		r.fail(path+"/results", "missing: a measurement result must have dcc:results")
+		r.fail(path+"/results", ProblemNoDCCResults, nil, "missing: a measurement result must have dcc:results")
 		return
 	}
 	for i, res := range results.all(NamespaceDCC, "result") {
@@ -354,11 +356,11 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 	var rep representation
 	valueEl, unitEl := e.child(NamespaceSI, "value"+suffix), e.child(NamespaceSI, "unit"+suffix)
 	if valueEl == nil {
-		r.fail(path, "si:value%s is missing", suffix)
+		r.fail(path, ProblemNoSIValue, []string{"suffix"}, "si:value%s is missing", suffix)
 		return rep, false
 	}
 	if unitEl == nil || unitEl.value() == "" {
-		r.fail(path, "si:unit%s is missing: every D-SI value needs a unit", suffix)
+		r.fail(path, ProblemNoSIUnit, []string{"suffix"}, "si:unit%s is missing: every D-SI value needs a unit", suffix)
 		return rep, false
 	}
 	values, ok := r.numbers(valueEl.value(), path+"/si:value"+suffix)
@@ -366,22 +368,22 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 		return rep, false
 	}
 	if len(values) == 0 {
-		r.fail(path+"/si:value"+suffix, "no value")
+		r.fail(path+"/si:value"+suffix, ProblemEmptyValue, nil, "no value")
 		return rep, false
 	}
 	if !list && len(values) != 1 {
-		r.fail(path+"/si:value", "si:real holds %d numbers, not one", len(values))
+		r.fail(path+"/si:value", ProblemRealNotOne, []string{"count"}, "si:real holds %d numbers, not one", len(values))
 		return rep, false
 	}
 	unitsList := strings.Fields(unitEl.value())
 	for _, u := range unitsList[1:] {
 		if u != unitsList[0] {
-			r.fail(path+"/si:unitXMLList", "values in different units (%s, %s) are not supported", unitsList[0], u)
+			r.fail(path+"/si:unitXMLList", ProblemMixedUnits, []string{"unit", "other_unit"}, "values in different units (%s, %s) are not supported", unitsList[0], u)
 			return rep, false
 		}
 	}
 	if len(unitsList) != 1 && len(unitsList) != len(values) {
-		r.fail(path+"/si:unitXMLList", "%d units for %d values", len(unitsList), len(values))
+		r.fail(path+"/si:unitXMLList", ProblemUnitsCount, []string{"units", "values"}, "%d units for %d values", len(unitsList), len(values))
 		return rep, false
 	}
 	rep.values, rep.dsiUnit = values, unitsList[0]
@@ -437,7 +439,7 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 func (r *reader) perValue(e *element, path string, n int, required bool) ([]float64, bool) {
 	if e == nil {
 		if required {
-			r.fail(path, "missing: an expanded uncertainty needs its value and coverage factor")
+			r.fail(path, ProblemUncertaintyIncomplete, nil, "missing: an expanded uncertainty needs its value and coverage factor")
 			return nil, false
 		}
 		return nil, true
@@ -456,7 +458,7 @@ func (r *reader) perValue(e *element, path string, n int, required bool) ([]floa
 		}
 		return out, true
 	}
-	r.fail(path, "%d entries for %d values; give one for all or one per value", len(xs), n)
+	r.fail(path, ProblemEntriesCount, []string{"entries", "values"}, "%d entries for %d values; give one for all or one per value", len(xs), n)
 	return nil, false
 }
 
@@ -469,12 +471,12 @@ func (r *reader) numbers(s, path string) ([]float64, bool) {
 	out := make([]float64, 0, len(fields))
 	for _, f := range fields {
 		if !decimalPattern.MatchString(f) {
-			r.fail(path, "%q is not a number", f)
+			r.fail(path, ProblemNotANumber, []string{"value"}, "%q is not a number", f)
 			return nil, false
 		}
 		x, err := strconv.ParseFloat(f, 64)
 		if err != nil || math.IsInf(x, 0) {
-			r.fail(path, "%q is not a finite number", f)
+			r.fail(path, ProblemNotFiniteNumber, []string{"value"}, "%q is not a finite number", f)
 			return nil, false
 		}
 		out = append(out, x)

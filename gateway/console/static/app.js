@@ -369,7 +369,22 @@
     "no_conformity": ["缺少检定结论：检定需要带 dcc:conformity 的声明", "missing: a verification needs a statement with dcc:conformity"],
     "previous_other_subject": ["前一份报告（SHA-256 {digest}）是关于 {subject} 的证书 {id}，不是关于本 DCC 的对象 {want}", "the previous report (SHA-256 {digest}) is certificate {id} about {subject}, not about this DCC's subject {want}"],
     "option_invalid": ["请求参数无效：{detail}", "{detail}"],
-    "bad_performance_date": ["检定/校准日期无效：{detail}", "{detail}"]
+    "bad_performance_date": ["检定/校准日期无效：{detail}", "{detail}"],
+    "no_administrative_data": ["缺少 dcc:administrativeData：DCC 必须包含", "missing: a DCC must have dcc:administrativeData"],
+    "no_measurement_results": ["缺少 dcc:measurementResults：DCC 必须包含", "missing: a DCC must have dcc:measurementResults"],
+    "no_core_data": ["缺少 dcc:coreData：DCC 必须包含", "missing: a DCC must have dcc:coreData"],
+    "bad_date_value": ["日期无效：{detail}", "{detail}"],
+    "no_dcc_results": ["缺少 dcc:results：测量结果必须包含", "missing: a measurement result must have dcc:results"],
+    "no_si_value": ["缺少 si:value{suffix}", "si:value{suffix} is missing"],
+    "no_si_unit": ["缺少 si:unit{suffix}：每个 D-SI 值都需要单位", "si:unit{suffix} is missing: every D-SI value needs a unit"],
+    "empty_value": ["没有值", "no value"],
+    "real_not_one": ["si:real 中有 {count} 个数，应为一个", "si:real holds {count} numbers, not one"],
+    "mixed_units": ["不支持不同单位的值（{unit}、{other_unit}）", "values in different units ({unit}, {other_unit}) are not supported"],
+    "units_count": ["{values} 个值却有 {units} 个单位", "{units} units for {values} values"],
+    "uncertainty_incomplete": ["缺少扩展不确定度的值或包含因子", "missing: an expanded uncertainty needs its value and coverage factor"],
+    "entries_count": ["{values} 个值却有 {entries} 项；请给出一项（适用全部）或每个值一项", "{entries} entries for {values} values; give one for all or one per value"],
+    "not_a_number": ["“{value}”不是数", "\"{value}\" is not a number"],
+    "not_finite_number": ["“{value}”不是有限数", "\"{value}\" is not a finite number"]
   };
   // END DCC_NOTES
   // SIGNATURE_REASONS says each reason code of a DCC signature check
