@@ -134,6 +134,7 @@ const (
 	ReasonOwnerPrivate            FieldCode = "owner_private"              // id, msp
 	ReasonOwnerElsewhere          FieldCode = "owner_elsewhere"            // id, msp
 	ReasonComparisonResultExists  FieldCode = "comparison_result_exists"   // id, institution
+	ReasonSubscriptionInstitution FieldCode = "subscription_institution"   // (none)
 	ReasonBatchRefused            FieldCode = "batch_refused"              // refused, total
 )
 
@@ -254,6 +255,7 @@ var FieldCodes = []struct {
 	{ReasonOwnerPrivate, []string{"id", "msp"}},
 	{ReasonOwnerElsewhere, []string{"id", "msp"}},
 	{ReasonComparisonResultExists, []string{"id", "institution"}},
+	{ReasonSubscriptionInstitution, nil},
 	{ReasonBatchRefused, []string{"refused", "total"}},
 }
 

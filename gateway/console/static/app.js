@@ -310,7 +310,8 @@
     "unknown_issuer": ["未知的出具机构 {id}（issuer_id）：没有登记机构 {id}", "unknown issuer {id} (issuer_id): no institution {id} is registered"],
     "unknown_laboratory": ["未知的实验室 {id}：DCC 的 calibrationLaboratoryCode 指明出具机构，但没有登记机构 {id}（请用 issuer_id 指定已登记的机构）", "unknown laboratory {id}: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution {id} is registered (name a registered one with issuer_id)"],
     "dcc_signature_broken": ["DCC 的 XML 签名无法验证（内容已被改动）：{detail}", "the DCC carries an XML signature that does not verify: {detail}"],
-    "dcc_signature_required": ["机构 {institution} 要求其 DCC 以其登记的签名证书签名：{detail}", "institution {institution} requires its DCCs to be signed with a signing certificate it registered: {detail}"]
+    "dcc_signature_required": ["机构 {institution} 要求其 DCC 以其登记的签名证书签名：{detail}", "institution {institution} requires its DCCs to be signed with a signing certificate it registered: {detail}"],
+    "subscription_institution": ["记录员的订阅须属于其所在机构", "a recorder's subscription needs the recorder's institution"]
   };
   // END FIELD_MESSAGES
   // DCC_NOTES says each DCC mapping note code (dcc.ProblemCodes) as [zh,
