@@ -2,12 +2,17 @@ package console_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/metrotrace/metrotrace/chaincode/units"
 	"github.com/metrotrace/metrotrace/gateway/auth"
 )
 
@@ -15,7 +20,8 @@ import (
 // are said from their reason code: a record created with an id that
 // exists (409), a record written for another organization's institution
 // (403) and a token the gateway did not sign (401) read in Chinese in zh
-// and in English in en, with the gateway's English as the title.
+// and in English in en, with the gateway's English as the title; and
+// that findings name quantities and levels in the language.
 func TestRefusalsAreSaidInTheLanguage(t *testing.T) {
 	ctx := browser(t)
 	gw := startGateway(t)
@@ -84,6 +90,40 @@ func TestRefusalsAreSaidInTheLanguage(t *testing.T) {
 			said, english := submit(standard(c.id, c.institution), c.code)
 			if said != c.want || english != c.english {
 				t.Errorf("shown %q (title %q), want %q (title %q)", said, english, c.want, c.english)
+			}
+		})
+	}
+
+	// Findings name quantities and levels in the language: every quantity
+	// of the units table in Chinese in zh, in words in en.
+	for _, lang := range []string{"zh", "en"} {
+		t.Run("findings name quantities and levels in "+lang, func(t *testing.T) {
+			setUp(lang)
+			say := func(code string, params map[string]string) string {
+				p, _ := json.Marshal(params)
+				var s string
+				run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`(() => { const n = MT.sayCheck({findings: [{code: %q, ok: false, params: %s}]});
+					return (Array.isArray(n) ? n : [n]).map(x => typeof x === 'string' ? x : x.textContent).join(''); })()`, code, p), &s))
+				return s
+			}
+			got := []string{
+				say("no_cmc", map[string]string{"issuer_id": "HBIM", "quantity": "flow_rate", "date": "2026-03-15"}),
+				say("reference_dead_end", map[string]string{"reference_id": "S1", "level": "enterprise"}),
+			}
+			want := map[string][]string{
+				"zh": {"出具机构 HBIM 在 2026-03-15 没有有效的流量校准测量能力", "参考标准 S1（企事业计量标准）无法溯源至计量基准"},
+				"en": {"issuer HBIM has no CMC for flow rate valid on 2026-03-15", "reference S1 (enterprise standard) does not lead to a primary standard"},
+			}[lang]
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("findings say %q, want %q", got, want)
+			}
+			han := regexp.MustCompile(`\p{Han}`)
+			for _, q := range units.Quantities() {
+				var name string
+				run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`MT.valueLabel('quantity', %q)`, q), &name))
+				if lang == "zh" && !han.MatchString(name) || lang == "en" && (strings.Contains(name, "_") || han.MatchString(name)) {
+					t.Errorf("quantity %s is named %q in %s", q, name, lang)
+				}
 			}
 		})
 	}
