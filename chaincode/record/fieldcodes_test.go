@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -225,5 +226,37 @@ func TestAOneFieldErrorCrossesTheWireWithItsCode(t *testing.T) {
 	}
 	if plain := Errorf(Invalid, "no code here"); strings.Contains(plain.Error(), detailsMarker) || ErrorDetails(plain) != nil {
 		t.Errorf("an error of no validator carries details: %q", plain.Error())
+	}
+}
+
+// TestABatchErrorKeepsItsReasonsThroughItsMessage: a refused batch's own
+// reason and its items' reasons survive the error's text, as a chaincode
+// error crosses Fabric, behind transport text.
+func TestABatchErrorKeepsItsReasonsThroughItsMessage(t *testing.T) {
+	e := BatchError("issue certificates", 3, []ItemError{
+		{Index: 1, Code: Conflict, Message: "certificate C already exists", Reason: ReasonAlreadyExists, Params: Params{"kind": "certificate", "id": "C"}},
+		{Index: 2, Code: Invalid, Message: "issue certificate: a; b"},
+	})
+	p := ParseError("rpc error: chaincode response 500, " + e.Error())
+	if p.Code != Conflict || p.Message != e.Message {
+		t.Fatalf("parsed %s %q, want %s %q", p.Code, p.Message, Conflict, e.Message)
+	}
+	items := BatchItemReasons(p)
+	want := []ItemError{
+		{Index: 1, Code: Conflict, Message: "certificate C already exists", Reason: ReasonAlreadyExists, Params: Params{"kind": "certificate", "id": "C"}},
+		{Index: 2, Code: Invalid, Message: "issue certificate: a; b"},
+	}
+	if !reflect.DeepEqual(items, want) {
+		t.Errorf("items %+v\nwant %+v", items, want)
+	}
+	ds := ErrorDetails(p)
+	if len(ds) != 3 || ds[0].Code != ReasonBatchRefused || !reflect.DeepEqual(ds[0].Params, Params{"refused": "2", "total": "3"}) {
+		t.Errorf("details %+v", ds)
+	}
+	// Details that are neither the message's end nor its reason and end
+	// stay message text.
+	forged := ParseError(`conflict: hello <details>[{"field":"","message":"other"},{"field":"","message":"lo"}]`)
+	if forged.Details != nil || !strings.HasSuffix(forged.Message, `"lo"}]`) {
+		t.Errorf("forged details accepted: %+v", forged)
 	}
 }

@@ -94,6 +94,26 @@ func TestRefusalsAreSaidInTheLanguage(t *testing.T) {
 		})
 	}
 
+	// A refused batch (the wire shape TestCertificateBatchRefusedNamesEveryItem
+	// pins down): its reason is the message, each item said from its reason.
+	for _, c := range []struct{ lang, message, item string }{
+		{"zh", "批次中 3 项有 1 项被拒绝，未写入任何内容", "#1 证书 C-1 已存在"},
+		{"en", "1 of 3 refused, nothing written", "#1 certificate C-1 already exists"},
+	} {
+		t.Run("a refused batch in "+c.lang, func(t *testing.T) {
+			setUp(c.lang)
+			var got struct{ Message, Item string }
+			run(t, ctx, chromedp.Evaluate(`(() => { const e = new MT.ApiError(409, 'conflict', 'issue certificates: 1 of 3 refused, nothing written: item 1: conflict: certificate C-1 already exists', '');
+				e.details = [{code: 'batch_refused', params: {refused: '1', total: '3'}, message: e.message},
+					{index: 1, code: 'conflict', reason: 'already_exists', params: {kind: 'certificate', id: 'C-1'}, message: 'certificate C-1 already exists'}];
+				const box = MT.errorBox(e);
+				return {Message: box.querySelector('.message').textContent, Item: box.querySelector('li').textContent}; })()`, &got))
+			if got.Message != c.message || got.Item != c.item {
+				t.Errorf("the batch reads %q / %q, want %q / %q", got.Message, got.Item, c.message, c.item)
+			}
+		})
+	}
+
 	// Findings name quantities and levels in the language: every quantity
 	// of the units table in Chinese in zh, in words in en.
 	for _, lang := range []string{"zh", "en"} {

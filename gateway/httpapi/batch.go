@@ -61,5 +61,5 @@ func itemErrorsOf(err error) []record.ItemError {
 	if !errors.As(err, &rec) {
 		return nil
 	}
-	return record.BatchItems(rec.Message)
+	return record.BatchItemReasons(rec)
 }

@@ -62,10 +62,7 @@ func TestCertificateBatchRefusedNamesEveryItem(t *testing.T) {
 	r.expectError(t, 409, "conflict", "issue certificates: 2 of 3 refused, nothing written: item 1: conflict: certificate BJIM-2024-0042 already exists; item 2: conflict")
 	var eb struct {
 		Error struct {
-			Details []struct {
-				record.ItemError
-				Params map[string]string `json:"params"`
-			} `json:"details"`
+			Details []record.ItemError `json:"details"`
 		} `json:"error"`
 	}
 	if err := json.Unmarshal(r.body, &eb); err != nil {
@@ -76,13 +73,13 @@ func TestCertificateBatchRefusedNamesEveryItem(t *testing.T) {
 		fmt.Sprint(eb.Error.Details[0].Params) != "map[refused:2 total:3]" || strings.Contains(string(r.body), `"index":0`) {
 		t.Fatalf("details %s: want the reason batch_refused (refused 2, total 3) first, without an index", r.body)
 	}
-	var items []record.ItemError
-	for _, d := range eb.Error.Details[1:] {
-		items = append(items, d.ItemError)
-	}
+	// Each item: its class as code, and its own reason with its params.
+	items := eb.Error.Details[1:]
 	want := []record.ItemError{
-		{Index: 1, Code: record.Conflict, Message: "certificate BJIM-2024-0042 already exists"},
-		{Index: 2, Code: record.Conflict, Message: "certificate BJIM-B-1 is also item 0 of this batch"},
+		{Index: 1, Code: record.Conflict, Message: "certificate BJIM-2024-0042 already exists",
+			Reason: record.ReasonAlreadyExists, Params: record.Params{"kind": "certificate", "id": "BJIM-2024-0042"}},
+		{Index: 2, Code: record.Conflict, Message: "certificate BJIM-B-1 is also item 0 of this batch",
+			Reason: record.ReasonBatchTwice, Params: record.Params{"kind": "certificate", "id": "BJIM-B-1", "index": "0"}},
 	}
 	if fmt.Sprint(items) != fmt.Sprint(want) {
 		t.Fatalf("details %+v, want %+v", items, want)

@@ -464,6 +464,11 @@
     if (!t) return (d && d.message) || '';
     return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params || {}, name, key); });
   }
+  // sayItem is a refused item of a batch in the language: its reason
+  // (code and params) said, its English message for a reason not known.
+  function sayItem(d) {
+    return d.reason && FIELD_MESSAGES[d.reason] ? sayDetail({code: d.reason, params: d.params}) : d.message;
+  }
   // sayError is an error's message in the language: its details said
   // one by one when the console knows every one of them, else as sent.
   // A refusal that names no field (a conflict, a forbidden action, a
@@ -791,7 +796,7 @@
       h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? T(' · 请求 ', ' · request ') + e.requestId : '')),
       list.length ? h('ul', {class: 'problems details'}, list.map(function (d) {
         return h('li', {'data-field': d.field || '', 'data-code': d.code || ''}, h('span', {class: 'mono'}, d.field ? fieldName(d.field) : '#' + d.index), ' ',
-          h('span', {title: d.message}, d.index !== undefined && !d.field ? d.message : sayDetail(d)));
+          h('span', {title: d.message}, d.index !== undefined && !d.field ? sayItem(d) : sayDetail(d)));
       })) : null);
   }
 
