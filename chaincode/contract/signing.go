@@ -56,18 +56,20 @@ func (c *Contract) RevokeSigningCertificate(ctx contractapi.TransactionContextIn
 	if _, err := signingCertificateKeeper(ctx, sc.InstitutionID); err != nil {
 		return "", wrapf(err, "revoke signing certificate %s", signingCertificateID)
 	}
-	if _, err := record.ParseDate(revokedOn); err != nil {
-		return "", record.Errorf(record.Invalid, "revoked_on: %v", err)
+	if err := record.PlausibleDate("revoked_on", revokedOn); err != nil {
+		return "", record.FieldErrors(record.FieldErrorOf("revoked_on", err))
 	}
 	today, err := txDate(ctx)
 	if err != nil {
 		return "", err
 	}
 	if revokedOn > today {
-		return "", record.Errorf(record.Invalid, "revoked_on %s is after today %s: revoke from a date that has come", revokedOn, today)
+		return "", invalidField("revoked_on", record.FieldAfterToday, record.Params{"value": revokedOn, "today": today},
+			"revoked_on %s is after today %s: revoke from a date that has come", revokedOn, today)
 	}
 	if reason == "" {
-		return "", record.Errorf(record.Invalid, "a reason is required to revoke signing certificate %s", signingCertificateID)
+		return "", invalidField("reason", record.FieldReasonRequired, record.Params{"action": "revoke", "id": signingCertificateID},
+			"a reason is required to revoke signing certificate %s", signingCertificateID)
 	}
 	if sc.Status == record.SigningRevoked {
 		return "", record.Refusef(record.Conflict, record.ReasonSigningRevoked, record.Params{"id": signingCertificateID, "on": sc.RevokedOn}, "signing certificate %s was revoked on %s", signingCertificateID, sc.RevokedOn)
