@@ -52,7 +52,7 @@ func (c *Contract) ProposeAgreement(ctx contractapi.TransactionContextInterface,
 		return "", wrapf(err, "propose agreement %s", a.ID)
 	}
 	if a.ProposedBy == "" {
-		return "", record.Errorf(record.Forbidden, "propose agreement %s: %s does not act for any of its parties", a.ID, who)
+		return "", record.Refusef(record.Forbidden, record.ReasonCallerNotAParty, who.params(record.Params{"id": a.ID}), "propose agreement %s: %s does not act for any of its parties", a.ID, who)
 	}
 	t := newTxn(ctx, record.FnProposeAgreement)
 	if err := t.put(record.DocAgreement, a.ID, &a, ""); err != nil {
@@ -82,13 +82,13 @@ func (c *Contract) ApproveAgreement(ctx contractapi.TransactionContextInterface,
 		}
 	}
 	if !a.HasParty(partyID) {
-		return "", record.Errorf(record.Invalid, "%s is not a party to agreement %s", partyID, agreementID)
+		return "", record.Refusef(record.Invalid, record.ReasonNotAParty, record.Params{"party": partyID, "id": agreementID}, "%s is not a party to agreement %s", partyID, agreementID)
 	}
 	if _, err := writableInstitution(ctx, partyID); err != nil {
 		return "", wrapf(err, "approve agreement %s", agreementID)
 	}
 	if slices.Contains(a.Approvals, partyID) {
-		return "", record.Errorf(record.Conflict, "%s already approved agreement %s", partyID, agreementID)
+		return "", record.Refusef(record.Conflict, record.ReasonAlreadyApproved, record.Params{"party": partyID, "id": agreementID}, "%s already approved agreement %s", partyID, agreementID)
 	}
 	a.Approvals = append(a.Approvals, partyID)
 	t := newTxn(ctx, record.FnApproveAgreement)

@@ -40,7 +40,13 @@ func (c *Contract) IssueCertificates(ctx contractapi.TransactionContextInterface
 			}
 		}
 		if err != nil {
-			refused = append(refused, record.ItemError{Index: i, Code: record.ErrorCode(err), Message: record.ErrorMessage(err)})
+			// An item refused with one sentence (one field error or a
+			// reason) carries its code; one naming several fields none.
+			it := record.ItemError{Index: i, Code: record.ErrorCode(err), Message: record.ErrorMessage(err)}
+			if ds := record.ErrorDetails(err); len(ds) == 1 {
+				it.Reason, it.Params = ds[0].Code, ds[0].Params
+			}
+			refused = append(refused, it)
 		}
 	}
 	if len(refused) > 0 {

@@ -3,6 +3,7 @@ package contract_test
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -91,9 +92,19 @@ func TestIssueCertificatesRefusesTheWholeBatchNamingEveryItem(t *testing.T) {
 		t.Fatalf("message\n got %s\nwant %s", msg, want)
 	}
 	items := record.BatchItems(record.ErrorMessage(err))
-	if len(items) != 4 || items[0] != (record.ItemError{Index: 1, Code: record.NotFound, Message: "issue certificate TJENT-B-2: reference standard NO-STD does not exist"}) ||
-		items[3] != (record.ItemError{Index: 5, Code: record.Conflict, Message: "certificate TJENT-2024-0042 already exists"}) {
+	if len(items) != 4 || !reflect.DeepEqual(items[0], record.ItemError{Index: 1, Code: record.NotFound, Message: "issue certificate TJENT-B-2: reference standard NO-STD does not exist"}) ||
+		!reflect.DeepEqual(items[3], record.ItemError{Index: 5, Code: record.Conflict, Message: "certificate TJENT-2024-0042 already exists"}) {
 		t.Fatalf("items = %+v", items)
+	}
+	// The items' reasons travel in the error's details: an item refused
+	// with one sentence has its code and params.
+	reasons := record.BatchItemReasons(err)
+	if len(reasons) != 4 || reasons[0].Reason != record.FieldRecordNotFound ||
+		!reflect.DeepEqual(reasons[0].Params, record.Params{"field": "reference_ids[0]", "kind": "reference standard", "id": "NO-STD"}) ||
+		reasons[1].Reason != record.FieldDateBefore ||
+		reasons[2].Reason != record.ReasonBatchTwice || !reflect.DeepEqual(reasons[2].Params, record.Params{"kind": "certificate", "id": "TJENT-B-1", "index": "0"}) ||
+		reasons[3].Reason != record.ReasonAlreadyExists || !reflect.DeepEqual(reasons[3].Params, record.Params{"kind": "certificate", "id": "TJENT-2024-0042"}) {
+		t.Fatalf("item reasons = %+v", reasons)
 	}
 	if got := l.snapshot([2]string{record.DocCertificate, "TJENT-B-1"}, [2]string{record.DocCertificate, "TJENT-B-3"}); got != snap {
 		t.Fatalf("a refused batch changed the ledger:\n%s\n→\n%s", snap, got)

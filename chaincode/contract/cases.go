@@ -75,7 +75,7 @@ func (c *Contract) ContinueCase(ctx contractapi.TransactionContextInterface, cas
 		return "", err
 	}
 	if cs.Recorded {
-		return "", record.Errorf(record.Conflict, "case %s is already recorded in full", caseID)
+		return "", record.Refusef(record.Conflict, record.ReasonCaseRecorded, record.Params{"id": caseID}, "case %s is already recorded in full", caseID)
 	}
 	var std record.Standard
 	if err := requireRecord(ctx, record.DocStandard, cs.StandardID, &std); err != nil {
@@ -273,7 +273,7 @@ func (c *Contract) ResolveNotice(ctx contractapi.TransactionContextInterface, no
 		return "", record.Errorf(record.NotFound, "certificate %s is not an item of notice %s", r.CertificateID, noticeID)
 	}
 	if item.Status != record.ItemOpen {
-		return "", record.Errorf(record.Conflict, "certificate %s of notice %s was already resolved: %s", r.CertificateID, noticeID, item.Action)
+		return "", record.Refusef(record.Conflict, record.ReasonNoticeItemResolved, record.Params{"certificate": r.CertificateID, "notice": noticeID, "action": item.Action}, "certificate %s of notice %s was already resolved: %s", r.CertificateID, noticeID, item.Action)
 	}
 	var cs record.Case
 	if err := requireRecord(ctx, record.DocCase, n.CaseID, &cs); err != nil {

@@ -63,7 +63,7 @@ func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterf
 	}
 	for _, r := range results {
 		if resultIndex(&cmp, r.InstitutionID) >= 0 {
-			return "", record.Errorf(record.Conflict, "comparison %s already has a result of %s", comparisonID, r.InstitutionID)
+			return "", record.Refusef(record.Conflict, record.ReasonComparisonResultExists, record.Params{"id": comparisonID, "institution": r.InstitutionID}, "comparison %s already has a result of %s", comparisonID, r.InstitutionID)
 		}
 	}
 	if err := computeEN(ctx, &cmp, results); err != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -57,11 +59,11 @@ func RequestSHA256(function string, args []string) string {
 // printable ASCII characters without spaces.
 func ValidateIdempotencyKey(key string) error {
 	if key == "" || len(key) > MaxIdempotencyKeyLength {
-		return record.Errorf(record.Invalid, "an idempotency key has 1 to %d characters, got %d", MaxIdempotencyKeyLength, len(key))
+		return record.Refusef(record.Invalid, record.ReasonIdempotencyKeyLength, record.Params{"max": strconv.Itoa(MaxIdempotencyKeyLength), "got": strconv.Itoa(len(key))}, "an idempotency key has 1 to %d characters, got %d", MaxIdempotencyKeyLength, len(key))
 	}
 	for i := 0; i < len(key); i++ {
 		if key[i] < 0x21 || key[i] > 0x7e {
-			return record.Errorf(record.Invalid, "an idempotency key is printable ASCII without spaces; byte %d is 0x%02x", i, key[i])
+			return record.Refusef(record.Invalid, record.ReasonIdempotencyKeyChars, record.Params{"index": strconv.Itoa(i), "byte": fmt.Sprintf("0x%02x", key[i])}, "an idempotency key is printable ASCII without spaces; byte %d is 0x%02x", i, key[i])
 		}
 	}
 	return nil
@@ -137,7 +139,7 @@ func replay(ctx contractapi.TransactionContextInterface) (out string, done bool,
 	}
 	fn, digest := thisRequest(ctx)
 	if w.Function != fn || w.RequestSHA256 != digest {
-		return "", true, record.Errorf(record.Conflict, "idempotency key %q was used by transaction %s for another request (%s); use a new key for a new request", key, w.TxID, w.Function)
+		return "", true, record.Refusef(record.Conflict, record.ReasonIdempotencyReused, record.Params{"key": key, "tx": w.TxID, "function": w.Function}, "idempotency key %q was used by transaction %s for another request (%s); use a new key for a new request", key, w.TxID, w.Function)
 	}
 	return w.Result, true, nil
 }

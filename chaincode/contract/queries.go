@@ -135,11 +135,11 @@ func (c *Contract) GetInstrumentOwner(ctx contractapi.TransactionContextInterfac
 		return "", err
 	}
 	if who.mspID != owner.MSPID {
-		return "", record.Errorf(record.Forbidden, "owner details of %s are private to %s", instrumentID, owner.MSPID)
+		return "", record.Refusef(record.Forbidden, record.ReasonOwnerPrivate, record.Params{"id": instrumentID, "msp": owner.MSPID}, "owner details of %s are private to %s", instrumentID, owner.MSPID)
 	}
 	data, err := ctx.GetStub().GetPrivateData(implicitCollection(owner.MSPID), instrumentID)
 	if err != nil {
-		return "", record.Errorf(record.Forbidden, "owner details of %s are kept by peers of %s: %v", instrumentID, owner.MSPID, err)
+		return "", record.Refusef(record.Forbidden, record.ReasonOwnerElsewhere, record.Params{"id": instrumentID, "msp": owner.MSPID}, "owner details of %s are kept by peers of %s: %v", instrumentID, owner.MSPID, err)
 	}
 	if data == nil {
 		return "", record.Errorf(record.NotFound, "no owner details recorded for %s", instrumentID)

@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,6 +131,72 @@ func TestAWrongArgumentOfAChangeIsNamedAsItsField(t *testing.T) {
 			}
 			if after := l.height(); after != before {
 				t.Errorf("height %d → %d: a refused change wrote", before, after)
+			}
+		})
+	}
+}
+
+// TestRefusalsNamingNoFieldCarryTheirReason: a conflict, a forbidden
+// write and a second status change naming no field are refused with one
+// detail under no field, its reason code and exactly the parameters
+// record.FieldCodes declares for it, and write nothing.
+func TestRefusalsNamingNoFieldCarryTheirReason(t *testing.T) {
+	f := scenario.New()
+	l := newLedger(t)
+	l.load(f)
+	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
+	hb := l.as("HebeiMSP", "recorder", "HBIM")
+	inspector := l.as("TianjinMSP", "inspector", "TJIM")
+	std := `{"id":"TJ-ENT-STD","institution_id":"TJ-ENT","name":"x","level":"working","quantity":"mass",` +
+		`"range":{"min":1,"max":10,"unit":"g"},"uncertainty":{"value":1,"unit":"mg","k":2}}`
+	declared := map[record.FieldCode][]string{}
+	for _, c := range record.FieldCodes {
+		declared[c.Code] = c.Params
+	}
+	tests := []struct {
+		name   string
+		who    *identityT
+		fn     string
+		args   []string
+		code   record.Code
+		reason record.FieldCode
+		params record.Params
+	}{
+		{"a standard whose id exists", tj, "RegisterStandard", []string{std}, record.Conflict, record.ReasonAlreadyExists,
+			record.Params{"kind": "standard", "id": "TJ-ENT-STD"}},
+		{"a standard for another organization's institution", hb, "RegisterStandard",
+			[]string{strings.Replace(std, `"TJ-ENT-STD"`, `"HB-NEW-STD"`, 1)}, record.Forbidden, record.ReasonWriteOtherOrg,
+			record.Params{"caller": "HebeiMSP recorder of HBIM", "caller_msp": "HebeiMSP", "caller_role": "recorder", "caller_institution": "HBIM",
+				"id": "TJ-ENT", "msp": "TianjinMSP"}},
+		{"an inspector's standard", inspector, "RegisterStandard",
+			[]string{strings.Replace(std, `"TJ-ENT-STD"`, `"TJ-NEW-STD"`, 1)}, record.Forbidden, record.ReasonInspectorNoWrite,
+			record.Params{"id": "TJ-ENT"}},
+		{"a standard set to the status it has", tj, "SetStandardStatus", []string{"TJ-ENT-STD", "active", "2024-06-01", "ok"}, record.Conflict,
+			record.ReasonStandardAlready, record.Params{"id": "TJ-ENT-STD", "status": "active"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := l.height()
+			_, err := l.submit(tt.who, tt.fn, tt.args...)
+			wantCode(t, err, tt.code)
+			ds := record.ErrorDetails(err)
+			if len(ds) != 1 || ds[0].Field != "" || ds[0].Code != tt.reason || !reflect.DeepEqual(ds[0].Params, tt.params) {
+				t.Fatalf("details %+v, want one under no field with %s %v", ds, tt.reason, tt.params)
+			}
+			want, ok := declared[tt.reason]
+			if !ok {
+				t.Fatalf("%s is not in record.FieldCodes", tt.reason)
+			}
+			for k := range ds[0].Params {
+				if !slices.Contains(want, k) {
+					t.Errorf("%s carries %q, which FieldCodes does not declare (%v)", tt.reason, k, want)
+				}
+			}
+			if !strings.HasSuffix(record.ErrorMessage(err), ds[0].Message) {
+				t.Errorf("message %q does not end with the reason's %q", record.ErrorMessage(err), ds[0].Message)
+			}
+			if after := l.height(); after != before {
+				t.Errorf("height %d → %d: a refused transaction wrote", before, after)
 			}
 		})
 	}

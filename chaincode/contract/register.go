@@ -68,7 +68,7 @@ func (c *Contract) RegisterStandard(ctx contractapi.TransactionContextInterface,
 		return "", wrapf(err, "register standard")
 	}
 	if s.Status != record.StatusActive || s.StatusSince != "" || s.StatusReason != "" || len(s.StatusHistory) != 0 {
-		return "", record.Errorf(record.Invalid, "register standard %s: a new standard is active; change its status with SetStandardStatus", s.ID)
+		return "", record.Refusef(record.Invalid, record.ReasonStandardNewActive, record.Params{"id": s.ID}, "register standard %s: a new standard is active; change its status with SetStandardStatus", s.ID)
 	}
 	owner, err := writableInstitution(ctx, s.InstitutionID)
 	if err != nil {
@@ -235,7 +235,7 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 		return nil, nil, nil, err
 	}
 	if at, ok := batch.certificate(cert.ID); ok {
-		return nil, nil, nil, record.Errorf(record.Conflict, "%s %s is also item %d of this batch", record.DocCertificate, cert.ID, at)
+		return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonBatchTwice, record.Params{"kind": record.DocCertificate, "id": cert.ID, "index": strconv.Itoa(at)}, "%s %s is also item %d of this batch", record.DocCertificate, cert.ID, at)
 	}
 	if err := checkCertificateReferences(rc, &cert, &wrong); err != nil {
 		return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
@@ -249,10 +249,10 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 			return nil, nil, nil, err
 		}
 		if len(ids) > 0 {
-			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCAnchored, record.Params{"id": cert.ID, "digest": cert.DCCSHA256, "other": ids[0]}, "issue certificate %s: DCC %s is already anchored by certificate %s", cert.ID, cert.DCCSHA256, ids[0])
 		}
 		if id, ok := batch.dcc(cert.DCCSHA256); ok {
-			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: DCC %s is also anchored by certificate %s of this batch", cert.ID, cert.DCCSHA256, id)
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCAnchoredInBatch, record.Params{"id": cert.ID, "digest": cert.DCCSHA256, "other": id}, "issue certificate %s: DCC %s is also anchored by certificate %s of this batch", cert.ID, cert.DCCSHA256, id)
 		}
 	}
 	if cert.DCCC14NSHA256 != "" {
@@ -261,16 +261,16 @@ func checkNewCertificate(ctx contractapi.TransactionContextInterface, rc *reads,
 			return nil, nil, nil, err
 		}
 		if len(ids) > 0 {
-			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCFormAnchored, record.Params{"id": cert.ID, "digest": cert.DCCC14NSHA256, "other": ids[0]}, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is already anchored by certificate %s", cert.ID, cert.DCCC14NSHA256, ids[0])
 		}
 		if id, ok := batch.dcc("c14n:" + cert.DCCC14NSHA256); ok {
-			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is also anchored by certificate %s of this batch", cert.ID, cert.DCCC14NSHA256, id)
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonDCCFormAnchoredInBatch, record.Params{"id": cert.ID, "digest": cert.DCCC14NSHA256, "other": id}, "issue certificate %s: a DCC of the same canonical form (SHA-256 %s) is also anchored by certificate %s of this batch", cert.ID, cert.DCCC14NSHA256, id)
 		}
 	}
 	var prev *record.Certificate
 	if cert.Supersedes != "" {
 		if id, ok := batch.superseded(cert.Supersedes); ok {
-			return nil, nil, nil, record.Errorf(record.Conflict, "issue certificate %s: certificate %s of this batch supersedes %s already", cert.ID, id, cert.Supersedes)
+			return nil, nil, nil, record.Refusef(record.Conflict, record.ReasonSupersededInBatch, record.Params{"id": cert.ID, "other": id, "supersedes": cert.Supersedes}, "issue certificate %s: certificate %s of this batch supersedes %s already", cert.ID, id, cert.Supersedes)
 		}
 		if prev, err = supersededByDCC(ctx, &cert); err != nil {
 			return nil, nil, nil, wrapf(err, "issue certificate %s", cert.ID)
@@ -296,7 +296,7 @@ func supersededByDCC(ctx contractapi.TransactionContextInterface, cert *record.C
 		return nil, record.Errorf(record.Invalid, "previous certificate %s is about %s, not %s", prev.ID, prev.SubjectID, cert.SubjectID)
 	}
 	if prev.Status != record.CertValid {
-		return nil, record.Errorf(record.Conflict, "previous certificate %s is already %s", prev.ID, prev.Status)
+		return nil, record.Refusef(record.Conflict, record.ReasonPreviousAlready, record.Params{"id": prev.ID, "status": prev.Status}, "previous certificate %s is already %s", prev.ID, prev.Status)
 	}
 	if _, err := writableInstitution(ctx, prev.IssuerID); err != nil {
 		return nil, err
@@ -390,7 +390,7 @@ func mustNotExistSubject(ctx contractapi.TransactionContextInterface, id string)
 			return err
 		}
 		if found {
-			return record.Errorf(record.Conflict, "%s %s already exists", doc, id)
+			return record.Refusef(record.Conflict, record.ReasonAlreadyExists, record.Params{"kind": doc, "id": id}, "%s %s already exists", doc, id)
 		}
 	}
 	return nil

@@ -16,7 +16,7 @@ func (c *Contract) RegisterSigningCertificate(ctx contractapi.TransactionContext
 		return "", wrapf(err, "register signing certificate")
 	}
 	if sc.Status != record.SigningActive {
-		return "", record.Errorf(record.Invalid, "register signing certificate %s: a new signing certificate is active; revoke it with RevokeSigningCertificate", sc.ID)
+		return "", record.Refusef(record.Invalid, record.ReasonSigningNewActive, record.Params{"id": sc.ID}, "register signing certificate %s: a new signing certificate is active; revoke it with RevokeSigningCertificate", sc.ID)
 	}
 	owner, err := signingCertificateKeeper(ctx, sc.InstitutionID)
 	if err != nil {
@@ -35,7 +35,7 @@ func (c *Contract) RegisterSigningCertificate(ctx contractapi.TransactionContext
 			return "", err
 		}
 		if other.SHA256 == sc.SHA256 {
-			return "", record.Errorf(record.Conflict, "register signing certificate %s: %s already registers this certificate (SHA-256 %s)", sc.ID, id, sc.SHA256)
+			return "", record.Refusef(record.Conflict, record.ReasonSigningDuplicate, record.Params{"id": sc.ID, "other": id, "digest": sc.SHA256}, "register signing certificate %s: %s already registers this certificate (SHA-256 %s)", sc.ID, id, sc.SHA256)
 		}
 	}
 	t := newTxn(ctx, "RegisterSigningCertificate")
@@ -56,21 +56,23 @@ func (c *Contract) RevokeSigningCertificate(ctx contractapi.TransactionContextIn
 	if _, err := signingCertificateKeeper(ctx, sc.InstitutionID); err != nil {
 		return "", wrapf(err, "revoke signing certificate %s", signingCertificateID)
 	}
-	if _, err := record.ParseDate(revokedOn); err != nil {
-		return "", record.Errorf(record.Invalid, "revoked_on: %v", err)
+	if err := record.PlausibleDate("revoked_on", revokedOn); err != nil {
+		return "", record.FieldErrors(record.FieldErrorOf("revoked_on", err))
 	}
 	today, err := txDate(ctx)
 	if err != nil {
 		return "", err
 	}
 	if revokedOn > today {
-		return "", record.Errorf(record.Invalid, "revoked_on %s is after today %s: revoke from a date that has come", revokedOn, today)
+		return "", invalidField("revoked_on", record.FieldAfterToday, record.Params{"value": revokedOn, "today": today},
+			"revoked_on %s is after today %s: revoke from a date that has come", revokedOn, today)
 	}
 	if reason == "" {
-		return "", record.Errorf(record.Invalid, "a reason is required to revoke signing certificate %s", signingCertificateID)
+		return "", invalidField("reason", record.FieldReasonRequired, record.Params{"action": "revoke", "id": signingCertificateID},
+			"a reason is required to revoke signing certificate %s", signingCertificateID)
 	}
 	if sc.Status == record.SigningRevoked {
-		return "", record.Errorf(record.Conflict, "signing certificate %s was revoked on %s", signingCertificateID, sc.RevokedOn)
+		return "", record.Refusef(record.Conflict, record.ReasonSigningRevoked, record.Params{"id": signingCertificateID, "on": sc.RevokedOn}, "signing certificate %s was revoked on %s", signingCertificateID, sc.RevokedOn)
 	}
 	sc.Status, sc.RevokedOn, sc.RevocationReason = record.SigningRevoked, revokedOn, reason
 	t := newTxn(ctx, "RevokeSigningCertificate")

@@ -238,7 +238,7 @@ func mustNotExist(ctx contractapi.TransactionContextInterface, docType, id strin
 		return err
 	}
 	if found {
-		return record.Errorf(record.Conflict, "%s %s already exists", docType, id)
+		return record.Refusef(record.Conflict, record.ReasonAlreadyExists, record.Params{"kind": docType, "id": id}, "%s %s already exists", docType, id)
 	}
 	return nil
 }

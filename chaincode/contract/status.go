@@ -40,10 +40,10 @@ func (c *Contract) SetStandardStatus(ctx contractapi.TransactionContextInterface
 		return "", err
 	}
 	if s.Status == record.StatusRevoked {
-		return "", record.Errorf(record.Conflict, "standard %s was revoked on %s and cannot change status", standardID, s.StatusSince)
+		return "", record.Refusef(record.Conflict, record.ReasonStandardRevoked, record.Params{"id": standardID, "since": s.StatusSince}, "standard %s was revoked on %s and cannot change status", standardID, s.StatusSince)
 	}
 	if s.Status == status {
-		return "", record.Errorf(record.Conflict, "standard %s is already %s", standardID, status)
+		return "", record.Refusef(record.Conflict, record.ReasonStandardAlready, record.Params{"id": standardID, "status": status}, "standard %s is already %s", standardID, status)
 	}
 	if n := len(s.StatusHistory); n > 0 && since < s.StatusHistory[n-1].Since {
 		return "", invalidField("since", record.FieldBeforeLastChange, record.Params{"value": since, "id": standardID, "last": s.StatusHistory[n-1].Since},
@@ -97,7 +97,7 @@ func (c *Contract) SupersedeCertificate(ctx contractapi.TransactionContextInterf
 			"replacement %s is about %s, not %s", replacementID, repl.SubjectID, cert.SubjectID)
 	}
 	if repl.Status != record.CertValid {
-		return "", record.Errorf(record.Conflict, "replacement %s is %s", replacementID, repl.Status)
+		return "", record.Refusef(record.Conflict, record.ReasonReplacementStatus, record.Params{"id": replacementID, "status": repl.Status}, "replacement %s is %s", replacementID, repl.Status)
 	}
 	cert.Status, cert.StatusReason, cert.SupersededBy = record.CertSuperseded, reason, replacementID
 	t := newTxn(ctx, record.FnSupersedeCertificate)
@@ -123,7 +123,7 @@ func changeableCertificate(ctx contractapi.TransactionContextInterface, id, reas
 		return nil, record.FieldErrors(record.FieldErrorOf("reason", err))
 	}
 	if cert.Status != record.CertValid {
-		return nil, record.Errorf(record.Conflict, "certificate %s is already %s", id, cert.Status)
+		return nil, record.Refusef(record.Conflict, record.ReasonCertificateAlready, record.Params{"id": id, "status": cert.Status}, "certificate %s is already %s", id, cert.Status)
 	}
 	return &cert, nil
 }

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -13,18 +14,25 @@ import (
 const MaxBatch = 500
 
 // ItemError is why one item of a batch was refused: its position in the
-// batch (from 0), the code and the message of its error.
+// batch (from 0), the code and the message of its error, and, when its
+// error is one sentence with a code (a field error or a reason, see
+// [FieldErrorOf]), that code and its parameters.
 type ItemError struct {
-	Index   int    `json:"index"`
-	Code    Code   `json:"code"`
-	Message string `json:"message"`
+	Index   int       `json:"index"`
+	Code    Code      `json:"code"`
+	Message string    `json:"message"`
+	Reason  FieldCode `json:"reason,omitempty"`
+	Params  Params    `json:"params,omitempty"`
 }
 
 // BatchError is the error of a refused batch: nothing was written. Its
 // code is the first refused item's; its message names every refused item
 // as "item N: code: message", items separated by "; ", so that
 // [BatchItems] recovers them from the message alone (the only thing a
-// chaincode error carries through Fabric).
+// chaincode error carries through Fabric). Its details are its own reason
+// ([ReasonBatchRefused], the whole message), then one per refused item
+// (its "item N: ..." text, with the item's Reason and Params as code and
+// params), so that [BatchItemReasons] recovers the items' codes.
 func BatchError(what string, total int, items []ItemError) *Error {
 	parts := make([]string, len(items))
 	for i, it := range items {
@@ -34,8 +42,31 @@ func BatchError(what string, total int, items []ItemError) *Error {
 	if len(items) > 0 {
 		code = items[0].Code
 	}
-	return &Error{Code: code, Message: fmt.Sprintf("%s: %d of %d refused, nothing written: %s",
-		what, len(items), total, strings.Join(parts, "; "))}
+	fe := NewFieldError("", ReasonBatchRefused, Params{"refused": strconv.Itoa(len(items)), "total": strconv.Itoa(total)},
+		"%s: %d of %d refused, nothing written: %s", what, len(items), total, strings.Join(parts, "; "))
+	details := []FieldError{fe}
+	for i, it := range items {
+		details = append(details, FieldError{Message: parts[i], Code: it.Reason, Params: it.Params})
+	}
+	return &Error{Code: code, Message: fe.Message, Details: details}
+}
+
+// BatchItemReasons is the items of a refused batch err (as [BatchItems]
+// reads them from its message) with the Reason and Params its details
+// carry; nil for any other error.
+func BatchItemReasons(err error) []ItemError {
+	var e *Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	items := BatchItems(e.Message)
+	ds := e.details()
+	if len(ds) == len(items)+1 && ds[0].Code == ReasonBatchRefused {
+		for i := range items {
+			items[i].Reason, items[i].Params = ds[i+1].Code, ds[i+1].Params
+		}
+	}
+	return items
 }
 
 var batchItem = regexp.MustCompile(`item (\d+): (` + codePattern() + `): `)

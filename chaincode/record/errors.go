@@ -126,7 +126,11 @@ func splitDetails(msg string) (string, []FieldError) {
 	if err := dec.Decode(&details); err != nil || len(details) == 0 {
 		return msg, nil
 	}
-	if !strings.HasSuffix(msg[:at], joinDetails(details)) {
+	// The details join to the message's end, or, for an error whose first
+	// detail is its own reason (a refused batch: the whole message), the
+	// others join to the end of that reason.
+	if !strings.HasSuffix(msg[:at], joinDetails(details)) &&
+		!(len(details) > 1 && details[0].Message == msg[:at] && strings.HasSuffix(msg[:at], joinDetails(details[1:]))) {
 		return msg, nil
 	}
 	return msg[:at], details

@@ -88,6 +88,56 @@ const (
 	FieldSchema                FieldCode = "schema"                    // rule (the schema keyword: type, enum, pattern, required, ...; "request" for a parameter that does not parse), type (for rule type)
 )
 
+// Reason codes: the sentence of a refusal that names no field (a record
+// that exists already, a role that may not act, ...). Such a refusal
+// carries one field error under no field ("") with the reason code and
+// its parameters (see [Refusef]); its class stays the error's [Code].
+const (
+	ReasonAlreadyExists           FieldCode = "already_exists"             // kind, id
+	ReasonStandardNewActive       FieldCode = "standard_new_active"        // id
+	ReasonSigningNewActive        FieldCode = "signing_new_active"         // id
+	ReasonSigningDuplicate        FieldCode = "signing_duplicate"          // id, other, digest
+	ReasonSigningRevoked          FieldCode = "signing_revoked"            // id, on
+	ReasonBatchTwice              FieldCode = "batch_twice"                // kind, id, index
+	ReasonDCCAnchored             FieldCode = "dcc_anchored"               // id, digest, other
+	ReasonDCCAnchoredInBatch      FieldCode = "dcc_anchored_in_batch"      // id, digest, other
+	ReasonDCCFormAnchored         FieldCode = "dcc_form_anchored"          // id, digest, other
+	ReasonDCCFormAnchoredInBatch  FieldCode = "dcc_form_anchored_in_batch" // id, digest, other
+	ReasonSupersededInBatch       FieldCode = "superseded_in_batch"        // id, other, supersedes
+	ReasonPreviousAlready         FieldCode = "previous_already"           // id, status
+	ReasonStandardRevoked         FieldCode = "standard_revoked"           // id, since
+	ReasonStandardAlready         FieldCode = "standard_already"           // id, status
+	ReasonReplacementStatus       FieldCode = "replacement_status"         // id, status
+	ReasonCertificateAlready      FieldCode = "certificate_already"        // id, status
+	ReasonIdempotencyReused       FieldCode = "idempotency_reused"         // key, tx, function
+	ReasonIdempotencyKeyLength    FieldCode = "idempotency_key_length"     // max, got
+	ReasonIdempotencyKeyChars     FieldCode = "idempotency_key_chars"      // index, byte
+	ReasonCallerUnreadable        FieldCode = "caller_unreadable"          // (none)
+	ReasonCallerMSPUnreadable     FieldCode = "caller_msp_unreadable"      // (none)
+	ReasonCallerNoRole            FieldCode = "caller_no_role"             // (none)
+	ReasonCallerUnknownRole       FieldCode = "caller_unknown_role"        // role
+	ReasonCallerNoInstitution     FieldCode = "caller_no_institution"      // role
+	ReasonWriteOtherOrg           FieldCode = "write_other_org"            // caller (caller_msp, caller_role, caller_institution), id, msp
+	ReasonWriteOtherInstitution   FieldCode = "write_other_institution"    // institution, id
+	ReasonInspectorNoWrite        FieldCode = "inspector_no_write"         // id
+	ReasonOperatorNoWrite         FieldCode = "operator_no_write"          // id
+	ReasonSigningOtherOrg         FieldCode = "signing_other_org"          // caller (and its parts), id, msp
+	ReasonSigningOtherInstitution FieldCode = "signing_other_institution"  // institution, id
+	ReasonInspectorNoSigning      FieldCode = "inspector_no_signing"       // id
+	ReasonRegisterOtherOrg        FieldCode = "register_other_org"         // caller (and its parts), id, msp
+	ReasonOperatorOnly            FieldCode = "operator_only"              // role
+	ReasonCaseRecorded            FieldCode = "case_recorded"              // id
+	ReasonNoticeItemResolved      FieldCode = "notice_item_resolved"       // certificate, notice, action
+	ReasonNotAParty               FieldCode = "not_a_party"                // party, id
+	ReasonCallerNotAParty         FieldCode = "caller_not_a_party"         // id, caller (and its parts)
+	ReasonAlreadyApproved         FieldCode = "already_approved"           // party, id
+	ReasonOwnerPrivate            FieldCode = "owner_private"              // id, msp
+	ReasonOwnerElsewhere          FieldCode = "owner_elsewhere"            // id, msp
+	ReasonComparisonResultExists  FieldCode = "comparison_result_exists"   // id, institution
+	ReasonSubscriptionInstitution FieldCode = "subscription_institution"   // (none)
+	ReasonBatchRefused            FieldCode = "batch_refused"              // refused, total
+)
+
 // FieldCodes lists every [FieldCode] with the parameters its errors carry
 // (besides "field"), in the order of their declaration.
 var FieldCodes = []struct {
@@ -164,6 +214,49 @@ var FieldCodes = []struct {
 	{FieldReplacementRequired, []string{"action"}},
 	{FieldReplacementNotWanted, []string{"action"}},
 	{FieldSchema, []string{"rule", "type"}},
+	{ReasonAlreadyExists, []string{"kind", "id"}},
+	{ReasonStandardNewActive, []string{"id"}},
+	{ReasonSigningNewActive, []string{"id"}},
+	{ReasonSigningDuplicate, []string{"id", "other", "digest"}},
+	{ReasonSigningRevoked, []string{"id", "on"}},
+	{ReasonBatchTwice, []string{"kind", "id", "index"}},
+	{ReasonDCCAnchored, []string{"id", "digest", "other"}},
+	{ReasonDCCAnchoredInBatch, []string{"id", "digest", "other"}},
+	{ReasonDCCFormAnchored, []string{"id", "digest", "other"}},
+	{ReasonDCCFormAnchoredInBatch, []string{"id", "digest", "other"}},
+	{ReasonSupersededInBatch, []string{"id", "other", "supersedes"}},
+	{ReasonPreviousAlready, []string{"id", "status"}},
+	{ReasonStandardRevoked, []string{"id", "since"}},
+	{ReasonStandardAlready, []string{"id", "status"}},
+	{ReasonReplacementStatus, []string{"id", "status"}},
+	{ReasonCertificateAlready, []string{"id", "status"}},
+	{ReasonIdempotencyReused, []string{"key", "tx", "function"}},
+	{ReasonIdempotencyKeyLength, []string{"max", "got"}},
+	{ReasonIdempotencyKeyChars, []string{"index", "byte"}},
+	{ReasonCallerUnreadable, nil},
+	{ReasonCallerMSPUnreadable, nil},
+	{ReasonCallerNoRole, nil},
+	{ReasonCallerUnknownRole, []string{"role"}},
+	{ReasonCallerNoInstitution, []string{"role"}},
+	{ReasonWriteOtherOrg, []string{"caller", "caller_msp", "caller_role", "caller_institution", "id", "msp"}},
+	{ReasonWriteOtherInstitution, []string{"institution", "id"}},
+	{ReasonInspectorNoWrite, []string{"id"}},
+	{ReasonOperatorNoWrite, []string{"id"}},
+	{ReasonSigningOtherOrg, []string{"caller", "caller_msp", "caller_role", "caller_institution", "id", "msp"}},
+	{ReasonSigningOtherInstitution, []string{"institution", "id"}},
+	{ReasonInspectorNoSigning, []string{"id"}},
+	{ReasonRegisterOtherOrg, []string{"caller", "caller_msp", "caller_role", "caller_institution", "id", "msp"}},
+	{ReasonOperatorOnly, []string{"role"}},
+	{ReasonCaseRecorded, []string{"id"}},
+	{ReasonNoticeItemResolved, []string{"certificate", "notice", "action"}},
+	{ReasonNotAParty, []string{"party", "id"}},
+	{ReasonCallerNotAParty, []string{"id", "caller", "caller_msp", "caller_role", "caller_institution"}},
+	{ReasonAlreadyApproved, []string{"party", "id"}},
+	{ReasonOwnerPrivate, []string{"id", "msp"}},
+	{ReasonOwnerElsewhere, []string{"id", "msp"}},
+	{ReasonComparisonResultExists, []string{"id", "institution"}},
+	{ReasonSubscriptionInstitution, nil},
+	{ReasonBatchRefused, []string{"refused", "total"}},
 }
 
 // Params are the parameters of a field error, each a value as the English
@@ -218,6 +311,14 @@ func FieldErrorOf(field string, err error) FieldError {
 // code and parameters).
 func ErrorOfField(code Code, fe FieldError) error {
 	return &Error{Code: code, Message: fe.Message, field: &fe}
+}
+
+// Refusef is the *Error of code whose one detail, under no field, is
+// the reason of the refusal: a reason code (see [ReasonAlreadyExists]) and
+// the parameters its sentence prints, so that a client says it in its own
+// language; the English message is formatted from format and args.
+func Refusef(code Code, reason FieldCode, params Params, format string, args ...any) error {
+	return ErrorOfField(code, NewFieldError("", reason, params, format, args...))
 }
 
 // NotFoundf is the NotFound *Error "<kind> <id> does not exist", with the

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func declaredFieldCodes(t *testing.T) map[string]FieldCode {
 		case *ast.SelectorExpr:
 			fn = f.Sel.Name
 		}
-		if fn != "invalid" && fn != "NewFieldError" && fn != "add" {
+		if fn != "invalid" && fn != "NewFieldError" && fn != "add" && fn != "Refusef" {
 			continue
 		}
 		if len(c.Args) < 4 {
@@ -62,7 +63,7 @@ func declaredFieldCodes(t *testing.T) map[string]FieldCode {
 		}
 		id, ok := c.Args[1].(*ast.Ident)
 		if !ok || consts[id.Name] == "" {
-			if ok && id.Name == "code" { // the constructors passing their argument on
+			if ok && (id.Name == "code" || id.Name == "reason") { // the constructors passing their argument on
 				continue
 			}
 			t.Errorf("%s: %s is called with a code that is no FieldCode constant", fset.Position(c.Pos()), fn)
@@ -225,5 +226,37 @@ func TestAOneFieldErrorCrossesTheWireWithItsCode(t *testing.T) {
 	}
 	if plain := Errorf(Invalid, "no code here"); strings.Contains(plain.Error(), detailsMarker) || ErrorDetails(plain) != nil {
 		t.Errorf("an error of no validator carries details: %q", plain.Error())
+	}
+}
+
+// TestABatchErrorKeepsItsReasonsThroughItsMessage: a refused batch's own
+// reason and its items' reasons survive the error's text, as a chaincode
+// error crosses Fabric, behind transport text.
+func TestABatchErrorKeepsItsReasonsThroughItsMessage(t *testing.T) {
+	e := BatchError("issue certificates", 3, []ItemError{
+		{Index: 1, Code: Conflict, Message: "certificate C already exists", Reason: ReasonAlreadyExists, Params: Params{"kind": "certificate", "id": "C"}},
+		{Index: 2, Code: Invalid, Message: "issue certificate: a; b"},
+	})
+	p := ParseError("rpc error: chaincode response 500, " + e.Error())
+	if p.Code != Conflict || p.Message != e.Message {
+		t.Fatalf("parsed %s %q, want %s %q", p.Code, p.Message, Conflict, e.Message)
+	}
+	items := BatchItemReasons(p)
+	want := []ItemError{
+		{Index: 1, Code: Conflict, Message: "certificate C already exists", Reason: ReasonAlreadyExists, Params: Params{"kind": "certificate", "id": "C"}},
+		{Index: 2, Code: Invalid, Message: "issue certificate: a; b"},
+	}
+	if !reflect.DeepEqual(items, want) {
+		t.Errorf("items %+v\nwant %+v", items, want)
+	}
+	ds := ErrorDetails(p)
+	if len(ds) != 3 || ds[0].Code != ReasonBatchRefused || !reflect.DeepEqual(ds[0].Params, Params{"refused": "2", "total": "3"}) {
+		t.Errorf("details %+v", ds)
+	}
+	// Details that are neither the message's end nor its reason and end
+	// stay message text.
+	forged := ParseError(`conflict: hello <details>[{"field":"","message":"other"},{"field":"","message":"lo"}]`)
+	if forged.Details != nil || !strings.HasSuffix(forged.Message, `"lo"}]`) {
+		t.Errorf("forged details accepted: %+v", forged)
 	}
 }

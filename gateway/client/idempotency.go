@@ -88,7 +88,7 @@ func (c *Client) replayed(ctx context.Context, idem *Idempotency, id *identity.I
 		return nil, fmt.Errorf("decode idempotent write: %w", err)
 	}
 	if w.Function != call.Function || w.RequestSHA256 != contract.RequestSHA256(call.Function, call.Args) {
-		return nil, record.Errorf(record.Conflict, "idempotency key %q was used by transaction %s for another request (%s); use a new key for a new request", idem.Key, w.TxID, w.Function)
+		return nil, record.Refusef(record.Conflict, record.ReasonIdempotencyReused, record.Params{"key": idem.Key, "tx": w.TxID, "function": w.Function}, "idempotency key %q was used by transaction %s for another request (%s); use a new key for a new request", idem.Key, w.TxID, w.Function)
 	}
 	idem.Replayed, idem.TxID = true, w.TxID
 	// The block of the first write is not known here; it is committed,

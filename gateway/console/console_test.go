@@ -811,13 +811,32 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		if got := text(t, ctx, `#import-result tr[data-field="signature"]`); !strings.Contains(got, "无签名") {
 			t.Errorf("signature row reads %q", got)
 		}
-		// The same file again: the certificate exists, shown as an error.
+		// Every mapping note reads in Chinese from its code, the English
+		// as its title.
+		var notes []struct{ Code, Text, English string }
+		run(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('#import-result tr[data-field="problems"] li')).map(li => ({
+			Code: li.getAttribute('data-code'), Text: li.lastChild.textContent, English: li.lastChild.getAttribute('title')}))`, &notes))
+		if len(notes) == 0 {
+			t.Error("the import shows no mapping note")
+		}
+		han := regexp.MustCompile(`\p{Han}`)
+		for _, n := range notes {
+			if n.Code == "" || !han.MatchString(n.Text) || n.Text == n.English {
+				t.Errorf("mapping note %q (code %q) is not said in Chinese; the gateway sent %q", n.Text, n.Code, n.English)
+			}
+		}
+		docShot(t, ctx, "import.png")
+		// The same file again: the certificate exists, shown as an error
+		// in Chinese.
 		run(t, ctx,
 			chromedp.Click(`#import-form button[type="submit"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`#import-result .error`, chromedp.ByQuery),
 		)
 		if code := attr(t, ctx, "#import-result .error", "data-code"); code != "conflict" {
 			t.Errorf("second import: error %q, want conflict", code)
+		}
+		if got, want := text(t, ctx, "#import-result .error .message"), "证书 DCC-CONSOLE-0001 已在账本上，锚定的正是此 DCC（SHA-256 "; !strings.HasPrefix(got, want) {
+			t.Errorf("second import says %q, want %q…", got, want)
 		}
 	})
 
@@ -838,6 +857,12 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		}
 		if got := text(t, ctx, `#verify-result tr[data-field="signature"]`); !strings.Contains(got, "✗ 签名无效") || strings.Contains(got, "✓ 签名有效") {
 			t.Errorf("signature row reads %q", got)
+		}
+		if got := text(t, ctx, `#verify-result tr[data-field="signature"] [data-field="reason"]`); !strings.HasPrefix(got, "签名无法验证：") {
+			t.Errorf("the signature's reason reads %q, want it in Chinese", got)
+		}
+		if got := text(t, ctx, `#verify-result tr[data-field="schema"] .schema-message`); got != "符合 DCC 模式 3.1.1（D-SI 2.2.0）" {
+			t.Errorf("the schema check reads %q", got)
 		}
 	})
 }

@@ -76,10 +76,14 @@ func (d *Document) CanonicalSHA256() (string, error) {
 
 // Problem says precisely what is missing or does not map, and where: Path is
 // an XPath-like location in the DCC ("measurementResults/measurementResult[1]/
-// results/result[1]"), or the ledger field concerned.
+// results/result[1]"), or the ledger field concerned. Message is English;
+// Code and Params (see [ProblemCodes]) let a client say it in its own
+// language. A problem that stops the mapping has no code.
 type Problem struct {
-	Path    string `json:"path"`
-	Message string `json:"message"`
+	Path    string            `json:"path"`
+	Message string            `json:"message"`
+	Code    ProblemCode       `json:"code,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
 }
 
 // String renders the problem as "path: message".

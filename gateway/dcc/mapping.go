@@ -163,8 +163,7 @@ func (d *Document) Certificate(opts MapOptions) (*record.Certificate, []Problem,
 		return nil, m.problems, m.err
 	}
 	if len(m.fatal) > 0 {
-		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q does not map onto a certificate: %s",
-			d.Core.UniqueIdentifier, strings.Join(m.fatal, "; "))
+		return nil, m.problems, fatalError(d.Core.UniqueIdentifier, m.fatal)
 	}
 	if err := cert.Validate(); err != nil {
 		return nil, m.problems, record.Errorf(record.Invalid, "DCC %q maps onto an invalid certificate: %s",
@@ -179,7 +178,7 @@ type mapper struct {
 	doc      *Document
 	opts     MapOptions
 	problems []Problem
-	fatal    []string
+	fatal    []Problem
 	// err is a failure of a lookup, not of the document.
 	err error
 	// unresolved says, for each measuring equipment that resolved to no
@@ -187,14 +186,14 @@ type mapper struct {
 	unresolved []string
 }
 
-func (m *mapper) note(path, format string, args ...any) {
-	m.problems = append(m.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+func (m *mapper) note(path string, code ProblemCode, names []string, format string, args ...any) {
+	m.problems = append(m.problems, newProblem(path, code, names, format, args...))
 }
 
-func (m *mapper) fail(path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	m.problems = append(m.problems, Problem{Path: path, Message: msg})
-	m.fatal = append(m.fatal, path+": "+msg)
+func (m *mapper) fail(path string, code ProblemCode, names []string, format string, args ...any) {
+	p := newProblem(path, code, names, format, args...)
+	m.problems = append(m.problems, p)
+	m.fatal = append(m.fatal, p)
 }
 
 // SanitizeID turns a DCC identifier into a ledger id (1–64 of A-Z a-z 0-9
@@ -223,11 +222,11 @@ func SanitizeID(s string) (string, bool) {
 func (m *mapper) ledgerID(path, what, raw string) (string, bool) {
 	id, ok := SanitizeID(raw)
 	if !ok {
-		m.fail(path, "%s %q cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)", what, raw)
+		m.fail(path, ProblemIDUnusable, []string{"what", "value"}, "%s %q cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)", what, raw)
 		return "", false
 	}
 	if id != raw {
-		m.note(path, "%s %q is not a valid ledger id; recorded as %q", what, raw, id)
+		m.note(path, ProblemIDSanitized, []string{"what", "value", "id"}, "%s %q is not a valid ledger id; recorded as %q", what, raw, id)
 	}
 	return id, true
 }
@@ -236,13 +235,13 @@ func (m *mapper) certificateID() string {
 	const path = "administrativeData/coreData/uniqueIdentifier"
 	if m.opts.CertificateID != "" {
 		if err := record.ValidateID("id", m.opts.CertificateID); err != nil {
-			m.fail("MapOptions.CertificateID", "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.CertificateID", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
 		}
 		return m.opts.CertificateID
 	}
 	raw := m.doc.Core.UniqueIdentifier
 	if raw == "" {
-		m.fail(path, "missing: the certificate id is the DCC's unique identifier")
+		m.fail(path, ProblemNoUniqueIdentifier, nil, "missing: the certificate id is the DCC's unique identifier")
 		return ""
 	}
 	id, _ := m.ledgerID(path, "uniqueIdentifier", raw)
@@ -253,20 +252,20 @@ func (m *mapper) issuer() string {
 	const path = "administrativeData/calibrationLaboratory/calibrationLaboratoryCode"
 	if m.opts.IssuerID != "" {
 		if err := record.ValidateID("issuer_id", m.opts.IssuerID); err != nil {
-			m.fail("MapOptions.IssuerID", "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.IssuerID", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
 		}
 		return m.opts.IssuerID
 	}
 	code := m.doc.Laboratory.Code
 	if code == "" {
-		m.fail(path, "missing: the issuing institution is named by the calibration laboratory code (laboratory %q)",
+		m.fail(path, ProblemNoLaboratoryCode, []string{"name"}, "missing: the issuing institution is named by the calibration laboratory code (laboratory %q)",
 			m.doc.Laboratory.Contact.Name.In(m.opts.Lang))
 		return ""
 	}
 	// A laboratory code is matched against institution ids as it is:
 	// rewriting it could name another institution.
 	if err := record.ValidateID("issuer_id", code); err != nil {
-		m.fail(path, "calibration laboratory code %q is not a valid institution id", code)
+		m.fail(path, ProblemBadLaboratoryCode, []string{"value"}, "calibration laboratory code %q is not a valid institution id", code)
 		return ""
 	}
 	return code
@@ -280,7 +279,7 @@ func (m *mapper) resolve(role Role, ids []Identification, path, what string) (st
 			return "", false
 		}
 		if err := record.ValidateID(string(role), id); err != nil {
-			m.fail(path, "%s: resolved id: %s", what, record.ErrorMessage(err))
+			m.fail(path, ProblemResolvedIDInvalid, []string{"what", "detail"}, "%s: resolved id: %s", what, record.ErrorMessage(err))
 			return "", false
 		}
 		return id, true
@@ -299,17 +298,17 @@ func (m *mapper) subject() string {
 	const path = "administrativeData/items"
 	items := m.doc.Items
 	if len(items) == 0 {
-		m.fail(path, "missing: no dcc:item names the calibrated subject")
+		m.fail(path, ProblemNoItem, nil, "missing: no dcc:item names the calibrated subject")
 		return ""
 	}
 	for i, it := range items[1:] {
-		m.note(fmt.Sprintf("%s/item[%d]", path, i+2), "item %q is not recorded: a ledger certificate has one subject, the first item",
+		m.note(fmt.Sprintf("%s/item[%d]", path, i+2), ProblemItemNotRecorded, []string{"name"}, "item %q is not recorded: a ledger certificate has one subject, the first item",
 			it.Name.In(m.opts.Lang))
 	}
 	first := path + "/item[1]"
 	id, ok := m.resolve(RoleSubject, items[0].Identifications, first, "item")
 	if !ok {
-		m.fail(first, "item %q has no identification that names it on the ledger (issuers tried: %s)",
+		m.fail(first, ProblemItemUnresolved, []string{"name", "tried"}, "item %q has no identification that names it on the ledger (issuers tried: %s)",
 			items[0].Name.In(m.opts.Lang), m.issuersTried())
 		return ""
 	}
@@ -333,7 +332,7 @@ func (m *mapper) references(subject string) []string {
 		for _, eq := range mr.Equipments {
 			name := eq.Name.In(m.opts.Lang)
 			if isAuxiliary(eq) {
-				m.note(eq.Path, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
+				m.note(eq.Path, ProblemEquipmentAuxiliary, []string{"name"}, "measuring equipment %q is auxiliary equipment, not a reference standard; not recorded", name)
 				continue
 			}
 			if m.opts.Standards != nil {
@@ -347,11 +346,11 @@ func (m *mapper) references(subject string) []string {
 			id, ok := m.resolve(RoleReference, eq.Identifications, eq.Path, "measuring equipment")
 			switch {
 			case !ok && len(eq.Identifications) == 0:
-				m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+				m.note(eq.Path, ProblemEquipmentNoIdentification, []string{"name"}, "measuring equipment %q is not recorded as a reference: it has no identification", name)
 			case !ok:
-				m.note(eq.Path, "measuring equipment %q is not recorded as a reference: no identification names it on the ledger (issuers tried: %s)", name, m.issuersTried())
+				m.note(eq.Path, ProblemEquipmentNotOnLedger, []string{"name", "tried"}, "measuring equipment %q is not recorded as a reference: no identification names it on the ledger (issuers tried: %s)", name, m.issuersTried())
 			case id == subject:
-				m.note(eq.Path, "measuring equipment %q is the subject itself; not recorded as a reference", name)
+				m.note(eq.Path, ProblemEquipmentIsSubject, []string{"name"}, "measuring equipment %q is the subject itself; not recorded as a reference", name)
 			case seen[id]:
 			default:
 				seen[id] = true
@@ -360,10 +359,10 @@ func (m *mapper) references(subject string) []string {
 		}
 	}
 	if len(refs) == 0 && len(m.unresolved) > 0 {
-		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment %s; name the standards with reference_ids)",
+		m.fail("measurementResults/measurementResult/measuringEquipments", ProblemNoReferenceUnresolved, []string{"unresolved"}, "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment %s; name the standards with reference_ids)",
 			strings.Join(m.unresolved, ", "))
 	} else if len(refs) == 0 {
-		m.fail("measurementResults/measurementResult/measuringEquipments", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
+		m.fail("measurementResults/measurementResult/measuringEquipments", ProblemNoReference, nil, "missing: no measuring equipment identifies a reference standard; a certificate needs at least one")
 	}
 	return refs
 }
@@ -374,7 +373,7 @@ func (m *mapper) givenReferences() []string {
 	seen := map[string]bool{}
 	for _, id := range m.opts.ReferenceIDs {
 		if err := record.ValidateID("reference_ids", id); err != nil {
-			m.fail("MapOptions.ReferenceIDs", "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.ReferenceIDs", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
 			continue
 		}
 		if !seen[id] {
@@ -383,7 +382,7 @@ func (m *mapper) givenReferences() []string {
 		}
 	}
 	m.note("measurementResults/measurementResult/measuringEquipments",
-		"reference standards %s are named by the request (reference_ids), not resolved from the measuring equipment", strings.Join(refs, ", "))
+		ProblemReferencesGiven, []string{"ids"}, "reference standards %s are named by the request (reference_ids), not resolved from the measuring equipment", strings.Join(refs, ", "))
 	return refs
 }
 
@@ -414,7 +413,7 @@ func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
 		case 0:
 			tried = append(tried, fmt.Sprintf("%s identification %q", ident.Issuer, value))
 		case 1:
-			m.note(eq.Path, "measuring equipment %q is standard %s, which carries its %s identification %q", name, ids[0], ident.Issuer, value)
+			m.note(eq.Path, ProblemEquipmentIdentified, []string{"name", "id", "issuer", "value"}, "measuring equipment %q is standard %s, which carries its %s identification %q", name, ids[0], ident.Issuer, value)
 			return ids[0], true
 		default:
 			tried = append(tried, fmt.Sprintf("%s identification %q (carried by several standards: %s)", ident.Issuer, value, strings.Join(ids, ", ")))
@@ -431,16 +430,16 @@ func (m *mapper) lookupStandard(eq Equipment, name string) (string, bool) {
 			return "", false
 		}
 		if found {
-			m.note(eq.Path, "measuring equipment %q is standard %s, named by its %s identification", name, id, ident.Issuer)
+			m.note(eq.Path, ProblemEquipmentNamed, []string{"name", "id", "issuer"}, "measuring equipment %q is standard %s, named by its %s identification", name, id, ident.Issuer)
 			return id, true
 		}
 		tried = append(tried, fmt.Sprintf("standard id %q", id))
 	}
 	if len(tried) == 0 {
-		m.note(eq.Path, "measuring equipment %q is not recorded as a reference: it has no identification", name)
+		m.note(eq.Path, ProblemEquipmentNoIdentification, []string{"name"}, "measuring equipment %q is not recorded as a reference: it has no identification", name)
 		return "", false
 	}
-	m.note(eq.Path, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
+	m.note(eq.Path, ProblemEquipmentUnresolved, []string{"name", "tried"}, "measuring equipment %q resolves to no registered standard (tried: %s); register its identification on the standard or name the standards with reference_ids",
 		name, strings.Join(tried, "; "))
 	m.unresolved = append(m.unresolved, fmt.Sprintf("%q: tried %s", name, strings.Join(tried, "; ")))
 	return "", false
@@ -464,10 +463,10 @@ func (m *mapper) performedOn() string {
 	case c.EndPerformanceDate != "":
 		return c.EndPerformanceDate
 	case c.BeginPerformanceDate != "":
-		m.note(path+"/endPerformanceDate", "missing; performed_on is the begin performance date %s", c.BeginPerformanceDate)
+		m.note(path+"/endPerformanceDate", ProblemEndDateMissing, []string{"date"}, "missing; performed_on is the begin performance date %s", c.BeginPerformanceDate)
 		return c.BeginPerformanceDate
 	}
-	m.fail(path+"/endPerformanceDate", "missing: performed_on is the end (or begin) performance date")
+	m.fail(path+"/endPerformanceDate", ProblemNoPerformanceDate, nil, "missing: performed_on is the end (or begin) performance date")
 	return ""
 }
 
@@ -485,7 +484,7 @@ func (m *mapper) results() []record.Result {
 					continue
 				}
 				if !q.UnitKnown {
-					m.fail(q.Path, "unknown D-SI unit %q: the result cannot be recorded in a metrotrace unit", q.DSIUnit)
+					m.fail(q.Path, ProblemResultUnitUnknown, []string{"unit"}, "unknown D-SI unit %q: the result cannot be recorded in a metrotrace unit", q.DSIUnit)
 					continue
 				}
 				values, unit := q.Values, q.Unit
@@ -493,7 +492,7 @@ func (m *mapper) results() []record.Result {
 					if ref := referenceFor(res.Quantities, q); ref != nil {
 						values, unit = ref.Values, ref.Unit
 						used[ref.Path] = true
-						m.note(q.Path, "measurement errors are not recorded; results are the reference values of %s with the uncertainty of the error", ref.Path)
+						m.note(q.Path, ProblemErrorsAsReference, []string{"path"}, "measurement errors are not recorded; results are the reference values of %s with the uncertainty of the error", ref.Path)
 					}
 				}
 				used[q.Path] = true
@@ -505,7 +504,7 @@ func (m *mapper) results() []record.Result {
 					u := q.Uncertainties[i]
 					uv, err := units.ConvertDelta(u.Value, q.Unit, unit)
 					if err != nil {
-						m.fail(q.Path, "uncertainty in %q does not fit values in %q: %v", q.Unit, unit, err)
+						m.fail(q.Path, ProblemUncertaintyUnitMismatch, []string{"unit", "value_unit", "detail"}, "uncertainty in %q does not fit values in %q: %v", q.Unit, unit, err)
 						break
 					}
 					out = append(out, record.Result{Value: v, Unit: unit, Uncertainty: &record.Uncertainty{Value: uv, Unit: unit, K: u.K}})
@@ -513,13 +512,13 @@ func (m *mapper) results() []record.Result {
 			}
 			for _, q := range res.Quantities {
 				if !used[q.Path] {
-					m.note(q.Path, "quantity %q is not recorded: it carries no expanded uncertainty", q.Name.In(m.opts.Lang))
+					m.note(q.Path, ProblemQuantityNoUncertainty, []string{"name"}, "quantity %q is not recorded: it carries no expanded uncertainty", q.Name.In(m.opts.Lang))
 				}
 			}
 		}
 	}
 	if len(out) == 0 {
-		m.fail("measurementResults", "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k")
+		m.fail("measurementResults", ProblemNoUncertainResult, nil, "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k")
 		return nil
 	}
 	for i := range out {
@@ -530,7 +529,7 @@ func (m *mapper) results() []record.Result {
 				u.Value, u.Unit = percent(u.Value), "%"
 			}
 			if i == 0 {
-				m.note("measurementResults", `values in \one are recorded in %%`)
+				m.note("measurementResults", ProblemOneAsPercent, nil, `values in \one are recorded in %%`)
 			}
 		}
 	}
@@ -567,7 +566,7 @@ var humidityWords = []string{"humidity", "feuchte", "湿度"}
 func (m *mapper) quantity(results []record.Result) string {
 	if m.opts.Quantity != "" {
 		if _, ok := units.QuantityDimensions[m.opts.Quantity]; !ok {
-			m.fail("MapOptions.Quantity", "%q is not a known quantity (known: %s)", m.opts.Quantity, strings.Join(units.Quantities(), ", "))
+			m.fail("MapOptions.Quantity", ProblemOptionQuantityUnknown, []string{"value", "known"}, "%q is not a known quantity (known: %s)", m.opts.Quantity, strings.Join(units.Quantities(), ", "))
 		}
 		return m.opts.Quantity
 	}
@@ -576,12 +575,12 @@ func (m *mapper) quantity(results []record.Result) string {
 	}
 	dim, err := units.DimensionOf(results[0].Unit)
 	if err != nil {
-		m.fail("measurementResults", "unit %q of the results: %v", results[0].Unit, err)
+		m.fail("measurementResults", ProblemResultsUnitBad, []string{"unit", "detail"}, "unit %q of the results: %v", results[0].Unit, err)
 		return ""
 	}
 	for _, r := range results[1:] {
 		if d, _ := units.DimensionOf(r.Unit); d != dim {
-			m.fail("measurementResults", "results measure both %s (%q) and %s (%q); one certificate records one quantity", dim, results[0].Unit, d, r.Unit)
+			m.fail("measurementResults", ProblemResultsTwoQuantities, []string{"dimension", "unit", "other_dimension", "other_unit"}, "results measure both %s (%q) and %s (%q); one certificate records one quantity", dim, results[0].Unit, d, r.Unit)
 			return ""
 		}
 	}
@@ -589,12 +588,12 @@ func (m *mapper) quantity(results []record.Result) string {
 		if m.speaksOf(humidityWords) {
 			return "humidity"
 		}
-		m.fail("measurementResults", "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity")
+		m.fail("measurementResults", ProblemDimensionlessQuantity, nil, "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity")
 		return ""
 	}
 	q, err := units.QuantityOf(results[0].Unit)
 	if err != nil {
-		m.fail("measurementResults", "no metrotrace quantity is inferred from %q (%s); set MapOptions.Quantity", results[0].Unit, dim.Formula())
+		m.fail("measurementResults", ProblemQuantityNotInferred, []string{"unit", "dimension"}, "no metrotrace quantity is inferred from %q (%s); set MapOptions.Quantity", results[0].Unit, dim.Formula())
 		return ""
 	}
 	return q
@@ -640,7 +639,7 @@ func (m *mapper) validUntil(performedOn string) string {
 	}
 	for i, st := range m.doc.Statements {
 		if hasRefType(st.RefTypes, RefTypeRecalibration) && st.Date != "" {
-			m.note(fmt.Sprintf("administrativeData/statements/statement[%d]", i+1), "valid_until is the recalibration date %s", st.Date)
+			m.note(fmt.Sprintf("administrativeData/statements/statement[%d]", i+1), ProblemValidUntilRecalibration, []string{"date"}, "valid_until is the recalibration date %s", st.Date)
 			return st.Date
 		}
 	}
@@ -649,10 +648,10 @@ func (m *mapper) validUntil(performedOn string) string {
 	}
 	until, err := record.AddYears(performedOn, m.opts.ValidityYears)
 	if err != nil {
-		m.fail("administrativeData/coreData/endPerformanceDate", "%v", err)
+		m.fail("administrativeData/coreData/endPerformanceDate", ProblemBadPerformanceDate, []string{"detail"}, "%v", err)
 		return ""
 	}
-	m.note("administrativeData/statements", "the DCC states no validity; valid_until is performed_on + %d year(s): %s", m.opts.ValidityYears, until)
+	m.note("administrativeData/statements", ProblemValidUntilDefault, []string{"years", "date"}, "the DCC states no validity; valid_until is performed_on + %d year(s): %s", m.opts.ValidityYears, until)
 	return until
 }
 
@@ -685,7 +684,7 @@ func (m *mapper) method() string {
 			return name
 		}
 	}
-	m.fail("measurementResults/measurementResult/usedMethods", "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method")
+	m.fail("measurementResults/measurementResult/usedMethods", ProblemNoMethod, nil, "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method")
 	return ""
 }
 
@@ -698,11 +697,11 @@ func (m *mapper) conformity() string {
 		if m.opts.Kind == record.KindVerification {
 			return st.Conformity
 		}
-		m.note(path, "conformity %q is not recorded: only a verification certificate states conformity", st.Conformity)
+		m.note(path, ProblemConformityNotRecorded, []string{"value"}, "conformity %q is not recorded: only a verification certificate states conformity", st.Conformity)
 		return ""
 	}
 	if m.opts.Kind == record.KindVerification {
-		m.fail("administrativeData/statements", "missing: a verification needs a statement with dcc:conformity")
+		m.fail("administrativeData/statements", ProblemNoConformity, nil, "missing: a verification needs a statement with dcc:conformity")
 	}
 	return ""
 }
@@ -721,10 +720,10 @@ func (m *mapper) previousReport(cert *record.Certificate) {
 		return
 	}
 	if id, ok := SanitizeID(prev.ReferralID); ok {
-		m.note(path, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
+		m.note(path, ProblemReplacesReport, []string{"report", "id"}, "this DCC replaces report %q (ledger id %q); supersede that certificate on the ledger", prev.ReferralID, id)
 		return
 	}
-	m.note(path, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
+	m.note(path, ProblemReplacesReportNoID, []string{"report"}, "this DCC replaces report %q, which has no ledger id; link it by hand", prev.ReferralID)
 }
 
 // linkPrevious links the certificate anchoring the DCC a previousReport
@@ -734,7 +733,7 @@ func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path st
 	procedure := strings.ToLower(strings.TrimSpace(prev.Procedure))
 	value := strings.ToLower(strings.TrimSpace(prev.Value))
 	if !contains(sha256Procedures, procedure) || len(value) != 64 || strings.Trim(value, "0123456789abcdef") != "" {
-		m.note(path, "this DCC replaces report %q, but names it by %s %q, not by a SHA-256 in hex; not linked on the ledger", prev.ReferralID, prev.Procedure, prev.Value)
+		m.note(path, ProblemReplacesReportNotSHA256, []string{"report", "procedure", "value"}, "this DCC replaces report %q, but names it by %s %q, not by a SHA-256 in hex; not linked on the ledger", prev.ReferralID, prev.Procedure, prev.Value)
 		return
 	}
 	certs, err := m.opts.Anchors.ByDCCSHA256(value)
@@ -744,16 +743,16 @@ func (m *mapper) linkPrevious(cert *record.Certificate, prev *Reference, path st
 	}
 	switch {
 	case len(certs) == 0:
-		m.note(path, "this DCC replaces report %q, whose SHA-256 %s no certificate on the ledger anchors; not linked", prev.ReferralID, value)
+		m.note(path, ProblemReplacesReportUnanchored, []string{"report", "digest"}, "this DCC replaces report %q, whose SHA-256 %s no certificate on the ledger anchors; not linked", prev.ReferralID, value)
 	case len(certs) > 1:
-		m.note(path, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
+		m.note(path, ProblemPreviousAmbiguous, []string{"digest"}, "the SHA-256 %s of the previous report is anchored by several certificates; not linked", value)
 	case certs[0].SubjectID != cert.SubjectID:
-		m.fail(path, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
+		m.fail(path, ProblemPreviousOtherSubject, []string{"digest", "id", "subject", "want"}, "the previous report (SHA-256 %s) is certificate %s about %s, not about this DCC's subject %s", value, certs[0].ID, certs[0].SubjectID, cert.SubjectID)
 	case certs[0].Status != record.CertValid:
-		m.note(path, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
+		m.note(path, ProblemPreviousNotValid, []string{"digest", "id", "status"}, "the previous report (SHA-256 %s) is certificate %s, which is %s already; not linked", value, certs[0].ID, certs[0].Status)
 	default:
 		cert.Supersedes, cert.PreviousDCCSHA256 = certs[0].ID, value
-		m.note(path, "this DCC replaces certificate %s, whose anchored DCC has the SHA-256 %s named by previousReport; it supersedes it", certs[0].ID, value)
+		m.note(path, ProblemSupersedes, []string{"id", "digest"}, "this DCC replaces certificate %s, whose anchored DCC has the SHA-256 %s named by previousReport; it supersedes it", certs[0].ID, value)
 	}
 }
 

@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -350,6 +351,18 @@ func TestCertificateNamesEveryGapAtOnce(t *testing.T) {
 	data = MustEdit(t, data, `<si:unit>\kilogram</si:unit>`, `<si:unit>\pound</si:unit>`)
 	_, _, err := MustParse(t, data).Certificate(MapOptions{})
 	assertInvalid(t, err, "calibrationLaboratoryCode: missing", `unknown D-SI unit "\\pound"`, "no result value carries an expanded uncertainty")
+	// Each gap is a detail under its path, with its code and params.
+	var got []string
+	for _, d := range record.ErrorDetails(err) {
+		got = append(got, d.Field+" "+string(d.Code)+" "+fmt.Sprint(d.Params))
+	}
+	want := []string{
+		"administrativeData/calibrationLaboratory/calibrationLaboratoryCode no_laboratory_code map[name:Tianjin Institute of Metrology]",
+	}
+	if len(got) != 3 || got[0] != want[0] || !strings.HasPrefix(got[1], "measurementResults/") || !strings.Contains(got[1], " result_unit_unknown map[unit:\\pound]") ||
+		got[2] != "measurementResults no_uncertain_result map[]" {
+		t.Errorf("details:\n%s", strings.Join(got, "\n"))
+	}
 }
 
 func TestSanitizeID(t *testing.T) {

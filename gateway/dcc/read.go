@@ -82,20 +82,22 @@ type reader struct {
 	groups int
 }
 
-func (r *reader) fail(path, format string, args ...any) {
+func (r *reader) fail(path string, code ProblemCode, names []string, format string, args ...any) {
 	if r.err == nil {
-		r.err = record.Errorf(record.Invalid, "%s: %s", path, fmt.Sprintf(format, args...))
+		p := newProblem(path, code, names, format, args...)
+		r.err = &record.Error{Code: record.Invalid, Message: p.String(),
+			Details: []record.FieldError{{Field: p.Path, Message: p.String(), Code: record.FieldCode(p.Code), Params: p.Params}}}
 	}
 }
 
-func (r *reader) note(path, format string, args ...any) {
-	r.doc.Problems = append(r.doc.Problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+func (r *reader) note(path string, code ProblemCode, names []string, format string, args ...any) {
+	r.doc.Problems = append(r.doc.Problems, newProblem(path, code, names, format, args...))
 }
 
 func (r *reader) read(root *element) {
 	admin := root.child(NamespaceDCC, "administrativeData")
 	if admin == nil {
-		r.fail("administrativeData", "missing: a DCC must have dcc:administrativeData")
+		r.fail("administrativeData", ProblemNoAdministrativeData, nil, "missing: a DCC must have dcc:administrativeData")
 		return
 	}
 	const a = "administrativeData"
@@ -144,7 +146,7 @@ func (r *reader) read(root *element) {
 
 	results := root.child(NamespaceDCC, "measurementResults")
 	if results == nil {
-		r.fail("measurementResults", "missing: a DCC must have dcc:measurementResults")
+		r.fail("measurementResults", ProblemNoMeasurementResults, nil, "missing: a DCC must have dcc:measurementResults")
 		return
 	}
 	for i, mr := range results.all(NamespaceDCC, "measurementResult") {
@@ -154,7 +156,7 @@ func (r *reader) read(root *element) {
 
 func (r *reader) readCore(core *element, path string) {
 	if core == nil {
-		r.fail(path, "missing: a DCC must have dcc:coreData")
+		r.fail(path, ProblemNoCoreData, nil, "missing: a DCC must have dcc:coreData")
 		return
 	}
 	c := CoreData{
@@ -186,7 +188,7 @@ func (r *reader) readCore(core *element, path string) {
 			continue
 		}
 		if _, err := record.ParseDate(d.value); err != nil {
-			r.fail(path+"/"+d.name, "%v", err)
+			r.fail(path+"/"+d.name, ProblemBadDateValue, []string{"detail"}, "%v", err)
 		}
 	}
 	r.doc.Core = c
@@ -225,7 +227,7 @@ func (r *reader) readMeasurementResult(mr *element, path string) {
 	}
 	results := mr.child(NamespaceDCC, "results")
 	if results == nil {
-		r.fail(path+"/results", "missing: a measurement result must have dcc:results")
+		r.fail(path+"/results", ProblemNoDCCResults, nil, "missing: a measurement result must have dcc:results")
 		return
 	}
 	for i, res := range results.all(NamespaceDCC, "result") {
@@ -282,11 +284,11 @@ func (r *reader) readQuantity(qe *element, path string) (Quantity, bool) {
 		case "hybrid":
 			return r.readHybrid(c, path+"/si:hybrid", q)
 		default:
-			r.note(path+"/si:"+c.local, "si:%s is not read; only si:real, si:realListXMLList and si:hybrid are", c.local)
+			r.note(path+"/si:"+c.local, ProblemSINotRead, []string{"element"}, "si:%s is not read; only si:real, si:realListXMLList and si:hybrid are", c.local)
 			return q, false
 		}
 	}
-	r.note(path, "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read")
+	r.note(path, ProblemNoDSIValue, nil, "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read")
 	return q, false
 }
 
@@ -307,7 +309,7 @@ func (r *reader) readHybrid(h *element, path string, q Quantity) (Quantity, bool
 		reps = append(reps, rep)
 	}
 	if len(reps) == 0 {
-		r.note(path, "si:hybrid holds no si:real or si:realListXMLList; not read")
+		r.note(path, ProblemHybridEmpty, nil, "si:hybrid holds no si:real or si:realListXMLList; not read")
 		return q, false
 	}
 	chosen := 0
@@ -354,11 +356,11 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 	var rep representation
 	valueEl, unitEl := e.child(NamespaceSI, "value"+suffix), e.child(NamespaceSI, "unit"+suffix)
 	if valueEl == nil {
-		r.fail(path, "si:value%s is missing", suffix)
+		r.fail(path, ProblemNoSIValue, []string{"suffix"}, "si:value%s is missing", suffix)
 		return rep, false
 	}
 	if unitEl == nil || unitEl.value() == "" {
-		r.fail(path, "si:unit%s is missing: every D-SI value needs a unit", suffix)
+		r.fail(path, ProblemNoSIUnit, []string{"suffix"}, "si:unit%s is missing: every D-SI value needs a unit", suffix)
 		return rep, false
 	}
 	values, ok := r.numbers(valueEl.value(), path+"/si:value"+suffix)
@@ -366,29 +368,29 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 		return rep, false
 	}
 	if len(values) == 0 {
-		r.fail(path+"/si:value"+suffix, "no value")
+		r.fail(path+"/si:value"+suffix, ProblemEmptyValue, nil, "no value")
 		return rep, false
 	}
 	if !list && len(values) != 1 {
-		r.fail(path+"/si:value", "si:real holds %d numbers, not one", len(values))
+		r.fail(path+"/si:value", ProblemRealNotOne, []string{"count"}, "si:real holds %d numbers, not one", len(values))
 		return rep, false
 	}
 	unitsList := strings.Fields(unitEl.value())
 	for _, u := range unitsList[1:] {
 		if u != unitsList[0] {
-			r.fail(path+"/si:unitXMLList", "values in different units (%s, %s) are not supported", unitsList[0], u)
+			r.fail(path+"/si:unitXMLList", ProblemMixedUnits, []string{"unit", "other_unit"}, "values in different units (%s, %s) are not supported", unitsList[0], u)
 			return rep, false
 		}
 	}
 	if len(unitsList) != 1 && len(unitsList) != len(values) {
-		r.fail(path+"/si:unitXMLList", "%d units for %d values", len(unitsList), len(values))
+		r.fail(path+"/si:unitXMLList", ProblemUnitsCount, []string{"units", "values"}, "%d units for %d values", len(unitsList), len(values))
 		return rep, false
 	}
 	rep.values, rep.dsiUnit = values, unitsList[0]
 	if u, err := UnitFromDSI(rep.dsiUnit); err == nil {
 		rep.unit, rep.known = u, true
 	} else {
-		r.note(path, "%v: metrotrace has no unit for it", err)
+		r.note(path, ProblemUnitUnknown, []string{"reason"}, "%v: metrotrace has no unit for it", err)
 	}
 
 	uncEl, valueName, kName, pName := e.child(NamespaceSI, "expandedUnc"+suffix), "uncertainty"+suffix, "coverageFactor"+suffix, "coverageProbability"+suffix
@@ -396,14 +398,14 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 		if mu := e.child(NamespaceSI, "measurementUncertaintyUnivariate"+suffix); mu != nil {
 			uncEl, valueName = mu.child(NamespaceSI, "expandedMU"+suffix), "valueExpandedMU"+suffix
 			if uncEl == nil {
-				r.note(path, "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read")
+				r.note(path, ProblemUncertaintyNotExpanded, nil, "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read")
 				return rep, true
 			}
 		}
 	}
 	for _, other := range []string{"coverageInterval", "ellipsoidalRegion", "rectangularRegion"} {
 		if e.child(NamespaceSI, other+suffix) != nil {
-			r.note(path, "si:%s%s is not read; only expanded uncertainties are", other, suffix)
+			r.note(path, ProblemUncertaintyNotRead, []string{"element", "suffix"}, "si:%s%s is not read; only expanded uncertainties are", other, suffix)
 		}
 	}
 	if uncEl == nil {
@@ -437,7 +439,7 @@ func (r *reader) readRepresentation(e *element, path string) (representation, bo
 func (r *reader) perValue(e *element, path string, n int, required bool) ([]float64, bool) {
 	if e == nil {
 		if required {
-			r.fail(path, "missing: an expanded uncertainty needs its value and coverage factor")
+			r.fail(path, ProblemUncertaintyIncomplete, nil, "missing: an expanded uncertainty needs its value and coverage factor")
 			return nil, false
 		}
 		return nil, true
@@ -456,7 +458,7 @@ func (r *reader) perValue(e *element, path string, n int, required bool) ([]floa
 		}
 		return out, true
 	}
-	r.fail(path, "%d entries for %d values; give one for all or one per value", len(xs), n)
+	r.fail(path, ProblemEntriesCount, []string{"entries", "values"}, "%d entries for %d values; give one for all or one per value", len(xs), n)
 	return nil, false
 }
 
@@ -469,12 +471,12 @@ func (r *reader) numbers(s, path string) ([]float64, bool) {
 	out := make([]float64, 0, len(fields))
 	for _, f := range fields {
 		if !decimalPattern.MatchString(f) {
-			r.fail(path, "%q is not a number", f)
+			r.fail(path, ProblemNotANumber, []string{"value"}, "%q is not a number", f)
 			return nil, false
 		}
 		x, err := strconv.ParseFloat(f, 64)
 		if err != nil || math.IsInf(x, 0) {
-			r.fail(path, "%q is not a finite number", f)
+			r.fail(path, ProblemNotFiniteNumber, []string{"value"}, "%q is not a finite number", f)
 			return nil, false
 		}
 		out = append(out, x)

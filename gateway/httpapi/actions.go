@@ -115,7 +115,7 @@ func (s *Server) approveAgreement(c echo.Context) error {
 	}
 	party := claimsOf(c).Institution
 	if party == "" {
-		return errorf(string(record.Forbidden), "this token names no institution to approve for")
+		return refusef(string(record.Forbidden), ReasonTokenNoParty, nil, "this token names no institution to approve for")
 	}
 	id, err := s.caller(c)
 	if err != nil {

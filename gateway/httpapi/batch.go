@@ -34,8 +34,8 @@ func (s *Server) issueCertificates(c echo.Context) error {
 	}
 	for i, raw := range b.Certificates {
 		if len(raw) == 0 || raw[0] != '{' {
-			return &record.Error{Code: record.Invalid, Message: record.BatchError("issue certificates", len(b.Certificates),
-				[]record.ItemError{{Index: i, Code: record.Invalid, Message: "a certificate must be a JSON object"}}).Message}
+			return record.BatchError("issue certificates", len(b.Certificates),
+				[]record.ItemError{{Index: i, Code: record.Invalid, Message: "a certificate must be a JSON object"}})
 		}
 	}
 	id, err := s.caller(c)
@@ -61,5 +61,5 @@ func itemErrorsOf(err error) []record.ItemError {
 	if !errors.As(err, &rec) {
 		return nil
 	}
-	return record.BatchItems(rec.Message)
+	return record.BatchItemReasons(rec)
 }

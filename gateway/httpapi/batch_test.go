@@ -68,12 +68,21 @@ func TestCertificateBatchRefusedNamesEveryItem(t *testing.T) {
 	if err := json.Unmarshal(r.body, &eb); err != nil {
 		t.Fatal(err)
 	}
-	want := []record.ItemError{
-		{Index: 1, Code: record.Conflict, Message: "certificate BJIM-2024-0042 already exists"},
-		{Index: 2, Code: record.Conflict, Message: "certificate BJIM-B-1 is also item 0 of this batch"},
+	// The batch's own reason comes first, under no field and no index.
+	if len(eb.Error.Details) == 0 || eb.Error.Details[0].Code != record.Code(record.ReasonBatchRefused) ||
+		fmt.Sprint(eb.Error.Details[0].Params) != "map[refused:2 total:3]" || strings.Contains(string(r.body), `"index":0`) {
+		t.Fatalf("details %s: want the reason batch_refused (refused 2, total 3) first, without an index", r.body)
 	}
-	if fmt.Sprint(eb.Error.Details) != fmt.Sprint(want) {
-		t.Fatalf("details %+v, want %+v", eb.Error.Details, want)
+	// Each item: its class as code, and its own reason with its params.
+	items := eb.Error.Details[1:]
+	want := []record.ItemError{
+		{Index: 1, Code: record.Conflict, Message: "certificate BJIM-2024-0042 already exists",
+			Reason: record.ReasonAlreadyExists, Params: record.Params{"kind": "certificate", "id": "BJIM-2024-0042"}},
+		{Index: 2, Code: record.Conflict, Message: "certificate BJIM-B-1 is also item 0 of this batch",
+			Reason: record.ReasonBatchTwice, Params: record.Params{"kind": "certificate", "id": "BJIM-B-1", "index": "0"}},
+	}
+	if fmt.Sprint(items) != fmt.Sprint(want) {
+		t.Fatalf("details %+v, want %+v", items, want)
 	}
 	if e.height() != before {
 		t.Fatal("a refused batch wrote")

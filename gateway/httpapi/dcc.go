@@ -57,7 +57,8 @@ func readFile(c echo.Context, xmlOnly bool) ([]byte, error) {
 		if ct == "" {
 			ct = "none"
 		}
-		return nil, errorf(CodeUnsupportedMediaType, "content type %s is not supported; send the DCC as application/xml or as the field %q of multipart/form-data", ct, FileField)
+		return nil, refusef(CodeUnsupportedMediaType, ReasonUnsupportedMediaType, record.Params{"type": ct, "want": "application/xml, multipart/form-data (" + FileField + ")"},
+			"content type %s is not supported; send the DCC as application/xml or as the field %q of multipart/form-data", ct, FileField)
 	case req.Body == nil:
 	default:
 		data, err = readLimited(req.Body)
@@ -66,7 +67,7 @@ func readFile(c echo.Context, xmlOnly bool) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) == 0 {
-		return nil, invalidf("the file is empty")
+		return nil, refusef(string(record.Invalid), ReasonFileEmpty, nil, "the file is empty")
 	}
 	return data, nil
 }
@@ -85,7 +86,7 @@ func readMultipartFile(req *http.Request) ([]byte, error) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, invalidf("the multipart body has no field %q carrying the file", FileField)
+			return nil, refusef(string(record.Invalid), ReasonNoFileField, record.Params{"name": FileField}, "the multipart body has no field %q carrying the file", FileField)
 		}
 		if err != nil {
 			return nil, bodyError("multipart body", err)
@@ -106,7 +107,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 		return nil, bodyError("read the file", err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, errorf(CodePayloadTooLarge, "the file is larger than %d bytes (10 MiB)", MaxFileSize)
+		return nil, refusef(CodePayloadTooLarge, ReasonFileTooLarge, record.Params{"limit": fmt.Sprint(MaxFileSize)}, "the file is larger than %d bytes (10 MiB)", MaxFileSize)
 	}
 	return data, nil
 }
@@ -230,7 +231,8 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 		for i, e := range sch.Errors {
 			msgs[i] = e.String()
 		}
-		return invalidf("the DCC is not valid against the DCC schema %s: %s", sch.Version, strings.Join(msgs, "; "))
+		return refusef(string(record.Invalid), ReasonDCCSchemaInvalid, record.Params{"version": sch.Version, "errors": strings.Join(msgs, "; ")},
+			"the DCC is not valid against the DCC schema %s: %s", sch.Version, strings.Join(msgs, "; "))
 	}
 	id, err := s.caller(c)
 	if err != nil {
@@ -316,9 +318,10 @@ func knownIssuer(ctx context.Context, r Reader, issuer string, fromQuery bool) e
 	_, err := r.Get(ctx, record.DocInstitution, issuer)
 	if record.ErrorCode(err) == record.NotFound {
 		if fromQuery {
-			return invalidf("unknown issuer %s (issuer_id): no institution %s is registered", issuer, issuer)
+			return refusef(string(record.Invalid), ReasonUnknownIssuer, record.Params{"id": issuer}, "unknown issuer %s (issuer_id): no institution %s is registered", issuer, issuer)
 		}
-		return invalidf("unknown laboratory %s: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution %s is registered (name a registered one with issuer_id)", issuer, issuer)
+		return refusef(string(record.Invalid), ReasonUnknownLaboratory, record.Params{"id": issuer},
+			"unknown laboratory %s: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution %s is registered (name a registered one with issuer_id)", issuer, issuer)
 	}
 	return err
 }

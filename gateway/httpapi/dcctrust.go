@@ -176,7 +176,8 @@ func (s *Server) checkSignature(ctx context.Context, r Reader, data []byte, inst
 // anchor it.
 func refuseBrokenSignature(sig *signature.Result) error {
 	if sig.Present && !sig.Valid {
-		return invalidf("the DCC carries an XML signature that does not verify: %s", strings.TrimPrefix(sig.Reason, "the signature does not verify: "))
+		detail := strings.TrimPrefix(sig.Reason, "the signature does not verify: ")
+		return refusef(string(record.Invalid), ReasonDCCSignatureBroken, record.Params{"detail": detail}, "the DCC carries an XML signature that does not verify: %s", detail)
 	}
 	return nil
 }
@@ -190,7 +191,8 @@ func requireSignature(ctx context.Context, r Reader, issuer string, sig *signatu
 		return err
 	}
 	if !sig.Present || !sig.Valid || !sig.Registered {
-		return invalidf("institution %s requires its DCCs to be signed with a signing certificate it registered: %s", issuer, sig.Reason)
+		return refusef(string(record.Invalid), ReasonDCCSignatureRequired, record.Params{"institution": issuer, "detail": sig.Reason},
+			"institution %s requires its DCCs to be signed with a signing certificate it registered: %s", issuer, sig.Reason)
 	}
 	return nil
 }
@@ -208,9 +210,10 @@ func sameIdentifier(ctx context.Context, r Reader, cert *record.Certificate) err
 		return err
 	}
 	if existing.DCCSHA256 == cert.DCCSHA256 {
-		return errorf(string(record.Conflict), "certificate %s is on the ledger already, anchoring this very DCC (SHA-256 %s)", cert.ID, cert.DCCSHA256)
+		return refusef(string(record.Conflict), ReasonDCCOnLedger, record.Params{"id": cert.ID, "digest": cert.DCCSHA256}, "certificate %s is on the ledger already, anchoring this very DCC (SHA-256 %s)", cert.ID, cert.DCCSHA256)
 	}
-	return errorf(string(record.Conflict), "certificate %s is on the ledger already, anchoring another DCC (SHA-256 %s; this file's is %s): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one",
+	return refusef(string(record.Conflict), ReasonDCCOnLedgerOther, record.Params{"id": cert.ID, "digest": orNone(existing.DCCSHA256), "file_digest": cert.DCCSHA256},
+		"certificate %s is on the ledger already, anchoring another DCC (SHA-256 %s; this file's is %s): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one",
 		cert.ID, orNone(existing.DCCSHA256), cert.DCCSHA256)
 }
 

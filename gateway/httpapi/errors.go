@@ -94,11 +94,13 @@ type ErrorDetail struct {
 // refused item of a batch. A wrong field's Code is its [record.FieldCode]
 // and Params the values its sentence prints, so that a client says it in
 // its own language (Message is the English); a refused item's Code is the
-// class of its error (invalid, conflict, ...).
+// class of its error (invalid, conflict, ...) and Reason, with Params, the
+// code of its sentence when it has one.
 type Detail struct {
 	Field   string            `json:"field,omitempty"`
 	Index   *int              `json:"index,omitempty"`
 	Code    string            `json:"code,omitempty"`
+	Reason  string            `json:"reason,omitempty"`
 	Params  map[string]string `json:"params,omitempty"`
 	Message string            `json:"message"`
 }
@@ -113,20 +115,22 @@ func detailsOf(err error) []Detail {
 	} else {
 		fields = record.ErrorDetails(err)
 	}
-	if len(fields) > 0 {
-		out := make([]Detail, len(fields))
-		for i, f := range fields {
-			out[i] = Detail{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message}
+	items := itemErrorsOf(err)
+	if len(items) > 0 {
+		// A refused batch: its own reason, then its items, each with
+		// its class as code and its own reason, when it has one.
+		var out []Detail
+		if len(fields) > 0 && fields[0].Code == record.ReasonBatchRefused {
+			out = append(out, Detail{Code: string(fields[0].Code), Params: fields[0].Params, Message: fields[0].Message})
+		}
+		for i, it := range items {
+			out = append(out, Detail{Index: &items[i].Index, Code: string(it.Code), Reason: string(it.Reason), Params: it.Params, Message: it.Message})
 		}
 		return out
 	}
-	items := itemErrorsOf(err)
-	if len(items) == 0 {
-		return nil
-	}
-	out := make([]Detail, len(items))
-	for i, it := range items {
-		out[i] = Detail{Index: &items[i].Index, Code: string(it.Code), Message: it.Message}
+	var out []Detail
+	for _, f := range fields {
+		out = append(out, Detail{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message})
 	}
 	return out
 }
@@ -187,6 +191,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	err = explained(err, c)
 	code, message := classify(err)
 	status := statusOf[code]
 	log := loggerFrom(c.Request().Context(), s.log)

@@ -35,7 +35,8 @@ func idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 			if errors.As(err, &re) {
 				msg = re.Message
 			}
-			return invalidf("%s: %s", HeaderIdempotencyKey, msg)
+			// The key check says why in a reason code of its own.
+			return &apiError{code: string(record.Invalid), message: HeaderIdempotencyKey + ": " + msg, details: []record.FieldError{record.FieldErrorOf("", err)}}
 		}
 		idem := &client.Idempotency{Key: key}
 		req := c.Request()

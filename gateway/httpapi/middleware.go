@@ -209,7 +209,7 @@ func bodyLimit(limit int64, note string) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			err := h(c)
 			if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
-				return errorf(CodePayloadTooLarge, "request body is larger than %d bytes%s", limit, note)
+				return refusef(CodePayloadTooLarge, ReasonBodyTooLarge, record.Params{"limit": strconv.FormatInt(limit, 10)}, "request body is larger than %d bytes%s", limit, note)
 			}
 			return err
 		}
@@ -245,7 +245,7 @@ func HeaderLimitWithConfig(config HeaderLimitConfig) echo.MiddlewareFunc {
 				return next(c)
 			}
 			if n := headerSize(c.Request()); n > config.Limit {
-				return errorf(CodeHeaderTooLarge, "the request line and headers take %d bytes, more than the %d bytes allowed", n, config.Limit)
+				return refusef(CodeHeaderTooLarge, ReasonHeadersTooLarge, record.Params{"size": fmt.Sprint(n), "limit": fmt.Sprint(config.Limit)}, "the request line and headers take %d bytes, more than the %d bytes allowed", n, config.Limit)
 			}
 			return next(c)
 		}
@@ -303,16 +303,16 @@ func AuthorizeWithConfig(config AuthorizeConfig) echo.MiddlewareFunc {
 			}
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
 			if h == "" {
-				return errorf(CodeUnauthorized, "a bearer token is required (Authorization: Bearer <token>)")
+				return refusef(CodeUnauthorized, ReasonTokenRequired, nil, "a bearer token is required (Authorization: Bearer <token>)")
 			}
 			scheme, token, _ := strings.Cut(h, " ")
 			token = strings.TrimSpace(token)
 			if !strings.EqualFold(scheme, "Bearer") || token == "" {
-				return errorf(CodeUnauthorized, "the Authorization header must be \"Bearer <token>\"")
+				return refusef(CodeUnauthorized, ReasonTokenBadHeader, nil, "the Authorization header must be \"Bearer <token>\"")
 			}
 			claims, err := config.Tokens.Verify(token)
 			if err != nil {
-				return errorf(CodeUnauthorized, "%v", err)
+				return tokenRefusal(err)
 			}
 			if config.Check != nil {
 				if err := config.Check(c.Request().Context(), claims); err != nil {
@@ -320,7 +320,8 @@ func AuthorizeWithConfig(config AuthorizeConfig) echo.MiddlewareFunc {
 				}
 			}
 			if len(config.Roles) > 0 && !claims.HasRole(config.Roles...) {
-				return errorf(string(record.Forbidden), "a %s may not %s %s (needs %s)", claims.Role, c.Request().Method, c.Path(), strings.Join(config.Roles, " or "))
+				return refusef(string(record.Forbidden), ReasonRoleMayNot, record.Params{"role": claims.Role, "method": c.Request().Method, "path": c.Path(), "roles": strings.Join(config.Roles, ", ")},
+					"a %s may not %s %s (needs %s)", claims.Role, c.Request().Method, c.Path(), strings.Join(config.Roles, " or "))
 			}
 			c.Set(claimsKey, claims)
 			withLogger(c, LoggerFrom(c.Request().Context()).With("subject", claims.Subject))
@@ -400,7 +401,7 @@ func ReadBodyWithConfig(config ReadBodyConfig) echo.MiddlewareFunc {
 				if ct == "" {
 					ct = "none"
 				}
-				return errorf(CodeUnsupportedMediaType, "content type %s is not supported; send application/json", clip(ct, 100))
+				return refusef(CodeUnsupportedMediaType, ReasonUnsupportedMediaType, record.Params{"type": clip(ct, 100), "want": "application/json"}, "content type %s is not supported; send application/json", clip(ct, 100))
 			} else if nestsDeeper(data, config.MaxDepth) {
 				return invalidf("the request body nests arrays and objects deeper than %d levels", config.MaxDepth)
 			}

@@ -40,7 +40,7 @@ const (
 func (s *Server) caller(c echo.Context) (*identity.Identity, error) {
 	id, err := auth.IdentityFor(s.cfg.Identities, claimsOf(c))
 	if err != nil {
-		return nil, errorf(string(record.Forbidden), "no ledger identity for this token: %v", err)
+		return nil, refusef(string(record.Forbidden), ReasonNoLedgerIdentity, nil, "no ledger identity for this token: %v", err)
 	}
 	return id, nil
 }

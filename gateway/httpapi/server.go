@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/metrotrace/metrotrace/chaincode/identity"
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
@@ -186,7 +187,7 @@ func New(cfg Config) *Server {
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, ip string, _ error) error {
 			c.Response().Header().Set("Retry-After", "1")
-			return errorf(CodeRateLimited, "too many requests from %s; slow down", ip)
+			return refusef(CodeRateLimited, ReasonRateLimited, nil, "too many requests from %s; slow down", ip)
 		},
 	})
 	s.validate = ValidateWithConfig(ValidateConfig{Document: sp.doc})
@@ -200,7 +201,7 @@ func New(cfg Config) *Server {
 func timeoutError(timeout time.Duration) func(error, echo.Context) error {
 	return func(err error, c echo.Context) error {
 		if errors.Is(err, context.DeadlineExceeded) && errors.Is(c.Request().Context().Err(), context.DeadlineExceeded) {
-			return errorf(CodeTimeout, "the request did not finish within %s", timeout)
+			return refusef(CodeTimeout, ReasonRequestTimeout, record.Params{"timeout": timeout.String()}, "the request did not finish within %s", timeout)
 		}
 		return err
 	}

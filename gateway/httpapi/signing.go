@@ -19,8 +19,8 @@ func (s *Server) revokeSigningCertificate(c echo.Context) error {
 	if err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	if _, err := record.ParseDate(b.RevokedOn); err != nil {
-		return invalidf("revoked_on: %v", err)
+	if err := record.PlausibleDate("revoked_on", b.RevokedOn); err != nil {
+		return record.FieldErrors(record.FieldErrorOf("revoked_on", err))
 	}
 	id, err := s.caller(c)
 	if err != nil {

@@ -31,9 +31,10 @@ func (s *Server) checkClaims(ctx context.Context, claims auth.Claims) error {
 			// A consortium member this gateway does not serve: the token
 			// means what it says, but this gateway holds none of that
 			// organization's keys (each organization runs its own).
-			return errorf(string(record.Forbidden), "this gateway holds no key of organization %s: %s's users act through their own organization's gateway", claims.MSP, claims.Institution)
+			return refusef(string(record.Forbidden), ReasonTokenOrgElsewhere, record.Params{"msp": claims.MSP, "institution": claims.Institution},
+				"this gateway holds no key of organization %s: %s's users act through their own organization's gateway", claims.MSP, claims.Institution)
 		}
-		return errorf(CodeUnauthorized, "the token names organization %q, which this gateway does not serve", claims.MSP)
+		return refusef(CodeUnauthorized, ReasonTokenUnknownOrg, record.Params{"msp": claims.MSP}, "the token names organization %q, which this gateway does not serve", claims.MSP)
 	}
 	if err != nil || claims.Institution == "" {
 		// An identity the backend lacks (a user not enrolled) is the
@@ -48,13 +49,13 @@ func (s *Server) checkClaims(ctx context.Context, claims auth.Claims) error {
 	switch record.ErrorCode(err) {
 	case "":
 	case record.NotFound:
-		return errorf(CodeUnauthorized, "the token names institution %s, which is not registered", claims.Institution)
+		return refusef(CodeUnauthorized, ReasonTokenNoInstitution, record.Params{"institution": claims.Institution}, "the token names institution %s, which is not registered", claims.Institution)
 	default:
 		return err
 	}
 	var in record.Institution
 	if err := json.Unmarshal(data, &in); err != nil || in.MSPID == "" {
-		return errorf(CodeUnauthorized, "the token names institution %s, whose organization cannot be read", claims.Institution)
+		return refusef(CodeUnauthorized, ReasonTokenInstitutionOrg, record.Params{"institution": claims.Institution}, "the token names institution %s, whose organization cannot be read", claims.Institution)
 	}
 	s.institutionOrgs.m.Store(claims.Institution, in.MSPID)
 	return sameOrg(claims, in.MSPID)
@@ -62,7 +63,7 @@ func (s *Server) checkClaims(ctx context.Context, claims auth.Claims) error {
 
 func sameOrg(claims auth.Claims, msp string) error {
 	if msp != claims.MSP {
-		return errorf(CodeUnauthorized, "the token names institution %s of %s, but organization %s", claims.Institution, msp, claims.MSP)
+		return refusef(CodeUnauthorized, ReasonTokenOrgMismatch, record.Params{"institution": claims.Institution, "msp": msp, "claimed": claims.MSP}, "the token names institution %s of %s, but organization %s", claims.Institution, msp, claims.MSP)
 	}
 	return nil
 }

@@ -218,7 +218,7 @@ func (d *Dispatcher) Subscribe(s Subscription) (*Subscription, error) {
 		}
 	}
 	if s.Role == record.RoleRecorder && s.Institution == "" {
-		return nil, record.Errorf(record.Forbidden, "a recorder's subscription needs the recorder's institution")
+		return nil, record.Refusef(record.Forbidden, record.ReasonSubscriptionInstitution, nil, "a recorder's subscription needs the recorder's institution")
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {

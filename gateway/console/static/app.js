@@ -101,7 +101,15 @@
     conformity: {pass: '合格', fail: '不合格'},
     quantity: {mass: '质量', length: '长度', temperature: '温度', pressure: '压力', force: '力', volume: '容量',
       time: '时间', frequency: '频率', voltage: '电压', current: '电流', resistance: '电阻', flow: '流量',
-      torque: '扭矩', hardness: '硬度', density: '密度', humidity: '湿度', power: '功率', energy: '电能'},
+      torque: '扭矩', hardness: '硬度', density: '密度', humidity: '湿度', power: '功率', energy: '能量',
+      absorbed_dose: '吸收剂量', absorbed_dose_rate: '吸收剂量率', acceleration: '加速度', air_kerma: '空气比释动能',
+      amount_of_substance: '物质的量', angle: '角度', angular_velocity: '角速度', area: '面积', capacitance: '电容',
+      catalytic_activity: '催化活性', charge: '电荷', concentration: '浓度', conductance: '电导', dose_equivalent: '剂量当量',
+      dose_equivalent_rate: '剂量当量率', electric_energy: '电能', flow_rate: '流量', heat_energy: '热能', illuminance: '照度',
+      inductance: '电感', luminance: '亮度', luminous_flux: '光通量', luminous_intensity: '发光强度', magnetic_flux: '磁通量',
+      magnetic_flux_density: '磁通密度', mass_concentration: '质量浓度', mass_flow_rate: '质量流量', moisture_content: '水分',
+      radioactivity: '放射性活度', refractive_power: '屈光度', solid_angle: '立体角', sound_level: '声级', speed: '速度',
+      plane_angle: '平面角'},
     kind: {calibration: '校准', verification: '检定', legal_metrology: '法定计量检定机构',
       national_institute: '国家计量院', authorized_station: '授权计量站', accredited_lab: '获认可实验室', enterprise: '企业'},
     region: {BJ: '北京', TJ: '天津', HB: '河北'},
@@ -230,12 +238,181 @@
     "replacement_not_traceable": ["{subject} 经替代证书 {id} 今日仍不可溯源：{problems}", "{subject} is not traceable today through {id}: {problems}"],
     "replacement_required": ["处理方式为重新检定/校准时须填写新证书编号", "{action:action} names the new certificate (replacement_id)"],
     "replacement_not_wanted": ["只有重新检定/校准时才填写新证书编号", "replacement_id is only given with recalibrated, not {action:action}"],
-    "schema": ["{field:field}不符合接口定义：{rule:rule}", "{field} does not match the API: {rule:rule}"]
+    "schema": ["{field:field}不符合接口定义：{rule:rule}", "{field} does not match the API: {rule:rule}"],
+    "already_exists": ["{kind:record_kind} {id} 已存在", "{kind:record_kind} {id} already exists"],
+    "standard_new_active": ["新登记的计量标准 {id} 须为在用状态；请在登记后用状态变更修改", "register standard {id}: a new standard is active; change its status with SetStandardStatus"],
+    "signing_new_active": ["新登记的签名证书 {id} 须为有效状态；请在登记后撤销", "register signing certificate {id}: a new signing certificate is active; revoke it afterwards"],
+    "signing_duplicate": ["签名证书 {id}：该证书（SHA-256 {digest}）已由 {other} 登记", "register signing certificate {id}: {other} already registers this certificate (SHA-256 {digest})"],
+    "signing_revoked": ["签名证书 {id} 已于 {on} 撤销", "signing certificate {id} was revoked on {on}"],
+    "batch_twice": ["{kind:record_kind} {id} 同时是本批次的第 {index} 项", "{kind:record_kind} {id} is also item {index} of this batch"],
+    "dcc_anchored": ["证书 {id}：DCC {digest} 已由证书 {other} 锚定", "issue certificate {id}: DCC {digest} is already anchored by certificate {other}"],
+    "dcc_anchored_in_batch": ["证书 {id}：DCC {digest} 也由本批次的证书 {other} 锚定", "issue certificate {id}: DCC {digest} is also anchored by certificate {other} of this batch"],
+    "dcc_form_anchored": ["证书 {id}：规范形式相同的 DCC（SHA-256 {digest}）已由证书 {other} 锚定", "issue certificate {id}: a DCC of the same canonical form (SHA-256 {digest}) is already anchored by certificate {other}"],
+    "dcc_form_anchored_in_batch": ["证书 {id}：规范形式相同的 DCC（SHA-256 {digest}）也由本批次的证书 {other} 锚定", "issue certificate {id}: a DCC of the same canonical form (SHA-256 {digest}) is also anchored by certificate {other} of this batch"],
+    "superseded_in_batch": ["证书 {id}：本批次的证书 {other} 已替代 {supersedes}", "issue certificate {id}: certificate {other} of this batch supersedes {supersedes} already"],
+    "previous_already": ["被替代的证书 {id} 已是{status:status}状态", "previous certificate {id} is already {status:status}"],
+    "standard_revoked": ["计量标准 {id} 已于 {since} 撤销，不能再变更状态", "standard {id} was revoked on {since} and cannot change status"],
+    "standard_already": ["计量标准 {id} 已是{status:status}状态", "standard {id} is already {status:status}"],
+    "replacement_status": ["替代证书 {id} 为{status:status}状态", "replacement {id} is {status:status}"],
+    "certificate_already": ["证书 {id} 已是{status:status}状态", "certificate {id} is already {status:status}"],
+    "idempotency_reused": ["幂等键“{key}”已被交易 {tx} 用于另一请求（{function}）；新请求请使用新键", "idempotency key \"{key}\" was used by transaction {tx} for another request ({function}); use a new key for a new request"],
+    "idempotency_key_length": ["幂等键须为 1 至 {max} 个字符，实为 {got} 个", "an idempotency key has 1 to {max} characters, got {got}"],
+    "idempotency_key_chars": ["幂等键须为不含空格的可打印 ASCII 字符；第 {index} 字节为 {byte}", "an idempotency key is printable ASCII without spaces; byte {index} is {byte}"],
+    "caller_unreadable": ["无法读取调用者的身份", "the caller's identity cannot be read"],
+    "caller_msp_unreadable": ["无法读取调用者的 MSP", "the caller's MSP cannot be read"],
+    "caller_no_role": ["身份带有机构属性，但没有角色属性", "the identity names an institution but no role"],
+    "caller_unknown_role": ["未知角色“{role}”（应为记录员、监督检查员或运维管理员）", "unknown role \"{role}\" (recorder, inspector or operator)"],
+    "caller_no_institution": ["{role:role}身份须带有机构属性", "a {role:role} identity must name its institution"],
+    "write_other_org": ["{caller:caller}不能代 {id} 写入：{id} 属于 {msp}", "{caller} may not write for {id}, which belongs to {msp}"],
+    "write_other_institution": ["{institution} 的记录员不能代 {id} 写入", "a recorder of {institution} may not write for {id}"],
+    "inspector_no_write": ["监督检查员只读，不能代 {id} 写入", "inspectors read; they cannot write for {id}"],
+    "operator_no_write": ["运维管理员登记机构、提议互认协议；{id} 的记录由其记录员写入", "operators register institutions and propose agreements; records of {id} are written by its recorders"],
+    "signing_other_org": ["{caller:caller}不能管理 {id} 的签名证书：{id} 属于 {msp}", "{caller} may not keep the signing certificates of {id}, which belongs to {msp}"],
+    "signing_other_institution": ["{institution} 的记录员不能管理 {id} 的签名证书", "a recorder of {institution} may not keep the signing certificates of {id}"],
+    "inspector_no_signing": ["监督检查员只读，不能管理 {id} 的签名证书", "inspectors read; they cannot keep the signing certificates of {id}"],
+    "register_other_org": ["{caller:caller}不能为 {msp} 登记 {id}", "{caller} may not register {id} for {msp}"],
+    "operator_only": ["只有运维管理员能登记机构；调用者是{role:role}", "only an operator registers institutions; the caller is a {role:role}"],
+    "case_recorded": ["案件 {id} 已完整记录", "case {id} is already recorded in full"],
+    "notice_item_resolved": ["通知 {notice} 中的证书 {certificate} 已处理：{action:action}", "certificate {certificate} of notice {notice} was already resolved: {action:action}"],
+    "not_a_party": ["{party} 不是互认协议 {id} 的协议方", "{party} is not a party to agreement {id}"],
+    "caller_not_a_party": ["提议互认协议 {id}：{caller:caller}不代表任何协议方", "propose agreement {id}: {caller} does not act for any of its parties"],
+    "already_approved": ["{party} 已批准互认协议 {id}", "{party} already approved agreement {id}"],
+    "owner_private": ["{id} 的所有者信息仅 {msp} 可见", "owner details of {id} are private to {msp}"],
+    "owner_elsewhere": ["{id} 的所有者信息由 {msp} 的节点保存", "owner details of {id} are kept by peers of {msp}"],
+    "comparison_result_exists": ["比对 {id} 已有 {institution} 的结果", "comparison {id} already has a result of {institution}"],
+    "batch_refused": ["批次中 {total} 项有 {refused} 项被拒绝，未写入任何内容", "{refused} of {total} refused, nothing written"],
+    "token_required": ["需要访问令牌（Authorization: Bearer <令牌>）", "a bearer token is required (Authorization: Bearer <token>)"],
+    "token_bad_header": ["Authorization 请求头须为“Bearer <令牌>”", "the Authorization header must be \"Bearer <token>\""],
+    "token_invalid": ["令牌无效（签名或格式错误）", "the token is invalid (bad signature or malformed)"],
+    "token_expired": ["令牌已过期", "the token has expired"],
+    "token_bad_claims": ["令牌的声明无效（角色、组织或机构有误）", "the token's claims are invalid (role, organization or institution)"],
+    "token_unknown_org": ["令牌所属组织“{msp}”不由本网关服务", "the token names organization \"{msp}\", which this gateway does not serve"],
+    "token_org_elsewhere": ["本网关不持有组织 {msp} 的密钥：{institution} 的用户请通过本组织的网关操作", "this gateway holds no key of organization {msp}: {institution}'s users act through their own organization's gateway"],
+    "token_no_institution": ["令牌所属机构 {institution} 未登记", "the token names institution {institution}, which is not registered"],
+    "token_institution_org": ["令牌所属机构 {institution} 的组织无法读取", "the token names institution {institution}, whose organization cannot be read"],
+    "token_org_mismatch": ["令牌所属机构 {institution} 属于 {msp}，而令牌的组织是 {claimed}", "the token names institution {institution} of {msp}, but organization {claimed}"],
+    "token_no_party": ["此令牌未指明代表哪个机构批准", "this token names no institution to approve for"],
+    "no_ledger_identity": ["此令牌没有可用的账本身份", "no ledger identity for this token"],
+    "role_may_not": ["{role:role}无权执行 {method} {path}（需要：{roles:role}）", "a {role:role} may not {method} {path} (needs {roles:role})"],
+    "body_too_large": ["请求体超过 {limit} 字节", "request body is larger than {limit} bytes"],
+    "file_too_large": ["文件超过 {limit} 字节（10 MiB）", "the file is larger than {limit} bytes (10 MiB)"],
+    "headers_too_large": ["请求行和请求头共 {size} 字节，超过上限 {limit} 字节", "the request line and headers take {size} bytes, more than the {limit} bytes allowed"],
+    "unsupported_media_type": ["不支持内容类型 {type}；请发送 {want}", "content type {type} is not supported; send {want}"],
+    "method_not_allowed": ["此地址不接受 {method} 请求（可用：{allowed}）", "{method} is not allowed here (allowed: {allowed})"],
+    "route_not_found": ["接口中没有 {path}", "no route {path} in the API"],
+    "rate_limited": ["请求过于频繁，请稍后再试", "too many requests; slow down"],
+    "request_timeout": ["请求未在 {timeout} 内完成", "the request did not finish within {timeout}"],
+    "dcc_on_ledger": ["证书 {id} 已在账本上，锚定的正是此 DCC（SHA-256 {digest}）", "certificate {id} is on the ledger already, anchoring this very DCC (SHA-256 {digest})"],
+    "dcc_on_ledger_other": ["证书 {id} 已在账本上，锚定的是另一份 DCC（SHA-256 {digest}；此文件为 {file_digest}）：替代它的 DCC 须有自己的 uniqueIdentifier，并以 previousReport 指向已锚定的那份", "certificate {id} is on the ledger already, anchoring another DCC (SHA-256 {digest}; this file's is {file_digest}): a DCC that replaces it needs its own uniqueIdentifier and a previousReport naming the anchored one"],
+    "file_empty": ["文件为空", "the file is empty"],
+    "no_file_field": ["multipart 请求体中没有携带文件的字段“{name}”", "the multipart body has no field \"{name}\" carrying the file"],
+    "dcc_schema_invalid": ["DCC 不符合 DCC 模式 {version}：{errors}", "the DCC is not valid against the DCC schema {version}: {errors}"],
+    "unknown_issuer": ["未知的出具机构 {id}（issuer_id）：没有登记机构 {id}", "unknown issuer {id} (issuer_id): no institution {id} is registered"],
+    "unknown_laboratory": ["未知的实验室 {id}：DCC 的 calibrationLaboratoryCode 指明出具机构，但没有登记机构 {id}（请用 issuer_id 指定已登记的机构）", "unknown laboratory {id}: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution {id} is registered (name a registered one with issuer_id)"],
+    "dcc_signature_broken": ["DCC 的 XML 签名无法验证（内容已被改动）：{detail}", "the DCC carries an XML signature that does not verify: {detail}"],
+    "dcc_signature_required": ["机构 {institution} 要求其 DCC 以其登记的签名证书签名：{detail}", "institution {institution} requires its DCCs to be signed with a signing certificate it registered: {detail}"],
+    "subscription_institution": ["记录员的订阅须属于其所在机构", "a recorder's subscription needs the recorder's institution"]
   };
   // END FIELD_MESSAGES
+  // DCC_NOTES says each DCC mapping note code (dcc.ProblemCodes) as [zh,
+  // en], as FIELD_MESSAGES does; a Go test checks it against the codes.
+  // BEGIN DCC_NOTES
+  var DCC_NOTES = {
+    "id_sanitized": ["{what}“{value}”不是有效的账本编号，记为“{id}”", "{what} \"{value}\" is not a valid ledger id; recorded as \"{id}\""],
+    "item_not_recorded": ["未记录被校对象“{name}”：账本上的一张证书只有一个对象，即第一个", "item \"{name}\" is not recorded: a ledger certificate has one subject, the first item"],
+    "equipment_auxiliary": ["测量设备“{name}”是辅助设备，不是参考标准；未记录", "measuring equipment \"{name}\" is auxiliary equipment, not a reference standard; not recorded"],
+    "equipment_no_identification": ["测量设备“{name}”没有标识，未记为参考标准", "measuring equipment \"{name}\" is not recorded as a reference: it has no identification"],
+    "equipment_not_on_ledger": ["测量设备“{name}”未记为参考标准：账本上没有与其标识相符的标准（尝试的标识方：{tried}）", "measuring equipment \"{name}\" is not recorded as a reference: no identification names it on the ledger (issuers tried: {tried})"],
+    "equipment_is_subject": ["测量设备“{name}”就是被校对象本身；未记为参考标准", "measuring equipment \"{name}\" is the subject itself; not recorded as a reference"],
+    "references_given": ["参考标准 {ids} 由请求指定（reference_ids），未从测量设备解析", "reference standards {ids} are named by the request (reference_ids), not resolved from the measuring equipment"],
+    "equipment_identified": ["测量设备“{name}”即计量标准 {id}，其 {issuer:issuer}标识为“{value}”", "measuring equipment \"{name}\" is standard {id}, which carries its {issuer:issuer} identification \"{value}\""],
+    "equipment_named": ["测量设备“{name}”即计量标准 {id}（按其{issuer:issuer}标识）", "measuring equipment \"{name}\" is standard {id}, named by its {issuer:issuer} identification"],
+    "equipment_unresolved": ["测量设备“{name}”未对应任何已登记的计量标准（尝试：{tried}）；请在标准上登记其标识，或用 reference_ids 指定标准", "measuring equipment \"{name}\" resolves to no registered standard (tried: {tried}); register its identification on the standard or name the standards with reference_ids"],
+    "end_date_missing": ["缺少结束日期；检定/校准日期取开始日期 {date}", "missing; performed_on is the begin performance date {date}"],
+    "errors_as_reference": ["未记录测量误差；结果取 {path} 的参考值及误差的不确定度", "measurement errors are not recorded; results are the reference values of {path} with the uncertainty of the error"],
+    "quantity_no_uncertainty": ["量“{name}”没有扩展不确定度，未记录", "quantity \"{name}\" is not recorded: it carries no expanded uncertainty"],
+    "one_as_percent": ["以 \\one 表示的值记为 %", "values in \\one are recorded in %"],
+    "valid_until_recalibration": ["有效期至取再校准日期 {date}", "valid_until is the recalibration date {date}"],
+    "valid_until_default": ["DCC 未声明有效期；有效期至取检定/校准日期加 {years} 年：{date}", "the DCC states no validity; valid_until is performed_on + {years} year(s): {date}"],
+    "conformity_not_recorded": ["未记录检定结论“{value}”：只有检定证书才给出结论", "conformity \"{value}\" is not recorded: only a verification certificate states conformity"],
+    "replaces_report": ["此 DCC 替代报告“{report}”（账本编号“{id}”）；请在账本上替代该证书", "this DCC replaces report \"{report}\" (ledger id \"{id}\"); supersede that certificate on the ledger"],
+    "replaces_report_no_id": ["此 DCC 替代报告“{report}”，该报告没有账本编号；请手工关联", "this DCC replaces report \"{report}\", which has no ledger id; link it by hand"],
+    "replaces_report_not_sha256": ["此 DCC 替代报告“{report}”，但以 {procedure}“{value}”指称，而不是十六进制 SHA-256；未在账本上关联", "this DCC replaces report \"{report}\", but names it by {procedure} \"{value}\", not by a SHA-256 in hex; not linked on the ledger"],
+    "replaces_report_unanchored": ["此 DCC 替代报告“{report}”，但账本上没有证书锚定其 SHA-256 {digest}；未关联", "this DCC replaces report \"{report}\", whose SHA-256 {digest} no certificate on the ledger anchors; not linked"],
+    "previous_ambiguous": ["前一份报告的 SHA-256 {digest} 由多张证书锚定；未关联", "the SHA-256 {digest} of the previous report is anchored by several certificates; not linked"],
+    "previous_not_valid": ["前一份报告（SHA-256 {digest}）是证书 {id}，已是{status:status}状态；未关联", "the previous report (SHA-256 {digest}) is certificate {id}, which is {status:status} already; not linked"],
+    "supersedes": ["此 DCC 替代证书 {id}（其锚定的 DCC 的 SHA-256 {digest} 由 previousReport 指明）", "this DCC replaces certificate {id}, whose anchored DCC has the SHA-256 {digest} named by previousReport; it supersedes it"],
+    "si_not_read": ["未读取 si:{element}；只读取 si:real、si:realListXMLList 和 si:hybrid", "si:{element} is not read; only si:real, si:realListXMLList and si:hybrid are"],
+    "no_dsi_value": ["量没有 D-SI 值（si:real、si:realListXMLList 或 si:hybrid）；未读取", "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read"],
+    "hybrid_empty": ["si:hybrid 中没有 si:real 或 si:realListXMLList；未读取", "si:hybrid holds no si:real or si:realListXMLList; not read"],
+    "unit_unknown": ["metrotrace 无法识别此 D-SI 单位", "{reason}: metrotrace has no unit for it"],
+    "uncertainty_not_expanded": ["测量不确定度不是扩展不确定度（si:expandedMU）；未读取", "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read"],
+    "uncertainty_not_read": ["未读取 si:{element}{suffix}；只读取扩展不确定度", "si:{element}{suffix} is not read; only expanded uncertainties are"],
+    "id_unusable": ["{what}“{value}”无法转为账本编号（1–64 个 A-Z a-z 0-9 . _ - 字符）", "{what} \"{value}\" cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)"],
+    "no_unique_identifier": ["缺少 DCC 唯一标识：证书编号取自 DCC 的 uniqueIdentifier", "missing: the certificate id is the DCC's unique identifier"],
+    "no_laboratory_code": ["缺少校准实验室代码：出具机构由其指明（实验室“{name}”）", "missing: the issuing institution is named by the calibration laboratory code (laboratory \"{name}\")"],
+    "bad_laboratory_code": ["校准实验室代码“{value}”不是有效的机构编号", "calibration laboratory code \"{value}\" is not a valid institution id"],
+    "resolved_id_invalid": ["{what}：解析得到的编号无效：{detail}", "{what}: resolved id: {detail}"],
+    "no_item": ["缺少被校对象：DCC 中没有 dcc:item", "missing: no dcc:item names the calibrated subject"],
+    "item_unresolved": ["被校对象“{name}”没有能在账本上找到的标识（尝试的标识方：{tried}）", "item \"{name}\" has no identification that names it on the ledger (issuers tried: {tried})"],
+    "no_reference_unresolved": ["缺少参考标准：没有测量设备对应到参考标准，证书至少需要一个（未解析的设备 {unresolved}；请用 reference_ids 指定）", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one (unresolved equipment {unresolved}; name the standards with reference_ids)"],
+    "no_reference": ["缺少参考标准：没有测量设备对应到参考标准，证书至少需要一个", "missing: no measuring equipment identifies a reference standard; a certificate needs at least one"],
+    "no_performance_date": ["缺少检定/校准日期：取 DCC 的结束（或开始）日期", "missing: performed_on is the end (or begin) performance date"],
+    "result_unit_unknown": ["未知的 D-SI 单位“{unit}”：结果无法以 metrotrace 的单位记录", "unknown D-SI unit \"{unit}\": the result cannot be recorded in a metrotrace unit"],
+    "uncertainty_unit_mismatch": ["不确定度单位“{unit}”与值的单位“{value_unit}”不符：{detail}", "uncertainty in \"{unit}\" does not fit values in \"{value_unit}\": {detail}"],
+    "no_uncertain_result": ["缺少结果：没有带扩展不确定度的结果值，校准证书需要带不确定度和 k 的结果", "missing: no result value carries an expanded uncertainty; a calibration certificate needs results with uncertainty and k"],
+    "option_quantity_unknown": ["“{value}”不是已知的量（已知：{known}）", "\"{value}\" is not a known quantity (known: {known})"],
+    "results_unit_bad": ["结果的单位“{unit}”：{detail}", "unit \"{unit}\" of the results: {detail}"],
+    "results_two_quantities": ["结果同时测量 {dimension}（“{unit}”）和 {other_dimension}（“{other_unit}”）；一张证书只记录一个量", "results measure both {dimension} (\"{unit}\") and {other_dimension} (\"{other_unit}\"); one certificate records one quantity"],
+    "dimensionless_quantity": ["无法推断无量纲结果的量（未提及湿度）；请指定量", "the quantity of dimensionless results cannot be inferred (no mention of humidity); set MapOptions.Quantity"],
+    "quantity_not_inferred": ["无法从“{unit}”（{dimension}）推断 metrotrace 的量；请指定量", "no metrotrace quantity is inferred from \"{unit}\" ({dimension}); set MapOptions.Quantity"],
+    "no_method": ["缺少方法：没有 dcc:usedMethod 指明校准方法；请指定方法", "missing: no dcc:usedMethod names the calibration method; set MapOptions.Method"],
+    "no_conformity": ["缺少检定结论：检定需要带 dcc:conformity 的声明", "missing: a verification needs a statement with dcc:conformity"],
+    "previous_other_subject": ["前一份报告（SHA-256 {digest}）是关于 {subject} 的证书 {id}，不是关于本 DCC 的对象 {want}", "the previous report (SHA-256 {digest}) is certificate {id} about {subject}, not about this DCC's subject {want}"],
+    "option_invalid": ["请求参数无效：{detail}", "{detail}"],
+    "bad_performance_date": ["检定/校准日期无效：{detail}", "{detail}"],
+    "no_administrative_data": ["缺少 dcc:administrativeData：DCC 必须包含", "missing: a DCC must have dcc:administrativeData"],
+    "no_measurement_results": ["缺少 dcc:measurementResults：DCC 必须包含", "missing: a DCC must have dcc:measurementResults"],
+    "no_core_data": ["缺少 dcc:coreData：DCC 必须包含", "missing: a DCC must have dcc:coreData"],
+    "bad_date_value": ["日期无效：{detail}", "{detail}"],
+    "no_dcc_results": ["缺少 dcc:results：测量结果必须包含", "missing: a measurement result must have dcc:results"],
+    "no_si_value": ["缺少 si:value{suffix}", "si:value{suffix} is missing"],
+    "no_si_unit": ["缺少 si:unit{suffix}：每个 D-SI 值都需要单位", "si:unit{suffix} is missing: every D-SI value needs a unit"],
+    "empty_value": ["没有值", "no value"],
+    "real_not_one": ["si:real 中有 {count} 个数，应为一个", "si:real holds {count} numbers, not one"],
+    "mixed_units": ["不支持不同单位的值（{unit}、{other_unit}）", "values in different units ({unit}, {other_unit}) are not supported"],
+    "units_count": ["{values} 个值却有 {units} 个单位", "{units} units for {values} values"],
+    "uncertainty_incomplete": ["缺少扩展不确定度的值或包含因子", "missing: an expanded uncertainty needs its value and coverage factor"],
+    "entries_count": ["{values} 个值却有 {entries} 项；请给出一项（适用全部）或每个值一项", "{entries} entries for {values} values; give one for all or one per value"],
+    "not_a_number": ["“{value}”不是数", "\"{value}\" is not a number"],
+    "not_finite_number": ["“{value}”不是有限数", "\"{value}\" is not a finite number"]
+  };
+  // END DCC_NOTES
+  // SIGNATURE_REASONS says each reason code of a DCC signature check
+  // (signature.ReasonCodes) as [zh, en]; a Go test checks it.
+  // BEGIN SIGNATURE_REASONS
+  var SIGNATURE_REASONS = {
+    "no_signature": ["DCC 没有 XML 签名", "the DCC carries no XML signature"],
+    "not_xml": ["文件不是 XML 文档，因此没有 XML 签名", "the file is not an XML document, so it carries no XML signature ({detail})"],
+    "not_verified": ["签名无法验证：{detail}", "the signature does not verify: {detail}"],
+    "no_signing_time_chain": ["签名未声明签名时间（XAdES SigningTime），无法据此判断证书链", "the signature states no signing time (XAdES SigningTime), so its chain cannot be judged at it"],
+    "chain_revoked": ["证书“{subject}”已于 {revoked_at} 被吊销（{reason}），早于签名时间 {signed_at}（据文件自带的吊销数据）", "certificate \"{subject}\" was revoked at {revoked_at} ({reason}), before the signing time {signed_at}, as the file's own revocation data state"],
+    "no_roots": ["网关未配置信任根，无法判断签名者的证书链", "no trust roots are configured to judge the signer's chain against"],
+    "chain_untrusted": ["签名者证书在签名时间 {signed_at} 不能链接到信任根：{detail}", "the signer's certificate does not chain to a trust root at the signing time {signed_at}: {detail}"],
+    "no_institution": ["不知道出具机构，无法查找其登记的签名证书", "no issuing institution is known to look registered signing certificates up for"],
+    "no_signing_time_registration": ["签名未声明签名时间，无法据此判断是否已登记", "the signature states no signing time, so registration cannot be judged at it"],
+    "registered_unparsable": ["{institution} 的签名证书 {id} 无法解析：{detail}", "signing certificate {id} of {institution} does not parse: {detail}"],
+    "registered_not_valid_at": ["签名者链接到 {institution} 的签名证书 {id}，但其在签名时间 {signed_at} 无效（有效期 {from} 至 {to}）", "the signer chains to signing certificate {id} of {institution}, which was not valid at the signing time {signed_at} (valid {from} to {to})"],
+    "registered_chain_invalid": ["签名者链接到 {institution} 的签名证书 {id}，但其登记的证书链在签名时间 {signed_at} 无效：{detail}", "the signer chains to signing certificate {id} of {institution}, whose registered chain is not valid at the signing time {signed_at}: {detail}"],
+    "registered_revoked": ["签名者链接到 {institution} 的签名证书 {id}，该证书已于 {revoked_on} 撤销（{reason}），早于签名时间 {signed_at}", "the signer chains to signing certificate {id} of {institution}, which {institution} revoked on {revoked_on} ({reason}), before the signing time {signed_at}"],
+    "none_registered": ["机构 {institution} 未在账本上登记任何签名证书", "institution {institution} has registered no signing certificate on the ledger"],
+    "not_registered": ["签名者证书（{subject}，颁发者 {issuer}）不是 {institution} 登记的 {count} 张签名证书之一，也不是由其签发", "the signer's certificate ({subject}, issued by {issuer}) is not one of the {count} signing certificates {institution} registered, nor issued under one"]
+  };
+  // END SIGNATURE_REASONS
   VALUE_LABEL.action = {recalled: '召回', recalibrated: '重新检定/校准', no_impact: '无影响'};
   VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
   VALUE_LABEL_EN.by = {ledger: 'the ledger'};
+  VALUE_LABEL.role = ROLE_LABEL;
   VALUE_LABEL.rule = {type: '类型不符', 'enum': '不是允许的取值', pattern: '格式不符', required: '缺少必填项', request: '参数无法解析',
     minimum: '小于最小值', maximum: '大于最大值', minLength: '太短', maxLength: '太长', minItems: '项数太少', maxItems: '项数太多',
     additionalProperties: '不允许的字段', format: '格式不符'};
@@ -266,22 +443,69 @@
       return v.split(', ').map(function (x) { return k === 'level' ? sayParam({x: x}, 'x', 'level') : valueLabel(k, x); }).join(T('、', ', '));
     }
     if (key === 'level') return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v;
+    // caller: the identity a refusal names, from its parts (caller_msp,
+    // caller_role, caller_institution); in en as the gateway wrote it.
+    if (key === 'caller') {
+      if (LANG === 'en' || !p.caller_msp) return v;
+      var role = p.caller_role ? valueLabel('role', p.caller_role) : '身份';
+      return p.caller_institution ? p.caller_institution + ' 的' + role + '（' + p.caller_msp + '）' : p.caller_msp + ' 的' + role;
+    }
+    // role: a role or a list of them ("recorder, operator").
+    if (key === 'role') return v.split(', ').map(function (x) { return valueLabel('role', x); }).join(T('或', ' or '));
     return valueLabel(key, v);
   }
   // sayDetail is a field error (a detail of an error answer) in the
   // language, composed from its code and params; its English message for a
   // code this console does not know.
   function sayDetail(d) {
-    var t = d && d.code && d.params && FIELD_MESSAGES[d.code];
+    // A DCC that does not map is refused with its mapping problems as
+    // details, their codes those of DCC_NOTES.
+    var t = d && d.code && (FIELD_MESSAGES[d.code] || DCC_NOTES[d.code]);
     if (!t) return (d && d.message) || '';
-    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params, name, key); });
+    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(d.params || {}, name, key); });
+  }
+  // sayItem is a refused item of a batch in the language: its reason
+  // (code and params) said, its English message for a reason not known.
+  function sayItem(d) {
+    return d.reason && FIELD_MESSAGES[d.reason] ? sayDetail({code: d.reason, params: d.params}) : d.message;
   }
   // sayError is an error's message in the language: its details said
   // one by one when the console knows every one of them, else as sent.
+  // A refusal that names no field (a conflict, a forbidden action, a
+  // refused token, a refused batch) carries its reason as a detail under no
+  // field and no index: that detail is the message, the items of a batch
+  // are listed beside it.
   function sayError(e) {
     var ds = e.details || [];
-    if (!ds.length || ds.some(function (d) { return !(d.code && d.params && FIELD_MESSAGES[d.code]); })) return e.message;
+    var reasons = ds.filter(function (d) { return !d.field && d.index === undefined; });
+    if (reasons.length && reasons.length < ds.length && ds.every(function (d) { return d.index !== undefined || !d.field; })) ds = reasons;
+    if (!ds.length || ds.some(function (d) { return d.index !== undefined || !(d.code && (FIELD_MESSAGES[d.code] || DCC_NOTES[d.code])); })) return e.message;
     return ds.map(sayDetail).join(T('；', '; '));
+  }
+  // sayNote is a DCC mapping note in the language, from its code and
+  // params; its English message for a code this console does not know.
+  function sayNote(p) {
+    var t = p && p.code && DCC_NOTES[p.code];
+    if (!t) return (p && p.message) || '';
+    return t[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)(?::([a-z_]+))?\}/g, function (all, name, key) { return sayParam(p.params || {}, name, key); });
+  }
+  // saySchema sums a DCC's schema check up in the language: how many
+  // errors a validated DCC has; why it was not validated only as the
+  // validator says it (English), the badge beside it saying the outcome.
+  function saySchema(sc) {
+    if (LANG === 'en' || !sc.validated) return sc.message || '';
+    var n = (sc.errors || []).length;
+    if (!n) return T('符合 DCC 模式 ' + sc.version + '（D-SI 2.2.0）', '');
+    return '共 ' + n + (sc.truncated ? '+' : '') + ' 处错误' + (sc.truncated ? '（仅列出前 ' + n + ' 处）' : '');
+  }
+  // saySignature is why a DCC's signature check failed, in the language
+  // from its reason codes; its English reason when a code is not known.
+  function saySignature(sg) {
+    var rs = sg.reasons || [];
+    if (!rs.length || rs.some(function (r) { return !SIGNATURE_REASONS[r.code]; })) return sg.reason || '';
+    return rs.map(function (r) {
+      return SIGNATURE_REASONS[r.code][LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)\}/g, function (all, name) { return sayParam(r.params || {}, name); });
+    }).join(T('；', '; '));
   }
   function levelLabel(v) { return LEVEL_LABEL[v] ? T(LEVEL_LABEL[v][0], LEVEL_LABEL[v][1]) : v; }
   function kindLabel(plural) { var k = KIND_LABEL[plural]; return k ? T(k[0], k[1]) : plural; }
@@ -384,7 +608,7 @@
       .then(function (res) {
         if (res.status !== 401) return;
         return res.json().catch(function () { return {}; }).then(function (body) {
-          throw T('网关拒绝了此令牌：', 'The gateway refused this token: ') + ((body.error && body.error.message) || 'HTTP 401');
+          throw T('网关拒绝了此令牌：', 'The gateway refused this token: ') + ((body.error && sayError(body.error)) || 'HTTP 401');
         });
       }, function (e) { throw T('无法连接网关：', 'Cannot reach the gateway: ') + e.message; });
   }
@@ -447,7 +671,7 @@
           var e = new ApiError(res.status, err.code || ('http_' + res.status), err.message || text || res.statusText, rid);
           e.details = err.details || [];
           if (res.status === 401 && opts.auth !== false) {
-            openTokenDialog((token ? T('令牌被拒绝（bearer token refused）：', 'The bearer token was refused: ') : T('需要访问令牌（bearer token）：', 'A bearer token is needed: ')) + e.message);
+            openTokenDialog((token ? T('令牌被拒绝（bearer token refused）：', 'The bearer token was refused: ') : T('需要访问令牌（bearer token）：', 'A bearer token is needed: ')) + sayError(e));
           }
           throw e;
         });
@@ -572,7 +796,7 @@
       h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? T(' · 请求 ', ' · request ') + e.requestId : '')),
       list.length ? h('ul', {class: 'problems details'}, list.map(function (d) {
         return h('li', {'data-field': d.field || '', 'data-code': d.code || ''}, h('span', {class: 'mono'}, d.field ? fieldName(d.field) : '#' + d.index), ' ',
-          h('span', {title: d.message}, d.index !== undefined && !d.field ? d.message : sayDetail(d)));
+          h('span', {title: d.message}, d.index !== undefined && !d.field ? sayItem(d) : sayDetail(d)));
       })) : null);
   }
 
@@ -1001,9 +1225,9 @@
       var scOK = sc.validated && !(sc.errors && sc.errors.length);
       rows.push(['schema', 'DCC 模式校验', 'DCC schema', [
         badge(sc.validated ? (scOK ? T('✓ 符合模式 ', '✓ valid ') : T('✗ 不符合模式 ', '✗ invalid ')) + sc.version : T('未校验 ', 'not validated ') + (sc.version || ''),
-          sc.validated ? (scOK ? 'ok' : 'bad') : 'warn'), ' ', h('span', {}, sc.message || ''),
+          sc.validated ? (scOK ? 'ok' : 'bad') : 'warn'), ' ', h('span', {class: 'schema-message', title: sc.message || ''}, saySchema(sc)),
         sc.errors && sc.errors.length ? h('ul', {class: 'problems'}, sc.errors.map(function (e) {
-          return h('li', {}, h('span', {}, T('第 ', 'line ') + e.line + ' ' + e.element + ': ' + e.message));
+          return h('li', {}, h('span', {}, T('第 ' + e.line + ' 行 ' + e.element + '：', 'line ' + e.line + ' ' + e.element + ': ')), h('span', {class: 'data', lang: 'en'}, e.message));
         })) : null]]);
     }
     var sg = res.signature;
@@ -1018,7 +1242,7 @@
           badge(sg.registered ? T('✓ 已在链上登记', '✓ registered on the ledger') : T('✗ 未在链上登记', '✗ not registered'), sg.registered ? 'ok' : 'bad'),
           h('div', {}, T('签名者 ', 'signer ') + (sg.signer_subject || '—') + T('，颁发者 ', ', issuer ') + (sg.signer_issuer || '—') +
             (sg.signed_at ? T('，签名时间 ', ', signed ') + fmtTime(sg.signed_at) : '')),
-          sg.reason ? h('div', {class: 'muted'}, sg.reason) : null];
+          sg.reason ? h('div', {class: 'muted', 'data-field': 'reason', title: sg.reason}, saySignature(sg)) : null];
       }
       rows.push(['signature', '数字签名', 'signature', sgValue]);
     }
@@ -1064,7 +1288,7 @@
       var problems = res.problems || [];
       rows.push(h('tr', {'data-field': 'problems'}, h('th', {}, T('映射说明', 'mapping notes')),
         h('td', {}, problems.length ? h('ul', {class: 'problems'}, problems.map(function (p) {
-          return h('li', {}, h('span', {class: 'mono'}, p.path), ' ', h('span', {}, p.message));
+          return h('li', {'data-code': p.code || ''}, h('span', {class: 'mono'}, p.path), ' ', h('span', {title: p.message}, sayNote(p)));
         })) : T('无', 'none'))));
       show(out, [banner, h('div', {class: 'panel'}, h('table', {class: 'fields'}, h('tbody', {}, rows))),
         h('div', {class: 'panel'}, h('h2', {}, T('映射得到的证书', 'Certificate as mapped')), fieldsTable(cert, ['doc_type']))]);

@@ -300,7 +300,10 @@
       box.setAttribute('data-invalid', 'true');
       placed++;
     });
-    var summary = details.length
+    // A refusal whose details name no field (a record that exists, a role
+    // that may not write) is said whole by the error box.
+    var fielded = details.filter(function (d) { return d.field; });
+    var summary = fielded.length
       ? h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status, 'data-details': details.length},
         h('span', {class: 'code', title: e.code}, M.errorLabel(e.code)),
         h('span', {class: 'message'}, T('共 ' + details.length + ' 处错误，已标在各字段旁。', details.length + ' errors, each shown by its field.')),

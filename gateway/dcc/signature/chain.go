@@ -15,17 +15,19 @@ import (
 func (s *Signature) chain(opts Options) (bool, *Revocation, error) {
 	rev := s.revocation(append(append(append([]*x509.Certificate(nil), s.embedded...), opts.Intermediates...), opts.Roots...))
 	if s.signedAt.IsZero() {
-		return false, rev, failf("the signature states no signing time (XAdES SigningTime), so its chain cannot be judged at it")
+		return false, rev, because(ReasonNoSigningTimeChain, nil, "the signature states no signing time (XAdES SigningTime), so its chain cannot be judged at it")
 	}
 	if rev != nil && rev.Revoked {
-		return false, rev, failf("certificate %q was revoked at %s (%s), before the signing time %s, as the file's own revocation data state",
+		return false, rev, because(ReasonChainRevoked, map[string]string{"subject": rev.Subject, "revoked_at": rev.RevokedAt, "reason": rev.Reason, "signed_at": s.signedAt.Format(time.RFC3339)},
+			"certificate %q was revoked at %s (%s), before the signing time %s, as the file's own revocation data state",
 			rev.Subject, rev.RevokedAt, rev.Reason, s.signedAt.Format(time.RFC3339))
 	}
 	if len(opts.Roots) == 0 {
-		return false, rev, failf("no trust roots are configured to judge the signer's chain against")
+		return false, rev, because(ReasonNoRoots, nil, "no trust roots are configured to judge the signer's chain against")
 	}
 	if _, err := s.verifyChain(opts.Roots, append(append([]*x509.Certificate(nil), s.embedded...), opts.Intermediates...)); err != nil {
-		return false, rev, failf("the signer's certificate does not chain to a trust root at the signing time %s: %v", s.signedAt.Format(time.RFC3339), err)
+		return false, rev, because(ReasonChainUntrusted, map[string]string{"signed_at": s.signedAt.Format(time.RFC3339), "detail": err.Error()},
+			"the signer's certificate does not chain to a trust root at the signing time %s: %v", s.signedAt.Format(time.RFC3339), err)
 	}
 	return true, rev, nil
 }

@@ -14,12 +14,22 @@ import (
 // chain valid at the signing time and the record not revoked then. When it
 // is not, the reason says why, naming the closest record.
 func (s *Signature) Registered(institution string, regs []record.SigningCertificate) (bool, string) {
+	ok, err := s.registered(institution, regs)
+	if err != nil {
+		return ok, err.Error()
+	}
+	return ok, ""
+}
+
+// registered is [Signature.Registered] with the reason as an error that
+// carries its [Reason].
+func (s *Signature) registered(institution string, regs []record.SigningCertificate) (bool, error) {
 	if s.signedAt.IsZero() {
-		return false, "the signature states no signing time, so registration cannot be judged at it"
+		return false, because(ReasonNoSigningTimeRegistration, nil, "the signature states no signing time, so registration cannot be judged at it")
 	}
 	at := s.signedAt.Format(time.RFC3339)
 	n := 0
-	reason := ""
+	var reason error
 	for i := range regs {
 		reg := &regs[i]
 		if reg.InstitutionID != institution {
@@ -28,7 +38,8 @@ func (s *Signature) Registered(institution string, regs []record.SigningCertific
 		n++
 		cert, chain, err := parseRegistered(reg)
 		if err != nil {
-			reason = fmt.Sprintf("signing certificate %s of %s does not parse: %v", reg.ID, institution, err)
+			reason = because(ReasonRegisteredUnparsable, map[string]string{"id": reg.ID, "institution": institution, "detail": err.Error()},
+				"signing certificate %s of %s does not parse: %v", reg.ID, institution, err)
 			continue
 		}
 		if !s.signer.Equal(cert) {
@@ -37,28 +48,33 @@ func (s *Signature) Registered(institution string, regs []record.SigningCertific
 			}
 		}
 		if s.signedAt.Before(cert.NotBefore) || s.signedAt.After(cert.NotAfter) {
-			reason = fmt.Sprintf("the signer chains to signing certificate %s of %s, which was not valid at the signing time %s (valid %s to %s)",
-				reg.ID, institution, at, cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
+			from, to := cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339)
+			reason = because(ReasonRegisteredNotValidAt, map[string]string{"id": reg.ID, "institution": institution, "signed_at": at, "from": from, "to": to},
+				"the signer chains to signing certificate %s of %s, which was not valid at the signing time %s (valid %s to %s)", reg.ID, institution, at, from, to)
 			continue
 		}
 		if err := chainValidAt(cert, chain, s.signedAt); err != nil {
-			reason = fmt.Sprintf("the signer chains to signing certificate %s of %s, whose registered chain is not valid at the signing time %s: %v", reg.ID, institution, at, err)
+			reason = because(ReasonRegisteredChainInvalid, map[string]string{"id": reg.ID, "institution": institution, "signed_at": at, "detail": err.Error()},
+				"the signer chains to signing certificate %s of %s, whose registered chain is not valid at the signing time %s: %v", reg.ID, institution, at, err)
 			continue
 		}
 		if reg.RevokedBefore(s.signedAt) {
-			reason = fmt.Sprintf("the signer chains to signing certificate %s of %s, which %s revoked on %s (%s), before the signing time %s",
+			reason = because(ReasonRegisteredRevoked, map[string]string{"id": reg.ID, "institution": institution, "revoked_on": reg.RevokedOn, "reason": reg.RevocationReason, "signed_at": at},
+				"the signer chains to signing certificate %s of %s, which %s revoked on %s (%s), before the signing time %s",
 				reg.ID, institution, institution, reg.RevokedOn, reg.RevocationReason, at)
 			continue
 		}
-		return true, ""
+		return true, nil
 	}
 	switch {
-	case reason != "":
+	case reason != nil:
 		return false, reason
 	case n == 0:
-		return false, fmt.Sprintf("institution %s has registered no signing certificate on the ledger", institution)
+		return false, because(ReasonNoneRegistered, map[string]string{"institution": institution},
+			"institution %s has registered no signing certificate on the ledger", institution)
 	}
-	return false, fmt.Sprintf("the signer's certificate (%s, issued by %s) is not one of the %d signing certificates %s registered, nor issued under one",
+	return false, because(ReasonNotRegistered, map[string]string{"subject": s.signer.Subject.String(), "issuer": s.signer.Issuer.String(), "count": fmt.Sprint(n), "institution": institution},
+		"the signer's certificate (%s, issued by %s) is not one of the %d signing certificates %s registered, nor issued under one",
 		s.signer.Subject, s.signer.Issuer, n, institution)
 }
 

@@ -52,6 +52,10 @@ type Result struct {
 	// Reason says why valid, chain_valid or registered does not hold, one
 	// sentence for each that fails, joined by "; "; "" when all hold.
 	Reason string `json:"reason"`
+	// Reasons are the sentences of Reason as codes with the values they
+	// print (see [ReasonCodes]), so that a client says them in its own
+	// language.
+	Reasons []Reason `json:"reasons,omitempty"`
 	// Revocation is what the file's own revocation data (XAdES
 	// RevocationValues) say about the signer's chain; null when the file
 	// embeds none.
@@ -96,10 +100,11 @@ type Options struct {
 func Verify(data []byte, opts Options) (Result, *Signature) {
 	sig, err := parse(data)
 	if err == errNoSignature {
-		return Result{Reason: "the DCC carries no XML signature"}, nil
+		return failed(Result{}, because(ReasonNoSignature, nil, "the DCC carries no XML signature")), nil
 	}
 	if nx, ok := err.(notXML); ok {
-		return Result{Reason: "the file is not an XML document, so it carries no XML signature (" + nx.Error() + ")"}, nil
+		return failed(Result{}, because(ReasonNotXML, map[string]string{"detail": nx.Error()},
+			"the file is not an XML document, so it carries no XML signature (%s)", nx.Error())), nil
 	}
 	res := Result{Present: true}
 	if sig != nil && sig.signer != nil {
@@ -110,25 +115,20 @@ func Verify(data []byte, opts Options) (Result, *Signature) {
 		res.SignedAt = sig.signedAt.UTC().Format(time.RFC3339)
 	}
 	if err != nil {
-		res.Reason = "the signature does not verify: " + err.Error()
-		return res, nil
+		return failed(res, because(ReasonNotVerified, map[string]string{"detail": err.Error()}, "the signature does not verify: %v", err)), nil
 	}
 	res.Valid = true
-	var reasons []string
+	var reasons []error
 	res.ChainValid, res.Revocation, err = sig.chain(opts)
 	if err != nil {
-		reasons = append(reasons, err.Error())
+		reasons = append(reasons, err)
 	}
 	if opts.Institution == "" {
-		reasons = append(reasons, "no issuing institution is known to look registered signing certificates up for")
-	} else {
-		var why string
-		if res.Registered, why = sig.Registered(opts.Institution, opts.Registered); !res.Registered {
-			reasons = append(reasons, why)
-		}
+		reasons = append(reasons, because(ReasonNoInstitution, nil, "no issuing institution is known to look registered signing certificates up for"))
+	} else if res.Registered, err = sig.registered(opts.Institution, opts.Registered); !res.Registered {
+		reasons = append(reasons, err)
 	}
-	res.Reason = strings.Join(reasons, "; ")
-	return res, sig
+	return failed(res, reasons...), sig
 }
 
 // names joins certificate subjects for messages.

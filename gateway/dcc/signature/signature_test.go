@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,9 +91,10 @@ func TestVerifyPTBExamples(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := signature.Verify(mustRead(t, tc.file), withRoots(tc.opts))
 			rev := got.Revocation
-			reason := got.Reason
-			got.Revocation, got.Reason = nil, ""
-			if got != tc.want {
+			reason, reasons := got.Reason, got.Reasons
+			got.Revocation, got.Reason, got.Reasons = nil, "", nil
+			checkReasons(t, reason, reasons)
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 			if tc.reason == "" && reason != "" || !strings.Contains(reason, tc.reason) {
@@ -108,5 +111,32 @@ func TestVerifyPTBExamples(t *testing.T) {
 				t.Errorf("revocation %+v, want none", rev)
 			}
 		})
+	}
+}
+
+// checkReasons fails unless a result's Reasons give one listed code, with
+// only its declared parameters, for each sentence of its Reason.
+func checkReasons(t *testing.T, reason string, reasons []signature.Reason) {
+	t.Helper()
+	declared := map[string][]string{}
+	for _, c := range signature.ReasonCodes {
+		declared[c.Code] = c.Params
+	}
+	if (reason == "") != (len(reasons) == 0) {
+		t.Errorf("reason %q with %d reason codes", reason, len(reasons))
+	}
+	for _, r := range reasons {
+		params, ok := declared[r.Code]
+		if !ok {
+			t.Errorf("reason code %q is not in ReasonCodes", r.Code)
+		}
+		if len(r.Params) != len(params) {
+			t.Errorf("%s carries %v, ReasonCodes declares %v", r.Code, r.Params, params)
+		}
+		for k := range r.Params {
+			if !slices.Contains(params, k) {
+				t.Errorf("%s carries %q, which ReasonCodes does not declare (%v)", r.Code, k, params)
+			}
+		}
 	}
 }

@@ -1,0 +1,166 @@
+package console_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/metrotrace/metrotrace/chaincode/units"
+	"github.com/metrotrace/metrotrace/gateway/auth"
+)
+
+// TestRefusalsAreSaidInTheLanguage checks that refusals naming no field
+// are said from their reason code: a record created with an id that
+// exists (409), a record written for another organization's institution
+// (403) and a token the gateway did not sign (401) read in Chinese in zh
+// and in English in en, with the gateway's English as the title; and
+// that findings name quantities and levels in the language.
+func TestRefusalsAreSaidInTheLanguage(t *testing.T) {
+	ctx := browser(t)
+	gw := startGateway(t)
+	recorder, err := gw.tokens.Issue(auth.Claims{Role: auth.RoleRecorder, MSP: "HebeiMSP", Institution: "HBIM"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A token of the right shape and claims, signed with another key.
+	forged, err := (&auth.Issuer{Secret: bytes.Repeat([]byte("x"), 32)}).Issue(auth.Claims{Role: auth.RoleRecorder, MSP: "HebeiMSP", Institution: "HBIM"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Navigate(gw.url+"/"), chromedp.WaitVisible("#view-home", chromedp.ByQuery))
+	setUp := func(lang string) {
+		run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`localStorage.setItem("metrotrace.token", %q); localStorage.setItem("metrotrace.lang", %q)`, recorder, lang), nil),
+			visit("#/search"), chromedp.Reload(), chromedp.WaitVisible(fmt.Sprintf(`html[data-lang=%q]`, lang), chromedp.ByQuery))
+	}
+	standard := func(id, institution string) map[string]string {
+		return map[string]string{"id": id, "institution_id": institution, "name": "重复砝码标准", "level": "working", "quantity": "mass",
+			"range.min": "1", "range.max": "100", "range.unit": "g", "uncertainty.value": "0.05", "uncertainty.unit": "mg"}
+	}
+	// submit fills the standard form, submits it and returns the refusal
+	// shown (its class, text and English title) once the ledger refused.
+	submit := func(values map[string]string, code string) (said, english string) {
+		t.Helper()
+		before := gw.ledgerHeight(t)
+		run(t, ctx, visit("#/search"), visit("#/new/standard"), chromedp.WaitVisible("#form-standard", chromedp.ByQuery))
+		fillForm(t, ctx, "#form-standard", values)
+		run(t, ctx, chromedp.Click(`#form-standard button[type="submit"]`, chromedp.ByQuery), chromedp.WaitVisible(`#new-result .error`, chromedp.ByQuery))
+		if got := attr(t, ctx, "#new-result .error", "data-code"); got != code {
+			t.Fatalf("refused as %q, want %q: %s", got, code, text(t, ctx, "#new-result"))
+		}
+		sel := "#new-result .error .message"
+		if after := gw.ledgerHeight(t); after != before {
+			t.Errorf("a refused standard moved the ledger from %d to %d", before, after)
+		}
+		return text(t, ctx, sel), attr(t, ctx, sel, "title")
+	}
+
+	setUp("zh")
+	before := gw.ledgerHeight(t)
+	run(t, ctx, visit("#/new/standard"), chromedp.WaitVisible("#form-standard", chromedp.ByQuery))
+	fillForm(t, ctx, "#form-standard", standard("HB-DUP-STD", "HBIM"))
+	run(t, ctx, chromedp.Click(`#form-standard button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#record-result .record-head[data-record="standards/HB-DUP-STD"], #new-result .error`, chromedp.ByQuery))
+	if count(t, ctx, "#new-result .error") > 0 && count(t, ctx, "#view-new:not([hidden])") > 0 {
+		t.Fatalf("good values refused: %s", text(t, ctx, "#new-result"))
+	}
+	if after := gw.ledgerHeight(t); after != before+1 {
+		t.Fatalf("the first standard moved the ledger from %d to %d", before, after)
+	}
+
+	cases := []struct {
+		name, lang, id, institution, code, want, english string
+	}{
+		{"conflict in zh", "zh", "HB-DUP-STD", "HBIM", "conflict", "计量标准 HB-DUP-STD 已存在", "standard HB-DUP-STD already exists"},
+		{"forbidden in zh", "zh", "HB-OTHER-STD", "BJIM", "forbidden", "HBIM 的记录员（HebeiMSP）不能代 BJIM 写入：BJIM 属于 BeijingMSP",
+			"register standard HB-OTHER-STD: HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP"},
+		{"conflict in en", "en", "HB-DUP-STD", "HBIM", "conflict", "standard HB-DUP-STD already exists", "standard HB-DUP-STD already exists"},
+		{"forbidden in en", "en", "HB-OTHER-STD", "BJIM", "forbidden", "HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP",
+			"register standard HB-OTHER-STD: HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			setUp(c.lang)
+			said, english := submit(standard(c.id, c.institution), c.code)
+			if said != c.want || english != c.english {
+				t.Errorf("shown %q (title %q), want %q (title %q)", said, english, c.want, c.english)
+			}
+		})
+	}
+
+	// A refused batch (the wire shape TestCertificateBatchRefusedNamesEveryItem
+	// pins down): its reason is the message, each item said from its reason.
+	for _, c := range []struct{ lang, message, item string }{
+		{"zh", "批次中 3 项有 1 项被拒绝，未写入任何内容", "#1 证书 C-1 已存在"},
+		{"en", "1 of 3 refused, nothing written", "#1 certificate C-1 already exists"},
+	} {
+		t.Run("a refused batch in "+c.lang, func(t *testing.T) {
+			setUp(c.lang)
+			var got struct{ Message, Item string }
+			run(t, ctx, chromedp.Evaluate(`(() => { const e = new MT.ApiError(409, 'conflict', 'issue certificates: 1 of 3 refused, nothing written: item 1: conflict: certificate C-1 already exists', '');
+				e.details = [{code: 'batch_refused', params: {refused: '1', total: '3'}, message: e.message},
+					{index: 1, code: 'conflict', reason: 'already_exists', params: {kind: 'certificate', id: 'C-1'}, message: 'certificate C-1 already exists'}];
+				const box = MT.errorBox(e);
+				return {Message: box.querySelector('.message').textContent, Item: box.querySelector('li').textContent}; })()`, &got))
+			if got.Message != c.message || got.Item != c.item {
+				t.Errorf("the batch reads %q / %q, want %q / %q", got.Message, got.Item, c.message, c.item)
+			}
+		})
+	}
+
+	// Findings name quantities and levels in the language: every quantity
+	// of the units table in Chinese in zh, in words in en.
+	for _, lang := range []string{"zh", "en"} {
+		t.Run("findings name quantities and levels in "+lang, func(t *testing.T) {
+			setUp(lang)
+			say := func(code string, params map[string]string) string {
+				p, _ := json.Marshal(params)
+				var s string
+				run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`(() => { const n = MT.sayCheck({findings: [{code: %q, ok: false, params: %s}]});
+					return (Array.isArray(n) ? n : [n]).map(x => typeof x === 'string' ? x : x.textContent).join(''); })()`, code, p), &s))
+				return s
+			}
+			got := []string{
+				say("no_cmc", map[string]string{"issuer_id": "HBIM", "quantity": "flow_rate", "date": "2026-03-15"}),
+				say("reference_dead_end", map[string]string{"reference_id": "S1", "level": "enterprise"}),
+			}
+			want := map[string][]string{
+				"zh": {"出具机构 HBIM 在 2026-03-15 没有有效的流量校准测量能力", "参考标准 S1（企事业计量标准）无法溯源至计量基准"},
+				"en": {"issuer HBIM has no CMC for flow rate valid on 2026-03-15", "reference S1 (enterprise standard) does not lead to a primary standard"},
+			}[lang]
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("findings say %q, want %q", got, want)
+			}
+			han := regexp.MustCompile(`\p{Han}`)
+			for _, q := range units.Quantities() {
+				var name string
+				run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`MT.valueLabel('quantity', %q)`, q), &name))
+				if lang == "zh" && !han.MatchString(name) || lang == "en" && (strings.Contains(name, "_") || han.MatchString(name)) {
+					t.Errorf("quantity %s is named %q in %s", q, name, lang)
+				}
+			}
+		})
+	}
+
+	for _, c := range []struct{ lang, want string }{
+		{"zh", "✗ 网关拒绝了此令牌：令牌无效（签名或格式错误）"},
+		{"en", "✗ The gateway refused this token: the token is invalid (bad signature or malformed)"},
+	} {
+		t.Run("a token the gateway did not sign, in "+c.lang, func(t *testing.T) {
+			setUp(c.lang)
+			run(t, ctx, chromedp.Click("#token-button", chromedp.ByID), chromedp.WaitVisible("#token-input", chromedp.ByID),
+				chromedp.SetValue("#token-input", forged, chromedp.ByID), chromedp.Click("#token-save", chromedp.ByID),
+				chromedp.WaitVisible(`#token-claims[data-state="bad"]`, chromedp.ByQuery))
+			if got := text(t, ctx, "#token-claims"); got != c.want {
+				t.Errorf("the dialog says %q, want %q", got, c.want)
+			}
+			run(t, ctx, chromedp.Click("#token-cancel", chromedp.ByID))
+		})
+	}
+}
