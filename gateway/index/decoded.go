@@ -90,7 +90,7 @@ func store[V any](c cachedLookup, m func(*decoded) *map[string]V, key string, v 
 	if c.d.epoch != c.epoch {
 		return
 	}
-	if c.d.of != c.epoch || c.d.size >= maxDecoded {
+	if c.d.of != c.epoch || c.d.standards == nil || c.d.size >= maxDecoded {
 		c.d.of, c.d.size = c.epoch, 0
 		c.d.standards, c.d.institutions = map[string]*record.Standard{}, map[string]*record.Institution{}
 		c.d.capabilities, c.d.certificates = map[string][]*record.Capability{}, map[string][]*record.Certificate{}

@@ -82,3 +82,14 @@ func TestCachedAnswersFollowEveryChange(t *testing.T) {
 		t.Fatalf("sealing TJ-ENT-WS from 2024-01-01 did not change the trace: %s", after)
 	}
 }
+
+// A fresh index (epoch 0, never applied an event) answers from an empty
+// cache.
+func TestAFreshIndexTracesThroughTheCache(t *testing.T) {
+	x := openIndex(t, "")
+	for i := 0; i < 2; i++ {
+		if _, err := x.Trace(context.Background(), "NOTHING", "2024-06-01"); err == nil {
+			t.Fatal("a trace of an unknown subject on an empty index answered")
+		}
+	}
+}
