@@ -37,6 +37,8 @@ type Stub struct {
 	// runs paginated queries or writes, never both (the peer's simulator
 	// refuses the second).
 	paged, wrote bool
+	// open are the lazy range iterators handed out, closed with the stub.
+	open []*lazyIterator
 }
 
 // errPagedThenWrite and errWriteThenPaged are the peer's refusals.
@@ -95,7 +97,14 @@ func (s *Store) newStub(p Proposal) (*Stub, error) {
 	}, nil
 }
 
-func (s *Stub) discard() { s.read.Discard() }
+// discard closes the iterators the chaincode left open (badger refuses to
+// discard a transaction with one open) and ends the snapshot.
+func (s *Stub) discard() {
+	for _, it := range s.open {
+		it.Close()
+	}
+	s.read.Discard()
+}
 
 func (s *Stub) creatorMSPID() string {
 	var id msp.SerializedIdentity
@@ -220,8 +229,7 @@ func (s *Stub) GetStateByRange(startKey, endKey string) (shim.StateQueryIterator
 	if startKey == "" {
 		startKey = emptyKeySubstitute
 	}
-	kvs, _, err := s.scan(prefixState, startKey, endKey, 0)
-	return newIterator(kvs), err
+	return s.lazy(prefixState, startKey, endKey), nil
 }
 
 // GetStateByRangeWithPagination is GetStateByRange a page at a time.
@@ -245,8 +253,7 @@ func (s *Stub) GetStateByPartialCompositeKey(objectType string, keys []string) (
 	if err != nil {
 		return nil, err
 	}
-	kvs, _, err := s.scan(prefixState, start, start+maxRune, 0)
-	return newIterator(kvs), err
+	return s.lazy(prefixState, start, start+maxRune), nil
 }
 
 // GetStateByPartialCompositeKeyWithPagination is the paginated form.
