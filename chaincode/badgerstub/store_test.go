@@ -342,3 +342,36 @@ func TestPaginatedQueriesAndWritesExcludeEachOther(t *testing.T) {
 		t.Fatalf("a write after an unpaginated range query: %v, %+v", err, res)
 	}
 }
+
+// A range the chaincode leaves open is closed with its transaction, and a
+// lazy range reads the snapshot the transaction began with.
+func TestARangeLeftOpenIsClosedWithItsTransaction(t *testing.T) {
+	s := openMem(t)
+	if _, err := s.Submit(put("a", "1", "b", "2", "c", "3"), proposal(1)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	res, err := s.Submit(scriptCC(func(stub shim.ChaincodeStubInterface) error {
+		it, err := stub.GetStateByRange("a", "")
+		if err != nil {
+			return err
+		}
+		if err := stub.PutState("b", []byte("changed")); err != nil {
+			return err
+		}
+		for i := 0; i < 2 && it.HasNext(); i++ { // left open after two
+			kv, err := it.Next()
+			if err != nil {
+				return err
+			}
+			got = append(got, kv.Key+"="+string(kv.Value))
+		}
+		return nil
+	}), proposal(2))
+	if err != nil || res.Failed() {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if want := []string{"a=1", "b=2"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("read %v, want %v (the snapshot, not the transaction's own write)", got, want)
+	}
+}
