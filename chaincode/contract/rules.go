@@ -119,19 +119,30 @@ func writableUsagePage(ctx contractapi.TransactionContextInterface, l rules.Look
 // usageIDs reads certificate ids off certificates_by_reference entries,
 // those after after (in key order), at most most of them.
 func usageIDs(stub shim.ChaincodeStubInterface, it shim.StateQueryIteratorInterface, standardID, after string, most int) ([]string, error) {
+	// Keys up to after's own are skipped by comparing the keys as they
+	// are: composite keys order as their attributes do.
+	afterKey := ""
+	if after != "" {
+		k, err := stub.CreateCompositeKey(record.IndexCertificatesByReference, []string{standardID, after})
+		if err != nil {
+			return nil, record.Errorf(record.Invalid, "page_token: %v", err)
+		}
+		afterKey = k
+	}
 	var ids []string
 	for it.HasNext() && len(ids) < most {
 		kv, err := it.Next()
 		if err != nil {
 			return nil, record.Errorf(record.Internal, "certificates of %s: %v", standardID, err)
 		}
+		if kv.Key <= afterKey {
+			continue
+		}
 		_, attrs, err := stub.SplitCompositeKey(kv.Key)
 		if err != nil || len(attrs) != 2 {
 			return nil, record.Errorf(record.Internal, "certificates of %s: malformed index key", standardID)
 		}
-		if after == "" || attrs[1] > after {
-			ids = append(ids, attrs[1])
-		}
+		ids = append(ids, attrs[1])
 	}
 	return ids, nil
 }
