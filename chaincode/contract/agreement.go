@@ -78,7 +78,7 @@ func (c *Contract) ApproveAgreement(ctx contractapi.TransactionContextInterface,
 		}
 		partyID = who.institution
 		if partyID == "" {
-			return "", record.Errorf(record.Invalid, "approve agreement %s: name the approving party", agreementID)
+			return "", record.Refusef(record.Invalid, record.ReasonPartyRequired, record.Params{"id": agreementID}, "approve agreement %s: name the approving party", agreementID)
 		}
 	}
 	if !a.HasParty(partyID) {

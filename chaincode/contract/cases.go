@@ -52,7 +52,8 @@ func (c *Contract) OpenCase(ctx contractapi.TransactionContextInterface, caseJSO
 		return "", err
 	}
 	if o.Since > today {
-		return "", record.Errorf(record.Invalid, "open case %s: since %s is after today %s", o.ID, o.Since, today)
+		return "", record.Refusef(record.Invalid, record.ReasonCaseSinceAfterToday, record.Params{"id": o.ID, "since": o.Since, "today": today},
+			"open case %s: since %s is after today %s", o.ID, o.Since, today)
 	}
 	cs := &record.Case{ID: o.ID, DocType: record.DocCase, StandardID: o.StandardID, Since: o.Since, Finding: o.Finding,
 		Status: record.CaseOpen, InstitutionID: std.InstitutionID, OpenedOn: today, OpenedBy: who.String(), NoticeIDs: []string{}}

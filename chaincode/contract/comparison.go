@@ -56,7 +56,7 @@ func (c *Contract) AddComparisonResults(ctx contractapi.TransactionContextInterf
 		return "", wrapf(err, "add results to comparison %s", comparisonID)
 	}
 	if len(results) == 0 {
-		return "", record.Errorf(record.Invalid, "add results to comparison %s: no results given", comparisonID)
+		return "", record.Refusef(record.Invalid, record.ReasonNoResultsGiven, record.Params{"id": comparisonID}, "add results to comparison %s: no results given", comparisonID)
 	}
 	if err := record.ValidateComparisonResults(cmp.Quantity, results, "results"); err != nil {
 		return "", wrapf(err, "add results to comparison %s", comparisonID)

@@ -48,7 +48,8 @@ func (c *Contract) ImpactPage(ctx contractapi.TransactionContextInterface, stand
 	if pageSize != "" {
 		n, err := strconv.Atoi(pageSize)
 		if err != nil || n < 1 || n > record.MaxPageSize {
-			return "", record.Errorf(record.Invalid, "page_size must be from 1 to %d, not %q", record.MaxPageSize, pageSize)
+			return "", record.Refusef(record.Invalid, record.ReasonParamInteger, record.Params{"param": "page_size", "value": pageSize, "min": "1", "max": strconv.Itoa(record.MaxPageSize)},
+				"page_size must be from 1 to %d, not %q", record.MaxPageSize, pageSize)
 		}
 		size = n
 	}

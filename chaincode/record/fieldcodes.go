@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // FieldCode names one sentence of a field error, so that a client says it
@@ -136,6 +137,19 @@ const (
 	ReasonComparisonResultExists  FieldCode = "comparison_result_exists"   // id, institution
 	ReasonSubscriptionInstitution FieldCode = "subscription_institution"   // (none)
 	ReasonBatchRefused            FieldCode = "batch_refused"              // refused, total
+	ReasonPartyRequired           FieldCode = "party_required"             // id (the agreement)
+	ReasonCaseSinceAfterToday     FieldCode = "case_since_after_today"     // id, since, today
+	ReasonNoResultsGiven          FieldCode = "no_results_given"           // id (the comparison)
+	ReasonItemFields              FieldCode = "item_fields"                // count; the item's field errors are the detail's Fields
+	// Refusals of a query's parameters, by the gateway or its index.
+	ReasonParamRequired     FieldCode = "param_required"      // param
+	ReasonParamDateRequired FieldCode = "param_date_required" // param
+	ReasonParamBadDate      FieldCode = "param_bad_date"      // param, value
+	ReasonParamInteger      FieldCode = "param_integer"       // param, value, min, max
+	ReasonParamChoice       FieldCode = "param_choice"        // param, value, allowed (", "-separated)
+	ReasonParamsExclusive   FieldCode = "params_exclusive"    // param, other
+	ReasonPageTokenForeign  FieldCode = "page_token_foreign"  // (none)
+	ReasonPageTokenStale    FieldCode = "page_token_stale"    // (none): not of this list, or the list changed
 )
 
 // FieldCodes lists every [FieldCode] with the parameters its errors carry
@@ -257,6 +271,18 @@ var FieldCodes = []struct {
 	{ReasonComparisonResultExists, []string{"id", "institution"}},
 	{ReasonSubscriptionInstitution, nil},
 	{ReasonBatchRefused, []string{"refused", "total"}},
+	{ReasonPartyRequired, []string{"id"}},
+	{ReasonCaseSinceAfterToday, []string{"id", "since", "today"}},
+	{ReasonNoResultsGiven, []string{"id"}},
+	{ReasonItemFields, []string{"count"}},
+	{ReasonParamRequired, []string{"param"}},
+	{ReasonParamDateRequired, []string{"param"}},
+	{ReasonParamBadDate, []string{"param", "value"}},
+	{ReasonParamInteger, []string{"param", "value", "min", "max"}},
+	{ReasonParamChoice, []string{"param", "value", "allowed"}},
+	{ReasonParamsExclusive, []string{"param", "other"}},
+	{ReasonPageTokenForeign, nil},
+	{ReasonPageTokenStale, nil},
 }
 
 // Params are the parameters of a field error, each a value as the English
@@ -325,6 +351,19 @@ func Refusef(code Code, reason FieldCode, params Params, format string, args ...
 // field error code [FieldRecordNotFound].
 func NotFoundf(kind, id string) error {
 	return ErrorOfField(NotFound, NewFieldError("", FieldRecordNotFound, Params{"kind": kind, "id": id}, "%s %s does not exist", kind, id))
+}
+
+// ParamInteger is the Invalid refusal of query parameter param whose
+// value is not an integer from min to max.
+func ParamInteger(param, value string, min, max int) error {
+	return Refusef(Invalid, ReasonParamInteger, Params{"param": param, "value": value, "min": strconv.Itoa(min), "max": strconv.Itoa(max)},
+		"%s %q must be an integer from %d to %d", param, value, min, max)
+}
+
+// ParamChoice is the Invalid refusal of query parameter param whose value
+// is none of allowed; format and args make the English message.
+func ParamChoice(param, value string, allowed []string, format string, args ...any) error {
+	return Refusef(Invalid, ReasonParamChoice, Params{"param": param, "value": value, "allowed": strings.Join(allowed, ", ")}, format, args...)
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

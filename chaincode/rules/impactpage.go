@@ -113,7 +113,7 @@ func decodeImpactToken(token string) (std, cert string, err error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	std, cert, ok := strings.Cut(string(raw), "\x00")
 	if err != nil || !ok || std == "" || cert == "" {
-		return "", "", record.Errorf(record.Invalid, "page_token %q is not a token this impact gave", token)
+		return "", "", record.Refusef(record.Invalid, record.ReasonPageTokenForeign, nil, "page_token %q is not a token this impact gave", token)
 	}
 	return std, cert, nil
 }

@@ -146,7 +146,7 @@ func decodeWalk(token, standardID, since string) (*walkState, error) {
 	if token == "" {
 		return nil, nil
 	}
-	bad := record.Errorf(record.Invalid, "page_token is not a token this impact gave")
+	bad := record.Refusef(record.Invalid, record.ReasonPageTokenForeign, nil, "page_token is not a token this impact gave")
 	data, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
 		return nil, bad

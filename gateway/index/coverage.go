@@ -64,7 +64,7 @@ const Unknown = "unknown"
 // share and a monthly history.
 func (x *Index) Coverage(today, by string, f Filter, pageSize int, pageToken string) (*Coverage, error) {
 	if by != ByDistrict && by != ByCategory && by != ByInstitution {
-		return nil, record.Errorf(record.Invalid, "by must be district, category or institution, not %q", by)
+		return nil, record.ParamChoice("by", by, []string{ByDistrict, ByCategory, ByInstitution}, "by must be district, category or institution, not %q", by)
 	}
 	size, err := pageSizeOf(pageSize)
 	if err != nil {
@@ -102,7 +102,7 @@ func (x *Index) Coverage(today, by string, f Filter, pageSize int, pageToken str
 	cov.Overall.Month = ""
 	i := sort.SearchStrings(keys, string(start))
 	if start != nil && (i == len(keys) || keys[i] != string(start)) {
-		return nil, record.Errorf(record.Invalid, "page_token is not a token of this list (or the list changed)")
+		return nil, record.Refusef(record.Invalid, record.ReasonPageTokenStale, nil, "page_token is not a token of this list (or the list changed)")
 	}
 	var names map[string]string
 	if by == ByInstitution {

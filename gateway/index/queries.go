@@ -68,7 +68,7 @@ func (x *Index) List(_ context.Context, docType, index, value string, pageSize i
 	if pageToken != "" {
 		tok, err := base64.RawURLEncoding.DecodeString(pageToken)
 		if err != nil || !bytes.HasPrefix(tok, prefix) {
-			return nil, record.Errorf(record.Invalid, "page_token is not a token of this list")
+			return nil, record.Refusef(record.Invalid, record.ReasonPageTokenForeign, nil, "page_token is not a token of this list")
 		}
 		start = tok
 	}

@@ -96,7 +96,7 @@ func decodeToken(token string) ([]byte, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) == 0 {
-		return nil, record.Errorf(record.Invalid, "page_token is not a token of this list")
+		return nil, record.Refusef(record.Invalid, record.ReasonPageTokenForeign, nil, "page_token is not a token of this list")
 	}
 	return b, nil
 }
@@ -140,7 +140,7 @@ func (x *Index) dueRange(from, to, today string, f Filter, pageSize int, pageTok
 		return nil, err
 	}
 	if start != nil && string(start) < from {
-		return nil, record.Errorf(record.Invalid, "page_token is not a token of this list")
+		return nil, record.Refusef(record.Invalid, record.ReasonPageTokenForeign, nil, "page_token is not a token of this list")
 	}
 	if start == nil {
 		start = []byte(from)
@@ -294,7 +294,7 @@ func pageOf(items []keyed, pageSize int, pageToken string) (*ItemPage, error) {
 	page := &ItemPage{Items: []Item{}, Total: len(items)}
 	i := sort.Search(len(items), func(i int) bool { return items[i].key >= string(start) })
 	if start != nil && (i == len(items) || items[i].key != string(start)) {
-		return nil, record.Errorf(record.Invalid, "page_token is not a token of this list (or the list changed)")
+		return nil, record.Refusef(record.Invalid, record.ReasonPageTokenStale, nil, "page_token is not a token of this list (or the list changed)")
 	}
 	for ; i < len(items); i++ {
 		if len(page.Items) == size {
