@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -43,8 +44,12 @@ func (c *Contract) IssueCertificates(ctx contractapi.TransactionContextInterface
 			// An item refused with one sentence (one field error or a
 			// reason) carries its code; one naming several fields none.
 			it := record.ItemError{Index: i, Code: record.ErrorCode(err), Message: record.ErrorMessage(err)}
-			if ds := record.ErrorDetails(err); len(ds) == 1 {
+			switch ds := record.ErrorDetails(err); {
+			case len(ds) == 1:
 				it.Reason, it.Params = ds[0].Code, ds[0].Params
+			case len(ds) > 1:
+				// Several fields: each said from its own code.
+				it.Reason, it.Params, it.Fields = record.ReasonItemFields, record.Params{"count": strconv.Itoa(len(ds))}, ds
 			}
 			refused = append(refused, it)
 		}

@@ -23,6 +23,9 @@ type ItemError struct {
 	Message string    `json:"message"`
 	Reason  FieldCode `json:"reason,omitempty"`
 	Params  Params    `json:"params,omitempty"`
+	// Fields are the field errors of an item refused for several fields
+	// (Reason [ReasonItemFields]), each with its code and parameters.
+	Fields []FieldError `json:"fields,omitempty"`
 }
 
 // BatchError is the error of a refused batch: nothing was written. Its
@@ -46,7 +49,7 @@ func BatchError(what string, total int, items []ItemError) *Error {
 		"%s: %d of %d refused, nothing written: %s", what, len(items), total, strings.Join(parts, "; "))
 	details := []FieldError{fe}
 	for i, it := range items {
-		details = append(details, FieldError{Message: parts[i], Code: it.Reason, Params: it.Params})
+		details = append(details, FieldError{Message: parts[i], Code: it.Reason, Params: it.Params, Fields: it.Fields})
 	}
 	return &Error{Code: code, Message: fe.Message, Details: details}
 }
@@ -63,7 +66,7 @@ func BatchItemReasons(err error) []ItemError {
 	ds := e.details()
 	if len(ds) == len(items)+1 && ds[0].Code == ReasonBatchRefused {
 		for i := range items {
-			items[i].Reason, items[i].Params = ds[i+1].Code, ds[i+1].Params
+			items[i].Reason, items[i].Params, items[i].Fields = ds[i+1].Code, ds[i+1].Params, ds[i+1].Fields
 		}
 	}
 	return items

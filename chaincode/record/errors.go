@@ -45,6 +45,9 @@ type FieldError struct {
 	Message string            `json:"message"`
 	Code    FieldCode         `json:"code,omitempty"`
 	Params  map[string]string `json:"params,omitempty"`
+	// Fields are, for a refused item of a batch that names several
+	// fields (code [ReasonItemFields]), the item's field errors.
+	Fields []FieldError `json:"fields,omitempty"`
 }
 
 // detailsMarker separates an error's message from its details on the wire.
