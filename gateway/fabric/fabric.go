@@ -310,8 +310,8 @@ func pastDeadline(err error, total time.Duration) error {
 	if errors.As(err, &le) {
 		le = &ledger.Error{Phase: le.Phase, TxID: le.TxID}
 	}
-	le.Err = fmt.Errorf("%w: the write did not complete within %s (peers or orderers do not answer, or the orderers have no raft leader); it may still commit: retry the request with the same Idempotency-Key header, which applies it once: last error: %v",
-		ledger.ErrUnavailable, total, err)
+	le.Err = &ledger.Unavailable{Within: total, Err: fmt.Errorf("%w: the write did not complete within %s (peers or orderers do not answer, or the orderers have no raft leader); it may still commit: retry the request with the same Idempotency-Key header, which applies it once: last error: %v",
+		ledger.ErrUnavailable, total, err)}
 	return le
 }
 
@@ -479,15 +479,16 @@ func classify(phase ledger.Phase, txID string, err error) error {
 	}
 	if status.Code(err) == codes.Unavailable && (phase == ledger.PhaseEndorse || phase == ledger.PhaseSubmit) {
 		// Nothing was ordered: the same request may simply be sent again.
-		return &ledger.Error{Phase: phase, TxID: txID, Err: fmt.Errorf("%w: no %s took the transaction, retry later: %w",
-			ledger.ErrUnavailable, map[ledger.Phase]string{ledger.PhaseEndorse: "endorsing peer", ledger.PhaseSubmit: "orderer"}[phase], err)}
+		who := map[ledger.Phase]string{ledger.PhaseEndorse: "endorsing peer", ledger.PhaseSubmit: "orderer"}[phase]
+		return &ledger.Error{Phase: phase, TxID: txID, Err: &ledger.Unavailable{Who: who, Err: fmt.Errorf("%w: no %s took the transaction, retry later: %w",
+			ledger.ErrUnavailable, who, err)}}
 	}
 	if msg, ok := chaincodeDown(err); ok && phase == ledger.PhaseEndorse {
 		// The peers answered but could not run the chaincode (its server
 		// died or is starting again): nothing was endorsed, let alone
 		// ordered, so the same request may be sent again.
-		return &ledger.Error{Phase: phase, TxID: txID, Err: fmt.Errorf("%w: the endorsing peers could not reach the chaincode (its server may be restarting), retry later: %s",
-			ledger.ErrUnavailable, msg)}
+		return &ledger.Error{Phase: phase, TxID: txID, Err: &ledger.Unavailable{Who: "chaincode", Err: fmt.Errorf("%w: the endorsing peers could not reach the chaincode (its server may be restarting), retry later: %s",
+			ledger.ErrUnavailable, msg)}}
 	}
 	return &ledger.Error{Phase: phase, TxID: txID, Err: err}
 }

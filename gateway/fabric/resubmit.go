@@ -121,9 +121,9 @@ func awaitCommit(ctx context.Context, s submission, opts Options, submitted time
 			return nil, resubmits, ctx.Err()
 		}
 		if cctx.Err() != nil {
-			return nil, resubmits, &ledger.Error{Phase: ledger.PhaseCommit, TxID: s.TransactionID(), Err: fmt.Errorf(
+			return nil, resubmits, &ledger.Error{Phase: ledger.PhaseCommit, TxID: s.TransactionID(), Err: &ledger.Unavailable{Within: total, Err: fmt.Errorf(
 				"%w: transaction not committed within %s although submitted %d times (the orderers may have no raft leader); it may still commit: retry the request with the same Idempotency-Key header, which applies it once: last error: %v",
-				ledger.ErrUnavailable, total, resubmits+1, errOr(lastErr, err))}
+				ledger.ErrUnavailable, total, resubmits+1, errOr(lastErr, err))}}
 		}
 		if !isDeadline(err) {
 			// The peer itself failed (restarting, say): wait out the round

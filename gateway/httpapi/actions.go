@@ -95,7 +95,7 @@ func (s *Server) supersedeCertificate(c echo.Context) error {
 func (s *Server) addComparisonResults(c echo.Context) error {
 	body := bytes.TrimSpace(bodyOf(c))
 	if len(body) == 0 || body[0] != '[' {
-		return invalidf("the body must be a JSON array of results")
+		return refusef(string(record.Invalid), ReasonBodyNotArray, nil, "the body must be a JSON array of results")
 	}
 	id, err := s.caller(c)
 	if err != nil {

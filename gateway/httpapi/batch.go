@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -28,9 +29,9 @@ func (s *Server) issueCertificates(c echo.Context) error {
 	}
 	switch n := len(b.Certificates); {
 	case n == 0:
-		return invalidf("certificates must hold 1 to %d certificates", record.MaxBatch)
+		return refusef(string(record.Invalid), ReasonBatchEmpty, record.Params{"max": fmt.Sprint(record.MaxBatch)}, "certificates must hold 1 to %d certificates", record.MaxBatch)
 	case n > record.MaxBatch:
-		return invalidf("certificates holds %d certificates, a batch takes at most %d", n, record.MaxBatch)
+		return refusef(string(record.Invalid), ReasonBatchTooLarge, record.Params{"count": fmt.Sprint(n), "max": fmt.Sprint(record.MaxBatch)}, "certificates holds %d certificates, a batch takes at most %d", n, record.MaxBatch)
 	}
 	for i, raw := range b.Certificates {
 		if len(raw) == 0 || raw[0] != '{' {

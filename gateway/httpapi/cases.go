@@ -44,7 +44,7 @@ func (s *Server) caseIndex() (CaseIndex, error) {
 	if cx, ok := s.cfg.Index.(CaseIndex); ok {
 		return cx, nil
 	}
-	return nil, errorf(CodeUnavailable, "cases are shown from the index, which this gateway does not run")
+	return nil, refusef(CodeUnavailable, ReasonCasesNeedIndex, nil, "cases are shown from the index, which this gateway does not run")
 }
 
 // openCase handles POST /cases: it opens the case, then continues it until
@@ -166,7 +166,7 @@ func (s *Server) supervisionOpenNotices(c echo.Context) error {
 	if v := c.QueryParam("older_than_days"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > MaxWithinDays {
-			return invalidf("older_than_days %q must be an integer from 0 to %d", v, MaxWithinDays)
+			return record.ParamInteger("older_than_days", v, 0, MaxWithinDays)
 		}
 		days = n
 	}

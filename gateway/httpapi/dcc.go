@@ -81,7 +81,7 @@ func isXML(mt string) bool {
 func readMultipartFile(req *http.Request) ([]byte, error) {
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return nil, invalidf("multipart body: %v", err)
+		return nil, refusef(string(record.Invalid), ReasonMultipartInvalid, record.Params{"detail": err.Error()}, "multipart body: %v", err)
 	}
 	for {
 		part, err := mr.NextPart()
@@ -119,7 +119,7 @@ func bodyError(what string, err error) error {
 	if errors.As(err, &tooBig) || errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 		return err
 	}
-	return invalidf("%s: %v", what, err)
+	return refusef(string(record.Invalid), ReasonBodyUnreadable, record.Params{"detail": err.Error()}, "%s: %v", what, err)
 }
 
 // DCCImport is the answer of POST /certificates/dcc: the certificate as
@@ -148,13 +148,13 @@ func dccOptions(c echo.Context) (dcc.MapOptions, []dcc.Problem, error) {
 	q := c.QueryParams()
 	if v := q.Get("valid_until"); v != "" {
 		if _, err := record.ParseDate(v); err != nil {
-			return opts, nil, invalidf("valid_until: %v", err)
+			return opts, nil, refusef(string(record.Invalid), record.ReasonParamBadDate, record.Params{"param": "valid_until", "value": v}, "valid_until: %v", err)
 		}
 		opts.ValidUntil = v
 	}
 	if v := q.Get("kind"); v != "" {
 		if v != record.KindCalibration && v != record.KindVerification {
-			return opts, nil, invalidf("kind %q is not calibration or verification", v)
+			return opts, nil, record.ParamChoice("kind", v, []string{record.KindCalibration, record.KindVerification}, "kind %q is not calibration or verification", v)
 		}
 		opts.Kind = v
 	}
@@ -211,7 +211,7 @@ func subjectResolver(subject string) dcc.IDResolver {
 // orphan, removed by the store's collection.
 func (s *Server) importDCC(c echo.Context) (err error) {
 	if s.cfg.Blobs == nil {
-		return errorf(CodeUnavailable, "this gateway keeps no DCC store, so it cannot import DCCs")
+		return refusef(CodeUnavailable, ReasonNoDCCStore, nil, "this gateway keeps no DCC store, so it cannot import DCCs")
 	}
 	opts, notes, err := dccOptions(c)
 	if err != nil {
@@ -352,7 +352,7 @@ func (s *Server) certificateDCC(c echo.Context) error {
 	if v := c.QueryParam("generate"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return invalidf("generate %q is not true or false", v)
+			return record.ParamChoice("generate", v, []string{"true", "false"}, "generate %q is not true or false", v)
 		}
 		generate = b
 	}
@@ -374,14 +374,14 @@ func (s *Server) certificateDCC(c echo.Context) error {
 		disposition = "inline"
 	} else {
 		if cert.DCCSHA256 == "" {
-			return errorf(string(record.NotFound), "certificate %s anchors no DCC; ?generate=true writes one from the ledger record", cert.ID)
+			return refusef(string(record.NotFound), ReasonNoDCCAnchored, record.Params{"id": cert.ID}, "certificate %s anchors no DCC; ?generate=true writes one from the ledger record", cert.ID)
 		}
 		if s.cfg.Blobs == nil {
-			return errorf(CodeUnavailable, "this gateway keeps no DCC store; the DCC of certificate %s (SHA-256 %s) is kept by its issuer's gateway", cert.ID, cert.DCCSHA256)
+			return refusef(CodeUnavailable, ReasonDCCKeptByIssuer, record.Params{"id": cert.ID, "digest": cert.DCCSHA256}, "this gateway keeps no DCC store; the DCC of certificate %s (SHA-256 %s) is kept by its issuer's gateway", cert.ID, cert.DCCSHA256)
 		}
 		if data, err = s.cfg.Blobs.Get(cert.DCCSHA256); err != nil {
 			if record.ErrorCode(err) == record.NotFound {
-				return errorf(string(record.NotFound), "the DCC of certificate %s (SHA-256 %s) is not in this gateway's store; it is kept by the gateway of its issuer %s", cert.ID, cert.DCCSHA256, cert.IssuerID)
+				return refusef(string(record.NotFound), ReasonDCCNotInStore, record.Params{"id": cert.ID, "digest": cert.DCCSHA256, "issuer": cert.IssuerID}, "the DCC of certificate %s (SHA-256 %s) is not in this gateway's store; it is kept by the gateway of its issuer %s", cert.ID, cert.DCCSHA256, cert.IssuerID)
 			}
 			return err
 		}

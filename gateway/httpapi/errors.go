@@ -103,6 +103,9 @@ type Detail struct {
 	Reason  string            `json:"reason,omitempty"`
 	Params  map[string]string `json:"params,omitempty"`
 	Message string            `json:"message"`
+	// Fields are the field errors of a refused item that names several
+	// fields (Reason item_fields), each with its code and params.
+	Fields []Detail `json:"fields,omitempty"`
 }
 
 // detailsOf lists the field errors or refused batch items an error
@@ -124,7 +127,11 @@ func detailsOf(err error) []Detail {
 			out = append(out, Detail{Code: string(fields[0].Code), Params: fields[0].Params, Message: fields[0].Message})
 		}
 		for i, it := range items {
-			out = append(out, Detail{Index: &items[i].Index, Code: string(it.Code), Reason: string(it.Reason), Params: it.Params, Message: it.Message})
+			d := Detail{Index: &items[i].Index, Code: string(it.Code), Reason: string(it.Reason), Params: it.Params, Message: it.Message}
+			for _, f := range it.Fields {
+				d.Fields = append(d.Fields, Detail{Field: f.Field, Code: string(f.Code), Params: f.Params, Message: f.Message})
+			}
+			out = append(out, d)
 		}
 		return out
 	}
@@ -191,14 +198,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	cause := err
 	err = explained(err, c)
 	code, message := classify(err)
 	status := statusOf[code]
 	log := loggerFrom(c.Request().Context(), s.log)
 	if status >= 500 {
-		log.Error("request failed", "status", status, "code", code, "err", err)
+		log.Error("request failed", "status", status, "code", code, "err", cause)
 	} else {
-		log.Debug("request refused", "status", status, "code", code, "err", err)
+		log.Debug("request refused", "status", status, "code", code, "err", cause)
 	}
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrotrace"`)

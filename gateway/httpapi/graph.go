@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -23,14 +24,14 @@ func graphOptions(c echo.Context) (graph.Options, error) {
 	case graph.LangEN:
 		opt.Lang = graph.LangEN
 	default:
-		return opt, invalidf("lang must be %s or %s, not %q", graph.LangZH, graph.LangEN, v)
+		return opt, record.ParamChoice("lang", v, []string{graph.LangZH, graph.LangEN}, "lang must be %s or %s, not %q", graph.LangZH, graph.LangEN, v)
 	}
 	switch v := c.QueryParam("view"); v {
 	case "", "full":
 	case "compact":
 		opt.Compact = true
 	default:
-		return opt, invalidf("view must be full or compact, not %q", v)
+		return opt, record.ParamChoice("view", v, []string{"full", "compact"}, "view must be full or compact, not %q", v)
 	}
 	return opt, nil
 }
@@ -39,7 +40,7 @@ func graphOptions(c echo.Context) (graph.Options, error) {
 // is the caller's question (400), anything else the server's.
 func svg(c echo.Context, data []byte, err error) error {
 	if errors.Is(err, graph.ErrTooLarge) {
-		return invalidf("%v: ask for the JSON answer instead", err)
+		return refusef(string(record.Invalid), ReasonPictureTooLarge, record.Params{"max": fmt.Sprint(graph.MaxNodes)}, "%v: ask for the JSON answer instead", err)
 	}
 	if err != nil {
 		return errorf(string(record.Internal), "draw: %v", err)

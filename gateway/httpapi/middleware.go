@@ -389,12 +389,12 @@ func ReadBodyWithConfig(config ReadBodyConfig) echo.MiddlewareFunc {
 					if errors.As(err, &tooBig) || errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 						return err
 					}
-					return invalidf("read request body: %v", err)
+					return refusef(string(record.Invalid), ReasonBodyUnreadable, record.Params{"detail": err.Error()}, "read request body: %v", err)
 				}
 			}
 			if len(bytes.TrimSpace(data)) == 0 {
 				if !config.Optional {
-					return invalidf("the request body is empty; send a JSON document")
+					return refusef(string(record.Invalid), ReasonBodyEmpty, nil, "the request body is empty; send a JSON document")
 				}
 				data = nil
 			} else if ct := req.Header.Get(echo.HeaderContentType); !isJSON(ct) {
@@ -403,7 +403,7 @@ func ReadBodyWithConfig(config ReadBodyConfig) echo.MiddlewareFunc {
 				}
 				return refusef(CodeUnsupportedMediaType, ReasonUnsupportedMediaType, record.Params{"type": clip(ct, 100), "want": "application/json"}, "content type %s is not supported; send application/json", clip(ct, 100))
 			} else if nestsDeeper(data, config.MaxDepth) {
-				return invalidf("the request body nests arrays and objects deeper than %d levels", config.MaxDepth)
+				return refusef(string(record.Invalid), ReasonBodyTooDeep, record.Params{"max": fmt.Sprint(config.MaxDepth)}, "the request body nests arrays and objects deeper than %d levels", config.MaxDepth)
 			}
 			c.Set(bodyKey, data)
 			req.Body = io.NopCloser(bytes.NewReader(data))

@@ -14,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // OpenAPI is the API's OpenAPI 3 document, served at
@@ -143,11 +145,11 @@ func ValidateWithConfig(config ValidateConfig) echo.MiddlewareFunc {
 			}
 			req := c.Request()
 			if _, err := url.ParseQuery(req.URL.RawQuery); err != nil {
-				return invalidf("%s", summary("the query string is malformed: "+err.Error(), config.MaxMessage))
+				return refusef(string(record.Invalid), ReasonQueryMalformed, record.Params{"detail": summary(err.Error(), config.MaxMessage)}, "%s", summary("the query string is malformed: "+err.Error(), config.MaxMessage))
 			}
 			route := sp.route(req.Method, c.Path())
 			if route == nil {
-				return errorf(CodeNotImplemented, "%s %s is not in the API document", req.Method, c.Path())
+				return refusef(CodeNotImplemented, ReasonNotInAPI, record.Params{"method": req.Method, "path": c.Path()}, "%s %s is not in the API document", req.Method, c.Path())
 			}
 			params := make(map[string]string, len(c.ParamNames()))
 			for i, name := range c.ParamNames() {

@@ -28,13 +28,13 @@ type SearchResult struct {
 func (s *Server) search(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
 	if q == "" {
-		return invalidf("q is required")
+		return refusef(string(record.Invalid), record.ReasonParamRequired, record.Params{"param": "q"}, "q is required")
 	}
 	limit := DefaultSearchLimit
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxSearchLimit {
-			return invalidf("limit %q must be an integer from 1 to %d", v, MaxSearchLimit)
+			return record.ParamInteger("limit", v, 1, MaxSearchLimit)
 		}
 		limit = n
 	}
@@ -66,12 +66,12 @@ func (s *Server) date(c echo.Context, name string, required bool) (string, error
 	v := c.QueryParam(name)
 	if v == "" {
 		if required {
-			return "", invalidf("%s (YYYY-MM-DD) is required", name)
+			return "", refusef(string(record.Invalid), record.ReasonParamDateRequired, record.Params{"param": name}, "%s (YYYY-MM-DD) is required", name)
 		}
 		return s.today(), nil
 	}
 	if _, err := record.ParseDate(v); err != nil {
-		return "", invalidf("%s: %v", name, err)
+		return "", refusef(string(record.Invalid), record.ReasonParamBadDate, record.Params{"param": name, "value": v}, "%s: %v", name, err)
 	}
 	return v, nil
 }
@@ -79,7 +79,7 @@ func (s *Server) date(c echo.Context, name string, required bool) (string, error
 func requiredParam(c echo.Context, name string) (string, error) {
 	v := c.QueryParam(name)
 	if v == "" {
-		return "", invalidf("%s is required", name)
+		return "", refusef(string(record.Invalid), record.ReasonParamRequired, record.Params{"param": name}, "%s is required", name)
 	}
 	return v, nil
 }
@@ -124,7 +124,7 @@ func (s *Server) impact(c echo.Context) error {
 	case "true":
 		withPaths = true
 	default:
-		return invalidf("paths must be true or false, not %q", v)
+		return record.ParamChoice("paths", v, []string{"true", "false"}, "paths must be true or false, not %q", v)
 	}
 	r, err := s.reader(c)
 	if err != nil {
@@ -136,11 +136,11 @@ func (s *Server) impact(c echo.Context) error {
 // impactPage answers one page of an impact (rules.ImpactPage).
 func (s *Server) impactPage(c echo.Context, since, size string) error {
 	if c.QueryParam("paths") != "" {
-		return invalidf("paths and page_size exclude each other: a page names each certificate's reference standard")
+		return refusef(string(record.Invalid), record.ReasonParamsExclusive, record.Params{"param": "paths", "other": "page_size"}, "paths and page_size exclude each other: a page names each certificate's reference standard")
 	}
 	n, err := strconv.Atoi(size)
 	if err != nil || n < 1 || n > MaxPageSize {
-		return invalidf("page_size %q must be an integer from 1 to %d", size, MaxPageSize)
+		return record.ParamInteger("page_size", size, 1, MaxPageSize)
 	}
 	r, err := s.reader(c)
 	if err != nil {

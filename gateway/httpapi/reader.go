@@ -89,10 +89,10 @@ func (r *ledgerReader) Get(ctx context.Context, docType, id string) (json.RawMes
 func (r *ledgerReader) List(ctx context.Context, docType, index, value string, pageSize int, pageToken string) (*record.Page, error) {
 	if index == "" {
 		kind, _ := record.KindOf(docType)
-		return nil, invalidf("listing %s from the ledger needs a filter", kind.Plural)
+		return nil, refusef(string(record.Invalid), ReasonFilterRequired, record.Params{"kind": docType}, "listing %s from the ledger needs a filter", kind.Plural)
 	}
 	if record.IndexDocType[index] != docType {
-		return nil, invalidf("unknown index %q", index)
+		return nil, refusef(string(record.Invalid), ReasonUnknownIndex, record.Params{"value": index}, "unknown index %q", index)
 	}
 	as, err := r.identity()
 	if err != nil {
@@ -159,7 +159,7 @@ func (r *ledgerReader) FindByDCC(ctx context.Context, sha256Hex string) ([]recor
 
 // Search is answered by the index only: the chaincode has no text search.
 func (r *ledgerReader) Search(context.Context, string, int) ([]record.Hit, error) {
-	return nil, errorf(CodeUnavailable, "search needs the index, which this request does not read (source=ledger, or a gateway without an index)")
+	return nil, refusef(CodeUnavailable, ReasonSearchNeedsIndex, nil, "search needs the index, which this request does not read (source=ledger, or a gateway without an index)")
 }
 
 // Sources a request can read from (?source=).
@@ -180,7 +180,7 @@ func (s *Server) reader(c echo.Context) (Reader, error) {
 func (s *Server) readerAs(c echo.Context, id *identity.Identity) (Reader, error) {
 	return s.readerFor(c, func() (*identity.Identity, error) {
 		if id == nil {
-			return nil, errorf(CodeUnavailable, "this gateway has no ledger identity to read with")
+			return nil, refusef(CodeUnavailable, ReasonNoReaderIdentity, nil, "this gateway has no ledger identity to read with")
 		}
 		return id, nil
 	})
@@ -197,7 +197,7 @@ func (s *Server) readerFor(c echo.Context, as func() (*identity.Identity, error)
 	case SourceLedger:
 		return ledger, nil
 	default:
-		return nil, invalidf("source %q is not %s or %s", src, SourceIndex, SourceLedger)
+		return nil, record.ParamChoice("source", src, []string{SourceIndex, SourceLedger}, "source %q is not %s or %s", src, SourceIndex, SourceLedger)
 	}
 }
 

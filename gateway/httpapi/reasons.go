@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
+	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
 // Reason codes of the refusals the gateway makes itself, beside the
@@ -48,6 +50,43 @@ const (
 	ReasonDCCSignatureBroken   record.FieldCode = "dcc_signature_broken"   // detail (English)
 	ReasonDCCSignatureRequired record.FieldCode = "dcc_signature_required" // institution, detail (English, the check's reason)
 	ReasonDCCOnLedgerOther     record.FieldCode = "dcc_on_ledger_other"    // id, digest, file_digest
+	// Refusals of a request's parameters, headers and body.
+	ReasonFilterUnsupported  record.FieldCode = "filter_unsupported"   // kind (the doc type), filter
+	ReasonFilterBoth         record.FieldCode = "filter_both"          // kind, filter, other
+	ReasonFilterRequired     record.FieldCode = "filter_required"      // kind
+	ReasonUnknownIndex       record.FieldCode = "unknown_index"        // value
+	ReasonCategoryParam      record.FieldCode = "category_param"       // value
+	ReasonOwnerDetailsCoding record.FieldCode = "owner_details_coding" // header
+	ReasonOwnerDetailsJSON   record.FieldCode = "owner_details_json"   // header
+	ReasonQueryMalformed     record.FieldCode = "query_malformed"      // detail (English, from net/url)
+	ReasonNotInAPI           record.FieldCode = "not_in_api"           // method, path
+	ReasonBodyUnreadable     record.FieldCode = "body_unreadable"      // detail (English)
+	ReasonMultipartInvalid   record.FieldCode = "multipart_invalid"    // detail (English, from mime/multipart)
+	ReasonBodyEmpty          record.FieldCode = "body_empty"           // (none)
+	ReasonBodyTooDeep        record.FieldCode = "body_too_deep"        // max
+	ReasonBodyNotArray       record.FieldCode = "body_not_array"       // (none)
+	ReasonBatchEmpty         record.FieldCode = "batch_empty"          // max
+	ReasonBatchTooLarge      record.FieldCode = "batch_too_large"      // count, max
+	ReasonPictureTooLarge    record.FieldCode = "picture_too_large"    // max
+	// Refusals of what this gateway does not run or keep (404, 503).
+	ReasonCasesNeedIndex       record.FieldCode = "cases_need_index"       // (none)
+	ReasonSearchNeedsIndex     record.FieldCode = "search_needs_index"     // (none)
+	ReasonSupervisionNeedIndex record.FieldCode = "supervision_need_index" // (none)
+	ReasonNoDCCStore           record.FieldCode = "no_dcc_store"           // (none)
+	ReasonDCCKeptByIssuer      record.FieldCode = "dcc_kept_by_issuer"     // id, digest
+	ReasonDCCNotInStore        record.FieldCode = "dcc_not_in_store"       // id, digest, issuer
+	ReasonNoDCCAnchored        record.FieldCode = "no_dcc_anchored"        // id
+	ReasonNoWebhooks           record.FieldCode = "no_webhooks"            // (none)
+	ReasonNoReaderIdentity     record.FieldCode = "no_reader_identity"     // (none)
+	ReasonVerifyNotConfigured  record.FieldCode = "verify_not_configured"  // (none)
+	// Failures of the ledger (502, 503, 504).
+	ReasonLedgerUnavailable record.FieldCode = "ledger_unavailable" // detail (English)
+	ReasonLedgerRetryLater  record.FieldCode = "ledger_retry_later" // who (endorsing peer, orderer or chaincode), detail (English): nothing was ordered
+	ReasonLedgerMayCommit   record.FieldCode = "ledger_may_commit"  // within, detail (English): retry with the same Idempotency-Key
+	ReasonLedgerTimeout     record.FieldCode = "ledger_timeout"     // (none)
+	ReasonRequestCancelled  record.FieldCode = "request_cancelled"  // (none)
+	ReasonLedgerFailed      record.FieldCode = "ledger_failed"      // phase, detail (English)
+	ReasonInternal          record.FieldCode = "internal_error"     // (none)
 )
 
 // ReasonCodes lists every reason code of the gateway with the parameters
@@ -86,6 +125,40 @@ var ReasonCodes = []struct {
 	{ReasonDCCSignatureBroken, []string{"detail"}},
 	{ReasonDCCSignatureRequired, []string{"institution", "detail"}},
 	{ReasonDCCOnLedgerOther, []string{"id", "digest", "file_digest"}},
+	{ReasonFilterUnsupported, []string{"kind", "filter"}},
+	{ReasonFilterBoth, []string{"kind", "filter", "other"}},
+	{ReasonFilterRequired, []string{"kind"}},
+	{ReasonUnknownIndex, []string{"value"}},
+	{ReasonCategoryParam, []string{"value"}},
+	{ReasonOwnerDetailsCoding, []string{"header"}},
+	{ReasonOwnerDetailsJSON, []string{"header"}},
+	{ReasonQueryMalformed, []string{"detail"}},
+	{ReasonNotInAPI, []string{"method", "path"}},
+	{ReasonBodyUnreadable, []string{"detail"}},
+	{ReasonMultipartInvalid, []string{"detail"}},
+	{ReasonBodyEmpty, nil},
+	{ReasonBodyTooDeep, []string{"max"}},
+	{ReasonBodyNotArray, nil},
+	{ReasonBatchEmpty, []string{"max"}},
+	{ReasonBatchTooLarge, []string{"count", "max"}},
+	{ReasonPictureTooLarge, []string{"max"}},
+	{ReasonCasesNeedIndex, nil},
+	{ReasonSearchNeedsIndex, nil},
+	{ReasonSupervisionNeedIndex, nil},
+	{ReasonNoDCCStore, nil},
+	{ReasonDCCKeptByIssuer, []string{"id", "digest"}},
+	{ReasonDCCNotInStore, []string{"id", "digest", "issuer"}},
+	{ReasonNoDCCAnchored, []string{"id"}},
+	{ReasonNoWebhooks, nil},
+	{ReasonNoReaderIdentity, nil},
+	{ReasonVerifyNotConfigured, nil},
+	{ReasonLedgerUnavailable, []string{"detail"}},
+	{ReasonLedgerRetryLater, []string{"who", "detail"}},
+	{ReasonLedgerMayCommit, []string{"within", "detail"}},
+	{ReasonLedgerTimeout, nil},
+	{ReasonRequestCancelled, nil},
+	{ReasonLedgerFailed, []string{"phase", "detail"}},
+	{ReasonInternal, nil},
 }
 
 // refusef is an error of the API of code whose one detail, under no
@@ -118,6 +191,8 @@ func explained(err error, c echo.Context) error {
 		api    *apiError
 		he     *echo.HTTPError
 		tooBig *http.MaxBytesError
+		rec    *record.Error
+		led    *ledger.Error
 	)
 	switch {
 	case errors.As(err, &api):
@@ -127,6 +202,16 @@ func explained(err error, c echo.Context) error {
 			"request body is larger than %d bytes", tooBig.Limit)
 	case errors.Is(err, auth.ErrInvalidToken):
 		return tokenRefusal(err)
+	case errors.As(err, &rec):
+		return err
+	case errors.Is(err, ledger.ErrUnavailable):
+		return unavailable(err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return refusef(CodeTimeout, ReasonLedgerTimeout, nil, "the ledger did not answer in time")
+	case errors.As(err, &led):
+		return refusef(CodeLedger, ReasonLedgerFailed, record.Params{"phase": string(led.Phase), "detail": fmt.Sprint(led.Err)}, "%s", led.Error())
+	case errors.Is(err, context.Canceled):
+		return refusef(CodeUnavailable, ReasonRequestCancelled, nil, "the request was cancelled")
 	case errors.As(err, &he):
 		if _, ok := he.Message.(string); ok && he.Message != http.StatusText(he.Code) {
 			return err
@@ -139,6 +224,23 @@ func explained(err error, c echo.Context) error {
 		case http.StatusNotFound:
 			return refusef(string(record.NotFound), ReasonRouteNotFound, record.Params{"path": c.Request().URL.Path}, "Not Found")
 		}
+		return err
+	}
+	if code, _ := classify(err); code == string(record.Internal) {
+		return refusef(code, ReasonInternal, nil, "internal error")
 	}
 	return err
+}
+
+// unavailable is the 503 of an unavailable ledger err, its reason saying
+// what the caller may do (see [ledger.Unavailable]); the message is err's.
+func unavailable(err error) error {
+	var u *ledger.Unavailable
+	switch {
+	case errors.As(err, &u) && u.Within > 0:
+		return refusef(CodeUnavailable, ReasonLedgerMayCommit, record.Params{"within": u.Within.String(), "detail": err.Error()}, "%s", err)
+	case errors.As(err, &u) && u.Who != "":
+		return refusef(CodeUnavailable, ReasonLedgerRetryLater, record.Params{"who": u.Who, "detail": err.Error()}, "%s", err)
+	}
+	return refusef(CodeUnavailable, ReasonLedgerUnavailable, record.Params{"detail": err.Error()}, "%s", err)
 }

@@ -111,12 +111,12 @@ func ownerDetails(header string) (map[string][]byte, error) {
 	if !strings.HasPrefix(header, "{") {
 		decoded, err := url.PathUnescape(header)
 		if err != nil {
-			return nil, invalidf("%s is neither JSON nor percent-encoded JSON", HeaderOwnerDetails)
+			return nil, refusef(string(record.Invalid), ReasonOwnerDetailsCoding, record.Params{"header": HeaderOwnerDetails}, "%s is neither JSON nor percent-encoded JSON", HeaderOwnerDetails)
 		}
 		header = decoded
 	}
 	if !json.Valid([]byte(header)) {
-		return nil, invalidf("%s is not valid JSON", HeaderOwnerDetails)
+		return nil, refusef(string(record.Invalid), ReasonOwnerDetailsJSON, record.Params{"header": HeaderOwnerDetails}, "%s is not valid JSON", HeaderOwnerDetails)
 	}
 	return map[string][]byte{record.TransientOwner: []byte(header)}, nil
 }
@@ -191,10 +191,10 @@ func (s *Server) list(k kind) echo.HandlerFunc {
 			}
 			idx, ok := k.filters[f]
 			if !ok {
-				return invalidf("%s cannot be filtered by %s", k.Plural, f)
+				return refusef(string(record.Invalid), ReasonFilterUnsupported, record.Params{"kind": k.DocType, "filter": f}, "%s cannot be filtered by %s", k.Plural, f)
 			}
 			if index != "" {
-				return invalidf("filter %s by one of %s and %s, not both", k.Plural, filter, f)
+				return refusef(string(record.Invalid), ReasonFilterBoth, record.Params{"kind": k.DocType, "filter": filter, "other": f}, "filter %s by one of %s and %s, not both", k.Plural, filter, f)
 			}
 			index, value, filter = idx, v, f
 		}
@@ -202,7 +202,7 @@ func (s *Server) list(k kind) echo.HandlerFunc {
 		if v := q.Get("page_size"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > MaxPageSize {
-				return invalidf("page_size %q must be an integer from 1 to %d", v, MaxPageSize)
+				return record.ParamInteger("page_size", v, 1, MaxPageSize)
 			}
 			size = n
 		}

@@ -232,7 +232,7 @@ func (s *Server) impactCSV(c echo.Context) error {
 	switch format {
 	case "", impactFormatCSV, impactFormatHTML:
 	default:
-		return invalidf("format %q must be csv or html", format)
+		return record.ParamChoice("format", format, []string{"csv", "html"}, "format %q must be csv or html", format)
 	}
 	r, err := s.reader(c)
 	if err != nil {

@@ -27,7 +27,7 @@ func (s *Server) subscribe(c echo.Context) error {
 		return err
 	}
 	if s.cfg.Webhooks == nil {
-		return errorf(CodeUnavailable, "this gateway delivers no webhooks")
+		return refusef(CodeUnavailable, ReasonNoWebhooks, nil, "this gateway delivers no webhooks")
 	}
 	claims := claimsOf(c)
 	sub, err := s.cfg.Webhooks.Subscribe(webhook.Subscription{URL: b.URL, Events: b.Events, Role: claims.Role, Institution: claims.Institution})

@@ -43,7 +43,7 @@ func (s *Server) supervisionIndex() (SupervisionIndex, error) {
 	if sx, ok := s.cfg.Index.(SupervisionIndex); ok {
 		return sx, nil
 	}
-	return nil, errorf(CodeUnavailable, "supervision lists need the index, which this gateway does not run")
+	return nil, refusef(CodeUnavailable, ReasonSupervisionNeedIndex, nil, "supervision lists need the index, which this gateway does not run")
 }
 
 // listQuery is the parsed query of a supervision list.
@@ -61,7 +61,7 @@ func parseListQuery(c echo.Context) (listQuery, error) {
 	f := &lq.filter
 	if v := q.Get("region"); v != "" {
 		if v != "BJ" && v != "TJ" && v != "HB" {
-			return lq, invalidf("region %q is not one of BJ, TJ, HB", v)
+			return lq, record.ParamChoice("region", v, []string{"BJ", "TJ", "HB"}, "region %q is not one of BJ, TJ, HB", v)
 		}
 		f.Region = v
 	}
@@ -79,14 +79,14 @@ func parseListQuery(c echo.Context) (listQuery, error) {
 	}
 	if v := q.Get("category"); v != "" {
 		if _, ok := record.CategoryOf(v); !ok {
-			return lq, invalidf("category %q is not a code of the catalogue of compulsorily managed measuring instruments", v)
+			return lq, refusef(string(record.Invalid), ReasonCategoryParam, record.Params{"value": v}, "category %q is not a code of the catalogue of compulsorily managed measuring instruments", v)
 		}
 		f.Category = v
 	}
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > record.MaxPageSize {
-			return lq, invalidf("page_size %q must be an integer from 1 to %d", v, record.MaxPageSize)
+			return lq, record.ParamInteger("page_size", v, 1, record.MaxPageSize)
 		}
 		lq.size, lq.pageSize = n, true
 	}
@@ -97,7 +97,7 @@ func parseListQuery(c echo.Context) (listQuery, error) {
 	case "", "json":
 		lq.csv = v == "" && strings.Contains(c.Request().Header.Get(echo.HeaderAccept), MediaCSV)
 	default:
-		return lq, invalidf("format %q is not json or csv", v)
+		return lq, record.ParamChoice("format", v, []string{"json", "csv"}, "format %q is not json or csv", v)
 	}
 	return lq, nil
 }
@@ -109,7 +109,7 @@ func withinDays(c echo.Context) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > MaxWithinDays {
-		return 0, invalidf("within_days %q must be an integer from 0 to %d", v, MaxWithinDays)
+		return 0, record.ParamInteger("within_days", v, 0, MaxWithinDays)
 	}
 	return n, nil
 }

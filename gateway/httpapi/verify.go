@@ -102,7 +102,7 @@ type VerifiedIssuer struct {
 func (s *Server) verify(c echo.Context) error {
 	id := s.cfg.VerifyIdentity
 	if id == nil {
-		return errorf(CodeUnavailable, "verification is not configured on this gateway (it has no reader identity to read the ledger with)")
+		return refusef(CodeUnavailable, ReasonVerifyNotConfigured, nil, "verification is not configured on this gateway (it has no reader identity to read the ledger with)")
 	}
 	data, err := readFile(c, false)
 	if err != nil {

@@ -92,6 +92,24 @@ func (e *Error) Unwrap() error { return e.Err }
 // ErrUnavailable marks a backend that cannot be reached.
 var ErrUnavailable = errors.New("ledger unavailable")
 
+// Unavailable says what a caller may do about an [ErrUnavailable]
+// failure, so that a client says it in its own language: nothing was
+// ordered and the same request may be sent again later (Who names what
+// did not take it: "endorsing peer", "orderer" or "chaincode"), or the
+// write may still commit after its deadline Within and is retried with
+// the same Idempotency-Key (Who ""). Its message is its cause's.
+type Unavailable struct {
+	Who    string
+	Within time.Duration
+	Err    error
+}
+
+// Error is the cause's message.
+func (u *Unavailable) Error() string { return u.Err.Error() }
+
+// Unwrap returns the cause.
+func (u *Unavailable) Unwrap() error { return u.Err }
+
 // ChaincodeError turns a chaincode's error message into the *record.Error
 // it was made from.
 func ChaincodeError(message string) error { return record.ParseError(message) }
