@@ -218,6 +218,10 @@ func SanitizeID(s string) (string, bool) {
 	return id, record.ValidateID("id", id) == nil
 }
 
+// badIDFormat is the English of [ProblemOptionBadID]: an option's name and
+// its value, which [record.ValidateID] refuses.
+const badIDFormat = "%s %q is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"
+
 // ledgerID makes a DCC identifier into a ledger id, noting a change.
 func (m *mapper) ledgerID(path, what, raw string) (string, bool) {
 	id, ok := SanitizeID(raw)
@@ -235,7 +239,7 @@ func (m *mapper) certificateID() string {
 	const path = "administrativeData/coreData/uniqueIdentifier"
 	if m.opts.CertificateID != "" {
 		if err := record.ValidateID("id", m.opts.CertificateID); err != nil {
-			m.fail("MapOptions.CertificateID", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.CertificateID", ProblemOptionBadID, []string{"option", "value"}, badIDFormat, "id", m.opts.CertificateID)
 		}
 		return m.opts.CertificateID
 	}
@@ -252,7 +256,7 @@ func (m *mapper) issuer() string {
 	const path = "administrativeData/calibrationLaboratory/calibrationLaboratoryCode"
 	if m.opts.IssuerID != "" {
 		if err := record.ValidateID("issuer_id", m.opts.IssuerID); err != nil {
-			m.fail("MapOptions.IssuerID", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.IssuerID", ProblemOptionBadID, []string{"option", "value"}, badIDFormat, "issuer_id", m.opts.IssuerID)
 		}
 		return m.opts.IssuerID
 	}
@@ -279,7 +283,7 @@ func (m *mapper) resolve(role Role, ids []Identification, path, what string) (st
 			return "", false
 		}
 		if err := record.ValidateID(string(role), id); err != nil {
-			m.fail(path, ProblemResolvedIDInvalid, []string{"what", "detail"}, "%s: resolved id: %s", what, record.ErrorMessage(err))
+			m.fail(path, ProblemResolvedBadID, []string{"what", "value"}, "%s: resolved id %q is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)", what, id)
 			return "", false
 		}
 		return id, true
@@ -373,7 +377,7 @@ func (m *mapper) givenReferences() []string {
 	seen := map[string]bool{}
 	for _, id := range m.opts.ReferenceIDs {
 		if err := record.ValidateID("reference_ids", id); err != nil {
-			m.fail("MapOptions.ReferenceIDs", ProblemOptionInvalid, []string{"detail"}, "%s", record.ErrorMessage(err))
+			m.fail("MapOptions.ReferenceIDs", ProblemOptionBadID, []string{"option", "value"}, badIDFormat, "reference_ids", id)
 			continue
 		}
 		if !seen[id] {

@@ -70,6 +70,8 @@ const (
 	ProblemPreviousOtherSubject    ProblemCode = "previous_other_subject"    // digest, id, subject, want
 	ProblemOptionInvalid           ProblemCode = "option_invalid"            // detail
 	ProblemBadPerformanceDate      ProblemCode = "bad_performance_date"      // detail
+	ProblemOptionBadID             ProblemCode = "option_bad_id"             // option, value
+	ProblemResolvedBadID           ProblemCode = "resolved_bad_id"           // what, value
 	// Problems that stop the reading (the DCC is refused with the first).
 	ProblemNoAdministrativeData  ProblemCode = "no_administrative_data" // (none)
 	ProblemNoMeasurementResults  ProblemCode = "no_measurement_results" // (none)
@@ -147,6 +149,8 @@ var ProblemCodes = []struct {
 	{ProblemPreviousOtherSubject, []string{"digest", "id", "subject", "want"}},
 	{ProblemOptionInvalid, []string{"detail"}},
 	{ProblemBadPerformanceDate, []string{"detail"}},
+	{ProblemOptionBadID, []string{"option", "value"}},
+	{ProblemResolvedBadID, []string{"what", "value"}},
 	{ProblemNoAdministrativeData, nil},
 	{ProblemNoMeasurementResults, nil},
 	{ProblemNoCoreData, nil},
