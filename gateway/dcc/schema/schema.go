@@ -99,6 +99,38 @@ type Result struct {
 	Errors []Error `json:"errors"`
 	// Truncated says that more errors were found than Errors holds.
 	Truncated bool `json:"truncated,omitempty"`
+	// Reason is why a document was not validated (a [ReasonCodes] code,
+	// "" when it was), and Params the values its sentence prints, so that
+	// a client says it in its own language; Message is the English.
+	Reason string            `json:"reason,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Reasons a document was not validated, with the parameters each carries.
+// Codes are stable: add codes, never rename or remove one (the web console
+// has a zh and an en sentence for each, and a test fails for a code
+// without them).
+const (
+	ReasonNotDCC       = "not_dcc"       // root (the root element found)
+	ReasonNoVersion    = "no_version"    // (none)
+	ReasonBadVersion   = "bad_version"   // version
+	ReasonNoSchema     = "no_schema"     // version, embedded (", "-separated)
+	ReasonRefused      = "refused"       // detail (English, the one error)
+	ReasonNotValidated = "not_validated" // (none)
+)
+
+// ReasonCodes lists every reason a document was not validated with its
+// parameters, in the order of their declaration.
+var ReasonCodes = []struct {
+	Code   string
+	Params []string
+}{
+	{ReasonNotDCC, []string{"root"}},
+	{ReasonNoVersion, nil},
+	{ReasonBadVersion, []string{"version"}},
+	{ReasonNoSchema, []string{"version", "embedded"}},
+	{ReasonRefused, []string{"detail"}},
+	{ReasonNotValidated, nil},
 }
 
 // MarshalJSON writes Errors as [] rather than null when there are none, so

@@ -162,6 +162,8 @@ func TestVersionsWithoutASchemaAreAcceptedUnvalidated(t *testing.T) {
 			want := Result{
 				Version: tc.version,
 				Message: "not schema-validated: no schema for DCC " + tc.version + " is embedded (embedded: 3.0.0, 3.1.0, 3.1.1, 3.1.2)",
+				Reason:  ReasonNoSchema,
+				Params:  map[string]string{"version": tc.version, "embedded": "3.0.0, 3.1.0, 3.1.1, 3.1.2"},
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("Validate = %+v\nwant %+v", got, want)
@@ -331,27 +333,29 @@ func TestDocumentsThatAreNotDCCsAreRefused(t *testing.T) {
 		doc  string
 		want Result
 	}{
-		{"empty", "", Result{Message: "refused: no root element", Errors: []Error{{1, "/", "no root element"}}}},
+		{"empty", "", Result{Message: "refused: no root element", Errors: []Error{{1, "/", "no root element"}}, Reason: ReasonRefused, Params: map[string]string{"detail": "no root element"}}},
 		{"not XML", "{\"a\": 1}", Result{Message: "refused: not well-formed XML: text outside the root element",
-			Errors: []Error{{1, "/", "not well-formed XML: text outside the root element"}}}},
+			Errors: []Error{{1, "/", "not well-formed XML: text outside the root element"}}, Reason: ReasonRefused, Params: map[string]string{"detail": "not well-formed XML: text outside the root element"}}},
 		{"two roots", "<dcc:name></dcc:name>\n<A0>", Result{Message: "refused: not well-formed XML: a second root element",
-			Errors: []Error{{2, "/", "not well-formed XML: a second root element"}}}},
+			Errors: []Error{{2, "/", "not well-formed XML: a second root element"}}, Reason: ReasonRefused, Params: map[string]string{"detail": "not well-formed XML: a second root element"}}},
 		{"unclosed", "<dcc:digitalCalibrationCertificate xmlns:dcc=\"https://ptb.de/dcc\" schemaVersion=\"3.1.1\">\n<dcc:x>",
-			Result{Version: "3.1.1", Message: "refused: not well-formed XML: unexpected EOF", Errors: []Error{{2, "/", "not well-formed XML: unexpected EOF"}}}},
+			Result{Version: "3.1.1", Message: "refused: not well-formed XML: unexpected EOF", Errors: []Error{{2, "/", "not well-formed XML: unexpected EOF"}}, Reason: ReasonRefused, Params: map[string]string{"detail": "not well-formed XML: unexpected EOF"}}},
 		{"another root", `<invoice schemaVersion="3.1.1"/>`,
-			Result{Version: "3.1.1", Message: "not a DCC", Errors: []Error{{1, "/invoice", "root element is invoice, not dcc:digitalCalibrationCertificate"}}}},
+			Result{Version: "3.1.1", Message: "not a DCC", Errors: []Error{{1, "/invoice", "root element is invoice, not dcc:digitalCalibrationCertificate"}},
+				Reason: ReasonNotDCC, Params: map[string]string{"root": "invoice"}}},
 		{"no version", `<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc"/>`,
-			Result{Message: "no schemaVersion: not validated", Errors: []Error{{1, rootPath, "attribute schemaVersion is missing"}}}},
+			Result{Message: "no schemaVersion: not validated", Errors: []Error{{1, rootPath, "attribute schemaVersion is missing"}}, Reason: ReasonNoVersion}},
 		{"a version that is none", `<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc" schemaVersion="latest"/>`,
-			Result{Version: "latest", Message: "bad schemaVersion: not validated", Errors: []Error{{1, rootPath, `schemaVersion "latest" is not a version (want N.N.N)`}}}},
+			Result{Version: "latest", Message: "bad schemaVersion: not validated", Errors: []Error{{1, rootPath, `schemaVersion "latest" is not a version (want N.N.N)`}},
+				Reason: ReasonBadVersion, Params: map[string]string{"version": "latest"}}},
 		{"an empty DCC", `<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc" schemaVersion="3.1.2"/>`,
 			Result{Version: "3.1.2", Validated: true, Message: "invalid against DCC schema 3.1.2: 1 error",
 				Errors: []Error{{1, rootPath, "content is incomplete: missing dcc:administrativeData"}}}},
 		{"an undeclared entity", `<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc" schemaVersion="3.1.2">&x;</dcc:digitalCalibrationCertificate>`,
-			Result{Version: "3.1.2", Message: "refused: not well-formed XML: invalid character entity &x;", Errors: []Error{{1, "/", "not well-formed XML: invalid character entity &x;"}}}},
+			Result{Version: "3.1.2", Message: "refused: not well-formed XML: invalid character entity &x;", Errors: []Error{{1, "/", "not well-formed XML: invalid character entity &x;"}}, Reason: ReasonRefused, Params: map[string]string{"detail": "not well-formed XML: invalid character entity &x;"}}},
 		{"an XML declaration without version", `<?xml encoding="utf-8"?><a/>`,
 			Result{Message: `refused: not well-formed XML: the XML declaration does not start with version="1.0"`,
-				Errors: []Error{{1, "/", `not well-formed XML: the XML declaration does not start with version="1.0"`}}}},
+				Errors: []Error{{1, "/", `not well-formed XML: the XML declaration does not start with version="1.0"`}}, Reason: ReasonRefused, Params: map[string]string{"detail": `not well-formed XML: the XML declaration does not start with version="1.0"`}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Validate([]byte(tc.doc))

@@ -158,6 +158,7 @@ func (v *validation) refuse(line int, format string, args ...any) Result {
 	v.errTotal = 0
 	v.errorf(line, loc{}, format, args...)
 	v.res.Message = "refused: " + v.res.Errors[0].Message
+	v.res.Reason, v.res.Params = ReasonRefused, map[string]string{"detail": v.res.Errors[0].Message}
 	return v.res
 }
 
@@ -242,6 +243,7 @@ func (v *validation) root(t xml.StartElement, line int) (Result, bool) {
 	if name != (qname{NamespaceDCC, rootElementDCC}) {
 		v.errorf(line, path, "root element is %s, not dcc:%s", name, rootElementDCC)
 		v.res.Message = "not a DCC"
+		v.res.Reason, v.res.Params = ReasonNotDCC, map[string]string{"root": name.String()}
 		v.stack = append(v.stack, &frame{loc: path, line: line, mode: modeSkip})
 		return Result{}, false
 	}
@@ -249,9 +251,11 @@ func (v *validation) root(t xml.StartElement, line int) (Result, bool) {
 	case v.res.Version == "":
 		v.errorf(line, path, "attribute schemaVersion is missing")
 		v.res.Message = "no schemaVersion: not validated"
+		v.res.Reason = ReasonNoVersion
 	case !versionPattern.MatchString(v.res.Version):
 		v.errorf(line, path, "schemaVersion %q is not a version (want N.N.N)", truncate(v.res.Version))
 		v.res.Message = "bad schemaVersion: not validated"
+		v.res.Reason, v.res.Params = ReasonBadVersion, map[string]string{"version": truncate(v.res.Version)}
 	default:
 		set, err := schemaFor(v.res.Version)
 		if err != nil {
@@ -262,6 +266,7 @@ func (v *validation) root(t xml.StartElement, line int) (Result, bool) {
 		if set == nil {
 			v.res.Message = fmt.Sprintf("not schema-validated: no schema for DCC %s is embedded (embedded: %s)",
 				v.res.Version, strings.Join(Versions(), ", "))
+			v.res.Reason, v.res.Params = ReasonNoSchema, map[string]string{"version": v.res.Version, "embedded": strings.Join(Versions(), ", ")}
 		} else {
 			v.set = set
 			v.res.Validated = true
@@ -546,6 +551,9 @@ func (v *validation) finish() {
 	if !v.res.Validated {
 		if v.res.Message == "" {
 			v.res.Message = "not validated"
+		}
+		if v.res.Reason == "" {
+			v.res.Reason = ReasonNotValidated
 		}
 		return
 	}
