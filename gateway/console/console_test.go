@@ -29,6 +29,7 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/blob"
 	"github.com/metrotrace/metrotrace/gateway/client"
 	"github.com/metrotrace/metrotrace/gateway/console"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
 	"github.com/metrotrace/metrotrace/gateway/demo"
 	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
@@ -807,6 +808,10 @@ func TestConsoleInHeadlessChromium(t *testing.T) {
 		}
 		if got := text(t, ctx, `#import-result tr[data-field="schema"]`); !strings.Contains(got, "未校验 3.3.0") {
 			t.Errorf("schema row reads %q", got)
+		}
+		// Why it was not validated reads in Chinese from its reason.
+		if got, want := text(t, ctx, `#import-result tr[data-field="schema"] .schema-message`), "未按模式校验：网关未内置 DCC 3.3.0 的模式（内置："+strings.Join(schema.Versions(), ", ")+"）"; got != want {
+			t.Errorf("the schema summary reads %q, want %q", got, want)
 		}
 		if got := text(t, ctx, `#import-result tr[data-field="signature"]`); !strings.Contains(got, "无签名") {
 			t.Errorf("signature row reads %q", got)

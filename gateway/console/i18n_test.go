@@ -11,6 +11,7 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/console"
 	"github.com/metrotrace/metrotrace/gateway/dcc"
+	"github.com/metrotrace/metrotrace/gateway/dcc/schema"
 	"github.com/metrotrace/metrotrace/gateway/dcc/signature"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
@@ -68,6 +69,17 @@ func TestEverySignatureReasonHasAChineseAndAnEnglishSentence(t *testing.T) {
 	checkSentences(t, "SIGNATURE_REASONS", codes, nil)
 }
 
+// TestEverySchemaReasonHasAChineseAndAnEnglishSentence fails when a DCC
+// can be left unvalidated for a reason the console cannot say in both
+// languages.
+func TestEverySchemaReasonHasAChineseAndAnEnglishSentence(t *testing.T) {
+	var codes []code
+	for _, c := range schema.ReasonCodes {
+		codes = append(codes, code{c.Code, c.Params})
+	}
+	checkSentences(t, "SCHEMA_REASONS", codes, nil)
+}
+
 // code is a sentence code with the parameters it carries.
 type code struct {
 	Code   string
@@ -118,7 +130,7 @@ func TestEveryFieldErrorCodeHasAChineseAndAnEnglishSentence(t *testing.T) {
 	table := fieldMessages(t)
 	han := regexp.MustCompile(`\p{Han}`)
 	placeholder := regexp.MustCompile(`\{([a-z_]+)(?::([a-z_]+))?\}`)
-	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true, "role": true, "caller": true}
+	keys := map[string]bool{"field": true, "level": true, "quantity": true, "by": true, "rule": true, "record_kind": true, "issuer": true, "status": true, "action": true, "values": true, "role": true, "caller": true, "who": true, "phase": true}
 	// The gateway's own reasons (401, 405, 413, ...) are said as the
 	// record package's are.
 	codes := append(slices.Clone(record.FieldCodes), httpapi.ReasonCodes...)

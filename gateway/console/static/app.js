@@ -180,7 +180,7 @@
     "json_too_deep": ["JSON 格式错误：{field} 嵌套超过 {max} 层", "malformed JSON: {field} nests deeper than {max} levels"],
     "json_key_not_utf8": ["JSON 格式错误：{field} 中有字段名不是有效的 UTF-8", "malformed JSON: a key in {field} is not valid UTF-8"],
     "json_twice": ["JSON 格式错误：字段 {field} 出现了两次", "malformed JSON: field \"{field}\" is given twice"],
-    "json_syntax": ["JSON 格式错误（第 {offset} 字节处）", "malformed JSON: {reason} at byte {offset}"],
+    "json_syntax": ["JSON 格式错误（第 {offset} 字节处：{reason}）", "malformed JSON: {reason} at byte {offset}"],
     "json_truncated": ["JSON 格式错误：内容不完整", "malformed JSON: unexpected end of the document"],
     "json_empty": ["请求体为空", "malformed JSON: empty input"],
     "json_trailing": ["JSON 格式错误：JSON 值之后还有多余内容", "malformed JSON: unexpected data after the JSON value"],
@@ -199,7 +199,7 @@
     "relative_unit": ["{field:field}：相对不确定度的单位须为空、“%”或“ppm”，实为“{value}”", "{field} of a relative uncertainty must be \"\", \"%\" or \"ppm\", got \"{value}\""],
     "unit_or_relative": ["{field:field}为必填项（或设为相对不确定度）", "{field} is required (or set relative: true)"],
     "min_above_max": ["{field:field}：下限 {min} 大于上限 {max}", "{field}: min {min} is greater than max {max}"],
-    "bad_unit": ["{field:field}：“{value}”不是可识别的单位", "{field}: {reason}"],
+    "bad_unit": ["{field:field}：“{value}”不是可识别的单位（{reason}）", "{field}: {reason}"],
     "unit_not_of_quantity": ["{field:field}：单位“{value}”测量的是{measures:quantity}，不是{quantity:quantity}", "{field}: unit \"{value}\" measures {measures}, not {quantity}"],
     "unknown_quantity": ["{field:field}“{value}”不是已知的量", "{field} \"{value}\" is not a known quantity"],
     "unknown_quantity_listed": ["{field:field}中有未知的量“{value}”", "{field}: unknown quantity \"{value}\""],
@@ -311,7 +311,53 @@
     "unknown_laboratory": ["未知的实验室 {id}：DCC 的 calibrationLaboratoryCode 指明出具机构，但没有登记机构 {id}（请用 issuer_id 指定已登记的机构）", "unknown laboratory {id}: the DCC's calibrationLaboratoryCode names the issuing institution, and no institution {id} is registered (name a registered one with issuer_id)"],
     "dcc_signature_broken": ["DCC 的 XML 签名无法验证（内容已被改动）：{detail}", "the DCC carries an XML signature that does not verify: {detail}"],
     "dcc_signature_required": ["机构 {institution} 要求其 DCC 以其登记的签名证书签名：{detail}", "institution {institution} requires its DCCs to be signed with a signing certificate it registered: {detail}"],
-    "subscription_institution": ["记录员的订阅须属于其所在机构", "a recorder's subscription needs the recorder's institution"]
+    "subscription_institution": ["记录员的订阅须属于其所在机构", "a recorder's subscription needs the recorder's institution"],
+    "party_required": ["批准互认协议 {id}：须指明批准的协议方", "approve agreement {id}: name the approving party"],
+    "case_since_after_today": ["立案 {id}：起始日期 {since} 晚于今天 {today}", "open case {id}: since {since} is after today {today}"],
+    "no_results_given": ["向比对 {id} 添加结果：没有给出任何结果", "add results to comparison {id}: no results given"],
+    "item_fields": ["{count} 个字段有误", "{count} fields are wrong"],
+    "param_required": ["缺少查询参数 {param}", "{param} is required"],
+    "param_date_required": ["缺少查询参数 {param}（日期，YYYY-MM-DD）", "{param} (YYYY-MM-DD) is required"],
+    "param_bad_date": ["查询参数 {param}：“{value}”不是有效日期（YYYY-MM-DD）", "{param}: date \"{value}\" is not a valid YYYY-MM-DD date"],
+    "param_integer": ["查询参数 {param} 须为 {min} 至 {max} 之间的整数，不能是“{value}”", "{param} \"{value}\" must be an integer from {min} to {max}"],
+    "param_choice": ["查询参数 {param} 须为 {allowed} 之一，不能是“{value}”", "{param} must be one of {allowed}, not \"{value}\""],
+    "params_exclusive": ["查询参数 {param} 与 {other} 不能同时使用", "{param} and {other} exclude each other"],
+    "page_token_foreign": ["page_token 不是此列表给出的翻页令牌", "page_token is not a token of this list"],
+    "page_token_stale": ["page_token 不是此列表给出的翻页令牌（或列表已变化）；请从第一页重新开始", "page_token is not a token of this list (or the list changed); start again from the first page"],
+    "filter_unsupported": ["{kind:record_kind}列表不能按 {filter} 筛选", "{kind:record_kind} lists cannot be filtered by {filter}"],
+    "filter_both": ["{kind:record_kind}列表只能按 {filter} 或 {other} 之一筛选，不能同时按两者", "filter {kind:record_kind} lists by one of {filter} and {other}, not both"],
+    "filter_required": ["从账本列出{kind:record_kind}需要一个筛选条件", "listing {kind:record_kind} records from the ledger needs a filter"],
+    "unknown_index": ["未知的索引“{value}”", "unknown index \"{value}\""],
+    "category_param": ["类别“{value}”不在强制管理的计量器具目录中", "category \"{value}\" is not a code of the catalogue of compulsorily managed measuring instruments"],
+    "owner_details_coding": ["请求头 {header} 既不是 JSON，也不是百分号编码的 JSON", "{header} is neither JSON nor percent-encoded JSON"],
+    "owner_details_json": ["请求头 {header} 不是有效的 JSON", "{header} is not valid JSON"],
+    "query_malformed": ["查询字符串格式错误：{detail}", "the query string is malformed: {detail}"],
+    "not_in_api": ["{method} {path} 不在接口文档中", "{method} {path} is not in the API document"],
+    "body_unreadable": ["无法读取请求体：{detail}", "the request body cannot be read: {detail}"],
+    "multipart_invalid": ["multipart 请求体无效：{detail}", "multipart body: {detail}"],
+    "body_empty": ["请求体为空；请发送 JSON 文档", "the request body is empty; send a JSON document"],
+    "body_too_deep": ["请求体中数组和对象的嵌套超过 {max} 层", "the request body nests arrays and objects deeper than {max} levels"],
+    "body_not_array": ["请求体须为结果的 JSON 数组", "the body must be a JSON array of results"],
+    "batch_empty": ["批次须包含 1 至 {max} 张证书", "certificates must hold 1 to {max} certificates"],
+    "batch_too_large": ["批次有 {count} 张证书，一个批次最多 {max} 张", "certificates holds {count} certificates, a batch takes at most {max}"],
+    "picture_too_large": ["记录太多，一张图最多绘制 {max} 条；请改为查看 JSON 结果", "too many records to draw (a picture draws at most {max}); ask for the JSON answer instead"],
+    "cases_need_index": ["超差案件由索引提供，而此网关未运行索引", "cases are shown from the index, which this gateway does not run"],
+    "search_needs_index": ["搜索需要索引，而此请求不读取索引（source=ledger，或网关没有索引）", "search needs the index, which this request does not read (source=ledger, or a gateway without an index)"],
+    "supervision_need_index": ["监管清单需要索引，而此网关未运行索引", "supervision lists need the index, which this gateway does not run"],
+    "no_dcc_store": ["此网关不保存 DCC，因此不能导入 DCC", "this gateway keeps no DCC store, so it cannot import DCCs"],
+    "dcc_kept_by_issuer": ["此网关不保存 DCC；证书 {id} 的 DCC（SHA-256 {digest}）由其出具机构的网关保存", "this gateway keeps no DCC store; the DCC of certificate {id} (SHA-256 {digest}) is kept by its issuer's gateway"],
+    "dcc_not_in_store": ["证书 {id} 的 DCC（SHA-256 {digest}）不在此网关的存储中，由其出具机构 {issuer} 的网关保存", "the DCC of certificate {id} (SHA-256 {digest}) is not in this gateway's store; it is kept by the gateway of its issuer {issuer}"],
+    "no_dcc_anchored": ["证书 {id} 没有锚定 DCC；使用 ?generate=true 可根据账本记录生成", "certificate {id} anchors no DCC; ?generate=true writes one from the ledger record"],
+    "no_webhooks": ["此网关不投递 Webhook", "this gateway delivers no webhooks"],
+    "no_reader_identity": ["此网关没有用于读取账本的身份", "this gateway has no ledger identity to read with"],
+    "verify_not_configured": ["此网关未配置验证功能（没有读取账本的身份）", "verification is not configured on this gateway (it has no reader identity to read the ledger with)"],
+    "ledger_unavailable": ["账本暂不可用，请稍后重试", "the ledger is unavailable; retry later"],
+    "ledger_retry_later": ["{who:who}暂不可用，交易未被接受，未写入任何内容；请稍后重新发送同一请求", "the {who:who} took no transaction, nothing was written; send the same request again later"],
+    "ledger_may_commit": ["写入未在 {within} 内完成（节点或排序节点无应答，或排序节点没有 raft 主节点），但仍可能提交：请使用相同的 Idempotency-Key 请求头重试，该请求只会执行一次", "the write did not complete within {within} (peers or orderers do not answer, or the orderers have no raft leader); it may still commit: retry the request with the same Idempotency-Key header, which applies it once"],
+    "ledger_timeout": ["账本未能及时应答", "the ledger did not answer in time"],
+    "request_cancelled": ["请求已取消", "the request was cancelled"],
+    "ledger_failed": ["账本{phase:phase}失败：{detail}", "{phase:phase} failed: {detail}"],
+    "internal_error": ["网关内部错误", "internal error"]
   };
   // END FIELD_MESSAGES
   // DCC_NOTES says each DCC mapping note code (dcc.ProblemCodes) as [zh,
@@ -345,7 +391,7 @@
     "si_not_read": ["未读取 si:{element}；只读取 si:real、si:realListXMLList 和 si:hybrid", "si:{element} is not read; only si:real, si:realListXMLList and si:hybrid are"],
     "no_dsi_value": ["量没有 D-SI 值（si:real、si:realListXMLList 或 si:hybrid）；未读取", "quantity has no D-SI value (si:real, si:realListXMLList or si:hybrid); not read"],
     "hybrid_empty": ["si:hybrid 中没有 si:real 或 si:realListXMLList；未读取", "si:hybrid holds no si:real or si:realListXMLList; not read"],
-    "unit_unknown": ["metrotrace 无法识别此 D-SI 单位", "{reason}: metrotrace has no unit for it"],
+    "unit_unknown": ["metrotrace 无法识别此 D-SI 单位（{reason}）", "{reason}: metrotrace has no unit for it"],
     "uncertainty_not_expanded": ["测量不确定度不是扩展不确定度（si:expandedMU）；未读取", "measurement uncertainty is not an expanded uncertainty (si:expandedMU); not read"],
     "uncertainty_not_read": ["未读取 si:{element}{suffix}；只读取扩展不确定度", "si:{element}{suffix} is not read; only expanded uncertainties are"],
     "id_unusable": ["{what}“{value}”无法转为账本编号（1–64 个 A-Z a-z 0-9 . _ - 字符）", "{what} \"{value}\" cannot be made into a ledger id (1-64 of A-Z a-z 0-9 . _ -)"],
@@ -370,6 +416,8 @@
     "no_conformity": ["缺少检定结论：检定需要带 dcc:conformity 的声明", "missing: a verification needs a statement with dcc:conformity"],
     "previous_other_subject": ["前一份报告（SHA-256 {digest}）是关于 {subject} 的证书 {id}，不是关于本 DCC 的对象 {want}", "the previous report (SHA-256 {digest}) is certificate {id} about {subject}, not about this DCC's subject {want}"],
     "option_invalid": ["请求参数无效：{detail}", "{detail}"],
+    "option_bad_id": ["选项 {option}“{value}”不是有效编号（1–64 个 A-Z a-z 0-9 . _ - 字符，以字母或数字开头）", "{option} \"{value}\" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"],
+    "resolved_bad_id": ["{what}：解析得到的编号“{value}”无效（1–64 个 A-Z a-z 0-9 . _ - 字符，以字母或数字开头）", "{what}: resolved id \"{value}\" is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"],
     "bad_performance_date": ["检定/校准日期无效：{detail}", "{detail}"],
     "no_administrative_data": ["缺少 dcc:administrativeData：DCC 必须包含", "missing: a DCC must have dcc:administrativeData"],
     "no_measurement_results": ["缺少 dcc:measurementResults：DCC 必须包含", "missing: a DCC must have dcc:measurementResults"],
@@ -393,7 +441,7 @@
   // BEGIN SIGNATURE_REASONS
   var SIGNATURE_REASONS = {
     "no_signature": ["DCC 没有 XML 签名", "the DCC carries no XML signature"],
-    "not_xml": ["文件不是 XML 文档，因此没有 XML 签名", "the file is not an XML document, so it carries no XML signature ({detail})"],
+    "not_xml": ["文件不是 XML 文档，因此没有 XML 签名（{detail}）", "the file is not an XML document, so it carries no XML signature ({detail})"],
     "not_verified": ["签名无法验证：{detail}", "the signature does not verify: {detail}"],
     "no_signing_time_chain": ["签名未声明签名时间（XAdES SigningTime），无法据此判断证书链", "the signature states no signing time (XAdES SigningTime), so its chain cannot be judged at it"],
     "chain_revoked": ["证书“{subject}”已于 {revoked_at} 被吊销（{reason}），早于签名时间 {signed_at}（据文件自带的吊销数据）", "certificate \"{subject}\" was revoked at {revoked_at} ({reason}), before the signing time {signed_at}, as the file's own revocation data state"],
@@ -409,6 +457,20 @@
     "not_registered": ["签名者证书（{subject}，颁发者 {issuer}）不是 {institution} 登记的 {count} 张签名证书之一，也不是由其签发", "the signer's certificate ({subject}, issued by {issuer}) is not one of the {count} signing certificates {institution} registered, nor issued under one"]
   };
   // END SIGNATURE_REASONS
+  // SCHEMA_REASONS says why a DCC was not schema-validated (the reason
+  // codes of schema.ReasonCodes) as [zh, en]; a Go test checks it.
+  // BEGIN SCHEMA_REASONS
+  var SCHEMA_REASONS = {
+    "not_dcc": ["未校验：根元素是 {root}，不是 dcc:digitalCalibrationCertificate", "not validated: the root element is {root}, not dcc:digitalCalibrationCertificate"],
+    "no_version": ["未校验：缺少 schemaVersion 属性", "no schemaVersion: not validated"],
+    "bad_version": ["未校验：schemaVersion“{version}”不是版本号（应为 N.N.N）", "bad schemaVersion \"{version}\": not validated"],
+    "no_schema": ["未按模式校验：网关未内置 DCC {version} 的模式（内置：{embedded}）", "not schema-validated: no schema for DCC {version} is embedded (embedded: {embedded})"],
+    "refused": ["已拒绝：{detail}", "refused: {detail}"],
+    "not_validated": ["未校验", "not validated"]
+  };
+  // END SCHEMA_REASONS
+  VALUE_LABEL.who = {'endorsing peer': '背书节点', orderer: '排序节点', chaincode: '链码'};
+  VALUE_LABEL.phase = {endorse: '背书', submit: '提交', commit: '提交确认', evaluate: '查询'};
   VALUE_LABEL.action = {recalled: '召回', recalibrated: '重新检定/校准', no_impact: '无影响'};
   VALUE_LABEL.by = {ledger: '账本', ApproveAgreement: '批准互认协议（ApproveAgreement）', SupersedeCertificate: '替代证书（SupersedeCertificate）'};
   VALUE_LABEL_EN.by = {ledger: 'the ledger'};
@@ -467,6 +529,11 @@
   // sayItem is a refused item of a batch in the language: its reason
   // (code and params) said, its English message for a reason not known.
   function sayItem(d) {
+    // An item refused for several fields says each of them, by its name.
+    var fs = d.fields || [];
+    if (d.reason === 'item_fields' && fs.length && fs.every(function (f) { return f.code && FIELD_MESSAGES[f.code]; })) {
+      return fs.map(sayDetail).join(T('；', '; '));
+    }
     return d.reason && FIELD_MESSAGES[d.reason] ? sayDetail({code: d.reason, params: d.params}) : d.message;
   }
   // sayError is an error's message in the language: its details said
@@ -493,7 +560,12 @@
   // errors a validated DCC has; why it was not validated only as the
   // validator says it (English), the badge beside it saying the outcome.
   function saySchema(sc) {
-    if (LANG === 'en' || !sc.validated) return sc.message || '';
+    if (!sc.validated) {
+      var r = sc.reason && SCHEMA_REASONS[sc.reason];
+      if (!r) return sc.message || '';
+      return r[LANG === 'en' ? 1 : 0].replace(/\{([a-z_]+)\}/g, function (all, name) { return sayParam(sc.params || {}, name); });
+    }
+    if (LANG === 'en') return sc.message || '';
     var n = (sc.errors || []).length;
     if (!n) return T('符合 DCC 模式 ' + sc.version + '（D-SI 2.2.0）', '');
     return '共 ' + n + (sc.truncated ? '+' : '') + ' 处错误' + (sc.truncated ? '（仅列出前 ' + n + ' 处）' : '');
@@ -787,12 +859,15 @@
   function errorBox(e) {
     if (!(e instanceof ApiError)) e = new ApiError(0, 'console', String(e && e.message || e), '');
     var hint = null;
-    if (e.status === 401) hint = h('button', {type: 'button', class: 'ghost small', onclick: function () { openTokenDialog(); }}, T('设置令牌', 'Set token'));
-    if (e.status === 403) hint = h('span', {}, T(' 当前令牌的角色无权执行此操作。', ' This token\'s role may not do this.'));
+    if (e.status === 401) hint = [' ', h('button', {type: 'button', class: 'ghost small', onclick: function () { openTokenDialog(); }}, T('设置令牌', 'Set token'))];
+    // The hint follows the message as a sentence of its own: the message
+    // is ended first when it does not end itself.
+    var said = sayError(e), ended = /[。．.！!？?]$/.test(said);
+    if (e.status === 403) hint = h('span', {class: 'role-hint'}, T((ended ? '' : '。') + '当前令牌的角色无权执行此操作。', (ended ? ' ' : '. ') + 'This token\'s role may not do this.'));
     // A detail without a field is the error itself, said in the message.
     var list = (e.details || []).filter(function (d) { return d.field || d.index !== undefined; });
     return h('div', {class: 'error', role: 'alert', 'data-code': e.code, 'data-status': e.status},
-      h('span', {class: 'code', title: e.code}, errorLabel(e.code)), h('span', {class: 'message', title: e.message}, sayError(e)), ' ', hint,
+      h('span', {class: 'code', title: e.code}, errorLabel(e.code)), h('span', {class: 'message', title: e.message}, said), hint,
       h('span', {class: 'meta'}, (e.status ? 'HTTP ' + e.status : '') + (e.requestId ? T(' · 请求 ', ' · request ') + e.requestId : '')),
       list.length ? h('ul', {class: 'problems details'}, list.map(function (d) {
         return h('li', {'data-field': d.field || '', 'data-code': d.code || ''}, h('span', {class: 'mono'}, d.field ? fieldName(d.field) : '#' + d.index), ' ',
