@@ -56,6 +56,10 @@ func validationDetails(err error, max int) ([]record.FieldError, int) {
 			return
 		}
 		field, reason, params := param, err.Error(), record.Params{"rule": "request"}
+		if errors.Is(err, openapi3filter.ErrInvalidRequired) {
+			// A required parameter missing, not one that does not parse.
+			params["rule"] = "required"
+		}
 		if errors.As(err, &schemaErr) {
 			params["rule"] = schemaErr.SchemaField
 			if schemaErr.SchemaField == "type" && schemaErr.Schema != nil && schemaErr.Schema.Type != nil && len(*schemaErr.Schema.Type) == 1 {

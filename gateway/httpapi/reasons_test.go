@@ -31,7 +31,7 @@ func TestGatewayRefusalsCarryTheirReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	declared := map[record.FieldCode][]string{}
-	for _, c := range httpapi.ReasonCodes {
+	for _, c := range append(slices.Clone(record.FieldCodes), httpapi.ReasonCodes...) {
 		declared[c.Code] = c.Params
 	}
 	tests := []struct {
@@ -51,6 +51,14 @@ func TestGatewayRefusalsCarryTheirReason(t *testing.T) {
 			415, "unsupported_media_type", httpapi.ReasonUnsupportedMediaType, map[string]string{"type": "text/plain", "want": "application/json"}},
 		{"a method the path does not take", req{method: "DELETE", path: "/api/v1/standards", token: rec}, 405, "method_not_allowed", httpapi.ReasonMethodNotAllowed,
 			map[string]string{"method": "DELETE", "allowed": "OPTIONS, GET, HEAD, POST"}},
+		{"a date that is none", req{method: "GET", path: "/api/v1/trace/BJ-STD-1?at=2026-02-30", token: rec}, 400, "invalid", record.ReasonParamBadDate,
+			map[string]string{"param": "at", "value": "2026-02-30"}},
+		{"page_size with paths", req{method: "GET", path: "/api/v1/impact/BJ-STD-1?since=2026-01-01&page_size=5&paths=true", token: rec}, 400, "invalid",
+			record.ReasonParamsExclusive, map[string]string{"param": "paths", "other": "page_size"}},
+		{"a source that is none", req{method: "GET", path: "/api/v1/search?q=a&source=chain", token: rec}, 400, "invalid", record.ReasonParamChoice,
+			map[string]string{"param": "source", "value": "chain", "allowed": "index, ledger"}},
+		{"a search read from the ledger", req{method: "GET", path: "/api/v1/search?q=a&source=ledger", token: rec}, 503, "unavailable",
+			httpapi.ReasonSearchNeedsIndex, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,5 +100,20 @@ func TestEveryGatewayReasonCodeIsListedOnce(t *testing.T) {
 	}
 	if len(httpapi.ReasonCodes) < 20 {
 		t.Errorf("ReasonCodes lists %d codes", len(httpapi.ReasonCodes))
+	}
+}
+
+// TestAMissingRequiredParameterSaysRequired: a required query parameter
+// left out is a schema error of rule "required" (the console says 缺少必填项),
+// not one of a parameter that does not parse.
+func TestAMissingRequiredParameterSaysRequired(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do(req{method: "GET", path: "/api/v1/impact/BJ-STD-1", token: e.recorderOf("BeijingMSP", "BJIM")})
+	r.expectError(t, 400, "invalid", "")
+	ds := r.fieldErrors(t)
+	want := map[string]string{"field": "since", "rule": "required"}
+	if len(ds) != 1 || ds[0].Field != "since" || ds[0].Code != string(record.FieldSchema) || !reflect.DeepEqual(ds[0].Params, want) {
+		t.Fatalf("details %+v, want one of since with schema %v", ds, want)
 	}
 }
