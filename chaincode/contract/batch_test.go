@@ -186,3 +186,30 @@ func TestEventPayloadIsTheEventAsJSON(t *testing.T) {
 		t.Fatalf("payload\n%s\nwant\n%s", raw, want)
 	}
 }
+
+// TestABatchItemRefusedForSeveralFieldsCarriesEach: an item refused for
+// two fields carries both, with their codes and params (reason
+// item_fields), through the error's message as Fabric returns it.
+func TestABatchItemRefusedForSeveralFieldsCarriesEach(t *testing.T) {
+	l := newLedger(t)
+	l.load(scenario.New())
+	tj := l.as("TianjinMSP", "recorder", "TJ-ENT")
+	bad := strings.NewReplacer(`"valid_until":"2025-04-30"`, `"valid_until":"2024-04-30"`, `"unit":"kg"`, `"unit":"zz"`).Replace(batchCert("TJENT-B-2"))
+	before := l.height()
+	_, err := l.submit(tj, record.FnIssueCertificates, "["+batchCert("TJENT-B-1")+","+bad+"]")
+	wantCode(t, err, record.Invalid)
+	reasons := record.BatchItemReasons(record.ParseError(err.Error()))
+	if len(reasons) != 1 || reasons[0].Index != 1 || reasons[0].Reason != record.ReasonItemFields || !reflect.DeepEqual(reasons[0].Params, record.Params{"count": "2"}) {
+		t.Fatalf("item reasons = %+v", reasons)
+	}
+	var got []string
+	for _, f := range reasons[0].Fields {
+		got = append(got, f.Field+" "+string(f.Code))
+	}
+	if want := []string{"valid_until date_before", "results[0].unit bad_unit"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the item's fields are %q, want %q", got, want)
+	}
+	if after := l.height(); after != before {
+		t.Errorf("height %d → %d: a refused batch wrote", before, after)
+	}
+}

@@ -173,6 +173,12 @@ func TestRefusalsNamingNoFieldCarryTheirReason(t *testing.T) {
 			record.Params{"id": "TJ-ENT"}},
 		{"a standard set to the status it has", tj, "SetStandardStatus", []string{"TJ-ENT-STD", "active", "2024-06-01", "ok"}, record.Conflict,
 			record.ReasonStandardAlready, record.Params{"id": "TJ-ENT-STD", "status": "active"}},
+		{"an approval naming no party by an operator", l.as("TianjinMSP", "operator", ""), "ApproveAgreement", []string{"AGR-JJJ-2024", ""}, record.Invalid,
+			record.ReasonPartyRequired, record.Params{"id": "AGR-JJJ-2024"}},
+		{"a case since tomorrow", inspector, "OpenCase", []string{`{"id":"CASE-X","standard_id":"TJ-ENT-STD","since":"2024-06-02","finding":"drift"}`, ""},
+			record.Invalid, record.ReasonCaseSinceAfterToday, record.Params{"id": "CASE-X", "since": "2024-06-02", "today": "2024-06-01"}},
+		{"no results added to a comparison", l.as("BeijingMSP", "recorder", "NIM"), "AddComparisonResults", []string{"CMP-MASS-2023", "[]"}, record.Invalid,
+			record.ReasonNoResultsGiven, record.Params{"id": "CMP-MASS-2023"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
