@@ -164,3 +164,98 @@ func TestRefusalsAreSaidInTheLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestQueryAndLedgerErrorsAreSaidInTheLanguage checks that refusals of a
+// query's parameters (a bad date, page_size with paths, a limit out of
+// range), a 503 of a gateway that cannot answer and a 503 of a write that
+// may still commit read in Chinese in zh and in English in en, with the
+// gateway's English as the title, and that the 403 hint is a sentence of
+// its own.
+func TestQueryAndLedgerErrorsAreSaidInTheLanguage(t *testing.T) {
+	ctx := browser(t)
+	gw := startGateway(t)
+	recorder, err := gw.tokens.Issue(auth.Claims{Role: auth.RoleRecorder, MSP: "HebeiMSP", Institution: "HBIM"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Navigate(gw.url+"/"), chromedp.WaitVisible("#view-home", chromedp.ByQuery))
+	setUp := func(lang string) {
+		run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`localStorage.setItem("metrotrace.token", %q); localStorage.setItem("metrotrace.lang", %q)`, recorder, lang), nil),
+			visit("#/search"), chromedp.Reload(), chromedp.WaitVisible(fmt.Sprintf(`html[data-lang=%q]`, lang), chromedp.ByQuery))
+	}
+	// ask sends path to the gateway as the console does and returns the
+	// error box of its refusal: its status, message and English title.
+	ask := func(path string) (status, said, english string) {
+		t.Helper()
+		run(t, ctx, chromedp.Evaluate(fmt.Sprintf(`(() => { const old = document.getElementById('probe'); if (old) old.remove();
+			const out = document.createElement('div'); out.id = 'probe'; document.body.appendChild(out);
+			MT.api('GET', %q).then(() => { out.textContent = 'answered'; out.setAttribute('data-done', 'ok'); },
+				e => { MT.show(out, MT.errorBox(e)); out.setAttribute('data-done', 'error'); }); })()`, path), nil),
+			chromedp.WaitReady(`#probe[data-done]`, chromedp.ByQuery))
+		if got := attr(t, ctx, "#probe", "data-done"); got != "error" {
+			t.Fatalf("%s was answered: %s", path, text(t, ctx, "#probe"))
+		}
+		return attr(t, ctx, "#probe .error", "data-status"), text(t, ctx, "#probe .error .message"), attr(t, ctx, "#probe .error .message", "title")
+	}
+	cases := []struct {
+		name, path, status string
+		zh, en, english    string
+	}{
+		{"a bad date", "/trace/HB-T-0001?at=2026-02-30", "400",
+			"查询参数 at：“2026-02-30”不是有效日期（YYYY-MM-DD）", `at: date "2026-02-30" is not a valid YYYY-MM-DD date`,
+			`at: date "2026-02-30" is not a valid YYYY-MM-DD date`},
+		{"page_size with paths", "/impact/HB-STD?since=2026-01-01&page_size=5&paths=true", "400",
+			"查询参数 paths 与 page_size 不能同时使用", "paths and page_size exclude each other",
+			"paths and page_size exclude each other: a page names each certificate's reference standard"},
+		{"a source that is not one", "/search?q=a&source=chain", "400",
+			"查询参数 source 须为 index, ledger 之一，不能是“chain”", `source must be one of index, ledger, not "chain"`,
+			`source "chain" is not index or ledger`},
+		{"a search without the index", "/search?q=a&source=ledger", "503",
+			"搜索需要索引，而此请求不读取索引（source=ledger，或网关没有索引）",
+			"search needs the index, which this request does not read (source=ledger, or a gateway without an index)",
+			"search needs the index, which this request does not read (source=ledger, or a gateway without an index)"},
+	}
+	for _, lang := range []string{"zh", "en"} {
+		setUp(lang)
+		for _, c := range cases {
+			t.Run(c.name+" in "+lang, func(t *testing.T) {
+				status, said, english := ask("/" + strings.TrimPrefix(c.path, "/"))
+				want := map[string]string{"zh": c.zh, "en": c.en}[lang]
+				if status != c.status || said != want || english != c.english {
+					t.Errorf("HTTP %s %q (title %q), want HTTP %s %q (title %q)", status, said, english, c.status, want, c.english)
+				}
+			})
+		}
+		// A write past its deadline (the wire shape the gateway sends for
+		// ledger.Unavailable with Within): the retry hint in the language.
+		t.Run("a write that may still commit in "+lang, func(t *testing.T) {
+			var got struct{ Message, Box string }
+			run(t, ctx, chromedp.Evaluate(`(() => { const e = new MT.ApiError(503, 'unavailable', 'commit failed for transaction t1: ledger unavailable: the write did not complete within 20s ...', '');
+				e.details = [{code: 'ledger_may_commit', params: {within: '20s', detail: e.message}, message: e.message}];
+				const box = MT.errorBox(e);
+				return {Message: box.querySelector('.message').textContent, Box: box.querySelector('.code').textContent}; })()`, &got))
+			want := map[string][2]string{
+				"zh": {"写入未在 20s 内完成（节点或排序节点无应答，或排序节点没有 raft 主节点），但仍可能提交：请使用相同的 Idempotency-Key 请求头重试，该请求只会执行一次", "暂不可用"},
+				"en": {"the write did not complete within 20s (peers or orderers do not answer, or the orderers have no raft leader); it may still commit: retry the request with the same Idempotency-Key header, which applies it once", "unavailable"},
+			}[lang]
+			if got.Message != want[0] || got.Box != want[1] {
+				t.Errorf("the 503 reads %q / %q, want %q / %q", got.Box, got.Message, want[1], want[0])
+			}
+		})
+		// The 403 hint follows the refusal as a sentence of its own.
+		t.Run("the 403 hint in "+lang, func(t *testing.T) {
+			var got string
+			run(t, ctx, chromedp.Evaluate(`(() => { const e = new MT.ApiError(403, 'forbidden', 'register standard S: HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP', '');
+				e.details = [{code: 'write_other_org', params: {caller: 'HebeiMSP recorder of HBIM', caller_msp: 'HebeiMSP', caller_role: 'recorder', caller_institution: 'HBIM', id: 'BJIM', msp: 'BeijingMSP'}, message: 'x'}];
+				const box = MT.errorBox(e);
+				return box.querySelector('.message').textContent + box.querySelector('.role-hint').textContent; })()`, &got))
+			want := map[string]string{
+				"zh": "HBIM 的记录员（HebeiMSP）不能代 BJIM 写入：BJIM 属于 BeijingMSP。当前令牌的角色无权执行此操作。",
+				"en": "HebeiMSP recorder of HBIM may not write for BJIM, which belongs to BeijingMSP. This token's role may not do this.",
+			}[lang]
+			if got != want {
+				t.Errorf("the 403 reads %q, want %q", got, want)
+			}
+		})
+	}
+}
