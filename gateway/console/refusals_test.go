@@ -242,6 +242,24 @@ func TestQueryAndLedgerErrorsAreSaidInTheLanguage(t *testing.T) {
 				t.Errorf("the 503 reads %q / %q, want %q / %q", got.Box, got.Message, want[1], want[0])
 			}
 		})
+		// A batch item refused for several fields says each (the wire shape
+		// TestABatchItemRefusedForSeveralFieldsCarriesEach pins down).
+		t.Run("a batch item with two wrong fields in "+lang, func(t *testing.T) {
+			var got string
+			run(t, ctx, chromedp.Evaluate(`(() => { const e = new MT.ApiError(400, 'invalid', 'issue certificates: 1 of 2 refused, nothing written: item 1: invalid: ...', '');
+				e.details = [{code: 'batch_refused', params: {refused: '1', total: '2'}, message: e.message},
+					{index: 1, code: 'invalid', reason: 'item_fields', params: {count: '2'}, message: 'issue certificate: ...', fields: [
+						{field: 'valid_until', code: 'date_before', params: {field: 'valid_until', value: '2024-04-30', other_field: 'performed_on', other: '2024-05-01'}, message: 'x'},
+						{field: 'results[0].unit', code: 'bad_unit', params: {field: 'results[0].unit', value: 'zz', reason: 'unit "zz": "zz" is not a unit symbol'}, message: 'y'}]}];
+				return MT.errorBox(e).querySelector('li').textContent; })()`, &got))
+			want := map[string]string{
+				"zh": `#1 有效期至 2024-04-30 早于检定/校准日期 2024-05-01；结果[0]·单位：“zz”不是可识别的单位（unit "zz": "zz" is not a unit symbol）`,
+				"en": `#1 valid_until 2024-04-30 is before performed_on 2024-05-01; results[0].unit: unit "zz": "zz" is not a unit symbol`,
+			}[lang]
+			if got != want {
+				t.Errorf("the item reads %q, want %q", got, want)
+			}
+		})
 		// The 403 hint follows the refusal as a sentence of its own.
 		t.Run("the 403 hint in "+lang, func(t *testing.T) {
 			var got string
