@@ -36,7 +36,7 @@ func (s *Server) issueCertificates(c echo.Context) error {
 	for i, raw := range b.Certificates {
 		if len(raw) == 0 || raw[0] != '{' {
 			return record.BatchError("issue certificates", len(b.Certificates),
-				[]record.ItemError{{Index: i, Code: record.Invalid, Message: "a certificate must be a JSON object"}})
+				[]record.ItemError{{Index: i, Code: record.Invalid, Reason: ReasonItemNotObject, Message: "a certificate must be a JSON object"}})
 		}
 	}
 	id, err := s.caller(c)

@@ -278,7 +278,8 @@ func (s *Server) importDCC(c echo.Context) (err error) {
 	// (blob.Store.Collect), once no certificate anchors it.
 	staged, err := s.cfg.Blobs.Stage(data)
 	if err != nil {
-		return errorf(string(record.Internal), "this gateway could not store the DCC, so certificate %s was not recorded: %s", cert.ID, record.ErrorMessage(err))
+		return refusef(string(record.Internal), ReasonDCCStoreFailed, record.Params{"id": cert.ID, "detail": record.ErrorMessage(err)},
+			"this gateway could not store the DCC, so certificate %s was not recorded: %s", cert.ID, record.ErrorMessage(err))
 	}
 	committed := false
 	defer func() {

@@ -67,8 +67,14 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
 
+// errorf is an error of the API of code; an internal one carries the
+// reason [ReasonInternalDetail] with its English message as detail.
 func errorf(code, format string, args ...any) error {
-	return &apiError{code: code, message: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	if code == string(record.Internal) {
+		return refusef(code, ReasonInternalDetail, record.Params{"detail": msg}, "%s", msg)
+	}
+	return &apiError{code: code, message: msg}
 }
 
 func invalidf(format string, args ...any) error {

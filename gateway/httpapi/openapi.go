@@ -164,7 +164,8 @@ func ValidateWithConfig(config ValidateConfig) echo.MiddlewareFunc {
 				if details, total := validationDetails(err, config.MaxMessage); len(details) > 0 {
 					return invalidFields(details, total, config.MaxMessage)
 				}
-				return invalidf("%s", summary(err.Error(), config.MaxMessage))
+				msg := summary(err.Error(), config.MaxMessage)
+				return refusef(string(record.Invalid), ReasonRequestInvalid, record.Params{"detail": msg}, "%s", msg)
 			}
 			return next(c)
 		}

@@ -68,6 +68,7 @@ const (
 	ReasonBatchEmpty         record.FieldCode = "batch_empty"          // max
 	ReasonBatchTooLarge      record.FieldCode = "batch_too_large"      // count, max
 	ReasonPictureTooLarge    record.FieldCode = "picture_too_large"    // max
+	ReasonItemNotObject      record.FieldCode = "item_not_object"      // (none): an item of a batch
 	// Refusals of what this gateway does not run or keep (404, 503).
 	ReasonCasesNeedIndex       record.FieldCode = "cases_need_index"       // (none)
 	ReasonSearchNeedsIndex     record.FieldCode = "search_needs_index"     // (none)
@@ -87,6 +88,10 @@ const (
 	ReasonRequestCancelled  record.FieldCode = "request_cancelled"  // (none)
 	ReasonLedgerFailed      record.FieldCode = "ledger_failed"      // phase, detail (English)
 	ReasonInternal          record.FieldCode = "internal_error"     // (none)
+	ReasonInternalDetail    record.FieldCode = "internal_detail"    // detail (English)
+	ReasonLedgerInternal    record.FieldCode = "ledger_internal"    // detail (English, the chaincode's)
+	ReasonDCCStoreFailed    record.FieldCode = "dcc_store_failed"   // id, detail (English)
+	ReasonRequestInvalid    record.FieldCode = "request_invalid"    // detail (English, the validator's)
 )
 
 // ReasonCodes lists every reason code of the gateway with the parameters
@@ -142,6 +147,7 @@ var ReasonCodes = []struct {
 	{ReasonBatchEmpty, []string{"max"}},
 	{ReasonBatchTooLarge, []string{"count", "max"}},
 	{ReasonPictureTooLarge, []string{"max"}},
+	{ReasonItemNotObject, nil},
 	{ReasonCasesNeedIndex, nil},
 	{ReasonSearchNeedsIndex, nil},
 	{ReasonSupervisionNeedIndex, nil},
@@ -159,6 +165,10 @@ var ReasonCodes = []struct {
 	{ReasonRequestCancelled, nil},
 	{ReasonLedgerFailed, []string{"phase", "detail"}},
 	{ReasonInternal, nil},
+	{ReasonInternalDetail, []string{"detail"}},
+	{ReasonLedgerInternal, []string{"detail"}},
+	{ReasonDCCStoreFailed, []string{"id", "detail"}},
+	{ReasonRequestInvalid, []string{"detail"}},
 }
 
 // refusef is an error of the API of code whose one detail, under no
@@ -203,6 +213,9 @@ func explained(err error, c echo.Context) error {
 	case errors.Is(err, auth.ErrInvalidToken):
 		return tokenRefusal(err)
 	case errors.As(err, &rec):
+		if rec.Code == record.Internal && len(record.ErrorDetails(err)) == 0 {
+			return refusef(string(record.Internal), ReasonLedgerInternal, record.Params{"detail": rec.Message}, "the ledger failed: %s", rec.Message)
+		}
 		return err
 	case errors.Is(err, ledger.ErrUnavailable):
 		return unavailable(err)

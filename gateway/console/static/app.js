@@ -340,6 +340,7 @@
     "body_not_array": ["请求体须为结果的 JSON 数组", "the body must be a JSON array of results"],
     "batch_empty": ["批次须包含 1 至 {max} 张证书", "certificates must hold 1 to {max} certificates"],
     "batch_too_large": ["批次有 {count} 张证书，一个批次最多 {max} 张", "certificates holds {count} certificates, a batch takes at most {max}"],
+    "item_not_object": ["证书须为 JSON 对象", "a certificate must be a JSON object"],
     "picture_too_large": ["记录太多，一张图最多绘制 {max} 条；请改为查看 JSON 结果", "too many records to draw (a picture draws at most {max}); ask for the JSON answer instead"],
     "cases_need_index": ["超差案件由索引提供，而此网关未运行索引", "cases are shown from the index, which this gateway does not run"],
     "search_needs_index": ["搜索需要索引，而此请求不读取索引（source=ledger，或网关没有索引）", "search needs the index, which this request does not read (source=ledger, or a gateway without an index)"],
@@ -357,7 +358,11 @@
     "ledger_timeout": ["账本未能及时应答", "the ledger did not answer in time"],
     "request_cancelled": ["请求已取消", "the request was cancelled"],
     "ledger_failed": ["账本{phase:phase}失败：{detail}", "{phase:phase} failed: {detail}"],
-    "internal_error": ["网关内部错误", "internal error"]
+    "internal_error": ["网关内部错误", "internal error"],
+    "internal_detail": ["网关内部错误：{detail}", "{detail}"],
+    "ledger_internal": ["账本出错：{detail}", "the ledger failed: {detail}"],
+    "dcc_store_failed": ["此网关无法保存 DCC，因此未记录证书 {id}：{detail}", "this gateway could not store the DCC, so certificate {id} was not recorded: {detail}"],
+    "request_invalid": ["请求不符合接口定义：{detail}", "{detail}"]
   };
   // END FIELD_MESSAGES
   // DCC_NOTES says each DCC mapping note code (dcc.ProblemCodes) as [zh,
