@@ -73,21 +73,31 @@ const (
 	ProblemOptionBadID             ProblemCode = "option_bad_id"             // option, value
 	ProblemResolvedBadID           ProblemCode = "resolved_bad_id"           // what, value
 	// Problems that stop the reading (the DCC is refused with the first).
-	ProblemNoAdministrativeData  ProblemCode = "no_administrative_data" // (none)
-	ProblemNoMeasurementResults  ProblemCode = "no_measurement_results" // (none)
-	ProblemNoCoreData            ProblemCode = "no_core_data"           // (none)
-	ProblemBadDateValue          ProblemCode = "bad_date_value"         // detail
-	ProblemNoDCCResults          ProblemCode = "no_dcc_results"         // (none)
-	ProblemNoSIValue             ProblemCode = "no_si_value"            // suffix
-	ProblemNoSIUnit              ProblemCode = "no_si_unit"             // suffix
-	ProblemEmptyValue            ProblemCode = "empty_value"            // (none)
-	ProblemRealNotOne            ProblemCode = "real_not_one"           // count
-	ProblemMixedUnits            ProblemCode = "mixed_units"            // unit, other_unit
-	ProblemUnitsCount            ProblemCode = "units_count"            // units, values
-	ProblemUncertaintyIncomplete ProblemCode = "uncertainty_incomplete" // (none)
-	ProblemEntriesCount          ProblemCode = "entries_count"          // entries, values
-	ProblemNotANumber            ProblemCode = "not_a_number"           // value
-	ProblemNotFiniteNumber       ProblemCode = "not_finite_number"      // value
+	ProblemDCCTooLarge              ProblemCode = "dcc_too_large"              // size, max
+	ProblemDCCEmpty                 ProblemCode = "dcc_empty"                  // (none)
+	ProblemXMLMalformed             ProblemCode = "xml_malformed"              // detail (English, from encoding/xml)
+	ProblemXMLAfterRoot             ProblemCode = "xml_after_root"             // (none)
+	ProblemXMLTooDeep               ProblemCode = "xml_too_deep"               // max
+	ProblemXMLTextOutside           ProblemCode = "xml_text_outside"           // (none)
+	ProblemXMLNoRoot                ProblemCode = "xml_no_root"                // (none)
+	ProblemNotADCC                  ProblemCode = "not_a_dcc"                  // root, namespace
+	ProblemNoSchemaVersion          ProblemCode = "no_schema_version"          // (none)
+	ProblemSchemaVersionUnsupported ProblemCode = "schema_version_unsupported" // value
+	ProblemNoAdministrativeData     ProblemCode = "no_administrative_data"     // (none)
+	ProblemNoMeasurementResults     ProblemCode = "no_measurement_results"     // (none)
+	ProblemNoCoreData               ProblemCode = "no_core_data"               // (none)
+	ProblemBadDateValue             ProblemCode = "bad_date_value"             // detail
+	ProblemNoDCCResults             ProblemCode = "no_dcc_results"             // (none)
+	ProblemNoSIValue                ProblemCode = "no_si_value"                // suffix
+	ProblemNoSIUnit                 ProblemCode = "no_si_unit"                 // suffix
+	ProblemEmptyValue               ProblemCode = "empty_value"                // (none)
+	ProblemRealNotOne               ProblemCode = "real_not_one"               // count
+	ProblemMixedUnits               ProblemCode = "mixed_units"                // unit, other_unit
+	ProblemUnitsCount               ProblemCode = "units_count"                // units, values
+	ProblemUncertaintyIncomplete    ProblemCode = "uncertainty_incomplete"     // (none)
+	ProblemEntriesCount             ProblemCode = "entries_count"              // entries, values
+	ProblemNotANumber               ProblemCode = "not_a_number"               // value
+	ProblemNotFiniteNumber          ProblemCode = "not_finite_number"          // value
 )
 
 // ProblemCodes lists every [ProblemCode] with the parameters its problems
@@ -151,6 +161,16 @@ var ProblemCodes = []struct {
 	{ProblemBadPerformanceDate, []string{"detail"}},
 	{ProblemOptionBadID, []string{"option", "value"}},
 	{ProblemResolvedBadID, []string{"what", "value"}},
+	{ProblemDCCTooLarge, []string{"size", "max"}},
+	{ProblemDCCEmpty, nil},
+	{ProblemXMLMalformed, []string{"detail"}},
+	{ProblemXMLAfterRoot, nil},
+	{ProblemXMLTooDeep, []string{"max"}},
+	{ProblemXMLTextOutside, nil},
+	{ProblemXMLNoRoot, nil},
+	{ProblemNotADCC, []string{"root", "namespace"}},
+	{ProblemNoSchemaVersion, nil},
+	{ProblemSchemaVersionUnsupported, []string{"value"}},
 	{ProblemNoAdministrativeData, nil},
 	{ProblemNoMeasurementResults, nil},
 	{ProblemNoCoreData, nil},
@@ -179,6 +199,15 @@ func newProblem(path string, code ProblemCode, names []string, format string, ar
 		}
 	}
 	return Problem{Path: path, Message: fmt.Sprintf(format, args...), Code: code, Params: params}
+}
+
+// unreadable is the Invalid error of a file that does not read as a DCC
+// at all: its message the English, its one detail, under no path, the
+// problem's code and params.
+func unreadable(code ProblemCode, names []string, format string, args ...any) error {
+	p := newProblem("", code, names, format, args...)
+	return &record.Error{Code: record.Invalid, Message: p.Message,
+		Details: []record.FieldError{{Message: p.Message, Code: record.FieldCode(p.Code), Params: p.Params}}}
 }
 
 // fatalError is the Invalid error of a DCC that does not map: its message

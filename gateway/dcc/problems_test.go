@@ -68,17 +68,30 @@ func TestEveryNoteHasAListedCodeAndNamesEveryArgument(t *testing.T) {
 			if !ok {
 				return true
 			}
-			sel, ok := c.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "note" && sel.Sel.Name != "fail" {
+			// m.note and m.fail take (path, code, names, format, args...);
+			// unreadable, a refusal under no path, (code, names, format,
+			// args...).
+			args := c.Args
+			switch f := c.Fun.(type) {
+			case *ast.SelectorExpr:
+				if f.Sel.Name != "note" && f.Sel.Name != "fail" {
+					return true
+				}
+			case *ast.Ident:
+				if f.Name != "unreadable" {
+					return true
+				}
+				args = append([]ast.Expr{nil}, c.Args...)
+			default:
 				return true
 			}
 			notes++
 			at := fset.Position(c.Pos())
-			if len(c.Args) < 4 {
+			if len(args) < 4 {
 				t.Errorf("%s: note with %d arguments", at, len(c.Args))
 				return true
 			}
-			code, ok := c.Args[1].(*ast.Ident)
+			code, ok := args[1].(*ast.Ident)
 			if !ok {
 				t.Errorf("%s: note's code is no constant", at)
 				return true
@@ -89,7 +102,7 @@ func TestEveryNoteHasAListedCodeAndNamesEveryArgument(t *testing.T) {
 				return true
 			}
 			var names []string
-			if lit, ok := c.Args[2].(*ast.CompositeLit); ok {
+			if lit, ok := args[2].(*ast.CompositeLit); ok {
 				for _, el := range lit.Elts {
 					names = append(names, strings.Trim(el.(*ast.BasicLit).Value, `"`))
 				}
@@ -97,7 +110,7 @@ func TestEveryNoteHasAListedCodeAndNamesEveryArgument(t *testing.T) {
 			if !slices.Equal(names, params) {
 				t.Errorf("%s: %s names %v, ProblemCodes lists %v", at, code.Name, names, params)
 			}
-			if got := len(c.Args) - 4; got != len(names) {
+			if got := len(args) - 4; got != len(names) {
 				t.Errorf("%s: %s names %d parameters for %d arguments", at, code.Name, len(names), got)
 			}
 			return true
@@ -119,5 +132,31 @@ func TestAReadingFailureIsADetailWithItsCode(t *testing.T) {
 		!reflect.DeepEqual(ds[0].Params, map[string]string{"value": "heavy"}) || !strings.HasPrefix(ds[0].Field, "measurementResults/") ||
 		ds[0].Message != record.ErrorMessage(err) {
 		t.Fatalf("err %v, details %+v", err, ds)
+	}
+}
+
+// TestAFileThatIsNoDCCIsRefusedWithACode: an empty file, XML that is not
+// well-formed, a DCC without or with an unsupported schemaVersion are
+// refused with one detail under no path, its code and params.
+func TestAFileThatIsNoDCCIsRefusedWithACode(t *testing.T) {
+	const root = `<dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc"`
+	for _, tc := range []struct {
+		name, doc string
+		code      ProblemCode
+		params    map[string]string
+	}{
+		{"an empty file", "", ProblemDCCEmpty, nil},
+		{"text outside the root", "hello", ProblemXMLTextOutside, nil},
+		{"no schemaVersion", root + `/>`, ProblemNoSchemaVersion, nil},
+		{"an unsupported schemaVersion", root + ` schemaVersion="2.9.0"/>`, ProblemSchemaVersionUnsupported, map[string]string{"value": "2.9.0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc))
+			ds := record.ErrorDetails(err)
+			if record.ErrorCode(err) != record.Invalid || len(ds) != 1 || ds[0].Field != "" || ds[0].Code != record.FieldCode(tc.code) ||
+				!(reflect.DeepEqual(ds[0].Params, tc.params) || len(ds[0].Params) == 0 && len(tc.params) == 0) || ds[0].Message != record.ErrorMessage(err) {
+				t.Fatalf("err %v, details %+v; want %s %v", err, ds, tc.code, tc.params)
+			}
+		})
 	}
 }

@@ -34,17 +34,17 @@ var schemaVersionPattern = regexp.MustCompile(`^3\.(\d+)(\.\d+)?$`)
 // them where they matter.
 func Parse(data []byte) (*Document, error) {
 	if len(data) > MaxSize {
-		return nil, record.Errorf(record.Invalid, "DCC is %d bytes, more than the %d bytes (10 MiB) accepted", len(data), MaxSize)
+		return nil, unreadable(ProblemDCCTooLarge, []string{"size", "max"}, "DCC is %d bytes, more than the %d bytes (10 MiB) accepted", len(data), MaxSize)
 	}
 	if len(data) == 0 {
-		return nil, record.Errorf(record.Invalid, "DCC is empty")
+		return nil, unreadable(ProblemDCCEmpty, nil, "DCC is empty")
 	}
 	root, err := parseTree(data)
 	if err != nil {
 		return nil, err
 	}
 	if !root.is(NamespaceDCC, "digitalCalibrationCertificate") {
-		return nil, record.Errorf(record.Invalid, "not a DCC: the root element is %s, not dcc:digitalCalibrationCertificate in namespace %s", root.describe(), NamespaceDCC)
+		return nil, unreadable(ProblemNotADCC, []string{"root", "namespace"}, "not a DCC: the root element is %s, not dcc:digitalCalibrationCertificate in namespace %s", root.describe(), NamespaceDCC)
 	}
 	version := root.attr("schemaVersion")
 	if err := checkSchemaVersion(version); err != nil {
@@ -61,15 +61,15 @@ func Parse(data []byte) (*Document, error) {
 
 func checkSchemaVersion(v string) error {
 	if v == "" {
-		return record.Errorf(record.Invalid, "DCC has no schemaVersion attribute; supported versions are 3.1 to 3.3")
+		return unreadable(ProblemNoSchemaVersion, nil, "DCC has no schemaVersion attribute; supported versions are 3.1 to 3.3")
 	}
 	m := schemaVersionPattern.FindStringSubmatch(v)
 	if m == nil {
-		return record.Errorf(record.Invalid, "DCC schema version %q is not supported; supported versions are 3.1 to 3.3", v)
+		return unreadable(ProblemSchemaVersionUnsupported, []string{"value"}, "DCC schema version %q is not supported; supported versions are 3.1 to 3.3", v)
 	}
 	minor, err := strconv.Atoi(m[1])
 	if err != nil || minor < minSchemaMinor || minor > maxSchemaMinor {
-		return record.Errorf(record.Invalid, "DCC schema version %q is not supported; supported versions are 3.1 to 3.3", v)
+		return unreadable(ProblemSchemaVersionUnsupported, []string{"value"}, "DCC schema version %q is not supported; supported versions are 3.1 to 3.3", v)
 	}
 	return nil
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/metrotrace/metrotrace/chaincode/record"
 )
 
 // maxDepth bounds element nesting. Real DCCs nest about 15 deep; the bound
@@ -42,15 +40,15 @@ func parseTree(data []byte) (*element, error) {
 			break
 		}
 		if err != nil {
-			return nil, record.Errorf(record.Invalid, "malformed XML: %v", err)
+			return nil, unreadable(ProblemXMLMalformed, []string{"detail"}, "malformed XML: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if len(stack) == 0 && root != nil {
-				return nil, record.Errorf(record.Invalid, "malformed XML: content after the root element")
+				return nil, unreadable(ProblemXMLAfterRoot, nil, "malformed XML: content after the root element")
 			}
 			if len(stack) >= maxDepth {
-				return nil, record.Errorf(record.Invalid, "malformed XML: elements nested deeper than %d", maxDepth)
+				return nil, unreadable(ProblemXMLTooDeep, []string{"max"}, "malformed XML: elements nested deeper than %d", maxDepth)
 			}
 			e := &element{space: t.Name.Space, local: t.Name.Local, attrs: t.Attr}
 			if len(stack) == 0 {
@@ -71,12 +69,12 @@ func parseTree(data []byte) (*element, error) {
 					e.text.Write(t)
 				}
 			} else if len(bytes.TrimSpace(t)) > 0 {
-				return nil, record.Errorf(record.Invalid, "malformed XML: text outside the root element")
+				return nil, unreadable(ProblemXMLTextOutside, nil, "malformed XML: text outside the root element")
 			}
 		}
 	}
 	if root == nil {
-		return nil, record.Errorf(record.Invalid, "malformed XML: no root element")
+		return nil, unreadable(ProblemXMLNoRoot, nil, "malformed XML: no root element")
 	}
 	return root, nil
 }
