@@ -86,6 +86,12 @@ const (
 	FieldReplacementUntraced   FieldCode = "replacement_not_traceable" // id, subject, problems (English, the trace's)
 	FieldReplacementRequired   FieldCode = "replacement_required"      // action
 	FieldReplacementNotWanted  FieldCode = "replacement_not_wanted"    // action
+	FieldNotPEM                FieldCode = "not_pem_certificate"       // (none)
+	FieldPEMMoreBlocks         FieldCode = "pem_more_blocks"           // (none)
+	FieldX509Invalid           FieldCode = "x509_invalid"              // detail (English, from crypto/x509)
+	FieldChainNotSigned        FieldCode = "chain_not_signed"          // subject, below, detail (English, from crypto/x509)
+	FieldDerivedMismatch       FieldCode = "derived_mismatch"          // value, want
+	FieldActiveNoRevocation    FieldCode = "active_no_revocation"      // (none)
 	FieldSchema                FieldCode = "schema"                    // rule (the schema keyword: type, enum, pattern, required, ...; "request" for a parameter that does not parse), type (for rule type)
 )
 
@@ -227,6 +233,12 @@ var FieldCodes = []struct {
 	{FieldReplacementUntraced, []string{"id", "subject", "problems"}},
 	{FieldReplacementRequired, []string{"action"}},
 	{FieldReplacementNotWanted, []string{"action"}},
+	{FieldNotPEM, nil},
+	{FieldPEMMoreBlocks, nil},
+	{FieldX509Invalid, []string{"detail"}},
+	{FieldChainNotSigned, []string{"subject", "below", "detail"}},
+	{FieldDerivedMismatch, []string{"value", "want"}},
+	{FieldActiveNoRevocation, nil},
 	{FieldSchema, []string{"rule", "type"}},
 	{ReasonAlreadyExists, []string{"kind", "id"}},
 	{ReasonStandardNewActive, []string{"id"}},

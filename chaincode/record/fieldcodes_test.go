@@ -260,3 +260,31 @@ func TestABatchErrorKeepsItsReasonsThroughItsMessage(t *testing.T) {
 		t.Errorf("forged details accepted: %+v", forged)
 	}
 }
+
+// TestASigningCertificateThatDoesNotParseNamesItsField: a certificate
+// that is no PEM, two PEM blocks in one field, a DER that is no X.509
+// and an active record with a revocation are field errors with codes.
+func TestASigningCertificateThatDoesNotParseNamesItsField(t *testing.T) {
+	junk := "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"
+	for _, tc := range []struct {
+		name string
+		s    SigningCertificate
+		want FieldError
+	}{
+		{"no PEM", SigningCertificate{ID: "S1", InstitutionID: "I1", Certificate: "nope"},
+			FieldError{Field: "certificate", Code: FieldNotPEM, Params: Params{"field": "certificate"}, Message: "certificate is not a PEM CERTIFICATE block"}},
+		{"two blocks", SigningCertificate{ID: "S1", InstitutionID: "I1", Certificate: junk + "\n" + junk},
+			FieldError{Field: "certificate", Code: FieldPEMMoreBlocks, Params: Params{"field": "certificate"}, Message: "certificate holds more than one PEM block; put CA certificates in chain"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.s.Validate()
+			if ds := ErrorDetails(err); len(ds) != 1 || !reflect.DeepEqual(ds[0], tc.want) {
+				t.Fatalf("details %+v, want %+v", ds, tc.want)
+			}
+		})
+	}
+	err := (&SigningCertificate{ID: "S1", InstitutionID: "I1", Certificate: junk}).Validate()
+	if ds := ErrorDetails(err); len(ds) != 1 || ds[0].Field != "certificate" || ds[0].Code != FieldX509Invalid || ds[0].Params["detail"] == "" {
+		t.Fatalf("a DER that is no certificate: details %+v", ds)
+	}
+}

@@ -63,14 +63,14 @@ type SigningCertificate struct {
 func ParseCertificatePEM(field, s string) (*x509.Certificate, error) {
 	block, rest := pem.Decode([]byte(strings.TrimSpace(s)))
 	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, Errorf(Invalid, "%s is not a PEM CERTIFICATE block", field)
+		return nil, invalid(field, FieldNotPEM, nil, "%s is not a PEM CERTIFICATE block", field)
 	}
 	if len(strings.TrimSpace(string(rest))) > 0 {
-		return nil, Errorf(Invalid, "%s holds more than one PEM block; put CA certificates in chain", field)
+		return nil, invalid(field, FieldPEMMoreBlocks, nil, "%s holds more than one PEM block; put CA certificates in chain", field)
 	}
 	c, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
-		return nil, Errorf(Invalid, "%s: %v", field, err)
+		return nil, invalid(field, FieldX509Invalid, Params{"detail": err.Error()}, "%s: %v", field, err)
 	}
 	return c, nil
 }
@@ -93,7 +93,7 @@ func (s *SigningCertificate) Validate() error {
 		return err
 	}
 	if len(s.Chain) > MaxChainLength {
-		return Errorf(Invalid, "chain holds %d certificates, more than %d", len(s.Chain), MaxChainLength)
+		return invalid("chain", FieldTooMany, Params{"count": itoa(len(s.Chain)), "max": itoa(MaxChainLength)}, "chain holds %d certificates, more than %d", len(s.Chain), MaxChainLength)
 	}
 	if s.Chain == nil {
 		s.Chain = []string{}
@@ -106,7 +106,8 @@ func (s *SigningCertificate) Validate() error {
 			return err
 		}
 		if err := below.CheckSignatureFrom(c); err != nil {
-			return Errorf(Invalid, "%s (%s) did not sign %s: %v", field, c.Subject, below.Subject, err)
+			return invalid(field, FieldChainNotSigned, Params{"subject": c.Subject.String(), "below": below.Subject.String(), "detail": err.Error()},
+				"%s (%s) did not sign %s: %v", field, c.Subject, below.Subject, err)
 		}
 		below = c
 	}
@@ -127,7 +128,7 @@ func (s *SigningCertificate) Validate() error {
 		if *d.dst == "" {
 			*d.dst = d.value
 		} else if *d.dst != d.value {
-			return Errorf(Invalid, "%s %q does not match the certificate's %q", d.field, *d.dst, d.value)
+			return invalid(d.field, FieldDerivedMismatch, Params{"value": *d.dst, "want": d.value}, "%s %q does not match the certificate's %q", d.field, *d.dst, d.value)
 		}
 	}
 	if s.Status == "" {
@@ -144,7 +145,7 @@ func (s *SigningCertificate) Validate() error {
 			return err
 		}
 	} else if s.RevokedOn != "" || s.RevocationReason != "" {
-		return Errorf(Invalid, "an active signing certificate has no revoked_on or revocation_reason")
+		return invalid("status", FieldActiveNoRevocation, nil, "an active signing certificate has no revoked_on or revocation_reason")
 	}
 	return nil
 }
