@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -50,6 +51,14 @@ func TestADCCNamingItsPreviousReportByHashSupersedesIt(t *testing.T) {
 			wantCode(t, err, bad.code)
 			if got := err.(*record.Error).Message; got != bad.msg {
 				t.Errorf("message %q\nwant    %q", got, bad.msg)
+			}
+			if bad.code == record.Invalid {
+				want := []record.FieldError{{Field: "previous_dcc_sha256", Code: record.FieldPreviousNotAnchored,
+					Params:  record.Params{"field": "previous_dcc_sha256", "id": bad.supersedes, "value": bad.sha},
+					Message: "certificate " + bad.supersedes + " does not anchor a DCC of SHA-256 " + bad.sha + " (previous_dcc_sha256)"}}
+				if got := record.ErrorDetails(err); !reflect.DeepEqual(got, want) {
+					t.Errorf("details %+v\nwant    %+v", got, want)
+				}
 			}
 			if l.snapshot([2]string{"certificate", "BJIM-DCC-1"}, [2]string{"certificate", "BJIM-DCC-2"}) != before {
 				t.Fatal("refused issue changed the ledger")

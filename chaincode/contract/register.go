@@ -290,10 +290,12 @@ func supersededByDCC(ctx contractapi.TransactionContextInterface, cert *record.C
 		return nil, err
 	}
 	if prev.DCCSHA256 == "" || (prev.DCCSHA256 != cert.PreviousDCCSHA256 && prev.DCCC14NSHA256 != cert.PreviousDCCSHA256) {
-		return nil, record.Errorf(record.Invalid, "certificate %s does not anchor a DCC of SHA-256 %s (previous_dcc_sha256)", prev.ID, cert.PreviousDCCSHA256)
+		return nil, invalidField("previous_dcc_sha256", record.FieldPreviousNotAnchored, record.Params{"id": prev.ID, "value": cert.PreviousDCCSHA256},
+			"certificate %s does not anchor a DCC of SHA-256 %s (previous_dcc_sha256)", prev.ID, cert.PreviousDCCSHA256)
 	}
 	if prev.SubjectID != cert.SubjectID {
-		return nil, record.Errorf(record.Invalid, "previous certificate %s is about %s, not %s", prev.ID, prev.SubjectID, cert.SubjectID)
+		return nil, invalidField("supersedes", record.FieldPreviousSubject, record.Params{"id": prev.ID, "subject": prev.SubjectID, "want": cert.SubjectID},
+			"previous certificate %s is about %s, not %s", prev.ID, prev.SubjectID, cert.SubjectID)
 	}
 	if prev.Status != record.CertValid {
 		return nil, record.Refusef(record.Conflict, record.ReasonPreviousAlready, record.Params{"id": prev.ID, "status": prev.Status}, "previous certificate %s is already %s", prev.ID, prev.Status)

@@ -86,6 +86,8 @@ const (
 	FieldReplacementUntraced   FieldCode = "replacement_not_traceable" // id, subject, problems (English, the trace's)
 	FieldReplacementRequired   FieldCode = "replacement_required"      // action
 	FieldReplacementNotWanted  FieldCode = "replacement_not_wanted"    // action
+	FieldPreviousNotAnchored   FieldCode = "previous_not_anchored"     // id, value
+	FieldPreviousSubject       FieldCode = "previous_subject"          // id, subject, want
 	FieldNotPEM                FieldCode = "not_pem_certificate"       // (none)
 	FieldPEMMoreBlocks         FieldCode = "pem_more_blocks"           // (none)
 	FieldX509Invalid           FieldCode = "x509_invalid"              // detail (English, from crypto/x509)
@@ -156,6 +158,7 @@ const (
 	ReasonParamsExclusive   FieldCode = "params_exclusive"    // param, other
 	ReasonPageTokenForeign  FieldCode = "page_token_foreign"  // (none)
 	ReasonPageTokenStale    FieldCode = "page_token_stale"    // (none): not of this list, or the list changed
+	ReasonImpactTooLarge    FieldCode = "impact_too_large"    // id, max: more usages than one evaluation reads
 )
 
 // FieldCodes lists every [FieldCode] with the parameters its errors carry
@@ -233,6 +236,8 @@ var FieldCodes = []struct {
 	{FieldReplacementUntraced, []string{"id", "subject", "problems"}},
 	{FieldReplacementRequired, []string{"action"}},
 	{FieldReplacementNotWanted, []string{"action"}},
+	{FieldPreviousNotAnchored, []string{"id", "value"}},
+	{FieldPreviousSubject, []string{"id", "subject", "want"}},
 	{FieldNotPEM, nil},
 	{FieldPEMMoreBlocks, nil},
 	{FieldX509Invalid, []string{"detail"}},
@@ -295,6 +300,7 @@ var FieldCodes = []struct {
 	{ReasonParamsExclusive, []string{"param", "other"}},
 	{ReasonPageTokenForeign, nil},
 	{ReasonPageTokenStale, nil},
+	{ReasonImpactTooLarge, []string{"id", "max"}},
 }
 
 // Params are the parameters of a field error, each a value as the English

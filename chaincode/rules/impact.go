@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -78,7 +79,8 @@ func ImpactWithin(l Lookup, standardID, since string, withPaths bool, maxUsages 
 			return nil, fmt.Errorf("certificates using %s: %w", it.id, err)
 		}
 		if walked += len(uses); maxUsages > 0 && walked > maxUsages {
-			return nil, record.Errorf(record.Invalid, "the impact of %s reaches more than %d certificates, more than one evaluation reads; ask the gateway's index (GET /api/v1/impact/%s)", standardID, maxUsages, standardID)
+			return nil, record.Refusef(record.Invalid, record.ReasonImpactTooLarge, record.Params{"id": standardID, "max": strconv.Itoa(maxUsages)},
+				"the impact of %s reaches more than %d certificates, more than one evaluation reads; ask the gateway's index (GET /api/v1/impact/%s)", standardID, maxUsages, standardID)
 		}
 		if len(seen) == 0 {
 			seen = make(map[string]reached, 2*len(uses))
