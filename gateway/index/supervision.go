@@ -141,7 +141,7 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 				if err := txn.Delete(certsOfInstrumentKey(id)); err != nil {
 					return err
 				}
-				if _, err := dropDue(txn, b.counts, id); err != nil {
+				if err := dropDue(txn, b.counts, id); err != nil {
 					return err
 				}
 			}
@@ -257,15 +257,17 @@ func replaceDue(txn *badger.Txn, c counts, e *dueEntry) error {
 	if err != nil {
 		return fmt.Errorf("encode due entry of %s: %w", e.InstrumentID, err)
 	}
-	if key, err := get(txn, dueOfInstrumentKey(e.InstrumentID)); err != nil {
+	key, old, err := dueOf(txn, e.InstrumentID)
+	if err != nil {
 		return err
-	} else if bytes.Equal(key, dueKey(e.DueOn, e.InstrumentID)) {
-		if old, err := get(txn, key); err != nil || bytes.Equal(old, data) {
+	}
+	if key != nil {
+		if bytes.Equal(key, dueKey(e.DueOn, e.InstrumentID)) && bytes.Equal(old, data) {
+			return nil
+		}
+		if err := removeDue(txn, c, e.InstrumentID, key, old); err != nil {
 			return err
 		}
-	}
-	if _, err := dropDue(txn, c, e.InstrumentID); err != nil {
-		return err
 	}
 	return putDue(txn, c, e, data)
 }

@@ -210,9 +210,9 @@ func (c counts) apply(txn *badger.Txn) error {
 		}
 		n := c[k]
 		if v != nil {
-			old, w := binary.Varint(v)
-			if w <= 0 {
-				return fmt.Errorf("counter %q is not a number", k)
+			old, err := decodeCount([]byte(k), v)
+			if err != nil {
+				return err
 			}
 			n += old
 		}
@@ -245,37 +245,57 @@ func putDue(txn *badger.Txn, c counts, e *dueEntry, data []byte) error {
 	return txn.Set(dueOfInstrumentKey(e.InstrumentID), key)
 }
 
-// dropDue removes an instrument's due entry, its keys and its counts, and
-// returns the entry's JSON (nil when it had none).
-func dropDue(txn *badger.Txn, c counts, id string) ([]byte, error) {
-	key, err := get(txn, dueOfInstrumentKey(id))
+// dropDue removes an instrument's due entry, its keys and its counts.
+func dropDue(txn *badger.Txn, c counts, id string) error {
+	key, data, err := dueOf(txn, id)
 	if err != nil || key == nil {
-		return nil, err
+		return err
 	}
-	data, err := get(txn, key)
-	if err != nil {
-		return nil, err
+	return removeDue(txn, c, id, key, data)
+}
+
+// dueOf returns the key of an instrument's due entry and the entry's JSON
+// (nil, nil when it has none).
+func dueOf(txn *badger.Txn, id string) (key, data []byte, err error) {
+	if key, err = get(txn, dueOfInstrumentKey(id)); err != nil || key == nil {
+		return nil, nil, err
 	}
+	data, err = get(txn, key)
+	return key, data, err
+}
+
+// removeDue removes the due entry data stored under key, its keys along
+// its dimensions, and its counts.
+func removeDue(txn *badger.Txn, c counts, id string, key, data []byte) error {
 	if err := txn.Delete(key); err != nil {
-		return nil, err
+		return err
 	}
 	if err := txn.Delete(dueOfInstrumentKey(id)); err != nil {
-		return nil, err
+		return err
 	}
 	if data == nil {
-		return nil, nil
+		return nil
 	}
 	var e dueEntry
 	if err := json.Unmarshal(data, &e); err != nil {
-		return nil, fmt.Errorf("due entry of %s: %w", id, err)
+		return fmt.Errorf("due entry of %s: %w", id, err)
 	}
 	for _, d := range e.dims()[1:] {
 		if err := txn.Delete(dueByKey(d, e.DueOn, e.InstrumentID)); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	c.entry(&e, -1)
-	return data, nil
+	return nil
+}
+
+// decodeCount reads a counter's varint value.
+func decodeCount(key, v []byte) (int64, error) {
+	n, w := binary.Varint(v)
+	if w <= 0 {
+		return 0, fmt.Errorf("counter %q is not a number", key)
+	}
+	return n, nil
 }
 
 // sumCounts adds up the counters of a state along a dimension for the due
@@ -291,12 +311,9 @@ func sumCounts(txn *badger.Txn, state string, d dimGroup, lo, hi string) (int, e
 			break
 		}
 		if err := it.Item().Value(func(v []byte) error {
-			n, w := binary.Varint(v)
-			if w <= 0 {
-				return fmt.Errorf("counter %q is not a number", it.Item().Key())
-			}
+			n, err := decodeCount(it.Item().Key(), v)
 			total += n
-			return nil
+			return err
 		}); err != nil {
 			return 0, err
 		}
@@ -318,12 +335,9 @@ func coverageCounts(txn *badger.Txn, measure, scope, by string, days []string, i
 		}
 		group, day := string(rest[:sep]), string(rest[sep+1:])
 		var n int64
-		if err := it.Item().Value(func(v []byte) error {
-			var w int
-			if n, w = binary.Varint(v); w <= 0 {
-				return fmt.Errorf("counter %q is not a number", it.Item().Key())
-			}
-			return nil
+		if err := it.Item().Value(func(v []byte) (err error) {
+			n, err = decodeCount(it.Item().Key(), v)
+			return err
 		}); err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func writeEntries(t *testing.T, x *Index, entries []*dueEntry, drop []string) {
 			}
 		}
 		for _, id := range drop {
-			if _, err := dropDue(txn, c, id); err != nil {
+			if err := dropDue(txn, c, id); err != nil {
 				return err
 			}
 		}
