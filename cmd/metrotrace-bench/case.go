@@ -129,6 +129,42 @@ func (r *embeddedRegion) registerInstruments(ctx context.Context, n int, subject
 	return nil
 }
 
+// issueBatched issues n copies of cert, the i-th named id(i) and about
+// subject(i), record.MaxBatch a transaction through submit.
+func issueBatched(n int, cert record.Certificate, id, subject func(int) string, submit func(ledger.Call) error) error {
+	batch := make([]json.RawMessage, 0, record.MaxBatch)
+	for i := 0; i < n; i++ {
+		cert.ID, cert.SubjectID = id(i), subject(i)
+		data, _ := json.Marshal(&cert)
+		batch = append(batch, data)
+		if len(batch) == record.MaxBatch || i == n-1 {
+			arg, _ := json.Marshal(batch)
+			if err := submit(ledger.Call{Function: record.FnIssueCertificates, Args: []string{string(arg)}}); err != nil {
+				return fmt.Errorf("issue batch ending at %s: %w", cert.ID, err)
+			}
+			batch = batch[:0]
+		}
+	}
+	return nil
+}
+
+// startCPUProfile writes a CPU profile to file until the returned stop is
+// called; with file "" it does nothing.
+func startCPUProfile(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 // runCase measures an out-of-tolerance case on the embedded ledger: a
 // standard whose certificates calibrated N compulsory instruments is found
 // out of tolerance, and the case is opened as POST /api/v1/cases does it
@@ -161,18 +197,11 @@ func runCase(c caseConfig, stdout, stderr io.Writer) error {
 	cert := certificateTemplate()
 	fmt.Fprintf(stderr, "issuing %d certificates against %s, %d a transaction\n", c.instruments, cert.ReferenceIDs[0], record.MaxBatch)
 	var last *ledger.Receipt
-	batch := make([]json.RawMessage, 0, record.MaxBatch)
-	for i := 0; i < c.instruments; i++ {
-		cert.ID, cert.SubjectID = fmt.Sprintf("CASE-C-%08d", i), subject(i)
-		data, _ := json.Marshal(&cert)
-		batch = append(batch, data)
-		if len(batch) == record.MaxBatch || i == c.instruments-1 {
-			arg, _ := json.Marshal(batch)
-			if last, err = r.ledger.Submit(ctx, r.recorder, ledger.Call{Function: record.FnIssueCertificates, Args: []string{string(arg)}}); err != nil {
-				return fmt.Errorf("issue batch ending at %s: %w", cert.ID, err)
-			}
-			batch = batch[:0]
-		}
+	if err := issueBatched(c.instruments, cert, func(i int) string { return fmt.Sprintf("CASE-C-%08d", i) }, subject, func(call ledger.Call) (err error) {
+		last, err = r.ledger.Submit(ctx, r.recorder, call)
+		return err
+	}); err != nil {
+		return err
 	}
 	wait, stop := context.WithTimeout(ctx, 10*time.Minute)
 	defer stop()
@@ -183,17 +212,11 @@ func runCase(c caseConfig, stdout, stderr io.Writer) error {
 	before, _ := readMem("/proc/self/status")
 
 	fmt.Fprintf(stderr, "opening a case on %s since %s\n", cert.ReferenceIDs[0], "2024-01-01")
-	if c.cpuProfile != "" {
-		f, err := os.Create(c.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(c.cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	rss := sampleRSS(50 * time.Millisecond)
 	opening, _ := json.Marshal(&record.CaseOpening{ID: "CASE-BENCH", StandardID: cert.ReferenceIDs[0], Since: "2024-01-01", Finding: "out of tolerance at 200 g"})
 	chunk := fmt.Sprint(c.chunk)

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -149,17 +148,11 @@ func runEmbedded(c embeddedConfig, stdout, stderr io.Writer) error {
 	if err := r.registerInstruments(ctx, c.instruments, subject, nil); err != nil {
 		return err
 	}
-	if c.cpuProfile != "" {
-		f, err := os.Create(c.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(c.cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	var commits []commit
 	submit := func(call ledger.Call) error {
 		r, err := l.Submit(ctx, recorder, call)
@@ -186,20 +179,7 @@ func runEmbedded(c embeddedConfig, stdout, stderr io.Writer) error {
 	singleCommits := len(commits)
 	fmt.Fprintf(stderr, "embedded ledger: %d certificates, %d a transaction\n", c.batched, record.MaxBatch)
 	batched, err := measured(c.batched, func() error {
-		batch := make([]json.RawMessage, 0, record.MaxBatch)
-		for i := 0; i < c.batched; i++ {
-			cert.ID, cert.SubjectID = fmt.Sprintf("BENCH-B-%08d", i), subject(i)
-			data, _ := json.Marshal(&cert)
-			batch = append(batch, data)
-			if len(batch) == record.MaxBatch || i == c.batched-1 {
-				arg, _ := json.Marshal(batch)
-				if err := submit(ledger.Call{Function: record.FnIssueCertificates, Args: []string{string(arg)}}); err != nil {
-					return fmt.Errorf("issue batch ending at %s: %w", cert.ID, err)
-				}
-				batch = batch[:0]
-			}
-		}
-		return nil
+		return issueBatched(c.batched, cert, func(i int) string { return fmt.Sprintf("BENCH-B-%08d", i) }, subject, submit)
 	})
 	if err != nil {
 		return err
