@@ -1,8 +1,11 @@
 package rules_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
@@ -42,5 +45,73 @@ func TestDueOf(t *testing.T) {
 	}
 	if !d.CoveredOn("2024-04-30") || d.CoveredOn("2024-06-01") {
 		t.Error("CoveredOn is wrong")
+	}
+}
+
+func TestRepeatedVerificationsOfOneSpanAreOnePeriod(t *testing.T) {
+	in := &record.Instrument{ID: "S-1", RegisteredOn: "2024-01-05", IntervalMonths: 12}
+	var certs []*record.Certificate
+	for i := range 1000 {
+		certs = append(certs, &record.Certificate{ID: fmt.Sprintf("V%04d", i), Kind: "verification", SubjectID: "S-1", IssuerID: "TJIM",
+			PerformedOn: "2024-05-10", ValidUntil: "2025-05-09", Conformity: "pass", Status: "valid"})
+	}
+	certs = append(certs, &record.Certificate{ID: "W1", Kind: "verification", SubjectID: "S-1", IssuerID: "HBIM",
+		PerformedOn: "2025-05-09", ValidUntil: "2026-01-31", Conformity: "pass", Status: "valid"},
+		&record.Certificate{ID: "W2", Kind: "verification", SubjectID: "S-1", IssuerID: "HBIM",
+			PerformedOn: "2026-02-01", ValidUntil: "2026-06-30", Conformity: "pass", Status: "valid"})
+	d := rules.DueOf(in, certs)
+	// W1 starts on the day the first span ends: merged; W2 starts the day
+	// after W1 ends: a period of its own.
+	want := rules.Due{DueOn: "2026-06-30", CertificateID: "W2", IssuerID: "HBIM",
+		Periods: []rules.Period{{From: "2024-05-10", To: "2026-01-31"}, {From: "2026-02-01", To: "2026-06-30"}}}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("DueOf = %+v, want %+v", d, want)
+	}
+}
+
+// TestDueAddingAgreesWithDueOf adds random verifications one by one, and a
+// few at a time, to a Due and compares it with DueOf over all of them.
+func TestDueAddingAgreesWithDueOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	day := func(n int) string {
+		return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly)
+	}
+	for round := range 100 {
+		in := &record.Instrument{ID: "S-1", RegisteredOn: "2024-01-01", IntervalMonths: r.IntN(3) * 6}
+		var all []*record.Certificate
+		d := rules.DueOf(in, nil)
+		var latest *record.Certificate
+		for step := range 1 + r.IntN(12) {
+			var added []*record.Certificate
+			for i := range 1 + r.IntN(3) {
+				from := r.IntN(900)
+				c := &record.Certificate{ID: fmt.Sprintf("V%02d-%d", step, i), Kind: "verification", SubjectID: "S-1", IssuerID: fmt.Sprintf("I%d", r.IntN(3)),
+					PerformedOn: day(from), ValidUntil: day(from + r.IntN(500)), Conformity: "pass", Status: "valid"}
+				added = append(added, c)
+			}
+			all = append(all, added...)
+			d = rules.DueAdding(in, d, latest, added)
+			for _, c := range all {
+				if c.ID == d.CertificateID {
+					latest = c
+				}
+			}
+			if want := rules.DueOf(in, all); !reflect.DeepEqual(d, want) {
+				t.Fatalf("round %d step %d: DueAdding = %+v, DueOf = %+v", round, step, d, want)
+			}
+			for n := 0; n < 1500; n += 7 {
+				covered := false
+				for _, c := range all {
+					to := c.ValidUntil
+					if byInterval, _ := record.AddMonths(c.PerformedOn, in.IntervalMonths); in.IntervalMonths > 0 && byInterval < to {
+						to = byInterval
+					}
+					covered = covered || c.PerformedOn <= day(n) && day(n) <= to
+				}
+				if d.CoveredOn(day(n)) != covered {
+					t.Fatalf("round %d step %d: covered on %s = %v, want %v (periods %v)", round, step, day(n), !covered, covered, d.Periods)
+				}
+			}
+		}
 	}
 }

@@ -82,12 +82,16 @@ func FindSubject(l Lookup, id string) (Subject, error) {
 
 // sortCertificates orders certificates by performed_on, then id.
 func sortCertificates(certs []*record.Certificate) {
-	sort.Slice(certs, func(i, j int) bool {
-		if certs[i].PerformedOn != certs[j].PerformedOn {
-			return certs[i].PerformedOn < certs[j].PerformedOn
-		}
-		return certs[i].ID < certs[j].ID
-	})
+	sort.Slice(certs, func(i, j int) bool { return PerformedBefore(certs[i], certs[j]) })
+}
+
+// PerformedBefore orders certificates as the rules read them: by
+// performed_on, then by id; the last is a subject's latest.
+func PerformedBefore(a, b *record.Certificate) bool {
+	if a.PerformedOn != b.PerformedOn {
+		return a.PerformedOn < b.PerformedOn
+	}
+	return a.ID < b.ID
 }
 
 // CertificateAt chooses the certificate of a subject that counts on date:

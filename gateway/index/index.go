@@ -89,6 +89,10 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		db.Close()
 		return nil, fmt.Errorf("supervision counters of index %q: %w", dir, err)
 	}
+	if err := x.ensureVerifications(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("verification keys of index %q: %w", dir, err)
+	}
 	return x, nil
 }
 
@@ -286,6 +290,9 @@ func (x *Index) Reset() error {
 		return err
 	}
 	if err := x.ensureCounts(); err != nil {
+		return err
+	}
+	if err := x.ensureVerifications(); err != nil {
 		return err
 	}
 	x.mu.Lock()

@@ -30,16 +30,19 @@ func dueOfInstrumentKey(instrumentID string) []byte { return join(prefixDueOfIns
 // dueEntry is what the supervision lists need of a compulsory instrument,
 // kept whole in its due entry so a list reads no record.
 type dueEntry struct {
-	InstrumentID  string         `json:"instrument_id"`
-	InstitutionID string         `json:"institution_id"`
-	Region        string         `json:"region"`
-	District      string         `json:"district,omitempty"`
-	Category      string         `json:"category,omitempty"`
-	RegisteredOn  string         `json:"registered_on,omitempty"`
-	DueOn         string         `json:"due_on"`
-	CertificateID string         `json:"certificate_id,omitempty"`
-	IssuerID      string         `json:"issuer_id,omitempty"`
-	Periods       []rules.Period `json:"periods"`
+	InstrumentID  string `json:"instrument_id"`
+	InstitutionID string `json:"institution_id"`
+	Region        string `json:"region"`
+	District      string `json:"district,omitempty"`
+	Category      string `json:"category,omitempty"`
+	RegisteredOn  string `json:"registered_on,omitempty"`
+	DueOn         string `json:"due_on"`
+	CertificateID string `json:"certificate_id,omitempty"`
+	IssuerID      string `json:"issuer_id,omitempty"`
+	// IntervalMonths is the interval the entry was computed with: when the
+	// instrument's changes, the entry is computed again.
+	IntervalMonths int            `json:"interval_months,omitempty"`
+	Periods        []rules.Period `json:"periods"`
 }
 
 // registeredKey remembers the day an instrument was first indexed, the
@@ -47,12 +50,27 @@ type dueEntry struct {
 // one.
 func registeredKey(instrumentID string) []byte { return join("v/reg/", instrumentID) }
 
-// certsOfInstrumentKey holds what the due date needs of an instrument's
-// certificates (dueCert JSON list, in the order they came), so applying a
-// certificate reads one key instead of iterating the certificates of its
-// subject: an iterator inside a write transaction sorts every pending
-// write of the event, which made applying a large event quadratic.
-func certsOfInstrumentKey(instrumentID string) []byte { return join("v/c/", instrumentID) }
+// A compulsory instrument's verifications are kept beside its due entry,
+// one key each (dueCert JSON), so that applying a new verification reads
+// and writes its own key and the entry, however many verifications the
+// instrument had: v/vc/<instrument_id>\x00<certificate_id>. Only a
+// verification that stops counting (revoked, superseded, its dates
+// corrected) or a changed interval makes the entry be computed again from
+// all of them. keyVerifications marks an index whose verification keys are
+// complete (indexes before them kept one list per instrument, under v/c/).
+const (
+	prefixVerifications = "v/vc/"
+	keyVerifications    = "v/vc-built"
+	prefixOldLists      = "v/c/"
+)
+
+func verificationsPrefix(instrumentID string) []byte {
+	return join(prefixVerifications, instrumentID, "\x00")
+}
+
+func verificationKey(instrumentID, certificateID string) []byte {
+	return join(prefixVerifications, instrumentID, "\x00", certificateID)
+}
 
 // dueCert is what rules.DueOf reads of a certificate.
 type dueCert struct {
@@ -71,54 +89,118 @@ func (c dueCert) certificate() *record.Certificate {
 		PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID}
 }
 
-// certsOf returns the certificates of a compulsory instrument as DueOf
-// needs them: from its certsOfInstrumentKey, or, for an instrument indexed
-// before that key existed, from its certificates (once; the key is written
-// then).
-func certsOf(txn *badger.Txn, l rules.Lookup, id string) ([]dueCert, error) {
-	v, err := get(txn, certsOfInstrumentKey(id))
+func dueCertOf(c *record.Certificate) dueCert {
+	return dueCert{ID: c.ID, SubjectID: c.SubjectID, Kind: c.Kind, Status: c.Status, Conformity: c.Conformity,
+		PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID}
+}
+
+// setVerification keeps a verification of a compulsory instrument under
+// its key.
+func setVerification(txn setter, c dueCert) error {
+	data, err := json.Marshal(c)
 	if err != nil {
+		return err
+	}
+	return txn.Set(verificationKey(c.SubjectID, c.ID), data)
+}
+
+// setter is a badger.Txn or a badger.WriteBatch.
+type setter interface{ Set(k, v []byte) error }
+
+// verificationOf reads the kept version of a verification (nil when none).
+func verificationOf(txn *badger.Txn, instrumentID, certificateID string) (*dueCert, error) {
+	v, err := get(txn, verificationKey(instrumentID, certificateID))
+	if err != nil || v == nil {
 		return nil, err
 	}
-	if v != nil {
-		var out []dueCert
-		if err := json.Unmarshal(v, &out); err != nil {
-			return nil, fmt.Errorf("certificates of %s: %w", id, err)
+	var c dueCert
+	if err := json.Unmarshal(v, &c); err != nil {
+		return nil, fmt.Errorf("verification %s of %s: %w", certificateID, instrumentID, err)
+	}
+	return &c, nil
+}
+
+// verificationsOf reads every kept verification of an instrument.
+func verificationsOf(txn *badger.Txn, instrumentID string) ([]*record.Certificate, error) {
+	prefix := verificationsPrefix(instrumentID)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	var out []*record.Certificate
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		var c dueCert
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
+			return nil, fmt.Errorf("verification %q: %w", it.Item().Key(), err)
 		}
-		return out, nil
-	}
-	certs, err := l.CertificatesBySubject(id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]dueCert, 0, len(certs))
-	for _, c := range certs {
-		out = append(out, dueCert{ID: c.ID, SubjectID: c.SubjectID, Kind: c.Kind, Status: c.Status, Conformity: c.Conformity,
-			PerformedOn: c.PerformedOn, ValidUntil: c.ValidUntil, IssuerID: c.IssuerID})
+		out = append(out, c.certificate())
 	}
 	return out, nil
 }
 
+// dropVerifications removes the kept verifications of an instrument that
+// is no longer compulsory.
+func dropVerifications(txn *badger.Txn, instrumentID string) error {
+	prefix := verificationsPrefix(instrumentID)
+	var keys [][]byte
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		keys = append(keys, it.Item().KeyCopy(nil))
+	}
+	it.Close()
+	for _, k := range keys {
+		if err := txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keepVerifications writes the verification keys of an instrument from
+// its certificates in the index, and returns the certificates.
+func keepVerifications(txn *badger.Txn, w setter, id string) ([]*record.Certificate, error) {
+	certs, err := rules.FromSource(source{txn}).CertificatesBySubject(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range certs {
+		if c.Kind == record.KindVerification {
+			if err := setVerification(w, dueCertOf(c)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return certs, nil
+}
+
 // dueBatch gathers, over one event, the instruments whose due entries
-// must be recomputed, with their certificate lists, so that each is read,
-// written and recomputed once per event however many of its certificates
-// the event holds (a batch of certificates of one instrument would
-// otherwise rewrite a growing list per certificate).
+// must be recomputed and how, so that each is recomputed once per event
+// however many of its certificates the event holds.
 type dueBatch struct {
-	lists  map[string][]dueCert // nil: not a compulsory instrument
+	work   map[string]*dueWork
 	order  []string
 	counts counts
 }
 
-func newDueBatch() *dueBatch { return &dueBatch{lists: map[string][]dueCert{}, counts: counts{}} }
+// dueWork is what an event changed of one instrument.
+type dueWork struct {
+	compulsory bool
+	fresh      bool                  // not indexed before the event: no certificates, no entry
+	rebuild    bool                  // compute the entry again from all its verifications
+	added      []*record.Certificate // verifications that count from this event on
+}
 
-// touch notes that instrument id's due entry must be recomputed, with
-// changed, when set, one of its certificates just stored; fresh says the
-// instrument was not indexed before (it has no certificates yet).
+func newDueBatch() *dueBatch { return &dueBatch{work: map[string]*dueWork{}, counts: counts{}} }
+
+// touch notes that instrument id's due entry must be recomputed: changed,
+// when set, is one of its certificates just stored, otherwise the
+// instrument itself was; fresh says the instrument was not indexed before.
 func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh bool) error {
-	kept, ok := b.lists[id]
+	w, ok := b.work[id]
 	if !ok {
 		b.order = append(b.order, id)
+		w = &dueWork{fresh: fresh}
+		b.work[id] = w
+	}
+	if !ok || changed == nil {
 		v, err := get(txn, recordKey(record.DocInstrument, id))
 		if err != nil {
 			return err
@@ -131,46 +213,60 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 				return fmt.Errorf("instrument %s: %w", id, err)
 			}
 		}
-		switch {
-		case !in.Compulsory:
-			// A standard's certificate, an unregistered subject, or an
-			// instrument without a due date: no list is kept, and one kept
-			// while it was compulsory goes (a later version that makes it
+		if ok && !w.compulsory && in.Compulsory {
+			// Made compulsory within the event: its verifications are read
+			// from its certificates at flush.
+			w.fresh, w.rebuild, w.added = false, false, nil
+		}
+		if w.compulsory && !in.Compulsory || !ok && v != nil && changed == nil && !in.Compulsory {
+			// No longer compulsory (a later version that makes it
 			// compulsory again reads its certificates afresh).
-			if v != nil && changed == nil {
-				if err := txn.Delete(certsOfInstrumentKey(id)); err != nil {
-					return err
-				}
-				if err := dropDue(txn, b.counts, id); err != nil {
-					return err
-				}
+			if err := dropVerifications(txn, id); err != nil {
+				return err
 			}
-		case fresh:
-			kept = []dueCert{}
-		default:
-			if kept, err = certsOf(txn, rules.FromSource(source{txn}), id); err != nil {
+			if err := dropDue(txn, b.counts, id); err != nil {
 				return err
 			}
 		}
-		b.lists[id] = kept
+		w.compulsory = in.Compulsory
 	}
-	if kept == nil || changed == nil {
+	if !w.compulsory || changed == nil || changed.Kind != record.KindVerification {
 		return nil
 	}
-	if i := slices.IndexFunc(kept, func(c dueCert) bool { return c.ID == changed.ID }); i >= 0 {
-		kept[i] = *changed
-	} else {
-		b.lists[id] = append(kept, *changed)
+	old, err := verificationOf(txn, id, changed.ID)
+	if err != nil {
+		return err
+	}
+	if err := setVerification(txn, *changed); err != nil {
+		return err
+	}
+	was, now := old != nil && rules.Counts(id, old.certificate()), rules.Counts(id, changed.certificate())
+	if was {
+		// Counted since earlier in this event: it changes among the added.
+		if i := slices.IndexFunc(w.added, func(c *record.Certificate) bool { return c.ID == changed.ID }); i >= 0 {
+			if now {
+				w.added[i] = changed.certificate()
+			} else {
+				w.added = slices.Delete(w.added, i, i+1)
+			}
+			return nil
+		}
+	}
+	switch {
+	case was && (!now || old.PerformedOn != changed.PerformedOn || old.ValidUntil != changed.ValidUntil || old.IssuerID != changed.IssuerID):
+		w.rebuild = true
+	case !was && now:
+		w.added = append(w.added, changed.certificate())
 	}
 	return nil
 }
 
-// flush writes the lists and recomputes the due entries of every
-// instrument touched, in the order first touched.
+// flush recomputes the due entries of every compulsory instrument touched,
+// in the order first touched.
 func (b *dueBatch) flush(txn *badger.Txn) error {
 	for _, id := range b.order {
-		if kept := b.lists[id]; kept != nil {
-			if err := refreshDue(txn, b.counts, id, kept); err != nil {
+		if w := b.work[id]; w.compulsory {
+			if err := refreshDue(txn, b.counts, id, w); err != nil {
 				return err
 			}
 		}
@@ -206,24 +302,13 @@ func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day
 	return nil
 }
 
-// refreshDue writes the certificate list of a compulsory instrument and
-// recomputes its due entry.
-func refreshDue(txn *badger.Txn, c counts, id string, kept []dueCert) error {
+// refreshDue recomputes the due entry of a compulsory instrument from what
+// the event changed of it.
+func refreshDue(txn *badger.Txn, c counts, id string, w *dueWork) error {
 	l := rules.FromSource(source{txn})
 	in, err := l.Instrument(id)
 	if err != nil || in == nil || !in.Compulsory {
 		return err
-	}
-	list, err := json.Marshal(kept)
-	if err != nil {
-		return err
-	}
-	if err := txn.Set(certsOfInstrumentKey(id), list); err != nil {
-		return err
-	}
-	certs := make([]*record.Certificate, len(kept))
-	for i, k := range kept {
-		certs[i] = k.certificate()
 	}
 	if in.RegisteredOn == "" {
 		reg, err := get(txn, registeredKey(id))
@@ -232,9 +317,52 @@ func refreshDue(txn *badger.Txn, c counts, id string, kept []dueCert) error {
 		}
 		in.RegisteredOn = string(reg)
 	}
-	d := rules.DueOf(in, certs)
+	key, data, err := dueOf(txn, id)
+	if err != nil {
+		return err
+	}
+	var old *dueEntry
+	if data != nil {
+		old = new(dueEntry)
+		if err := json.Unmarshal(data, old); err != nil {
+			return fmt.Errorf("due entry of %s: %w", id, err)
+		}
+	}
+	var d rules.Due
+	switch {
+	case old == nil && w.fresh && !w.rebuild:
+		d = rules.DueAdding(in, rules.Due{Periods: []rules.Period{}}, nil, w.added)
+	case old == nil:
+		// Compulsory from this event on: its verifications are read from
+		// its certificates, and kept.
+		certs, err := keepVerifications(txn, txn, id)
+		if err != nil {
+			return err
+		}
+		d = rules.DueOf(in, certs)
+	default:
+		var latest *record.Certificate
+		if old.CertificateID != "" && !w.rebuild {
+			kept, err := verificationOf(txn, id, old.CertificateID)
+			if err != nil {
+				return err
+			}
+			if kept != nil {
+				latest = kept.certificate()
+			}
+		}
+		if w.rebuild || old.IntervalMonths != in.IntervalMonths || old.CertificateID != "" && latest == nil {
+			certs, err := verificationsOf(txn, id)
+			if err != nil {
+				return err
+			}
+			d = rules.DueOf(in, certs)
+		} else {
+			d = rules.DueAdding(in, rules.Due{Periods: old.Periods}, latest, w.added)
+		}
+	}
 	e := dueEntry{InstrumentID: in.ID, InstitutionID: in.InstitutionID, Category: in.Category, RegisteredOn: in.RegisteredOn,
-		DueOn: d.DueOn, CertificateID: d.CertificateID, IssuerID: d.IssuerID, Periods: d.Periods}
+		IntervalMonths: in.IntervalMonths, DueOn: d.DueOn, CertificateID: d.CertificateID, IssuerID: d.IssuerID, Periods: d.Periods}
 	if in.Location != nil {
 		e.District, e.Region = in.Location.District, record.RegionOfDistrict(in.Location.District)
 	}
@@ -247,19 +375,16 @@ func refreshDue(txn *badger.Txn, c counts, id string, kept []dueCert) error {
 			e.Region = inst.Region
 		}
 	}
-	return replaceDue(txn, c, &e)
+	return replaceDue(txn, c, &e, key, data)
 }
 
 // replaceDue puts e in place of the instrument's due entry, unless it is
-// the same.
-func replaceDue(txn *badger.Txn, c counts, e *dueEntry) error {
+// the same; key and old are where the entry is and what it holds now
+// (nil when it has none).
+func replaceDue(txn *badger.Txn, c counts, e *dueEntry, key, old []byte) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encode due entry of %s: %w", e.InstrumentID, err)
-	}
-	key, old, err := dueOf(txn, e.InstrumentID)
-	if err != nil {
-		return err
 	}
 	if key != nil {
 		if bytes.Equal(key, dueKey(e.DueOn, e.InstrumentID)) && bytes.Equal(old, data) {
@@ -270,4 +395,50 @@ func replaceDue(txn *badger.Txn, c counts, e *dueEntry) error {
 		}
 	}
 	return putDue(txn, c, e, data)
+}
+
+// ensureVerifications gives an index written before the verification keys
+// existed the keys of every instrument with a due entry, from its
+// certificates (once; keyVerifications remembers), and drops the lists
+// that kept them before.
+func (x *Index) ensureVerifications() error {
+	done := false
+	if err := x.db.View(func(txn *badger.Txn) error {
+		v, err := get(txn, []byte(keyVerifications))
+		done = v != nil
+		return err
+	}); err != nil || done {
+		return err
+	}
+	wb := x.db.NewWriteBatch()
+	defer wb.Cancel()
+	instruments := 0
+	err := x.db.View(func(txn *badger.Txn) error {
+		prefix := []byte(prefixDueOfIns)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			if _, err := keepVerifications(txn, wb, string(it.Item().Key()[len(prefix):])); err != nil {
+				return err
+			}
+			instruments++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := wb.Set([]byte(keyVerifications), []byte("1")); err != nil {
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	if err := x.db.DropPrefix([]byte(prefixOldLists)); err != nil {
+		return err
+	}
+	if instruments > 0 {
+		x.log.Info("verification keys built from the certificates", "instruments", instruments)
+	}
+	return nil
 }

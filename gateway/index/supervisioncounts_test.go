@@ -53,7 +53,11 @@ func writeEntries(t *testing.T, x *Index, entries []*dueEntry, drop []string) {
 	if err := x.db.Update(func(txn *badger.Txn) error {
 		c := counts{}
 		for _, e := range entries {
-			if err := replaceDue(txn, c, e); err != nil {
+			key, old, err := dueOf(txn, e.InstrumentID)
+			if err != nil {
+				return err
+			}
+			if err := replaceDue(txn, c, e, key, old); err != nil {
 				return err
 			}
 		}
