@@ -48,8 +48,10 @@ type EachUsage func(standardID string, fn func(Usage) error) error
 // ImpactPaged answers the impact one page at a time in memory bounded by
 // the number of affected standards and the page size: it walks the
 // standards first, then streams each one's certificates, counting all and
-// keeping only the page. each, when nil, reads usages as Impact does.
-func ImpactPaged(l Lookup, each EachUsage, standardID, since string, pageSize int, pageToken string) (*ImpactPage, error) {
+// keeping only the page. each, when nil, reads usages as Impact does;
+// standards, when not nil, streams only the usages whose subject is a
+// standard, which is all the walk for the affected standards reads.
+func ImpactPaged(l Lookup, each, standards EachUsage, standardID, since string, pageSize int, pageToken string) (*ImpactPage, error) {
 	if _, err := record.ParseDate(since); err != nil {
 		return nil, record.Errorf(record.Invalid, "since: %v", err)
 	}
@@ -61,7 +63,7 @@ func ImpactPaged(l Lookup, each EachUsage, standardID, since string, pageSize in
 		return nil, err
 	}
 	each = eachOf(l, each)
-	affectedSince, order, err := affectedStandards(l, each, standardID, since)
+	affectedSince, order, err := affectedStandards(l, standardsOf(each, standards), standardID, since)
 	if err != nil {
 		return nil, err
 	}

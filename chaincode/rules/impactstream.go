@@ -25,6 +25,15 @@ func eachOf(l Lookup, each EachUsage) EachUsage {
 	}
 }
 
+// standardsOf is standards, or when nil each (whose usages of instruments
+// the walk for the affected standards passes over).
+func standardsOf(each, standards EachUsage) EachUsage {
+	if standards != nil {
+		return standards
+	}
+	return each
+}
+
 // affectedStandards finds the standards an impact reaches and the date each
 // is affected from, as Impact finds them (a standard reached again from an
 // earlier date is walked again), reading usages through each; NotFound
@@ -78,13 +87,15 @@ func affectedStandards(l Lookup, each EachUsage, standardID, since string) (affe
 // holds the affected standards only, whatever the impact's size, and the
 // whole walk reads each usage twice at most (ImpactPaged reads all of them
 // for every page). each streams a standard's usages (nil: read through
-// l); an error of fn stops the walk and is returned.
-func ImpactStream(l Lookup, each EachUsage, standardID, since string, fn func(ImpactItem) error) ([]string, error) {
+// l), standards only those whose subject is a standard (nil: each's; with
+// it, the usages of instruments are read once); an error of fn stops the
+// walk and is returned.
+func ImpactStream(l Lookup, each, standards EachUsage, standardID, since string, fn func(ImpactItem) error) ([]string, error) {
 	if _, err := record.ParseDate(since); err != nil {
 		return nil, record.Errorf(record.Invalid, "since: %v", err)
 	}
 	each = eachOf(l, each)
-	affectedSince, order, err := affectedStandards(l, each, standardID, since)
+	affectedSince, order, err := affectedStandards(l, standardsOf(each, standards), standardID, since)
 	if err != nil {
 		return nil, err
 	}

@@ -172,7 +172,7 @@ func pagedGraph() *memSource {
 // certificates, each with the affected standard it used.
 func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 	l := FromSource(pagedGraph())
-	p1, err := ImpactPaged(l, nil, "A", "2024-01-01", 3, "")
+	p1, err := ImpactPaged(l, nil, nil, "A", "2024-01-01", 3, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 		p1.TotalCertificates != 4 || !reflect.DeepEqual(p1.Standards, []string{"B", "C"}) || p1.NextPageToken == "" {
 		t.Fatalf("page 1 = %v %+v", got(p1), p1)
 	}
-	p2, err := ImpactPaged(l, nil, "A", "2024-01-01", 3, p1.NextPageToken)
+	p2, err := ImpactPaged(l, nil, nil, "A", "2024-01-01", 3, p1.NextPageToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 		t.Fatalf("page 2 = %v %+v", got(p2), p2)
 	}
 	// A page exactly full is the last: no token to an empty page.
-	p, _ := ImpactPaged(l, nil, "A", "2024-01-01", 4, "")
+	p, _ := ImpactPaged(l, nil, nil, "A", "2024-01-01", 4, "")
 	if len(p.Certificates) != 4 || p.NextPageToken != "" {
 		t.Fatalf("page of 4 = %+v", p)
 	}
@@ -204,11 +204,11 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 		token string
 		code  record.Code
 	}{{0, "", record.Invalid}, {record.MaxPageSize + 1, "", record.Invalid}, {2, "not-a-token!", record.Invalid}} {
-		if _, err := ImpactPaged(l, nil, "A", "2024-01-01", bad.size, bad.token); record.ErrorCode(err) != bad.code {
+		if _, err := ImpactPaged(l, nil, nil, "A", "2024-01-01", bad.size, bad.token); record.ErrorCode(err) != bad.code {
 			t.Errorf("size %d token %q: %v", bad.size, bad.token, err)
 		}
 	}
-	if _, err := ImpactPaged(l, nil, "NO", "2024-01-01", 2, ""); record.ErrorCode(err) != record.NotFound {
+	if _, err := ImpactPaged(l, nil, nil, "NO", "2024-01-01", 2, ""); record.ErrorCode(err) != record.NotFound {
 		t.Errorf("unknown standard: %v", err)
 	}
 }
@@ -220,7 +220,7 @@ func TestImpactPagedListsWhatImpactDoesPageByPage(t *testing.T) {
 func TestImpactStreamGivesEveryPageInOrder(t *testing.T) {
 	l := FromSource(pagedGraph())
 	var got []string
-	stds, err := ImpactStream(l, nil, "A", "2024-01-01", func(it ImpactItem) error {
+	stds, err := ImpactStream(l, nil, nil, "A", "2024-01-01", func(it ImpactItem) error {
 		got = append(got, it.ReferenceID+">"+it.CertificateID+">"+it.SubjectID+"/"+it.SubjectDocType)
 		return nil
 	})
@@ -233,13 +233,13 @@ func TestImpactStreamGivesEveryPageInOrder(t *testing.T) {
 	}
 	stop := errors.New("enough")
 	calls := 0
-	if _, err := ImpactStream(l, nil, "A", "2024-01-01", func(ImpactItem) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+	if _, err := ImpactStream(l, nil, nil, "A", "2024-01-01", func(ImpactItem) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("a failing callback: err %v after %d calls, want %v after 1", err, calls, stop)
 	}
-	if _, err := ImpactStream(l, nil, "NO", "2024-01-01", func(ImpactItem) error { return nil }); record.ErrorCode(err) != record.NotFound {
+	if _, err := ImpactStream(l, nil, nil, "NO", "2024-01-01", func(ImpactItem) error { return nil }); record.ErrorCode(err) != record.NotFound {
 		t.Errorf("unknown standard: %v", err)
 	}
-	if _, err := ImpactStream(l, nil, "A", "2024-13-01", func(ImpactItem) error { return nil }); record.ErrorCode(err) != record.Invalid {
+	if _, err := ImpactStream(l, nil, nil, "A", "2024-13-01", func(ImpactItem) error { return nil }); record.ErrorCode(err) != record.Invalid {
 		t.Errorf("bad since: %v", err)
 	}
 }

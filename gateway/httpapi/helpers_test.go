@@ -200,7 +200,7 @@ func (f *fakeIndex) Impact(_ context.Context, standardID, since string, withPath
 func (f *fakeIndex) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (*rules.ImpactPage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return rules.ImpactPaged(rules.FromSource(fakeSource{f.records}), nil, standardID, since, pageSize, pageToken)
+	return rules.ImpactPaged(rules.FromSource(fakeSource{f.records}), nil, nil, standardID, since, pageSize, pageToken)
 }
 
 // fakeSource is a rules.Source over the fake index's records.

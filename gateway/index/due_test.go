@@ -28,7 +28,9 @@ func TestDueEntriesAgreeWithDueOf(t *testing.T) {
 	}
 	defer x.Close()
 	r := rand.New(rand.NewSource(3))
-	day := func(n int) string { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly) }
+	day := func(n int) string {
+		return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly)
+	}
 	instruments := map[string]*record.Instrument{}
 	certs := map[string]*record.Certificate{}
 	var certIDs []string

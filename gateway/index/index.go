@@ -27,11 +27,15 @@ import (
 
 // Key prefixes. Keys are built in fresh slices.
 const (
-	prefixRecord  = "r/" // r/<doc_type>/<id> → record JSON
-	prefixEntry   = "i/" // i/<index>/<value>\x00<id> → nothing
-	prefixSearch  = "s/" // s/<lower-case id>\x00<doc_type>\x00<id> → name[\x00more search terms]
-	prefixBlock   = "t/" // t/<tx id> → block number (decimal) of a transaction that wrote records
-	keyCheckpoint = "cp"
+	prefixRecord = "r/" // r/<doc_type>/<id> → record JSON
+	prefixEntry  = "i/" // i/<index>/<value>\x00<id> → nothing
+	prefixSearch = "s/" // s/<lower-case id>\x00<doc_type>\x00<id> → name[\x00more search terms]
+	prefixBlock  = "t/" // t/<tx id> → block number (decimal) of a transaction that wrote records
+	// u/s/<reference>\x00<certificate id> → usage, for certificates whose
+	// subject is a standard (a copy of their certificates_by_reference entry)
+	prefixStandardUsages = "u/s/"
+	keyStandardUsages    = "u/s-built" // the u/s/ entries are complete
+	keyCheckpoint        = "cp"
 )
 
 // Index is the read model.
@@ -85,13 +89,9 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := x.ensureCounts(); err != nil {
+	if err := x.upgrade(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("supervision counters of index %q: %w", dir, err)
-	}
-	if err := x.ensureVerifications(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("verification keys of index %q: %w", dir, err)
+		return nil, fmt.Errorf("upgrade index %q: %w", dir, err)
 	}
 	return x, nil
 }
@@ -289,10 +289,7 @@ func (x *Index) Reset() error {
 	if err := x.db.DropAll(); err != nil {
 		return err
 	}
-	if err := x.ensureCounts(); err != nil {
-		return err
-	}
-	if err := x.ensureVerifications(); err != nil {
+	if err := x.upgrade(); err != nil {
 		return err
 	}
 	x.mu.Lock()

@@ -24,6 +24,14 @@ func searchKey(docType, id string) []byte {
 	return join(prefixSearch, strings.ToLower(id), "\x00", docType, "\x00", id)
 }
 
+func standardUsagesPrefix(referenceID string) []byte {
+	return join(prefixStandardUsages, referenceID, "\x00")
+}
+
+func standardUsageKey(referenceID, certificateID string) []byte {
+	return join(prefixStandardUsages, referenceID, "\x00", certificateID)
+}
+
 func blockKey(txID string) []byte { return join(prefixBlock, txID) }
 
 func join(parts ...string) []byte {
@@ -110,6 +118,7 @@ func putRecord(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string)
 		return err
 	}
 	var usage []byte
+	var refs []string // the references of a certificate of a standard
 	if r.DocType == record.DocCertificate {
 		// A certificate's entries under its reference standards carry what
 		// the impact walk needs, so it reads no certificate or subject.
@@ -122,6 +131,14 @@ func putRecord(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string)
 			return err
 		}
 		usage = u.Encode()
+		if u.SubjectDocType == record.DocStandard {
+			refs = c.ReferenceIDs
+		}
+	}
+	for _, ref := range refs {
+		if err := txn.Set(standardUsageKey(ref, r.ID), usage); err != nil {
+			return err
+		}
 	}
 	for idx, values := range e {
 		var value []byte

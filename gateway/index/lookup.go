@@ -51,7 +51,18 @@ func (s source) UsagesOf(standardID string) ([]rules.Usage, error) {
 // EachUsage streams the usages of a standard in certificate id order,
 // decoding one entry at a time (rules.EachUsage).
 func (s source) EachUsage(standardID string, fn func(rules.Usage) error) error {
-	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
+	return s.eachUsage(entryPrefix(record.IndexCertificatesByReference, standardID), standardID, fn)
+}
+
+// EachStandardUsage streams the usages of a standard whose subject is a
+// standard, in certificate id order: the walk for the standards an impact
+// reaches reads these, not the usages of every instrument.
+func (s source) EachStandardUsage(standardID string, fn func(rules.Usage) error) error {
+	return s.eachUsage(standardUsagesPrefix(standardID), standardID, fn)
+}
+
+// eachUsage streams the usage entries under prefix.
+func (s source) eachUsage(prefix []byte, standardID string, fn func(rules.Usage) error) error {
 	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

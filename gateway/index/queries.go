@@ -190,7 +190,7 @@ func (x *Index) Impact(_ context.Context, standardID, since string, withPaths bo
 func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (page *rules.ImpactPage, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
 		src := source{txn}
-		page, err = rules.ImpactPaged(rules.FromSource(src), src.EachUsage, standardID, since, pageSize, pageToken)
+		page, err = rules.ImpactPaged(rules.FromSource(src), src.EachUsage, src.EachStandardUsage, standardID, since, pageSize, pageToken)
 		return err
 	})
 	return page, err
@@ -205,7 +205,7 @@ func (x *Index) ImpactStream(ctx context.Context, standardID, since string, fn f
 	err = x.db.View(func(txn *badger.Txn) error {
 		src := source{txn}
 		n := 0
-		standards, err = rules.ImpactStream(rules.FromSource(src), src.EachUsage, standardID, since, func(it rules.ImpactItem) error {
+		standards, err = rules.ImpactStream(rules.FromSource(src), src.EachUsage, src.EachStandardUsage, standardID, since, func(it rules.ImpactItem) error {
 			if n++; n%4096 == 1 && ctx.Err() != nil { // the first item, then every 4096th
 				return ctx.Err()
 			}

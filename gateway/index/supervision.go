@@ -402,12 +402,7 @@ func replaceDue(txn *badger.Txn, c counts, e *dueEntry, key, old []byte) error {
 // certificates (once; keyVerifications remembers), and drops the lists
 // that kept them before.
 func (x *Index) ensureVerifications() error {
-	done := false
-	if err := x.db.View(func(txn *badger.Txn) error {
-		v, err := get(txn, []byte(keyVerifications))
-		done = v != nil
-		return err
-	}); err != nil || done {
+	if done, err := x.built(keyVerifications); err != nil || done {
 		return err
 	}
 	wb := x.db.NewWriteBatch()

@@ -353,12 +353,7 @@ func coverageCounts(txn *badger.Txn, measure, scope, by string, days []string, i
 // counters and dimension keys, from its due entries (once; keyCounts
 // remembers).
 func (x *Index) ensureCounts() error {
-	done := false
-	if err := x.db.View(func(txn *badger.Txn) error {
-		v, err := get(txn, []byte(keyCounts))
-		done = v != nil
-		return err
-	}); err != nil || done {
+	if done, err := x.built(keyCounts); err != nil || done {
 		return err
 	}
 	for _, p := range []string{prefixDueBy, prefixDueCount, prefixCoverage} {

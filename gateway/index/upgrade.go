@@ -1,0 +1,93 @@
+package index
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
+)
+
+// upgrade gives an index written by an earlier gateway the keys this one
+// keeps beside the records (each once; a marker key remembers), so an
+// index is never rebuilt from the ledger for them. An empty index gets
+// the markers only.
+func (x *Index) upgrade() error {
+	for _, u := range []struct {
+		what string
+		fn   func() error
+	}{
+		{"supervision counters", x.ensureCounts},
+		{"verification keys", x.ensureVerifications},
+		{"usages of standards", x.ensureStandardUsages},
+	} {
+		if err := u.fn(); err != nil {
+			return fmt.Errorf("%s: %w", u.what, err)
+		}
+	}
+	return nil
+}
+
+// built reports whether marker is set.
+func (x *Index) built(marker string) (done bool, err error) {
+	err = x.db.View(func(txn *badger.Txn) error {
+		v, err := get(txn, []byte(marker))
+		done = v != nil
+		return err
+	})
+	return done, err
+}
+
+// ensureStandardUsages copies the certificates_by_reference entries of
+// certificates whose subject is a standard under prefixStandardUsages.
+func (x *Index) ensureStandardUsages() error {
+	if done, err := x.built(keyStandardUsages); err != nil || done {
+		return err
+	}
+	wb := x.db.NewWriteBatch()
+	defer wb.Cancel()
+	copied := 0
+	err := x.db.View(func(txn *badger.Txn) error {
+		prefix := join(prefixEntry, record.IndexCertificatesByReference, "/")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			key := it.Item().Key()
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			u, err := rules.DecodeUsage(v)
+			if err != nil {
+				return fmt.Errorf("usage entry %q: %w", key, err)
+			}
+			if u.SubjectDocType != record.DocStandard {
+				continue
+			}
+			ref, cert, ok := bytes.Cut(key[len(prefix):], []byte{0})
+			if !ok {
+				return fmt.Errorf("usage entry %q has no certificate id", key)
+			}
+			if err := wb.Set(standardUsageKey(string(ref), string(cert)), v); err != nil {
+				return err
+			}
+			copied++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := wb.Set([]byte(keyStandardUsages), []byte("1")); err != nil {
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	if copied > 0 {
+		x.log.Info("usages of standards copied from the reference entries", "entries", copied)
+	}
+	return nil
+}
