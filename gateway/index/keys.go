@@ -46,9 +46,10 @@ func join(parts ...string) []byte {
 	return b
 }
 
-// entries returns a record's index entries (the chaincode's indexes) and
-// the name search shows for it.
-func entries(docType string, data []byte) (map[string][]string, string, error) {
+// entries returns a record's index entries (the chaincode's indexes), the
+// name search shows for it and the record decoded (nil for a type the
+// index does not know).
+func entries(docType string, data []byte) (map[string][]string, string, any, error) {
 	var v any
 	name := func() string { return "" }
 	switch docType {
@@ -86,12 +87,12 @@ func entries(docType string, data []byte) (map[string][]string, string, error) {
 		it := &record.NoticeItem{}
 		v, name = it, func() string { return "certificate " + it.CertificateID + " of notice " + it.NoticeID }
 	default:
-		return nil, "", nil
+		return nil, "", nil, nil
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	return record.IndexEntries(v), name(), nil
+	return record.IndexEntries(v), name(), v, nil
 }
 
 // putRecord stores a record's new version with its index, search and
@@ -102,31 +103,28 @@ func putRecord(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string)
 	if !record.IsDocType(r.DocType) {
 		return nil // a newer chaincode's record: not ours to index
 	}
-	e, name, err := entries(r.DocType, r.Record)
+	e, name, v, err := entries(r.DocType, r.Record)
 	if err != nil {
 		return err
 	}
 	first := false
-	if r.DocType == record.DocInstrument {
-		prev, err := get(txn, recordKey(r.DocType, r.ID))
+	if in, ok := v.(*record.Instrument); ok {
+		prev, err := due.instrument(txn, r.ID)
 		if err != nil {
 			return err
 		}
 		first = prev == nil
+		due.wrote(in)
 	}
 	if err := txn.Set(recordKey(r.DocType, r.ID), r.Record); err != nil {
 		return err
 	}
 	var usage []byte
 	var refs []string // the references of a certificate of a standard
-	if r.DocType == record.DocCertificate {
+	if c, ok := v.(*record.Certificate); ok {
 		// A certificate's entries under its reference standards carry what
 		// the impact walk needs, so it reads no certificate or subject.
-		var c record.Certificate
-		if err := json.Unmarshal(r.Record, &c); err != nil {
-			return err
-		}
-		u, err := rules.UsageOf(rules.FromSource(source{txn}), &c)
+		u, err := rules.UsageOf(due.lookup(txn), c)
 		if err != nil {
 			return err
 		}
@@ -154,7 +152,7 @@ func putRecord(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string)
 	if err := txn.Set(searchKey(r.DocType, r.ID), searchValue(r.DocType, name, r.Record)); err != nil {
 		return err
 	}
-	return updateSupervision(txn, due, r, day, first)
+	return updateSupervision(txn, due, v, day, first)
 }
 
 // searchValue is what a search entry holds: the name a hit shows, then,

@@ -173,11 +173,14 @@ func keepVerifications(txn *badger.Txn, w setter, id string) ([]*record.Certific
 
 // dueBatch gathers, over one event, the instruments whose due entries
 // must be recomputed and how, so that each is recomputed once per event
-// however many of its certificates the event holds.
+// however many of its certificates the event holds. It also keeps the
+// instruments the event read or wrote, decoded, so that an instrument is
+// decoded once per event, not for every certificate of it.
 type dueBatch struct {
-	work   map[string]*dueWork
-	order  []string
-	counts counts
+	work        map[string]*dueWork
+	order       []string
+	counts      counts
+	instruments map[string]*record.Instrument // nil: no such instrument
 }
 
 // dueWork is what an event changed of one instrument.
@@ -188,7 +191,43 @@ type dueWork struct {
 	added      []*record.Certificate // verifications that count from this event on
 }
 
-func newDueBatch() *dueBatch { return &dueBatch{work: map[string]*dueWork{}, counts: counts{}} }
+func newDueBatch() *dueBatch {
+	return &dueBatch{work: map[string]*dueWork{}, counts: counts{}, instruments: map[string]*record.Instrument{}}
+}
+
+// instrument returns the instrument id as the event has it so far (nil
+// when there is none); read once per event.
+func (b *dueBatch) instrument(txn *badger.Txn, id string) (*record.Instrument, error) {
+	if in, ok := b.instruments[id]; ok {
+		return in, nil
+	}
+	in, err := rules.FromSource(source{txn}).Instrument(id)
+	if err != nil {
+		return nil, err
+	}
+	b.instruments[id] = in
+	return in, nil
+}
+
+// wrote notes an instrument's version the event just stored.
+func (b *dueBatch) wrote(in *record.Instrument) { b.instruments[in.ID] = in }
+
+// lookup is the index's lookup within the event's transaction, reading
+// instruments through b.
+func (b *dueBatch) lookup(txn *badger.Txn) rules.Lookup {
+	return eventLookup{Lookup: rules.FromSource(source{txn}), b: b, txn: txn}
+}
+
+// eventLookup reads instruments through a dueBatch.
+type eventLookup struct {
+	rules.Lookup
+	b   *dueBatch
+	txn *badger.Txn
+}
+
+func (l eventLookup) Instrument(id string) (*record.Instrument, error) {
+	return l.b.instrument(l.txn, id)
+}
 
 // touch notes that instrument id's due entry must be recomputed: changed,
 // when set, is one of its certificates just stored, otherwise the
@@ -201,24 +240,17 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 		b.work[id] = w
 	}
 	if !ok || changed == nil {
-		v, err := get(txn, recordKey(record.DocInstrument, id))
+		in, err := b.instrument(txn, id)
 		if err != nil {
 			return err
 		}
-		var in struct {
-			Compulsory bool `json:"compulsory"`
-		}
-		if v != nil {
-			if err := json.Unmarshal(v, &in); err != nil {
-				return fmt.Errorf("instrument %s: %w", id, err)
-			}
-		}
-		if ok && !w.compulsory && in.Compulsory {
+		compulsory := in != nil && in.Compulsory
+		if ok && !w.compulsory && compulsory {
 			// Made compulsory within the event: its verifications are read
 			// from its certificates at flush.
 			w.fresh, w.rebuild, w.added = false, false, nil
 		}
-		if w.compulsory && !in.Compulsory || !ok && v != nil && changed == nil && !in.Compulsory {
+		if w.compulsory && !compulsory || !ok && in != nil && changed == nil && !compulsory {
 			// No longer compulsory (a later version that makes it
 			// compulsory again reads its certificates afresh).
 			if err := dropVerifications(txn, id); err != nil {
@@ -228,7 +260,7 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 				return err
 			}
 		}
-		w.compulsory = in.Compulsory
+		w.compulsory = compulsory
 	}
 	if !w.compulsory || changed == nil || changed.Kind != record.KindVerification {
 		return nil
@@ -266,7 +298,7 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 func (b *dueBatch) flush(txn *badger.Txn) error {
 	for _, id := range b.order {
 		if w := b.work[id]; w.compulsory {
-			if err := refreshDue(txn, b.counts, id, w); err != nil {
+			if err := b.refreshDue(txn, id, w); err != nil {
 				return err
 			}
 		}
@@ -275,13 +307,13 @@ func (b *dueBatch) flush(txn *badger.Txn) error {
 }
 
 // updateSupervision keeps the supervision entries in step with a record
-// just stored: an instrument's own due entry, or the due entry of the
+// just stored (v, decoded): an instrument's own due entry, or the due entry of the
 // instrument a certificate is about, recomputed when due flushes. day is
 // the date of the transaction; first says the record was not in the index
 // before.
-func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string, first bool) error {
-	switch r.DocType {
-	case record.DocInstrument:
+func updateSupervision(txn *badger.Txn, due *dueBatch, v any, day string, first bool) error {
+	switch r := v.(type) {
+	case *record.Instrument:
 		if day != "" {
 			if v, err := get(txn, registeredKey(r.ID)); err != nil {
 				return err
@@ -292,11 +324,8 @@ func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day
 			}
 		}
 		return due.touch(txn, r.ID, nil, first)
-	case record.DocCertificate:
-		var c dueCert
-		if err := json.Unmarshal(r.Record, &c); err != nil {
-			return err
-		}
+	case *record.Certificate:
+		c := dueCertOf(r)
 		return due.touch(txn, c.SubjectID, &c, false)
 	}
 	return nil
@@ -304,12 +333,14 @@ func updateSupervision(txn *badger.Txn, due *dueBatch, r record.EventRecord, day
 
 // refreshDue recomputes the due entry of a compulsory instrument from what
 // the event changed of it.
-func refreshDue(txn *badger.Txn, c counts, id string, w *dueWork) error {
-	l := rules.FromSource(source{txn})
-	in, err := l.Instrument(id)
-	if err != nil || in == nil || !in.Compulsory {
+func (b *dueBatch) refreshDue(txn *badger.Txn, id string, w *dueWork) error {
+	l, c := b.lookup(txn), b.counts
+	stored, err := b.instrument(txn, id)
+	if err != nil || stored == nil || !stored.Compulsory {
 		return err
 	}
+	in := new(record.Instrument)
+	*in = *stored // RegisteredOn may be filled in below
 	if in.RegisteredOn == "" {
 		reg, err := get(txn, registeredKey(id))
 		if err != nil {
