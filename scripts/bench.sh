@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [--full] [--network] [--markdown] [--skip-go]
 #                    [--concurrency N] [--duration D] [--rounds N] [--evaluate D]
-#                    [--batch N]
+#                    [--batch N] [--memory-limit MIB]
 #
 #   1. the go benchmarks of the index and the embedded ledger
 #      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded
@@ -31,6 +31,11 @@
 #      phase; --rounds repeats the round; --evaluate D adds execution-only
 #      phases) and takes the network down on exit, also on failure.
 #
+# --memory-limit MIB runs steps 3 and 4 each confined to MIB of memory in a
+# cgroup of its own (scripts/memcap.sh; needs root), so the RSS they print
+# is that of a process the kernel held to the limit, and a step that needs
+# more is killed and fails the run.
+#
 # --markdown prints the tables in the README's format. See README.md,
 # "Benchmarks".
 set -euo pipefail
@@ -38,7 +43,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-full=0 net=0 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s batch=20
+full=0 net=0 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s batch=20 memcap=()
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 while (($#)); do
 	case "$1" in
@@ -46,9 +51,10 @@ while (($#)); do
 	--network) net=1 ;;
 	--markdown) markdown=(--markdown) ;;
 	--skip-go) gobench=0 ;;
-	--concurrency | --duration | --rounds | --evaluate | --batch)
+	--concurrency | --duration | --rounds | --evaluate | --batch | --memory-limit)
 		(($# >= 2)) || { echo "bench.sh: $1 needs a value" >&2; usage; }
-		case "$1" in --concurrency) concurrency="$2" ;; --duration) duration="$2" ;; --rounds) rounds="$2" ;; --evaluate) evaluate="$2" ;; --batch) batch="$2" ;; esac
+		case "$1" in --concurrency) concurrency="$2" ;; --duration) duration="$2" ;; --rounds) rounds="$2" ;; --evaluate) evaluate="$2" ;; --batch) batch="$2" ;;
+		--memory-limit) memcap=("$ROOT/scripts/memcap.sh" "$2") ;; esac
 		shift
 		;;
 	-h | --help) usage ;;
@@ -85,15 +91,15 @@ log "metrotrace-bench embedded"
 
 DATA="${METROTRACE_BENCH_DIR:-/tmp/metrotrace-bench}"
 log "metrotrace-bench index at 100k instruments ($DATA/index-100k)"
-"$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" --http-clients 16 "${markdown[@]}"
+"${memcap[@]}" "$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" --http-clients 16 "${markdown[@]}"
 if ((full)); then
 	log "metrotrace-bench index at 1M instruments ($DATA/index-1m)"
-	"$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" --http-clients 16 "${markdown[@]}"
+	"${memcap[@]}" "$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" --http-clients 16 "${markdown[@]}"
 fi
 case_instruments=20000
 ((full)) && case_instruments=100000
 log "metrotrace-bench case on a standard feeding $case_instruments instruments"
-"$BIN/metrotrace-bench" case --instruments "$case_instruments" "${markdown[@]}"
+"${memcap[@]}" "$BIN/metrotrace-bench" case --instruments "$case_instruments" "${markdown[@]}"
 
 if ((net)); then
 	NETDIR="$(mktemp -d "${TMPDIR:-/tmp}/metrotrace-bench-net.XXXXXX")"

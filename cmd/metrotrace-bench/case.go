@@ -27,6 +27,7 @@ type caseConfig struct {
 	instruments int
 	chunk       int
 	cpuProfile  string
+	memProfile  string
 	markdown    bool
 }
 
@@ -37,6 +38,7 @@ func parseCase(args []string, stderr io.Writer) (caseConfig, error) {
 	fs.IntVar(&c.instruments, "instruments", 100000, "compulsory instruments the standard feeds, one certificate each")
 	fs.IntVar(&c.chunk, "chunk", httpapi.CaseChunk, "notice items per transaction (the gateway's chunk)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the case's recording to this file")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (pprof) to this file when the case is recorded (the .before file: when it is opened)")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -148,6 +150,24 @@ func issueBatched(n int, cert record.Certificate, id, subject func(int) string, 
 	return nil
 }
 
+// writeHeapProfile writes the heap's profile (after a collection) to
+// file+suffix; with file "" it does nothing.
+func writeHeapProfile(file, suffix string) error {
+	if file == "" {
+		return nil
+	}
+	f, err := os.Create(file + suffix)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // startCPUProfile writes a CPU profile to file until the returned stop is
 // called; with file "" it does nothing.
 func startCPUProfile(file string) (stop func(), err error) {
@@ -210,6 +230,9 @@ func runCase(c caseConfig, stdout, stderr io.Writer) error {
 	}
 	runtime.GC()
 	before, _ := readMem("/proc/self/status")
+	if err := writeHeapProfile(c.memProfile, ".before"); err != nil {
+		return err
+	}
 
 	fmt.Fprintf(stderr, "opening a case on %s since %s\n", cert.ReferenceIDs[0], "2024-01-01")
 	stopProfile, err := startCPUProfile(c.cpuProfile)
@@ -240,6 +263,9 @@ func runCase(c caseConfig, stdout, stderr io.Writer) error {
 		return fmt.Errorf("case transaction %d: %w", txs, err)
 	}
 	recorded := time.Since(start)
+	if err := writeHeapProfile(c.memProfile, ""); err != nil {
+		return err
+	}
 	if err := r.index.WaitFor(wait, rec.BlockNumber); err != nil {
 		return err
 	}
