@@ -137,6 +137,9 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20) // as metrotrace serve sets it (--memory-limit)
+	}
 	memStart, err := readMem("/proc/self/status")
 	if err != nil {
 		return err
