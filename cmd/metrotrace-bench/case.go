@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
@@ -87,13 +88,19 @@ func openEmbeddedRegion(ctx context.Context, dir string) (*embeddedRegion, error
 	r := &embeddedRegion{ledger: l, index: x, times: &applyTimes{Ledger: l, applied: map[uint64]time.Time{}}}
 	follow, cancel := context.WithCancel(ctx)
 	followed := make(chan struct{})
+	released := make(chan struct{})
 	go func() {
 		defer close(followed)
 		_ = x.Follow(follow, r.times)
 	}()
+	go func() {
+		defer close(released)
+		badgerdb.ReleaseMappedEvery(follow, badgerdb.ReleaseInterval, nil, dir) // as metrotrace serve does
+	}()
 	r.stop = func() {
 		cancel()
 		<-followed
+		<-released
 		x.Close()
 		l.Close()
 	}

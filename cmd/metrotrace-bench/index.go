@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
 	"github.com/metrotrace/metrotrace/gateway/index"
@@ -156,6 +157,13 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer x.Close()
+	releasing, stopReleasing := context.WithCancel(context.Background())
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		badgerdb.ReleaseMappedEvery(releasing, badgerdb.ReleaseInterval, nil, dir) // as metrotrace serve does
+	}()
+	defer func() { stopReleasing(); <-released }()
 	var build time.Duration
 	if reuse {
 		fmt.Fprintf(stderr, "reusing the index of %d instruments in %s\n", n, dir)

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/time/rate"
 
+	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/gateway/auth"
 	"github.com/metrotrace/metrotrace/gateway/blob"
@@ -255,6 +256,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := checkIndexBelongs(ctx, m.backend, m.Index, m.log); err != nil {
 		return err
 	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		badgerdb.ReleaseMappedEvery(runCtx, badgerdb.ReleaseInterval, m.log, c.DataDir)
+	}()
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
