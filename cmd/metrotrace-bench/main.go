@@ -195,25 +195,25 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "index":
 		c, err := parseIndex(args[1:], stderr)
 		if err != nil {
-			return err
+			return badArgs(err)
 		}
 		return runIndex(c, stdout, stderr)
 	case "embedded":
 		c, err := parseEmbedded(args[1:], stderr)
 		if err != nil {
-			return err
+			return badArgs(err)
 		}
 		return runEmbedded(c, stdout, stderr)
 	case "case":
 		c, err := parseCase(args[1:], stderr)
 		if err != nil {
-			return err
+			return badArgs(err)
 		}
 		return runCase(c, stdout, stderr)
 	case "network":
 		c, err := parseNetwork(args[1:], stderr)
 		if err != nil {
-			return err
+			return badArgs(err)
 		}
 		if c.printUsers {
 			return printUsers(c, stdout)
@@ -231,12 +231,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 var errUsage = errors.New(usage)
 
+// argsError is a command line a subcommand refused: exit status 2.
+type argsError struct{ err error }
+
+func (e argsError) Error() string { return e.err.Error() }
+func (e argsError) Unwrap() error { return e.err }
+
+// badArgs marks a subcommand's parse error as a usage error.
+func badArgs(err error) error { return argsError{err} }
+
 func main() {
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 	case errors.Is(err, errUsage):
 		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	case errors.As(err, new(argsError)):
+		fmt.Fprintln(os.Stderr, "metrotrace-bench:", err)
 		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, "metrotrace-bench:", err)

@@ -81,6 +81,12 @@ func TestRunDispatch(t *testing.T) {
 	if err := run([]string{"index", "-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("index -h: %v", err)
 	}
+	// A refused flag of any subcommand is a usage error (exit status 2).
+	for _, args := range [][]string{{"case", "--chunk", "0"}, {"embedded", "--single", "-1"}, {"index", "--instruments", "0"}, {"network", "--batch", "-1"}, {"case", "--nope"}} {
+		if err := run(args, io.Discard, io.Discard); !errors.As(err, new(argsError)) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
 	var out strings.Builder
 	if err := run([]string{"network", "--print-users", "--concurrency", "4"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
