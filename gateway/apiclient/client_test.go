@@ -2,13 +2,16 @@ package apiclient_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
 	"github.com/metrotrace/metrotrace/gateway/apiclient"
+	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
 
 func TestRefusalsCarryTheServersMessage(t *testing.T) {
@@ -92,5 +95,48 @@ func TestParseKindAcceptsPluralsAndDocTypes(t *testing.T) {
 	}
 	if _, err := apiclient.ParseKind("gadget"); err == nil {
 		t.Error("gadget accepted")
+	}
+}
+
+// TestARefusedBatchItemCarriesItsReasonAndFields: the details of a refused
+// batch, as the gateway writes them (httpapi.ErrorDetail), reach the
+// client whole: each item's index, class, reason code with its params, and
+// the fields of an item refused for several.
+func TestARefusedBatchItemCarriesItsReasonAndFields(t *testing.T) {
+	one, two := 1, 3
+	body, err := json.Marshal(map[string]any{"error": httpapi.ErrorDetail{Code: "invalid", Message: "issue certificates: 2 of 4 items refused", Details: []httpapi.Detail{
+		{Index: &one, Code: "conflict", Reason: "batch_twice", Params: map[string]string{"id": "C-1", "index": "0", "kind": "certificate"}, Message: "item 1: certificate C-1 is also item 0 of this batch"},
+		{Index: &two, Code: "invalid", Reason: "item_fields", Params: map[string]string{"count": "2"}, Message: "item 3: 2 fields are wrong", Fields: []httpapi.Detail{
+			{Field: "performed_on", Code: "date_format", Params: map[string]string{"value": "2024-13-01"}, Message: "performed_on is not a date"},
+			{Field: "issuer_id", Code: "required", Message: "issuer_id is required"},
+		}},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	c, err := apiclient.New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Get(context.Background(), "certificates", "X", apiclient.SourceIndex)
+	var ae *apiclient.Error
+	if !errors.As(err, &ae) {
+		t.Fatalf("got %v", err)
+	}
+	want := []apiclient.ItemError{
+		{Index: 1, Code: "conflict", Reason: "batch_twice", Params: map[string]string{"id": "C-1", "index": "0", "kind": "certificate"}, Message: "item 1: certificate C-1 is also item 0 of this batch"},
+		{Index: 3, Code: "invalid", Reason: "item_fields", Params: map[string]string{"count": "2"}, Message: "item 3: 2 fields are wrong", Fields: []apiclient.ItemError{
+			{Field: "performed_on", Code: "date_format", Params: map[string]string{"value": "2024-13-01"}, Message: "performed_on is not a date"},
+			{Field: "issuer_id", Code: "required", Message: "issuer_id is required"},
+		}},
+	}
+	if !reflect.DeepEqual(ae.Details, want) {
+		t.Errorf("details = %+v\nwant      %+v", ae.Details, want)
 	}
 }

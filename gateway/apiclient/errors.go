@@ -23,14 +23,19 @@ type Error struct {
 	Details []ItemError
 }
 
-// ItemError is one entry of a refusal's details: a wrong field (Field and
-// Message), or a refused item of a batch (its index in the batch from 0,
-// the code and the message of its refusal).
+// ItemError is one entry of a refusal's details: a wrong field (Field,
+// its code and Message), or a refused item of a batch (its index in the
+// batch from 0, the class and the message of its refusal, and, when the
+// server has one, the reason code of its sentence with Params; an item
+// refused for several fields lists them in Fields).
 type ItemError struct {
-	Field   string `json:"field,omitempty"`
-	Index   int    `json:"index"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Field   string            `json:"field,omitempty"`
+	Index   int               `json:"index"`
+	Code    string            `json:"code"`
+	Reason  string            `json:"reason,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
+	Message string            `json:"message"`
+	Fields  []ItemError       `json:"fields,omitempty"`
 }
 
 // Error renders the server's message with the status.
