@@ -16,8 +16,11 @@ import (
 // cache and the files are unchanged: a later read maps a page again from
 // the cache (a minor fault). It returns the bytes of the mappings
 // released. Only shared file mappings are touched: dropping a private
-// one would lose its changes.
+// one would lose its changes. dirs may be relative or pass through
+// symbolic links: /proc/self/maps names files by their resolved absolute
+// paths, and dirs are resolved likewise.
 func ReleaseMapped(dirs ...string) (int64, error) {
+	dirs = resolved(dirs)
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
 		return 0, err
@@ -44,13 +47,29 @@ func ReleaseMapped(dirs ...string) (int64, error) {
 	return released, sc.Err()
 }
 
-// under reports whether path lies inside one of dirs.
-func under(path string, dirs []string) bool {
+// resolved returns dirs as absolute paths with symbolic links resolved;
+// a directory that does not exist holds no mapped file and is left out.
+func resolved(dirs []string) []string {
+	out := make([]string, 0, len(dirs))
 	for _, d := range dirs {
 		if d == "" {
 			continue
 		}
-		if rel, err := filepath.Rel(d, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			out = append(out, real)
+		}
+	}
+	return out
+}
+
+// under reports whether path lies inside one of dirs (absolute, resolved).
+func under(path string, dirs []string) bool {
+	for _, d := range dirs {
+		if rel, err := filepath.Rel(d, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
 			return true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,11 +36,15 @@ func rssFile(t *testing.T) int64 {
 
 // TestReleasedMappedPagesLeaveTheResidentSetAndKeepTheData writes 32 MiB
 // of values into the value log, reads them (their pages resident), and
-// releases the mappings: the process's file-backed RSS falls by at least
-// 24 MiB, and every value reads back unchanged. Directories holding no
-// mapped file release nothing.
+// releases the mappings, naming the database's directory relative to the
+// working directory (as serve's default ./metrotrace-data does): the
+// process's file-backed RSS falls by at least 24 MiB, and every value
+// reads back unchanged. Directories holding no mapped file release
+// nothing.
 func TestReleasedMappedPagesLeaveTheResidentSetAndKeepTheData(t *testing.T) {
-	dir := t.TempDir()
+	parent := t.TempDir()
+	t.Chdir(parent)
+	dir := filepath.Join(parent, "db")
 	opts := badgerdb.DefaultOptions(dir)
 	opts.Options = opts.WithValueThreshold(1 << 10)
 	db, err := badgerdb.Open(opts)
@@ -88,7 +93,7 @@ func TestReleasedMappedPagesLeaveTheResidentSetAndKeepTheData(t *testing.T) {
 		t.Fatalf("released %d bytes of directories with no database (%v), want 0", released, err)
 	}
 	before := rssFile(t)
-	released, err := badgerdb.ReleaseMapped(dir)
+	released, err := badgerdb.ReleaseMapped("./db")
 	if err != nil {
 		t.Fatal(err)
 	}
