@@ -232,7 +232,7 @@ func (l eventLookup) Instrument(id string) (*record.Instrument, error) {
 // touch notes that instrument id's due entry must be recomputed: changed,
 // when set, is one of its certificates just stored, otherwise the
 // instrument itself was; fresh says the instrument was not indexed before.
-func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh bool) error {
+func (b *dueBatch) touch(txn *badger.Txn, id string, changed *record.Certificate, fresh bool) error {
 	w, ok := b.work[id]
 	if !ok {
 		b.order = append(b.order, id)
@@ -269,15 +269,15 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 	if err != nil {
 		return err
 	}
-	if err := setVerification(txn, *changed); err != nil {
+	if err := setVerification(txn, dueCertOf(changed)); err != nil {
 		return err
 	}
-	was, now := old != nil && rules.Counts(id, old.certificate()), rules.Counts(id, changed.certificate())
+	was, now := old != nil && rules.Counts(id, old.certificate()), rules.Counts(id, changed)
 	if was {
 		// Counted since earlier in this event: it changes among the added.
 		if i := slices.IndexFunc(w.added, func(c *record.Certificate) bool { return c.ID == changed.ID }); i >= 0 {
 			if now {
-				w.added[i] = changed.certificate()
+				w.added[i] = changed
 			} else {
 				w.added = slices.Delete(w.added, i, i+1)
 			}
@@ -288,7 +288,7 @@ func (b *dueBatch) touch(txn *badger.Txn, id string, changed *dueCert, fresh boo
 	case was && (!now || old.PerformedOn != changed.PerformedOn || old.ValidUntil != changed.ValidUntil || old.IssuerID != changed.IssuerID):
 		w.rebuild = true
 	case !was && now:
-		w.added = append(w.added, changed.certificate())
+		w.added = append(w.added, changed)
 	}
 	return nil
 }
@@ -325,8 +325,7 @@ func updateSupervision(txn *badger.Txn, due *dueBatch, v any, day string, first 
 		}
 		return due.touch(txn, r.ID, nil, first)
 	case *record.Certificate:
-		c := dueCertOf(r)
-		return due.touch(txn, c.SubjectID, &c, false)
+		return due.touch(txn, r.SubjectID, r, false)
 	}
 	return nil
 }
