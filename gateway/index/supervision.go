@@ -435,10 +435,8 @@ func (x *Index) ensureVerifications() error {
 	if done, err := x.built(keyVerifications); err != nil || done {
 		return err
 	}
-	wb := x.db.NewWriteBatch()
-	defer wb.Cancel()
 	instruments := 0
-	err := x.db.View(func(txn *badger.Txn) error {
+	err := x.backfill(keyVerifications, func(txn *badger.Txn, wb *badger.WriteBatch) error {
 		prefix := []byte(prefixDueOfIns)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
@@ -451,12 +449,6 @@ func (x *Index) ensureVerifications() error {
 		return nil
 	})
 	if err != nil {
-		return err
-	}
-	if err := wb.Set([]byte(keyVerifications), []byte("1")); err != nil {
-		return err
-	}
-	if err := wb.Flush(); err != nil {
 		return err
 	}
 	if err := x.db.DropPrefix([]byte(prefixOldLists)); err != nil {

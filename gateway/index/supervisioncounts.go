@@ -362,10 +362,8 @@ func (x *Index) ensureCounts() error {
 		}
 	}
 	c := counts{}
-	wb := x.db.NewWriteBatch()
-	defer wb.Cancel()
 	entries := 0
-	err := x.db.View(func(txn *badger.Txn) error {
+	err := x.backfill(keyCounts, func(txn *badger.Txn, wb *badger.WriteBatch) error {
 		prefix := []byte(prefixDue)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
@@ -382,22 +380,16 @@ func (x *Index) ensureCounts() error {
 			c.entry(&e, 1)
 			entries++
 		}
+		for k, n := range c {
+			if n != 0 {
+				if err := wb.Set([]byte(k), binary.AppendVarint(nil, n)); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return err
-	}
-	for k, n := range c {
-		if n != 0 {
-			if err := wb.Set([]byte(k), binary.AppendVarint(nil, n)); err != nil {
-				return err
-			}
-		}
-	}
-	if err := wb.Set([]byte(keyCounts), []byte("1")); err != nil {
-		return err
-	}
-	if err := wb.Flush(); err != nil {
 		return err
 	}
 	if entries > 0 {

@@ -40,16 +40,29 @@ func (x *Index) built(marker string) (done bool, err error) {
 	return done, err
 }
 
+// backfill writes through one write batch what build derives from a
+// snapshot of the index (build reads through txn, writes through wb), and
+// sets marker with its writes.
+func (x *Index) backfill(marker string, build func(txn *badger.Txn, wb *badger.WriteBatch) error) error {
+	wb := x.db.NewWriteBatch()
+	defer wb.Cancel()
+	if err := x.db.View(func(txn *badger.Txn) error { return build(txn, wb) }); err != nil {
+		return err
+	}
+	if err := wb.Set([]byte(marker), []byte("1")); err != nil {
+		return err
+	}
+	return wb.Flush()
+}
+
 // ensureStandardUsages copies the certificates_by_reference entries of
 // certificates whose subject is a standard under prefixStandardUsages.
 func (x *Index) ensureStandardUsages() error {
 	if done, err := x.built(keyStandardUsages); err != nil || done {
 		return err
 	}
-	wb := x.db.NewWriteBatch()
-	defer wb.Cancel()
 	copied := 0
-	err := x.db.View(func(txn *badger.Txn) error {
+	err := x.backfill(keyStandardUsages, func(txn *badger.Txn, wb *badger.WriteBatch) error {
 		prefix := join(prefixEntry, record.IndexCertificatesByReference, "/")
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
@@ -78,12 +91,6 @@ func (x *Index) ensureStandardUsages() error {
 		return nil
 	})
 	if err != nil {
-		return err
-	}
-	if err := wb.Set([]byte(keyStandardUsages), []byte("1")); err != nil {
-		return err
-	}
-	if err := wb.Flush(); err != nil {
 		return err
 	}
 	if copied > 0 {
