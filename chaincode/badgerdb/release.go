@@ -35,3 +35,15 @@ func ReleaseMappedEvery(ctx context.Context, interval time.Duration, log *slog.L
 		}
 	}
 }
+
+// StartReleasingMapped runs ReleaseMappedEvery(ReleaseInterval) over dirs
+// in a goroutine of its own; stop ends it and waits for it.
+func StartReleasingMapped(log *slog.Logger, dirs ...string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ReleaseMappedEvery(ctx, ReleaseInterval, log, dirs...)
+	}()
+	return func() { cancel(); <-done }
+}

@@ -88,19 +88,15 @@ func openEmbeddedRegion(ctx context.Context, dir string) (*embeddedRegion, error
 	r := &embeddedRegion{ledger: l, index: x, times: &applyTimes{Ledger: l, applied: map[uint64]time.Time{}}}
 	follow, cancel := context.WithCancel(ctx)
 	followed := make(chan struct{})
-	released := make(chan struct{})
 	go func() {
 		defer close(followed)
 		_ = x.Follow(follow, r.times)
 	}()
-	go func() {
-		defer close(released)
-		badgerdb.ReleaseMappedEvery(follow, badgerdb.ReleaseInterval, nil, dir) // as metrotrace serve does
-	}()
+	stopReleasing := badgerdb.StartReleasingMapped(nil, dir) // as metrotrace serve does
 	r.stop = func() {
 		cancel()
 		<-followed
-		<-released
+		stopReleasing()
 		x.Close()
 		l.Close()
 	}

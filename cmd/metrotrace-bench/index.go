@@ -157,13 +157,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer x.Close()
-	releasing, stopReleasing := context.WithCancel(context.Background())
-	released := make(chan struct{})
-	go func() {
-		defer close(released)
-		badgerdb.ReleaseMappedEvery(releasing, badgerdb.ReleaseInterval, nil, dir) // as metrotrace serve does
-	}()
-	defer func() { stopReleasing(); <-released }()
+	defer badgerdb.StartReleasingMapped(nil, dir)() // as metrotrace serve does
 	var build time.Duration
 	if reuse {
 		fmt.Fprintf(stderr, "reusing the index of %d instruments in %s\n", n, dir)
