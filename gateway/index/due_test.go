@@ -20,7 +20,8 @@ import (
 // issued, revoked, restored and corrected, several to an event) and after
 // each compares every instrument's due entry with rules.DueOf over all its
 // certificates; then it drops the verification keys, as an index from
-// before them, and checks that opening builds the same keys again.
+// before them, and checks that the upgrade Open runs builds the same keys
+// again.
 func TestDueEntriesAgreeWithDueOf(t *testing.T) {
 	x, err := Open("", nil)
 	if err != nil {
