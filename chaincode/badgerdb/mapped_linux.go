@@ -2,6 +2,7 @@ package badgerdb
 
 import (
 	"bufio"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,4 +75,23 @@ func under(path string, dirs []string) bool {
 		}
 	}
 	return false
+}
+
+// residentShared returns the bytes of the process's resident pages that
+// are backed by files or shared memory (the third field of
+// /proc/self/statm, in pages), and whether it could be read.
+func residentShared() (int64, bool) {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, false
+	}
+	fields := bytes.Fields(data)
+	if len(fields) < 3 {
+		return 0, false
+	}
+	pages, err := strconv.ParseInt(string(fields[2]), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return pages * int64(os.Getpagesize()), true
 }
