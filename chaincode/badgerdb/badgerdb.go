@@ -27,6 +27,15 @@ import (
 	"github.com/dgraph-io/badger/v4/options"
 )
 
+// MemoryLimit is the Go runtime's soft memory limit (debug.SetMemoryLimit)
+// for a process that holds the embedded ledger's and the index's
+// databases, as metrotrace serve does: their memtables, the table builders
+// badger pools and the garbage of a long write stay about that size
+// instead of doubling with GOGC. At 160 MiB an out-of-tolerance case over
+// 100k certificates (metrotrace-bench case) peaked at 210 MiB of RSS in
+// 32 s; at 256 MiB it peaked at 300-327 MiB in 26-29 s.
+const MemoryLimit = 160 << 20
+
 // Options are badger's own options and how the value-log garbage
 // collector runs.
 type Options struct {
@@ -53,12 +62,17 @@ type Options struct {
 // collector every ten minutes that rewrites files at least half garbage.
 func DefaultOptions(dir string) Options {
 	opts := badger.DefaultOptions(dir).WithLogger(nil).
-		// Tables are built whole in memory, pooled allocators keep their
-		// buffers for a while after, and compression adds a second copy of
-		// every block: uncompressed 1 MiB base tables keep a compaction's
-		// builders small (the data is mostly short keys and JSON records;
-		// the disk holds a few hundred MB at the benchmark's 1M).
+		// A table is built whole in memory, in buffers that start at twice
+		// its size and double when full; badger pools up to eight of them
+		// per database with every buffer they ever grew (a compaction runs
+		// up to five builders at once, and each of two compactors does).
+		// Compression adds a second copy of every block. Uncompressed 1 MiB
+		// tables at every level (badger doubles the size per level by
+		// default, so the deepest tables of a large database were 32 MiB)
+		// keep each pooled builder at 2 MiB. The data is mostly short keys
+		// and JSON records; the disk holds under 1 GB at the benchmark's 1M.
 		WithCompression(options.None).WithBaseTableSize(1 << 20)
+	opts.TableSizeMultiplier = 1
 	if dir == "" {
 		opts = opts.WithInMemory(true)
 	}

@@ -201,7 +201,7 @@ func runCase(c caseConfig, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20) // as metrotrace serve sets it (--memory-limit)
+		debug.SetMemoryLimit(badgerdb.MemoryLimit) // as metrotrace serve sets it (--memory-limit)
 	}
 	ctx := context.Background()
 	r, err := openEmbeddedRegion(ctx, tmp)

@@ -139,7 +139,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		dir = tmp
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20) // as metrotrace serve sets it (--memory-limit)
+		debug.SetMemoryLimit(badgerdb.MemoryLimit) // as metrotrace serve sets it (--memory-limit)
 	}
 	memStart, err := readMem("/proc/self/status")
 	if err != nil {

@@ -43,8 +43,9 @@ const (
 	// DefaultMemoryLimit is the Go runtime's soft memory limit serve sets
 	// (debug.SetMemoryLimit): the garbage collector works harder near it,
 	// so the ledger's and the index's caches and memtables plus garbage
-	// stay about that size instead of doubling with GOGC.
-	DefaultMemoryLimit = int64(256 << 20)
+	// stay about that size instead of doubling with GOGC
+	// (badgerdb.MemoryLimit says what it was measured against).
+	DefaultMemoryLimit = int64(badgerdb.MemoryLimit)
 )
 
 // Config is the configuration of metrotrace serve.

@@ -43,6 +43,10 @@ type Index struct {
 	db  *badgerdb.DB
 	log *slog.Logger
 
+	// writer serializes the events applied (advance), the one writer of
+	// the database after Open.
+	writer sync.Mutex
+
 	mu      sync.Mutex
 	cp      Checkpoint
 	applied chan struct{} // closed and replaced after every applied event
@@ -68,7 +72,7 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 	}
 	opts := badgerdb.DefaultOptions(dir)
 	opts.Log = log
-	opts.Options = opts.WithMemTableSize(16 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
+	opts.Options = opts.WithMemTableSize(8 << 20).WithNumMemtables(2).WithBlockCacheSize(32 << 20).WithIndexCacheSize(16 << 20).
 		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(8).WithNumCompactors(2)
 	if dir != "" {
 		// On disk, large records go to the value log to keep the tree
@@ -76,6 +80,11 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		// default (large) threshold, or records over it would be refused.
 		opts.Options = opts.WithValueThreshold(1 << 10)
 	}
+	// Events are applied one at a time (Index.writer), so badger's conflict
+	// detection has nothing to find; it would keep the keys of every
+	// commit for as long as a query's read transaction is open (an impact
+	// streamed over minutes).
+	opts.Options = opts.WithDetectConflicts(false)
 	db, err := badgerdb.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)
@@ -149,6 +158,8 @@ func (x *Index) Apply(ev ledger.Event) error {
 
 func (x *Index) advance(ev ledger.Event, records []record.EventRecord) error {
 	var next Checkpoint
+	x.writer.Lock()
+	defer x.writer.Unlock()
 	x.decoded.begin()
 	defer x.decoded.end()
 	err := x.db.Update(func(txn *badger.Txn) error {
