@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -126,13 +128,17 @@ func (m memStatus) String() string {
 }
 
 // dirSize sums the apparent sizes and the allocated blocks of the files
-// under dir.
+// under dir. A file that vanishes during the walk (a table a compaction
+// of the open database just replaced) is not counted.
 func dirSize(dir string) (apparent, allocated int64, err error) {
 	err = filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
