@@ -35,12 +35,12 @@ func Open(dir string) (*Store, error) {
 	if dir != "" {
 		// badger's defaults (five 64 MiB memtables, a 256 MiB block cache,
 		// four compactors) would take a gateway on the embedded ledger
-		// past 300 MB alone; two 16 MiB memtables, small caches and two
+		// past 300 MB alone; two 8 MiB memtables, small caches and two
 		// compactors keep it under (the ledger is written one transaction
 		// at a time). Each memtable also costs its flush: badger builds the
 		// level-0 table in buffers doubling up to the memtable's size and
 		// keeps them pooled (twice the memtable). A transaction may be
-		// 15 % of a memtable, 2.4 MiB: values over 1 KiB (records, their
+		// 15 % of a memtable, 1.2 MiB: values over 1 KiB (records, their
 		// history, the log entry with its event) go to the value log and
 		// count only as a pointer, so a batch at the 1 MiB body limit,
 		// written three times, fits (TestTheLargestBatchCommitsOnDisk in
@@ -52,10 +52,11 @@ func Open(dir string) (*Store, error) {
 	}
 	// Submits are simulated and committed one at a time (Store.writer),
 	// so no transaction can conflict with another and badger's own
-	// conflict detection has nothing to find. It would cost memory: badger keeps the keys each
-	// commit wrote until no older read transaction is open, and a follower
-	// reading the transaction log holds one for as long as it applies
-	// what it reads (28 MB during a 100k-certificate case).
+	// conflict detection has nothing to find. It would cost memory: badger
+	// keeps the keys each commit wrote until no older read transaction is
+	// open, and a follower reading the transaction log holds one for as
+	// long as it applies what it reads (28 MB during a 100k-certificate
+	// case).
 	opts.Options = opts.WithDetectConflicts(false)
 	db, err := badgerdb.Open(opts)
 	if err != nil {

@@ -15,18 +15,18 @@ import (
 // the padded method every copy carries. The stores' memtables are sized
 // for it (badgerstub and the index); tests commit it to show they are.
 func LargestBatch(cert record.Certificate, idFormat string, bodyLimit int) (body, method string) {
-	encode := func(pad int) string {
+	encode := func(method string) string {
 		c := cert
-		c.Method = cert.Method + strings.Repeat("x", pad)
+		c.Method = method
 		certs := make([]json.RawMessage, record.MaxBatch)
 		for i := range certs {
 			c.ID = fmt.Sprintf(idFormat, i)
 			certs[i], _ = json.Marshal(&c)
 		}
-		method = c.Method
 		data, _ := json.Marshal(certs)
 		return string(data)
 	}
-	pad := (bodyLimit - len(encode(0)) - 512) / record.MaxBatch
-	return encode(max(pad, 0)), method
+	pad := (bodyLimit - len(encode(cert.Method)) - 512) / record.MaxBatch
+	method = cert.Method + strings.Repeat("x", max(pad, 0))
+	return encode(method), method
 }

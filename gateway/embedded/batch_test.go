@@ -8,7 +8,6 @@ import (
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
-	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
@@ -20,21 +19,9 @@ import (
 // history and the transaction log entry with its event, and must fit what
 // badger allows a transaction. Every certificate then reads back.
 func TestTheLargestBatchCommitsOnDisk(t *testing.T) {
-	l, err := embedded.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l, recorder, cert := scenarioLedger(t)
 	ctx := context.Background()
-	f := scenario.New()
-	for _, s := range f.Steps() {
-		id, _ := l.Wallet().Identity(s.MSPID, s.Role, s.Institution)
-		if _, err := l.Submit(ctx, id, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	recorder, _ := l.Wallet().Identity("TianjinMSP", "recorder", "TJ-ENT")
-	body, method := scenario.LargestBatch(*f.Certificate("TJENT-2024-0042"), "MAXBATCH-%04d", httpapi.DefaultBodyLimit)
+	body, method := scenario.LargestBatch(cert, "MAXBATCH-%04d", httpapi.DefaultBodyLimit)
 	if len(body) > httpapi.DefaultBodyLimit || len(body) < httpapi.DefaultBodyLimit-4096 {
 		t.Fatalf("batch body %d bytes, want just under %d", len(body), httpapi.DefaultBodyLimit)
 	}

@@ -11,36 +11,15 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/metrotrace/metrotrace/chaincode/badgerdb"
-	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/scenario"
-	"github.com/metrotrace/metrotrace/gateway/embedded"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
-
-// benchLedger is an on-disk embedded ledger loaded with the scenario, the
-// recorder of TJ-ENT and a certificate of its to copy.
-func benchLedger(b *testing.B) (*embedded.Ledger, *identity.Identity, record.Certificate) {
-	l, err := embedded.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { l.Close() })
-	f := scenario.New()
-	for _, s := range f.Steps() {
-		id, _ := l.Wallet().Identity(s.MSPID, s.Role, s.Institution)
-		if _, err := l.Submit(context.Background(), id, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	recorder, _ := l.Wallet().Identity("TianjinMSP", "recorder", "TJ-ENT")
-	return l, recorder, *f.Certificate("TJENT-2024-0042")
-}
 
 // BenchmarkIssueCertificateSingle issues certificates through the real
 // chaincode on the on-disk embedded ledger, one transaction each.
 func BenchmarkIssueCertificateSingle(b *testing.B) {
-	l, recorder, cert := benchLedger(b)
+	l, recorder, cert := scenarioLedger(b)
 	ctx := context.Background()
 	b.ResetTimer()
 	cpu := cpuTime()
@@ -58,7 +37,7 @@ func BenchmarkIssueCertificateSingle(b *testing.B) {
 // IssueCertificates, record.MaxBatch a transaction; compare its certs/s
 // with BenchmarkIssueCertificateSingle's of the same run.
 func BenchmarkIssueCertificatesBatch(b *testing.B) {
-	l, recorder, cert := benchLedger(b)
+	l, recorder, cert := scenarioLedger(b)
 	ctx := context.Background()
 	batch := make([]json.RawMessage, 0, record.MaxBatch)
 	flush := func() {
