@@ -477,7 +477,12 @@ func classify(phase ledger.Phase, txID string, err error) error {
 	if msg, ok := chaincodeRefusal(err); ok {
 		return ledger.ChaincodeError(msg)
 	}
-	if status.Code(err) == codes.Unavailable && (phase == ledger.PhaseEndorse || phase == ledger.PhaseSubmit) {
+	// A peer the endorsement policy needs that discovery does not see yet
+	// (restarting) makes the gateway service answer FailedPrecondition "no
+	// combination of peers can be derived": nothing was endorsed either.
+	noEndorsers := phase == ledger.PhaseEndorse && status.Code(err) == codes.FailedPrecondition &&
+		strings.Contains(err.Error(), "no combination of peers can be derived")
+	if noEndorsers || status.Code(err) == codes.Unavailable && (phase == ledger.PhaseEndorse || phase == ledger.PhaseSubmit) {
 		// Nothing was ordered: the same request may simply be sent again.
 		who := map[ledger.Phase]string{ledger.PhaseEndorse: "endorsing peer", ledger.PhaseSubmit: "orderer"}[phase]
 		return &ledger.Error{Phase: phase, TxID: txID, Err: &ledger.Unavailable{Who: who, Err: fmt.Errorf("%w: no %s took the transaction, retry later: %w",
