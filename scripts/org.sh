@@ -24,7 +24,7 @@
 #   org.sh propose-remove --dir D --msp MSPID --out UPDATE config update removing an
 #                                             org from the application group
 #   org.sh sign --dir D --update UPDATE       add own admin's signature to UPDATE
-#   org.sh submit --dir D --update UPDATE     sign and send UPDATE to own orderer
+#   org.sh submit --dir D --update UPDATE     sign, send UPDATE to own orderer, wait until in the config
 #   org.sh fetch-config --dir D --out BLOCK   latest config block (for a joining org)
 #   org.sh config-info --dir D               JSON: config block and sequence, orgs, consenters,
 #                                             the MSPs that signed the last config update
@@ -713,11 +713,23 @@ cmd_sign() {
 	tools
 	[[ -f "$upd" ]] || die "usage: org.sh sign|submit --dir D --update UPDATE"
 	if ((submit)); then
-		local oargs
+		local oargs seq now i
 		mapfile -t oargs < <(orderer_args)
+		fetch_config "$D/update/before.json"
+		seq="$(jq -r .sequence "$D/update/before.json")"
 		as_admin traced cli peer channel update -f "$upd" -c "$CHANNEL" "${oargs[@]}" >>"$D/logs/peer-cli.log" 2>&1 ||
 			{ tail -n 3 "$D/logs/peer-cli.log" >&2; die "the orderer refused the config update $upd"; }
-		log "config update $upd signed by $MSP's admin and submitted"
+		# The orderer acknowledges before it cuts the config block; wait
+		# until the channel's config carries the update, so what runs
+		# next (config-info, a join) sees it.
+		for ((i = 0; i < 60; i++)); do
+			fetch_config "$D/update/after.json"
+			now="$(jq -r .sequence "$D/update/after.json")"
+			((now > seq)) && break
+			sleep 0.5
+		done
+		((now > seq)) || die "config update $upd was accepted but the channel's config is still at sequence $seq after 30 s"
+		log "config update $upd signed by $MSP's admin and submitted; channel config now at sequence $now"
 	else
 		as_admin traced cli peer channel signconfigtx -f "$upd" >>"$D/logs/peer-cli.log" 2>&1 ||
 			{ tail -n 3 "$D/logs/peer-cli.log" >&2; die "signing $upd failed"; }
