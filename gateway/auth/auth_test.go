@@ -201,3 +201,57 @@ func TestIdentityForAsksTheWalletForTheTokensIdentity(t *testing.T) {
 		t.Error("a bad MSP got an identity")
 	}
 }
+
+// A token Verify remembers is still refused once it expires, and under
+// another secret; a tampered copy of it is verified afresh and refused.
+func TestARememberedTokenIsStillCheckedForExpiryAndSecret(t *testing.T) {
+	clock := now
+	is := &auth.Issuer{Secret: bytes.Repeat([]byte{7}, 32), Now: func() time.Time { return clock }}
+	tok, err := is.Issue(auth.Claims{Role: auth.RoleRecorder, MSP: "TianjinMSP", Institution: "TJIM"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		c, err := is.Verify(tok)
+		if err != nil || c.Institution != "TJIM" || c.Role != auth.RoleRecorder || c.Subject != "recorder@TJIM" || !c.ExpiresAt.Equal(now.Add(time.Hour)) {
+			t.Fatalf("verify %d: %+v %v", i, c, err)
+		}
+	}
+	if _, err := is.Verify(tok[:len(tok)-2] + "AA"); !errors.Is(err, auth.ErrInvalidToken) {
+		t.Fatalf("a tampered signature: %v, want invalid", err)
+	}
+	clock = now.Add(time.Hour - time.Second)
+	if _, err := is.Verify(tok); err != nil {
+		t.Fatalf("a second before expiry: %v", err)
+	}
+	clock = now.Add(time.Hour)
+	if _, err := is.Verify(tok); !errors.Is(err, auth.ErrExpired) {
+		t.Fatalf("at expiry: %v, want expired", err)
+	}
+	clock = now
+	is.Secret = bytes.Repeat([]byte{8}, 32)
+	if _, err := is.Verify(tok); !errors.Is(err, auth.ErrInvalidToken) || errors.Is(err, auth.ErrExpired) {
+		t.Fatalf("under another secret: %v, want a bad signature", err)
+	}
+}
+
+// Past VerifiedTokens remembered tokens the Issuer starts again and every
+// token still verifies.
+func TestManyTokensAllVerify(t *testing.T) {
+	is := newIssuer(t)
+	toks := make([]string, auth.VerifiedTokens+10)
+	for i := range toks {
+		tok, err := is.Issue(auth.Claims{Role: auth.RoleRecorder, MSP: "TianjinMSP", Institution: "TJIM", Subject: "r" + strconv.Itoa(i)}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toks[i] = tok
+	}
+	for round := 0; round < 2; round++ {
+		for i, tok := range toks {
+			if c, err := is.Verify(tok); err != nil || c.Subject != "r"+strconv.Itoa(i) {
+				t.Fatalf("round %d token %d: %+v %v", round, i, c, err)
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -21,7 +22,23 @@ type Issuer struct {
 	Secret []byte
 	// Now is the clock; nil means time.Now. Tests fix it.
 	Now func() time.Time
+
+	// verified remembers the claims of tokens whose signature and
+	// claims were checked, so that a client's every request does not
+	// parse and verify its token again; see [Issuer.Verify].
+	mu       sync.Mutex
+	verified map[string]verifiedToken
 }
+
+// verifiedToken is a token that passed Verify under secret.
+type verifiedToken struct {
+	secret string
+	claims Claims
+}
+
+// VerifiedTokens is how many verified tokens an Issuer remembers; past
+// it, it forgets them all and starts again.
+const VerifiedTokens = 4096
 
 // tokenClaims is the JWT body.
 type tokenClaims struct {
@@ -82,10 +99,37 @@ func (is *Issuer) Issue(c Claims, ttl time.Duration) (string, error) {
 
 // Verify checks a token's signature (HS256 only: "none" and every other
 // algorithm are refused), its expiry and its claims, and returns them.
+//
+// A token verified before under the same secret is not parsed again: only
+// its expiry is checked against the clock.
 func (is *Issuer) Verify(token string) (Claims, error) {
 	if err := is.checkSecret(); err != nil {
 		return Claims{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
+	is.mu.Lock()
+	v, ok := is.verified[token]
+	is.mu.Unlock()
+	if ok && v.secret == string(is.Secret) {
+		if !is.now().Before(v.claims.ExpiresAt) {
+			return Claims{}, fmt.Errorf("%w: %w", ErrInvalidToken, ErrExpired)
+		}
+		return v.claims, nil
+	}
+	c, err := is.verify(token)
+	if err != nil {
+		return Claims{}, err
+	}
+	is.mu.Lock()
+	if is.verified == nil || len(is.verified) >= VerifiedTokens {
+		is.verified = make(map[string]verifiedToken)
+	}
+	is.verified[token] = verifiedToken{secret: string(is.Secret), claims: c}
+	is.mu.Unlock()
+	return c, nil
+}
+
+// verify parses and checks a token: its signature, expiry and claims.
+func (is *Issuer) verify(token string) (Claims, error) {
 	var tc tokenClaims
 	_, err := jwt.ParseWithClaims(token, &tc, func(*jwt.Token) (any, error) { return is.Secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
