@@ -167,6 +167,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.JSONSerializer = jsonSerializer{}
 	// Rate limits key on the connection's address: a client cannot pick its
 	// own bucket with X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()

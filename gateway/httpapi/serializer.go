@@ -1,0 +1,46 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// jsonSerializer is Echo's JSON serializer with the answer encoded whole
+// before it is written, so that it goes out with a Content-Length in one
+// write instead of in chunks. Its output is encoding/json's, byte for
+// byte, as Echo's own serializer writes it.
+type jsonSerializer struct{ echo.DefaultJSONSerializer }
+
+// encodeBuffers holds the buffers answers are encoded into; one grown
+// past maxPooledBuffer is left to the garbage collector.
+var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBuffer = 1 << 20
+
+// Serialize encodes i, with indent when it is not empty, and writes it.
+func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
+	buf := encodeBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			encodeBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	if err := enc.Encode(i); err != nil {
+		return err
+	}
+	r := c.Response()
+	if !r.Committed {
+		r.Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	}
+	_, err := r.Write(buf.Bytes())
+	return err
+}
