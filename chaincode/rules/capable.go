@@ -38,9 +38,10 @@ func IssuerCapable(l Lookup, c *record.Certificate) (Check, error) {
 	for _, r := range c.Results {
 		covered, why := coveringCMC(valid, r)
 		if covered != nil {
-			b.ok(FindingResultWithinCMC, Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "capability_id": covered.ID,
-				"range": covered.Range.String(), "uncertainty": covered.Uncertainty.String()},
-				fmt.Sprintf("result %g %s within CMC %s %s, %s", r.Value, r.Unit, covered.ID, covered.Range, covered.Uncertainty))
+			// Each part formatted once, for the parameters and the text.
+			value, rng, unc := strconv.FormatFloat(r.Value, 'g', -1, 64), covered.Range.String(), covered.Uncertainty.String()
+			b.ok(FindingResultWithinCMC, Params{"value": value, "unit": r.Unit, "capability_id": covered.ID, "range": rng, "uncertainty": unc},
+				"result "+value+" "+r.Unit+" within CMC "+covered.ID+" "+rng+", "+unc)
 		} else {
 			p := Params{"value": fmt.Sprintf("%g", r.Value), "unit": r.Unit, "certificate_id": c.ID, "reasons": strconv.Itoa(len(why))}
 			text := make([]string, len(why))
