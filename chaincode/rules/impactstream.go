@@ -114,3 +114,14 @@ func ImpactStream(l Lookup, each, standards EachUsage, standardID, since string,
 	}
 	return order, nil
 }
+
+// ImpactStreamEnd ends a streamed impact that completed (the gateway's
+// format=ndjson answer, as {"end": ImpactStreamEnd}): the impact it
+// answered, how many items came before it, and the affected standards but
+// the faulty one, in id order.
+type ImpactStreamEnd struct {
+	StandardID string   `json:"standard_id"`
+	Since      string   `json:"since"`
+	Items      int      `json:"items"`
+	Standards  []string `json:"standards"`
+}

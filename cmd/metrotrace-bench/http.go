@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -8,6 +10,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,7 +115,74 @@ func measureHTTP(x *index.Index, n int, c indexConfig, t *table, stderr io.Write
 		}
 		t.Rows = append(t.Rows, w)
 	}
+	return measureHTTPStream(client, base, token, n, c.impactRuns, t, stderr)
+}
+
+// measureHTTPStream asks the whole impact of the standard feeding every
+// instrument as a stream (format=ndjson), runs times one after another,
+// reads every line and checks the count on the last, with the process's
+// RSS (the gateway's, serving in this process) sampled throughout.
+func measureHTTPStream(client *http.Client, base, token string, n, runs int, t *table, stderr io.Writer) error {
+	path := "/api/v1/impact/" + impactStandard + "?since=2024-01-01&format=ndjson"
+	fmt.Fprintf(stderr, "HTTP GET %s (all %d certificates), %d runs, RSS sampled\n", path, 3*n+1, runs)
+	runtime.GC()
+	debug.FreeOSMemory()
+	before, err := readMem("/proc/self/status")
+	if err != nil {
+		return err
+	}
+	rs := sampleRSS(10 * time.Millisecond)
+	var d []time.Duration
+	var bytesRead int64
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		lines, size, last, err := streamGet(client, base+path, token)
+		d = append(d, time.Since(start))
+		if err != nil {
+			rs.peak()
+			return err
+		}
+		want := fmt.Sprintf(`"items":%d,`, 3*n+1)
+		if lines != 3*n+2 || !strings.Contains(last, want) {
+			rs.peak()
+			return fmt.Errorf("GET %s: %d lines ending %.200s, want %d items and the end line", path, lines, last, 3*n+1)
+		}
+		bytesRead = size
+	}
+	peak := rs.peak()
+	st := summarize(d)
+	t.Rows = append(t.Rows,
+		row{What: fmt.Sprintf("HTTP GET /api/v1/impact/%s?format=ndjson, the whole impact streamed (%d lines, %s), %d runs", impactStandard, 3*n+2, mib(bytesRead), runs),
+			Measured: "p50 " + ms(st.P50) + ", max " + ms(st.Max)},
+		row{What: "process RSS during the HTTP streams (sampled every 10 ms)", Measured: "peak " + peak.String(),
+			Baseline: "before " + mib(before.RSS), Ratio: fmt.Sprintf("+%s", mib(peak.RSS-before.RSS)), Target: "≤ 300 MB at 1M"})
 	return nil
+}
+
+// streamGet reads a streamed answer line by line: how many lines, how
+// many bytes, and its end (or error) line.
+func streamGet(client *http.Client, url, token string) (lines int, size int64, last string, err error) {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return 0, 0, "", fmt.Errorf("GET %s answered %s: %s", url, resp.Status, body)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines++
+		size += int64(len(sc.Bytes())) + 1
+		if b := sc.Bytes(); bytes.HasPrefix(b, []byte(`{"end"`)) || bytes.HasPrefix(b, []byte(`{"error"`)) {
+			last = string(b)
+		}
+	}
+	return lines, size, last, sc.Err()
 }
 
 // loadRoute runs clients goroutines asking route r one request after

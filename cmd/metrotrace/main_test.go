@@ -140,6 +140,36 @@ func TestServeWithTheDemo(t *testing.T) {
 		}
 		r = runCLI(t, env, "impact", sc.ImpactStandard, "--since", sc.ImpactSince)
 		mustContain(t, "impact output", r.stdout, "Impact of "+sc.ImpactStandard, set.Instruments[0])
+
+		// Streamed: every certificate of the set (some under two
+		// references), from the index and from the ledger's pages.
+		for _, source := range []string{"index", "ledger"} {
+			r = runCLI(t, env, "impact", sc.ImpactStandard, "--since", sc.ImpactSince, "--stream", "--source", source, "-o", "json")
+			if r.code != 0 {
+				t.Fatalf("stream from %s: exit %d: %s", source, r.code, r.stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+			seen := map[string]bool{}
+			for _, l := range lines[:len(lines)-1] {
+				var it rules.ImpactItem
+				if err := json.Unmarshal([]byte(l), &it); err != nil || it.CertificateID == "" {
+					t.Fatalf("stream line %q: %v", l, err)
+				}
+				seen[it.CertificateID] = true
+			}
+			var end struct{ End rules.ImpactStreamEnd }
+			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &end); err != nil || end.End.Items != len(lines)-1 || len(end.End.Standards) != len(set.Standards) {
+				t.Fatalf("stream from %s ends %q (%v), want %d items", source, lines[len(lines)-1], err, len(lines)-1)
+			}
+			if len(seen) != len(set.Certificates) {
+				t.Errorf("stream from %s names %d certificates, the set %d", source, len(seen), len(set.Certificates))
+			}
+		}
+		r = runCLI(t, env, "impact", sc.ImpactStandard, "--since", sc.ImpactSince, "--stream")
+		mustContain(t, "streamed impact output", r.stdout, "via "+sc.ImpactStandard, "Impact of "+sc.ImpactStandard+" since "+sc.ImpactSince)
+		if r = runCLI(t, env, "impact", "NO-SUCH-STANDARD", "--since", sc.ImpactSince, "--stream"); r.code != ExitFailure || !strings.Contains(r.stderr, "NO-SUCH-STANDARD") {
+			t.Errorf("streamed impact of an unknown standard: exit %d, stderr %q", r.code, r.stderr)
+		}
 	})
 
 	t.Run("recognition shows every check", func(t *testing.T) {
@@ -173,6 +203,7 @@ func TestServeWithTheDemo(t *testing.T) {
 	t.Run("usage errors exit 2", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"impact", sc.ImpactStandard},
+			{"impact", sc.ImpactStandard, "--since", "2024-01-01", "--stream", "--paths"},
 			{"trace"},
 			{"trace", "X", "--at", "2024-02-30"},
 			{"get", "gadget", "X"},

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -109,7 +112,7 @@ The exit status is 0 whatever the verdict; read it from the output.`,
 func newImpactCommand(env Env) *cobra.Command {
 	var o clientOptions
 	var since, source string
-	var withPaths bool
+	var withPaths, stream bool
 	cmd := &cobra.Command{
 		Use:     "impact STANDARD --since DATE",
 		Short:   "What did a standard found out of tolerance affect since a date?",
@@ -119,6 +122,12 @@ func newImpactCommand(env Env) *cobra.Command {
 			if err := checkDate("since", since, true); err != nil {
 				return err
 			}
+			if stream {
+				if withPaths {
+					return usageErrorf("--paths and --stream exclude each other: each streamed certificate names its reference standard")
+				}
+				return streamImpact(cmd.Context(), env, &o, source, args[0], since)
+			}
 			return askServer(env, &o, source, func(c *apiclient.Client, src apiclient.Source) (*rules.ImpactSet, error) {
 				return c.Impact(cmd.Context(), args[0], since, withPaths, src)
 			}, printImpact)
@@ -127,8 +136,49 @@ func newImpactCommand(env Env) *cobra.Command {
 	o.bind(cmd.Flags())
 	cmd.Flags().StringVar(&since, "since", "", "first day the standard may have been out of tolerance, YYYY-MM-DD (required)")
 	cmd.Flags().BoolVar(&withPaths, "paths", false, "also show the path from the standard to each affected record")
+	cmd.Flags().BoolVar(&stream, "stream", false, "print every affected certificate as the server streams it (bounded memory on both sides; with -o json, one JSON object a line)")
 	cmd.Flags().StringVar(&source, "source", "", "where to ask: index (default) or ledger (the chaincode)")
 	return cmd
+}
+
+// streamImpact prints a standard's impact as the server streams it: a line
+// per affected certificate, then the count; with -o json the stream's own
+// lines (an ImpactItem each, then {"end": ...}).
+func streamImpact(ctx context.Context, env Env, o *clientOptions, source, standardID, since string) error {
+	src, err := parseSource(source)
+	if err != nil {
+		return err
+	}
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(env.Stdout)
+	enc := json.NewEncoder(w)
+	end, err := c.ImpactStream(ctx, standardID, since, src, func(it rules.ImpactItem) error {
+		if o.output == outputJSON {
+			return enc.Encode(it)
+		}
+		_, err := fmt.Fprintf(w, "%-24s via %-20s %s %s of %s, performed %s by %s\n", it.CertificateID, it.ReferenceID,
+			it.SubjectDocType, it.SubjectID, it.SubjectInstitutionID, it.PerformedOn, it.IssuerID)
+		return err
+	})
+	if err != nil {
+		w.Flush()
+		return o.explain(err)
+	}
+	if o.output == outputJSON {
+		err = enc.Encode(struct {
+			End *rules.ImpactStreamEnd `json:"end"`
+		}{end})
+	} else {
+		_, err = fmt.Fprintf(w, "Impact of %s since %s: %d certificate line(s) (a certificate that used two affected standards is one under each), %d standard(s) affected besides it: %s\n",
+			end.StandardID, end.Since, end.Items, len(end.Standards), strings.Join(end.Standards, ", "))
+	}
+	if err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 func newRecognizeCommand(env Env) *cobra.Command {

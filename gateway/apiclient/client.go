@@ -86,6 +86,9 @@ type request struct {
 	contentType string
 	accept      string // "" : application/json
 	body        []byte
+	// stream, when set, reads a 2xx answer's body as it arrives instead
+	// of the whole body being read first (the response then has none).
+	stream func(io.Reader) error
 }
 
 // response is a successful answer.
@@ -132,6 +135,14 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if err != nil {
 			// A *url.Error already names the method and the URL.
 			return nil, err
+		}
+		if r.stream != nil && res.StatusCode >= 200 && res.StatusCode <= 299 {
+			err := r.stream(res.Body)
+			res.Body.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", r.method, shown, err)
+			}
+			return &response{status: res.StatusCode, header: res.Header}, nil
 		}
 		data, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
 		res.Body.Close()

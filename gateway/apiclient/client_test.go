@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/apiclient"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
 )
@@ -138,5 +140,58 @@ func TestARefusedBatchItemCarriesItsReasonAndFields(t *testing.T) {
 	}
 	if !reflect.DeepEqual(ae.Details, want) {
 		t.Errorf("details = %+v\nwant      %+v", ae.Details, want)
+	}
+}
+
+// A streamed impact gives every item to fn and returns its end; a stream
+// that ends with an error line, or with no end line, is an error, and so
+// is a refusal before the stream began.
+func TestImpactStreamReadsEveryLineToTheEnd(t *testing.T) {
+	bodies := map[string]string{
+		"S-OK":    `{"certificate_id":"C1","reference_id":"S-OK"}` + "\n" + `{"certificate_id":"C2","reference_id":"S2"}` + "\n" + `{"end":{"standard_id":"S-OK","since":"2024-01-01","items":2,"standards":["S2"]}}` + "\n",
+		"S-ERR":   `{"certificate_id":"C1","reference_id":"S-ERR"}` + "\n" + `{"error":{"code":"timeout","message":"the request did not finish within 30s"}}` + "\n",
+		"S-SHORT": `{"certificate_id":"C1","reference_id":"S-SHORT"}` + "\n",
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Path[len("/api/v1/impact/"):]
+		if r.URL.Query().Get("format") != "ndjson" || r.URL.Query().Get("since") != "2024-01-01" || r.URL.Query().Get("source") != "ledger" {
+			t.Errorf("query %s", r.URL.RawQuery)
+		}
+		body, ok := bodies[id]
+		if !ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"error":{"code":"not_found","message":"no standard ` + id + `"}}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	c, err := apiclient.New(srv.URL, apiclient.WithToken("tok"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	collect := func(it rules.ImpactItem) error { got = append(got, it.CertificateID+"<"+it.ReferenceID); return nil }
+	end, err := c.ImpactStream(context.Background(), "S-OK", "2024-01-01", apiclient.SourceLedger, collect)
+	if err != nil || end.Items != 2 || !reflect.DeepEqual(end.Standards, []string{"S2"}) || !reflect.DeepEqual(got, []string{"C1<S-OK", "C2<S2"}) {
+		t.Fatalf("end %+v, items %v, err %v", end, got, err)
+	}
+	got = nil
+	_, err = c.ImpactStream(context.Background(), "S-ERR", "2024-01-01", apiclient.SourceLedger, collect)
+	var ae *apiclient.Error
+	if !errors.As(err, &ae) || ae.Code != "timeout" || ae.Status != 200 || len(got) != 1 {
+		t.Errorf("a stream ending with an error line: %v (items %v)", err, got)
+	}
+	if _, err = c.ImpactStream(context.Background(), "S-SHORT", "2024-01-01", apiclient.SourceLedger, collect); err == nil || !strings.Contains(err.Error(), "without its end line") {
+		t.Errorf("a stream without its end line: %v", err)
+	}
+	if _, err = c.ImpactStream(context.Background(), "S-NONE", "2024-01-01", apiclient.SourceLedger, collect); !apiclient.IsStatus(err, 404) {
+		t.Errorf("an unknown standard: %v", err)
+	}
+	stop := errors.New("enough")
+	if _, err = c.ImpactStream(context.Background(), "S-OK", "2024-01-01", apiclient.SourceLedger, func(rules.ImpactItem) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("fn's error: %v", err)
 	}
 }

@@ -48,11 +48,14 @@ func (e *Error) Error() string {
 
 // errorBody is the server's error JSON.
 type errorBody struct {
-	Error *struct {
-		Code    string      `json:"code"`
-		Message string      `json:"message"`
-		Details []ItemError `json:"details"`
-	} `json:"error"`
+	Error *errorDetail `json:"error"`
+}
+
+// errorDetail is the error of an error answer, or of a stream's last line.
+type errorDetail struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Details []ItemError `json:"details"`
 }
 
 // errorOf builds the Error of a refused request from its body.

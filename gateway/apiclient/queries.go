@@ -3,6 +3,9 @@ package apiclient
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -35,6 +38,47 @@ func (c *Client) Impact(ctx context.Context, standardID, since string, withPaths
 		return nil, err
 	}
 	return &s, nil
+}
+
+// ImpactStream asks a standard's whole impact as a stream (format=ndjson)
+// and calls fn for every affected certificate as it arrives, holding one at
+// a time; it returns the stream's end. A stream that stopped early is an
+// *Error with the code and message its last line gave (status 200: the
+// answer had begun), and an error of fn stops the stream.
+func (c *Client) ImpactStream(ctx context.Context, standardID, since string, source Source, fn func(rules.ImpactItem) error) (*rules.ImpactStreamEnd, error) {
+	q := source.set(url.Values{})
+	q.Set("since", since)
+	q.Set("format", "ndjson")
+	var end *rules.ImpactStreamEnd
+	read := func(body io.Reader) error {
+		dec := json.NewDecoder(body)
+		for {
+			var line struct {
+				rules.ImpactItem
+				End   *rules.ImpactStreamEnd `json:"end"`
+				Error *errorDetail           `json:"error"`
+			}
+			if err := dec.Decode(&line); err == io.EOF {
+				return errors.New("the stream ended without its end line")
+			} else if err != nil {
+				return fmt.Errorf("decode the stream: %w", err)
+			}
+			switch {
+			case line.End != nil:
+				end = line.End
+				return nil
+			case line.Error != nil:
+				return &Error{Status: http.StatusOK, Code: line.Error.Code, Message: line.Error.Message, Details: line.Error.Details}
+			}
+			if err := fn(line.ImpactItem); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: APIPrefix + "/impact/" + seg(standardID), query: q, accept: "application/x-ndjson", stream: read}); err != nil {
+		return nil, err
+	}
+	return end, nil
 }
 
 // Recognize asks whether institution by recognizes a certificate, on date

@@ -20,10 +20,10 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
-// benchServer serves the scenario region from a real index through the
+// scenarioServer serves the scenario region from a real index through the
 // whole HTTP stack (routes, auth, validation, middleware) on a loopback
 // port, and returns its address and an inspector's token.
-func benchServer(b *testing.B) (string, string) {
+func scenarioServer(b testing.TB) (string, string) {
 	b.Helper()
 	l, err := embedded.Open("")
 	if err != nil {
@@ -75,7 +75,7 @@ func benchServer(b *testing.B) (string, string) {
 // HTTP measurement of metrotrace-bench), each answer read whole and
 // required to be 200.
 func benchGet(b *testing.B, path string) {
-	base, tok := benchServer(b)
+	base, tok := scenarioServer(b)
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	get := func() error {
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)

@@ -108,12 +108,36 @@ func answer[T any](c echo.Context) func(T, error) error {
 	}
 }
 
-// impact handles GET /impact/{standard_id}?since=&paths=, and with
-// page_size (and page_token) one page of it.
+// impact handles GET /impact/{standard_id}?since=&paths=, with page_size
+// (and page_token) one page of it, and with format=ndjson (or Accept:
+// application/x-ndjson) all of it as a stream (impactStream).
 func (s *Server) impact(c echo.Context) error {
 	since, err := s.date(c, "since", true)
 	if err != nil {
 		return err
+	}
+	stream := false
+	switch v := c.QueryParam("format"); v {
+	case "json":
+	case formatNDJSON:
+		stream = true
+	case "":
+		stream = strings.Contains(c.Request().Header.Get(echo.HeaderAccept), MediaNDJSON)
+	default:
+		return record.ParamChoice("format", v, []string{"json", formatNDJSON}, "format %q is not json or ndjson", v)
+	}
+	if stream {
+		for _, p := range []string{"page_size", "page_token", "paths"} {
+			if c.QueryParam(p) != "" {
+				return refusef(string(record.Invalid), record.ReasonParamsExclusive, record.Params{"param": p, "other": "format"},
+					"%s and a streamed impact (format=ndjson) exclude each other: the stream is every item, each naming its reference standard", p)
+			}
+		}
+		r, err := s.reader(c)
+		if err != nil {
+			return err
+		}
+		return s.impactStream(c, r, since)
 	}
 	if v := c.QueryParam("page_size"); v != "" || c.QueryParam("page_token") != "" {
 		return s.impactPage(c, since, v)
