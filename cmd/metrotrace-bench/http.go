@@ -156,7 +156,71 @@ func measureHTTPStream(client *http.Client, base, token string, n, runs int, t *
 			Measured: "p50 " + ms(st.P50) + ", max " + ms(st.Max)},
 		row{What: "process RSS during the HTTP streams (sampled every 10 ms)", Measured: "peak " + peak.String(),
 			Baseline: "before " + mib(before.RSS), Ratio: fmt.Sprintf("+%s", mib(peak.RSS-before.RSS)), Target: "≤ 300 MB at 1M"})
+
+	// The whole impact as one JSON answer (ImpactSet, no paths), which
+	// the gateway collects from the stream in a few bytes an id.
+	path = "/api/v1/impact/" + impactStandard + "?since=2024-01-01"
+	fmt.Fprintf(stderr, "HTTP GET %s (the whole ImpactSet), %d runs, RSS sampled\n", path, runs)
+	runtime.GC()
+	debug.FreeOSMemory()
+	if before, err = readMem("/proc/self/status"); err != nil {
+		return err
+	}
+	rs = sampleRSS(10 * time.Millisecond)
+	d = d[:0]
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		size, tail, err := wholeGet(client, base+path, token)
+		d = append(d, time.Since(start))
+		if err != nil {
+			rs.peak()
+			return err
+		}
+		if !strings.HasSuffix(tail, "]}\n") || size < int64(3*n)*10 {
+			rs.peak()
+			return fmt.Errorf("GET %s: %d bytes ending %q, want an ImpactSet of %d certificates", path, size, tail, 3*n+1)
+		}
+		bytesRead = size
+	}
+	peak = rs.peak()
+	st = summarize(d)
+	t.Rows = append(t.Rows,
+		row{What: fmt.Sprintf("HTTP GET /api/v1/impact/%s, the whole ImpactSet without paths (%s), %d runs", impactStandard, mib(bytesRead), runs),
+			Measured: "p50 " + ms(st.P50) + ", max " + ms(st.Max)},
+		row{What: "process RSS during the whole answers (sampled every 10 ms)", Measured: "peak " + peak.String(),
+			Baseline: "before " + mib(before.RSS), Ratio: fmt.Sprintf("+%s", mib(peak.RSS-before.RSS)), Target: "≤ 300 MB at 1M"})
 	return nil
+}
+
+// wholeGet reads an answer without holding it: its size and its last
+// bytes.
+func wholeGet(client *http.Client, url, token string) (size int64, tail string, err error) {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return 0, "", fmt.Errorf("GET %s answered %s: %s", url, resp.Status, body)
+	}
+	buf := make([]byte, 64<<10)
+	var last []byte
+	for {
+		k, err := resp.Body.Read(buf)
+		size += int64(k)
+		if k > 0 {
+			last = append(last[:0], buf[max(0, k-16):k]...)
+		}
+		if err == io.EOF {
+			return size, string(last), nil
+		}
+		if err != nil {
+			return size, string(last), err
+		}
+	}
 }
 
 // streamGet reads a streamed answer line by line: how many lines, how

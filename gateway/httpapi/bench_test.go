@@ -25,6 +25,22 @@ import (
 // port, and returns its address and an inspector's token.
 func scenarioServer(b testing.TB) (string, string) {
 	b.Helper()
+	var calls []loadCall
+	for _, s := range scenario.New().Steps() {
+		calls = append(calls, loadCall{s.MSPID, s.Role, s.Institution, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}})
+	}
+	return indexServer(b, calls)
+}
+
+// loadCall is one chaincode call that loads a region, by whom.
+type loadCall struct {
+	msp, role, institution string
+	call                   ledger.Call
+}
+
+// indexServer is scenarioServer over the region calls load.
+func indexServer(b testing.TB, calls []loadCall) (string, string) {
+	b.Helper()
 	l, err := embedded.Open("")
 	if err != nil {
 		b.Fatal(err)
@@ -32,10 +48,10 @@ func scenarioServer(b testing.TB) (string, string) {
 	b.Cleanup(func() { l.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
-	for _, s := range scenario.New().Steps() {
-		id, err := l.Wallet().Identity(s.MSPID, s.Role, s.Institution)
+	for _, s := range calls {
+		id, err := l.Wallet().Identity(s.msp, s.role, s.institution)
 		if err == nil {
-			_, err = l.Submit(ctx, id, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient})
+			_, err = l.Submit(ctx, id, s.call)
 		}
 		if err != nil {
 			b.Fatal(err)

@@ -82,13 +82,21 @@ func (s *Server) impactStream(c echo.Context, r Reader, since string) error {
 	return w.Flush()
 }
 
+// streamerOf is r's stream of an impact from one snapshot, when r has one
+// (the index's).
+func streamerOf(r Reader) (ImpactStreamer, bool) {
+	if ir, ok := r.(indexReader); ok {
+		st, ok := ir.Index.(ImpactStreamer)
+		return st, ok
+	}
+	return nil, false
+}
+
 // streamImpact streams an impact through r: from the index's snapshot
 // when it can, else page by page (the ledger's pages, each an evaluation).
 func streamImpact(ctx context.Context, r Reader, id, since string, fn func(rules.ImpactItem) error) ([]string, error) {
-	if ir, ok := r.(indexReader); ok {
-		if st, ok := ir.Index.(ImpactStreamer); ok {
-			return st.ImpactStream(ctx, id, since, fn)
-		}
+	if st, ok := streamerOf(r); ok {
+		return st.ImpactStream(ctx, id, since, fn)
 	}
 	token := ""
 	for {

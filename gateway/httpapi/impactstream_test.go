@@ -10,9 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
+	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
+	"github.com/metrotrace/metrotrace/gateway/demo"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
+	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
 // streamLines splits a streamed impact into its items and its last line.
@@ -162,5 +166,65 @@ func TestImpactStreamFromTheIndexIsItsPages(t *testing.T) {
 		if end.Standards[i] != standards[i] {
 			t.Fatalf("end standards %v, pages' %v", end.Standards, standards)
 		}
+	}
+}
+
+// The whole impact from the index (collected from its stream) is, byte for
+// byte, the chaincode's held rules.ImpactSet (source=ledger): for every
+// standard of the demo's three regions and several dates.
+func TestWholeImpactFromTheIndexIsTheChaincodes(t *testing.T) {
+	var calls []loadCall
+	for _, s := range demo.Generate(time.Now().UTC().Format(record.DateLayout)).Steps() {
+		calls = append(calls, loadCall{s.MSPID, s.Role, s.Institution, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}})
+	}
+	base, tok := indexServer(t, calls)
+	get := func(path string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+httpapi.Prefix+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	code, body := get("/standards?page_size=1000")
+	var list struct {
+		Records []struct {
+			ID string `json:"id"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil || code != 200 || len(list.Records) < 10 {
+		t.Fatalf("standards: %d %s %v", code, body, err)
+	}
+	nonEmpty := 0
+	for _, std := range list.Records {
+		for _, since := range []string{"2020-01-01", "2024-03-01", "2025-06-01", "2026-06-01"} {
+			q := "/impact/" + url.PathEscape(std.ID) + "?since=" + since
+			ic, idx := get(q)
+			lc, led := get(q + "&source=ledger")
+			if ic != 200 || lc != 200 || !bytes.Equal(idx, led) {
+				t.Fatalf("%s: index %d %s\nledger %d %s", q, ic, idx, lc, led)
+			}
+			var set rules.ImpactSet
+			if err := json.Unmarshal(idx, &set); err != nil {
+				t.Fatal(err)
+			}
+			if len(set.Certificates) > 0 {
+				nonEmpty++
+			}
+		}
+	}
+	if nonEmpty < 20 {
+		t.Fatalf("only %d impacts reached a certificate", nonEmpty)
+	}
+	t.Logf("%d standards, 4 dates each: %d impacts reached certificates, each the same bytes", len(list.Records), nonEmpty)
+	if code, body := get("/impact/NO-SUCH-STD?since=2024-01-01"); code != 404 || !bytes.Contains(body, []byte(`"not_found"`)) {
+		t.Errorf("an unknown standard: %d %s", code, body)
 	}
 }

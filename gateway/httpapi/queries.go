@@ -154,6 +154,9 @@ func (s *Server) impact(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, ok := streamerOf(r); ok && !withPaths {
+		return s.impactWhole(c, r, since)
+	}
 	return answer[*rules.ImpactSet](c)(r.Impact(c.Request().Context(), c.Param("standard_id"), since, withPaths))
 }
 
