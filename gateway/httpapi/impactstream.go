@@ -71,6 +71,9 @@ func (s *Server) impactStream(c echo.Context, r Reader, since string) error {
 		}
 		err = emit(impactStreamEnd{End: rules.ImpactStreamEnd{StandardID: id, Since: since, Items: items, Standards: standards}})
 	} else if w != nil {
+		// The request's deadline (RequestTimeout) said as the timeout
+		// middleware says it, not as the ledger's.
+		err = timeoutError(s.cfg.RequestTimeout)(err, c)
 		code, message := classify(explained(err, c))
 		loggerFrom(ctx, s.log).Warn("impact stream stopped", "items", items, "code", code, "err", err)
 		_ = enc.Encode(ErrorBody{Error: ErrorDetail{Code: code, Message: message}})

@@ -228,3 +228,25 @@ func TestWholeImpactFromTheIndexIsTheChaincodes(t *testing.T) {
 		t.Errorf("an unknown standard: %d %s", code, body)
 	}
 }
+
+// slowStream is an index whose stream outlasts the request's deadline.
+type slowStream struct{ *fakeIndex }
+
+func (slowStream) ImpactStream(ctx context.Context, _, _ string, fn func(rules.ImpactItem) error) ([]string, error) {
+	if err := fn(rules.ImpactItem{CertificateID: "C-1", ReferenceID: "S"}); err != nil {
+		return nil, err
+	}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A stream stopped by the request timeout ends with the timeout's error.
+func TestAnImpactStreamPastTheRequestTimeoutSaysSo(t *testing.T) {
+	e := newEnv(t)
+	f := newEnv(t, func(c *httpapi.Config) { c.Index = slowStream{e.index}; c.RequestTimeout = 300 * time.Millisecond })
+	r := f.get("/api/v1/impact/ANY?since=2024-01-01&format=ndjson", f.inspector())
+	items, last := streamLines(t, r.body)
+	if r.status != 200 || len(items) != 1 || string(last["error"]) != `{"code":"timeout","message":"the request did not finish within 300ms"}` {
+		t.Fatalf("%d, items %+v, last %s", r.status, items, last["error"])
+	}
+}
