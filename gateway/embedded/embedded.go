@@ -54,7 +54,9 @@ func WithClock(clock func() time.Time) Option { return func(l *Ledger) { l.clock
 
 // Open opens (creating if needed) the ledger under dir: state in
 // dir/ledger, the organizations' local CAs in dir/ca. dir "" keeps
-// everything in memory.
+// everything in memory, for tests: there badger stores no value over
+// 1 MiB, so a transaction whose log entry is larger (a batch near the
+// HTTP body limit, whose event lists every certificate) needs a dir.
 func Open(dir string, opts ...Option) (*Ledger, error) {
 	stateDir := ""
 	if dir != "" {
