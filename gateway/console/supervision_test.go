@@ -74,9 +74,10 @@ func contains(s []string, x string) bool {
 
 // caseAnswer is the part of GET /cases/{id} the test reads.
 type caseAnswer struct {
-	ID      string `json:"id"`
-	Status  string `json:"status"`
-	Notices []struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	OpenedBy string `json:"opened_by"`
+	Notices  []struct {
 		ID            string `json:"id"`
 		InstitutionID string `json:"institution_id"`
 		Status        string `json:"status"`
@@ -275,6 +276,16 @@ func TestSupervisionInHeadlessChromium(t *testing.T) {
 
 	t.Run("the case page shows every notice and its items", func(t *testing.T) {
 		run(t, ctx, visit("#/case/"+sc.Case), chromedp.WaitVisible(`#case-result [data-case]`, chromedp.ByQuery))
+		// Who opened it, said in zh: "<msp> <role> of <institution>" as
+		// the chaincode records it becomes "<institution> 的<role's name>".
+		var msp, role, inst string
+		if _, err := fmt.Sscanf(strings.Replace(cs.OpenedBy, " of ", " ", 1), "%s %s %s", &msp, &role, &inst); err != nil || role != "recorder" && role != "inspector" {
+			t.Fatalf("opened_by %q: %v", cs.OpenedBy, err)
+		}
+		zhRole := map[string]string{"recorder": "记录员", "inspector": "监督检查员"}[role]
+		if got, want := text(t, ctx, `[data-field="opened"] [data-opened-by]`), " · "+inst+" 的"+zhRole+"（"+role+"） · "+msp; got != want {
+			t.Errorf("opened by %q, want %q", got, want)
+		}
 		if got := count(t, ctx, ".notice-panel"); got != len(cs.Notices) {
 			t.Errorf("%d notices shown, want %d", got, len(cs.Notices))
 		}

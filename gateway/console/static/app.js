@@ -1531,7 +1531,7 @@
     renderValue: renderValue, fieldsTable: fieldsTable, verdictBanner: verdictBanner, claimsOf: claimsOf, getToken: getToken,
     current: current, go: go, render: render, mayCreate: mayCreate, ApiError: ApiError, VIEWS: VIEWS, VALUE_LABEL: VALUE_LABEL,
     FIELD_LABEL: FIELD_LABEL, VALUE_LABEL_EN: VALUE_LABEL_EN, VALUE_LABEL_EN_OF: VALUE_LABEL_EN_OF, sayDetail: sayDetail,
-    sayError: sayError, fieldName: fieldName, errorLabel: errorLabel});
+    sayError: sayError, fieldName: fieldName, errorLabel: errorLabel, roleLabel: roleLabel});
   // The helpers other scripts of the console (forms.js) build on.
   window.metrotrace = {
     h: h, $: $, show: show, clear: clear, append: append, bi: bi, badge: badge, loading: loading, enc: enc,

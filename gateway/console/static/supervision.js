@@ -42,6 +42,18 @@
     var c = (MT.vocab().categories || []).filter(function (x) { return x.code === code; })[0];
     return c ? T(c.zh, c.en) : (code || '');
   }
+  // callerLabel says who made a write as the chaincode records it
+  // ("<msp> <role> of <institution>", "<msp> <role>", "identity of <msp>"),
+  // in zh with the role's name.
+  function callerLabel(who) {
+    if (MT.lang() === 'en') return who;
+    var m = /^(\S+) (\S+) of (.+)$/.exec(who);
+    if (m) return m[3] + ' 的' + MT.roleLabel(m[2]) + ' · ' + m[1];
+    m = /^(\S+) (\S+)$/.exec(who);
+    if (m) return m[1] + ' 的' + MT.roleLabel(m[2]);
+    m = /^identity of (\S+)$/.exec(who);
+    return m ? m[1] + ' 的身份' : who;
+  }
   function districtName(code) { return code ? ((MT.vocab().districts || {})[code] || '') : ''; }
   function district(code) { return code ? [h('span', {class: 'mono'}, code), ' ', districtName(code)] : '—'; }
 
@@ -260,7 +272,7 @@
             h('tr', {'data-field': 'standard_id'}, h('th', {}, T('失准计量标准', 'Faulty standard')), h('td', {}, idLink('standards', cs.standard_id))),
             h('tr', {'data-field': 'since'}, h('th', {}, T('失准起始日期', 'Suspect since')), h('td', {}, cs.since)),
             h('tr', {'data-field': 'finding'}, h('th', {}, T('发现', 'Finding')), h('td', {class: 'data'}, cs.finding || '')),
-            h('tr', {'data-field': 'opened'}, h('th', {}, T('立案', 'Opened')), h('td', {}, cs.opened_on || '', cs.opened_by ? h('span', {class: 'muted data'}, ' · ' + cs.opened_by) : '')),
+            h('tr', {'data-field': 'opened'}, h('th', {}, T('立案', 'Opened')), h('td', {}, cs.opened_on || '', cs.opened_by ? h('span', {class: 'muted data', 'data-opened-by': cs.opened_by}, ' · ' + callerLabel(cs.opened_by)) : '')),
             h('tr', {'data-field': 'progress'}, h('th', {}, T('进度', 'Progress')), h('td', {},
               T(notices.length + ' 份通知，' + items + ' 个条目，待处理 ' + open + ' 个', notices.length + ' notices, ' + items + ' items, ' + open + ' open')))))),
           !recorder ? h('p', {class: 'hint', id: 'case-who'}, T('处理条目需要被通知机构记录员（recorder）的令牌。', 'Resolving an item needs a token of a recorder of the notified institution.')) : null];
