@@ -399,3 +399,40 @@ func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
 		t.Error("a raw path became a label")
 	}
 }
+
+// A list read from the ledger pages with tokens of its own: text a client
+// passes on as it is, told from an index's; a token of anything else is
+// refused before the ledger is asked.
+func TestLedgerListsPageWithTheirOwnTokens(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	for i := 2; i <= 3; i++ {
+		in := *balance
+		in.ID, in.Serial = fmt.Sprintf("BJ-BAL-%03d", i), fmt.Sprintf("B91234%d", i)
+		e.create(e.as("BeijingMSP", "recorder", "BJIM"), record.DocInstrument, &in)
+	}
+	insp := e.inspector()
+	var ids []string
+	token := ""
+	for n := 0; ; n++ {
+		m := e.get("/api/v1/instruments?institution=BJIM&source=ledger&page_size=1&page_token="+url.QueryEscape(token), insp).expect(t, 200)
+		for _, r := range m["records"].([]any) {
+			ids = append(ids, r.(map[string]any)["id"].(string))
+		}
+		token, _ = m["next_page_token"].(string)
+		if token == "" {
+			break
+		}
+		if !strings.HasPrefix(token, "L.") || strings.ContainsAny(token, "\x00+/=") || n > 5 {
+			t.Fatalf("ledger token %q", token)
+		}
+	}
+	if strings.Join(ids, ",") != "BJ-BAL-001,BJ-BAL-002,BJ-BAL-003" {
+		t.Fatalf("ledger pages list %v", ids)
+	}
+	index := e.get("/api/v1/instruments?institution=BJIM&page_size=1", insp).expect(t, 200)["next_page_token"].(string)
+	for _, bad := range []string{"BJ-BAL-002", "L.", "L.%%%", index} {
+		e.get("/api/v1/instruments?institution=BJIM&source=ledger&page_size=1&page_token="+url.QueryEscape(bad), insp).
+			expectError(t, 400, "invalid", "page_token is not a token of this list from the ledger")
+	}
+}

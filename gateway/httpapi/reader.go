@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -94,15 +96,47 @@ func (r *ledgerReader) List(ctx context.Context, docType, index, value string, p
 	if record.IndexDocType[index] != docType {
 		return nil, refusef(string(record.Invalid), ReasonUnknownIndex, record.Params{"value": index}, "unknown index %q", index)
 	}
+	bookmark, err := ledgerBookmark(pageToken)
+	if err != nil {
+		return nil, err
+	}
 	as, err := r.identity()
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.client.List(ctx, as, index, value, pageSize, pageToken)
+	p, err := r.client.List(ctx, as, index, value, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
-	return &record.Page{Records: p.Records, NextPageToken: p.Bookmark}, nil
+	return &record.Page{Records: p.Records, NextPageToken: ledgerPageToken(p.Bookmark)}, nil
+}
+
+// ledgerTokenPrefix marks a page token of a list read from the ledger.
+const ledgerTokenPrefix = "L."
+
+// ledgerPageToken is the page token of a ledger bookmark (the composite
+// key the next page starts at, NUL bytes and all): URL-safe base64 after
+// a prefix, so that it is text a client can pass on as it is, and an
+// index's token is told from it.
+func ledgerPageToken(bookmark string) string {
+	if bookmark == "" {
+		return ""
+	}
+	return ledgerTokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(bookmark))
+}
+
+// ledgerBookmark is the bookmark a ledgerPageToken carries; a token of
+// anything else is refused.
+func ledgerBookmark(token string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	if enc, ok := strings.CutPrefix(token, ledgerTokenPrefix); ok {
+		if b, err := base64.RawURLEncoding.DecodeString(enc); err == nil && len(b) > 0 {
+			return string(b), nil
+		}
+	}
+	return "", record.Refusef(record.Invalid, record.ReasonPageTokenForeign, nil, "page_token is not a token of this list from the ledger")
 }
 
 func (r *ledgerReader) History(ctx context.Context, docType, id string) ([]record.Version, error) {
