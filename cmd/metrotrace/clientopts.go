@@ -57,6 +57,17 @@ func (o *clientOptions) client() (*apiclient.Client, error) {
 	return c, nil
 }
 
+// clientFor returns the client of the options and the --source a
+// command was given, both checked.
+func (o *clientOptions) clientFor(source string) (*apiclient.Client, apiclient.Source, error) {
+	src, err := parseSource(source)
+	if err != nil {
+		return nil, src, err
+	}
+	c, err := o.client()
+	return c, src, err
+}
+
 // explain turns a client error into the message the user sees: the
 // server's own message for a refusal, a hint for a missing token or an
 // unreachable server.

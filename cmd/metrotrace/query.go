@@ -33,11 +33,7 @@ func newGetCommand(env Env) *cobra.Command {
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
-			src, err := parseSource(source)
-			if err != nil {
-				return err
-			}
-			c, err := o.client()
+			c, src, err := o.clientFor(source)
 			if err != nil {
 				return err
 			}
@@ -145,11 +141,7 @@ func newImpactCommand(env Env) *cobra.Command {
 // per affected certificate, then the count; with -o json the stream's own
 // lines (an ImpactItem each, then {"end": ...}).
 func streamImpact(ctx context.Context, env Env, o *clientOptions, source, standardID, since string) error {
-	src, err := parseSource(source)
-	if err != nil {
-		return err
-	}
-	c, err := o.client()
+	c, src, err := o.clientFor(source)
 	if err != nil {
 		return err
 	}
@@ -281,11 +273,7 @@ func writeJSON(w io.Writer, v any) error {
 // askServer asks the server a rule question and prints the answer, as
 // JSON or as text.
 func askServer[T any](env Env, o *clientOptions, source string, call func(*apiclient.Client, apiclient.Source) (T, error), text func(io.Writer, T)) error {
-	src, err := parseSource(source)
-	if err != nil {
-		return err
-	}
-	c, err := o.client()
+	c, src, err := o.clientFor(source)
 	if err != nil {
 		return err
 	}
