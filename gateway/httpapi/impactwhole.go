@@ -27,9 +27,8 @@ func (l *idList) add(id string) {
 	l.arena = append(l.arena, id...)
 }
 
-// at returns id i.
-func (l *idList) at(order []uint32, i int) []byte {
-	j := order[i]
+// id returns the j-th id added.
+func (l *idList) id(j uint32) []byte {
 	end := uint32(len(l.arena))
 	if int(j)+1 < len(l.start) {
 		end = l.start[j+1]
@@ -37,23 +36,20 @@ func (l *idList) at(order []uint32, i int) []byte {
 	return l.arena[l.start[j]:end]
 }
 
+// at returns the i-th id of order (one of sorted's).
+func (l *idList) at(order []uint32, i int) []byte { return l.id(order[i]) }
+
 // sorted returns the ids' indexes in id order, each id once.
 func (l *idList) sorted() []uint32 {
 	order := make([]uint32, len(l.start))
 	for i := range order {
 		order[i] = uint32(i)
 	}
-	id := func(j uint32) []byte {
-		end := uint32(len(l.arena))
-		if int(j)+1 < len(l.start) {
-			end = l.start[j+1]
-		}
-		return l.arena[l.start[j]:end]
+	cmp := func(a, b uint32) int { return bytes.Compare(l.id(a), l.id(b)) }
+	if !slices.IsSortedFunc(order, cmp) {
+		slices.SortFunc(order, cmp)
 	}
-	if !slices.IsSortedFunc(order, func(a, b uint32) int { return bytes.Compare(id(a), id(b)) }) {
-		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(id(a), id(b)) })
-	}
-	return slices.CompactFunc(order, func(a, b uint32) bool { return bytes.Equal(id(a), id(b)) })
+	return slices.CompactFunc(order, func(a, b uint32) bool { return bytes.Equal(l.id(a), l.id(b)) })
 }
 
 // impactCollector gathers an ImpactSet's four lists from a streamed
