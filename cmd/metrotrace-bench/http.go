@@ -10,8 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -119,134 +117,95 @@ func measureHTTP(x *index.Index, n int, c indexConfig, t *table, stderr io.Write
 }
 
 // measureHTTPStream asks the whole impact of the standard feeding every
-// instrument as a stream (format=ndjson), runs times one after another,
-// reads every line and checks the count on the last, with the process's
-// RSS (the gateway's, serving in this process) sampled throughout.
+// instrument runs times one after another, as a stream (format=ndjson,
+// every line read and the count on the last checked) and as one JSON
+// answer (the ImpactSet without paths, which the gateway collects from the
+// stream in a few bytes an id), with the process's RSS (the gateway's,
+// serving in this process) sampled throughout.
 func measureHTTPStream(client *http.Client, base, token string, n, runs int, t *table, stderr io.Writer) error {
 	path := "/api/v1/impact/" + impactStandard + "?since=2024-01-01&format=ndjson"
 	fmt.Fprintf(stderr, "HTTP GET %s (all %d certificates), %d runs, RSS sampled\n", path, 3*n+1, runs)
-	runtime.GC()
-	debug.FreeOSMemory()
-	before, err := readMem("/proc/self/status")
+	var size int64
+	d, before, peak, err := rssRuns(runs, func() error {
+		lines, last := 0, ""
+		err := getOK(client, base+path, token, func(body io.Reader) error {
+			sc := bufio.NewScanner(body)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for size = 0; sc.Scan(); lines++ {
+				size += int64(len(sc.Bytes())) + 1
+				if b := sc.Bytes(); bytes.HasPrefix(b, []byte(`{"end"`)) || bytes.HasPrefix(b, []byte(`{"error"`)) {
+					last = string(b)
+				}
+			}
+			return sc.Err()
+		})
+		if err == nil && (lines != 3*n+2 || !strings.Contains(last, fmt.Sprintf(`"items":%d,`, 3*n+1))) {
+			err = fmt.Errorf("GET %s: %d lines ending %.200s, want %d items and the end line", path, lines, last, 3*n+1)
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	rs := sampleRSS(10 * time.Millisecond)
-	var d []time.Duration
-	var bytesRead int64
-	for i := 0; i < runs; i++ {
-		start := time.Now()
-		lines, size, last, err := streamGet(client, base+path, token)
-		d = append(d, time.Since(start))
-		if err != nil {
-			rs.peak()
-			return err
-		}
-		want := fmt.Sprintf(`"items":%d,`, 3*n+1)
-		if lines != 3*n+2 || !strings.Contains(last, want) {
-			rs.peak()
-			return fmt.Errorf("GET %s: %d lines ending %.200s, want %d items and the end line", path, lines, last, 3*n+1)
-		}
-		bytesRead = size
-	}
-	peak := rs.peak()
 	st := summarize(d)
 	t.Rows = append(t.Rows,
-		row{What: fmt.Sprintf("HTTP GET /api/v1/impact/%s?format=ndjson, the whole impact streamed (%d lines, %s), %d runs", impactStandard, 3*n+2, mib(bytesRead), runs),
+		row{What: fmt.Sprintf("HTTP GET /api/v1/impact/%s?format=ndjson, the whole impact streamed (%d lines, %s), %d runs", impactStandard, 3*n+2, mib(size), runs),
 			Measured: "p50 " + ms(st.P50) + ", max " + ms(st.Max)},
 		row{What: "process RSS during the HTTP streams (sampled every 10 ms)", Measured: "peak " + peak.String(),
 			Baseline: "before " + mib(before.RSS), Ratio: fmt.Sprintf("+%s", mib(peak.RSS-before.RSS)), Target: "≤ 300 MB at 1M"})
 
-	// The whole impact as one JSON answer (ImpactSet, no paths), which
-	// the gateway collects from the stream in a few bytes an id.
 	path = "/api/v1/impact/" + impactStandard + "?since=2024-01-01"
 	fmt.Fprintf(stderr, "HTTP GET %s (the whole ImpactSet), %d runs, RSS sampled\n", path, runs)
-	runtime.GC()
-	debug.FreeOSMemory()
-	if before, err = readMem("/proc/self/status"); err != nil {
+	d, before, peak, err = rssRuns(runs, func() error {
+		var tail []byte
+		err := getOK(client, base+path, token, func(body io.Reader) error {
+			buf := make([]byte, 64<<10)
+			for size = 0; ; {
+				k, err := body.Read(buf)
+				size += int64(k)
+				if k > 0 {
+					tail = append(tail[:0], buf[max(0, k-16):k]...)
+				}
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+			}
+		})
+		if err == nil && (!bytes.HasSuffix(tail, []byte("]}\n")) || size < int64(3*n)*10) {
+			err = fmt.Errorf("GET %s: %d bytes ending %q, want an ImpactSet of %d certificates", path, size, tail, 3*n+1)
+		}
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	rs = sampleRSS(10 * time.Millisecond)
-	d = d[:0]
-	for i := 0; i < runs; i++ {
-		start := time.Now()
-		size, tail, err := wholeGet(client, base+path, token)
-		d = append(d, time.Since(start))
-		if err != nil {
-			rs.peak()
-			return err
-		}
-		if !strings.HasSuffix(tail, "]}\n") || size < int64(3*n)*10 {
-			rs.peak()
-			return fmt.Errorf("GET %s: %d bytes ending %q, want an ImpactSet of %d certificates", path, size, tail, 3*n+1)
-		}
-		bytesRead = size
-	}
-	peak = rs.peak()
 	st = summarize(d)
 	t.Rows = append(t.Rows,
-		row{What: fmt.Sprintf("HTTP GET /api/v1/impact/%s, the whole ImpactSet without paths (%s), %d runs", impactStandard, mib(bytesRead), runs),
+		row{What: fmt.Sprintf("HTTP GET /api/v1/impact/%s, the whole ImpactSet without paths (%s), %d runs", impactStandard, mib(size), runs),
 			Measured: "p50 " + ms(st.P50) + ", max " + ms(st.Max)},
 		row{What: "process RSS during the whole answers (sampled every 10 ms)", Measured: "peak " + peak.String(),
 			Baseline: "before " + mib(before.RSS), Ratio: fmt.Sprintf("+%s", mib(peak.RSS-before.RSS)), Target: "≤ 300 MB at 1M"})
 	return nil
 }
 
-// wholeGet reads an answer without holding it: its size and its last
-// bytes.
-func wholeGet(client *http.Client, url, token string) (size int64, tail string, err error) {
+// getOK GETs url with the token and hands a 200 answer's body to read as
+// it arrives; any other status is an error with the answer's start.
+func getOK(client *http.Client, url, token string, read func(io.Reader) error) error {
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, "", err
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return 0, "", fmt.Errorf("GET %s answered %s: %s", url, resp.Status, body)
+		return fmt.Errorf("GET %s answered %s: %s", url, resp.Status, body)
 	}
-	buf := make([]byte, 64<<10)
-	var last []byte
-	for {
-		k, err := resp.Body.Read(buf)
-		size += int64(k)
-		if k > 0 {
-			last = append(last[:0], buf[max(0, k-16):k]...)
-		}
-		if err == io.EOF {
-			return size, string(last), nil
-		}
-		if err != nil {
-			return size, string(last), err
-		}
-	}
-}
-
-// streamGet reads a streamed answer line by line: how many lines, how
-// many bytes, and its end (or error) line.
-func streamGet(client *http.Client, url, token string) (lines int, size int64, last string, err error) {
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return 0, 0, "", fmt.Errorf("GET %s answered %s: %s", url, resp.Status, body)
-	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		lines++
-		size += int64(len(sc.Bytes())) + 1
-		if b := sc.Bytes(); bytes.HasPrefix(b, []byte(`{"end"`)) || bytes.HasPrefix(b, []byte(`{"error"`)) {
-			last = string(b)
-		}
-	}
-	return lines, size, last, sc.Err()
+	return read(resp.Body)
 }
 
 // loadRoute runs clients goroutines asking route r one request after

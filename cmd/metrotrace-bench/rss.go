@@ -1,6 +1,8 @@
 package main
 
 import (
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -45,4 +47,26 @@ func (s *rssSampler) peak() memStatus {
 		s.max = m
 	}
 	return s.max
+}
+
+// rssRuns runs fn runs times one after another, after a garbage collection
+// that returns what it freed to the system, with the RSS sampled every
+// 10 ms throughout: each run's time, the RSS before and the peak. An error
+// of fn stops the runs and is returned.
+func rssRuns(runs int, fn func() error) (d []time.Duration, before, peak memStatus, err error) {
+	runtime.GC()
+	debug.FreeOSMemory()
+	if before, err = readMem("/proc/self/status"); err != nil {
+		return nil, before, peak, err
+	}
+	rs := sampleRSS(10 * time.Millisecond)
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		err = fn()
+		d = append(d, time.Since(start))
+		if err != nil {
+			break
+		}
+	}
+	return d, before, rs.peak(), err
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -19,17 +17,8 @@ import (
 // first page (Index.ImpactPage, which counts every certificate).
 func measureStream(x *index.Index, n, runs int, t *table, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "streamed impact of %s over all %d instruments, %d runs, RSS sampled\n", impactStandard, n, runs)
-	runtime.GC()
-	debug.FreeOSMemory()
-	before, err := readMem("/proc/self/status")
-	if err != nil {
-		return err
-	}
-	rs := sampleRSS(10 * time.Millisecond)
-	var d []time.Duration
-	for i := 0; i < runs; i++ {
+	d, before, peak, err := rssRuns(runs, func() error {
 		items, instruments := 0, 0
-		start := time.Now()
 		_, err := x.ImpactStream(context.Background(), impactStandard, "2024-01-01", func(it rules.ImpactItem) error {
 			items++
 			if it.SubjectDocType == record.DocInstrument && it.CertificateID[len(it.CertificateID)-1] == '0' {
@@ -37,17 +26,14 @@ func measureStream(x *index.Index, n, runs int, t *table, stderr io.Writer) erro
 			}
 			return nil
 		})
-		d = append(d, time.Since(start))
-		if err != nil {
-			rs.peak()
-			return err
+		if err == nil && (items != 3*n+1 || instruments != n) {
+			err = fmt.Errorf("streamed impact of %s: %d certificates of %d instruments, want %d of %d", impactStandard, items, instruments, 3*n+1, n)
 		}
-		if items != 3*n+1 || instruments != n {
-			rs.peak()
-			return fmt.Errorf("streamed impact of %s: %d certificates of %d instruments, want %d of %d", impactStandard, items, instruments, 3*n+1, n)
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	peak := rs.peak()
 	stream := summarize(d)
 
 	var pd []time.Duration
