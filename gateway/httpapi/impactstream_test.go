@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -121,16 +120,9 @@ func TestImpactStreamFromTheIndexIsItsPages(t *testing.T) {
 	base, tok := scenarioServer(t)
 	get := func(query string) []byte {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, base+httpapi.Prefix+"/impact/NIM-MASS-P?since=2024-01-01&"+query, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(bufio.NewReader(resp.Body))
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s %v", query, resp.StatusCode, body, err)
+		code, body := authGet(t, base, tok, "/impact/NIM-MASS-P?since=2024-01-01&"+query)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", query, code, body)
 		}
 		return body
 	}
@@ -178,21 +170,7 @@ func TestWholeImpactFromTheIndexIsTheChaincodes(t *testing.T) {
 		calls = append(calls, loadCall{s.MSPID, s.Role, s.Institution, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}})
 	}
 	base, tok := indexServer(t, calls)
-	get := func(path string) (int, []byte) {
-		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, base+httpapi.Prefix+path, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode, body
-	}
+	get := func(path string) (int, []byte) { return authGet(t, base, tok, path) }
 	code, body := get("/standards?page_size=1000")
 	var list struct {
 		Records []struct {
@@ -249,4 +227,22 @@ func TestAnImpactStreamPastTheRequestTimeoutSaysSo(t *testing.T) {
 	if r.status != 200 || len(items) != 1 || string(last["error"]) != `{"code":"timeout","message":"the request did not finish within 300ms"}` {
 		t.Fatalf("%d, items %+v, last %s", r.status, items, last["error"])
 	}
+}
+
+// authGet GETs an API path of the server at base with a bearer token and
+// returns the status and the whole body.
+func authGet(t *testing.T, base, tok, path string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+httpapi.Prefix+path, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
 }
