@@ -25,21 +25,11 @@ import (
 // port, and returns its address and an inspector's token.
 func scenarioServer(b testing.TB) (string, string) {
 	b.Helper()
-	var calls []loadCall
-	for _, s := range scenario.New().Steps() {
-		calls = append(calls, loadCall{s.MSPID, s.Role, s.Institution, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}})
-	}
-	return indexServer(b, calls)
+	return indexServer(b, scenario.New().Steps())
 }
 
-// loadCall is one chaincode call that loads a region, by whom.
-type loadCall struct {
-	msp, role, institution string
-	call                   ledger.Call
-}
-
-// indexServer is scenarioServer over the region calls load.
-func indexServer(b testing.TB, calls []loadCall) (string, string) {
+// indexServer is scenarioServer over the region steps load.
+func indexServer(b testing.TB, steps []scenario.Step) (string, string) {
 	b.Helper()
 	l, err := embedded.Open("")
 	if err != nil {
@@ -48,10 +38,10 @@ func indexServer(b testing.TB, calls []loadCall) (string, string) {
 	b.Cleanup(func() { l.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
-	for _, s := range calls {
-		id, err := l.Wallet().Identity(s.msp, s.role, s.institution)
+	for _, s := range steps {
+		id, err := l.Wallet().Identity(s.MSPID, s.Role, s.Institution)
 		if err == nil {
-			_, err = l.Submit(ctx, id, s.call)
+			_, err = l.Submit(ctx, id, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient})
 		}
 		if err != nil {
 			b.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/demo"
 	"github.com/metrotrace/metrotrace/gateway/httpapi"
-	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
 // streamLines splits a streamed impact into its items and its last line.
@@ -165,11 +164,7 @@ func TestImpactStreamFromTheIndexIsItsPages(t *testing.T) {
 // byte, the chaincode's held rules.ImpactSet (source=ledger): for every
 // standard of the demo's three regions and several dates.
 func TestWholeImpactFromTheIndexIsTheChaincodes(t *testing.T) {
-	var calls []loadCall
-	for _, s := range demo.Generate(time.Now().UTC().Format(record.DateLayout)).Steps() {
-		calls = append(calls, loadCall{s.MSPID, s.Role, s.Institution, ledger.Call{Function: s.Function, Args: s.Args, Transient: s.Transient}})
-	}
-	base, tok := indexServer(t, calls)
+	base, tok := indexServer(t, demo.Generate(time.Now().UTC().Format(record.DateLayout)).Steps())
 	get := func(path string) (int, []byte) { return authGet(t, base, tok, path) }
 	code, body := get("/standards?page_size=1000")
 	var list struct {
