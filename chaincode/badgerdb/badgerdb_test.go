@@ -183,10 +183,28 @@ func TestCollectorRunsUntilClose(t *testing.T) {
 	if before < rounds*live {
 		t.Fatalf("value log holds %d bytes, less than the %d written", before, rounds*live)
 	}
+	// Badger chooses the files to rewrite from discard statistics that
+	// only compactions update. In a live database writes keep compactions
+	// going; here nothing is written while the test waits, so when the
+	// value log has not shrunk for a second (a collector pass that raced
+	// the writes above can leave moved entries the statistics do not yet
+	// count, seen once in CI at 2 cores: stuck at 0.26 of its size) the
+	// test compacts again. It never collects itself: only the collector
+	// rewrites files.
 	deadline := time.Now().Add(30 * time.Second)
-	for vlogBytes(t, dir) > before/4 {
+	last, lastChange := before, time.Now()
+	for size := vlogBytes(t, dir); size > before/4; size = vlogBytes(t, dir) {
 		if time.Now().After(deadline) {
-			t.Fatalf("value log still %d bytes after 30 s of background GC, over a quarter of its %d bytes", vlogBytes(t, dir), before)
+			t.Fatalf("value log still %d bytes after 30 s of background GC, over a quarter of its %d bytes", size, before)
+		}
+		if size != last {
+			last, lastChange = size, time.Now()
+		} else if time.Since(lastChange) > time.Second {
+			t.Logf("value log stays at %d of %d bytes: compacting again", size, before)
+			if err := db.Flatten(2); err != nil {
+				t.Fatal(err)
+			}
+			lastChange = time.Now()
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
