@@ -88,7 +88,7 @@ func measured(items int, fn func() error) (ingest, error) {
 // registered first, and the index lag of
 // every transaction (commit → index applied). The lag here covers every
 // transaction of the ledger, which has no peers: the Fabric figure
-// (metrotrace-bench network) is per followed peer.
+// (metrotrace-bench network) follows every organization's peer.
 func runEmbedded(c embeddedConfig, stdout, stderr io.Writer) error {
 	tmp, err := os.MkdirTemp("", "metrotrace-bench-embedded-")
 	if err != nil {

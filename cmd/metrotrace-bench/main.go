@@ -148,7 +148,7 @@ func parseNetwork(args []string, stderr io.Writer) (networkConfig, error) {
 	fs.IntVar(&c.rounds, "rounds", 1, "raw and metrotrace phases alternate this many times; figures are over all rounds")
 	fs.StringVar(&c.rawChaincode, "raw-chaincode", "benchput", "name of the trivial put chaincode (network/benchcc) on the channel")
 	fs.DurationVar(&c.batchTimeout, "batch-timeout", 100*time.Millisecond, "the orderer's BatchTimeout (the index lag target)")
-	fs.StringVar(&c.eventsOrg, "events-org", "", "MSP id of the peer the index follows (default: the first organization)")
+	fs.StringVar(&c.eventsOrg, "events-org", "", "MSP id of the one peer the index follows (default: every organization's peer, each block applied from the first to deliver it)")
 	fs.DurationVar(&c.evaluate, "evaluate", 0, "also run each chaincode through Evaluate alone (execution on one peer, no ordering or commit) for this long, to separate chaincode cost from ordering and validation (0: skip)")
 	fs.IntVar(&c.batch, "batch", 20, "certificates per IssueCertificates transaction in the batched phase of each round (0: no batched phase)")
 	fs.BoolVar(&c.footprint, "footprint", true, "also run the raw chaincode's PutFootprint in each round: IssueCertificate's reads, writes, key-level policy and event without its checks, so the state footprint and the chaincode's own work are measured apart")

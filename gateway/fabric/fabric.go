@@ -61,8 +61,10 @@ type Options struct {
 	Retries int
 	// Backoff is the first wait between retries; it doubles each time.
 	Backoff time.Duration
-	// EventsOrg is the organization (MSP id) whose peer delivers blocks and
-	// answers height queries; empty: the first organization described.
+	// EventsOrg is the organization (MSP id) whose peer alone delivers
+	// blocks and answers height queries. Empty: every organization with
+	// an enrolled user delivers blocks, each applied from the first peer
+	// to have it (Ledger.Events), and the first answers height queries.
 	EventsOrg string
 	// Reload, when set, reads the connection description again; Identity
 	// calls it when no user of the connection matches, so users enrolled
