@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # metrotrace benchmarks: each figure with a baseline measured in the same run.
 #
-#   scripts/bench.sh [--full] [--network] [--markdown] [--skip-go]
+#   scripts/bench.sh [--full] [--network | --network-only] [--markdown] [--skip-go]
 #                    [--concurrency N] [--duration D] [--rounds N] [--evaluate D]
-#                    [--batch N] [--memory-limit MIB]
+#                    [--batch N] [--events-org MSP] [--memory-limit MIB]
 #
 #   1. the go benchmarks of the index and the embedded ledger
 #      (go test -run '^$' -bench . ./gateway/index ./gateway/embedded
@@ -29,7 +29,9 @@
 #      and IssueCertificates of --batch N certificates (default 20; 0: no
 #      batched phase), and reads the CPU every network process used in each
 #      phase; --rounds repeats the round; --evaluate D adds execution-only
-#      phases) and takes the network down on exit, also on failure.
+#      phases; the index follows every organization's peer, or with
+#      --events-org MSP that one's only) and takes the network down on exit,
+#      also on failure. --network-only runs this step alone.
 #
 # --memory-limit MIB runs steps 3 and 4 each confined to MIB of memory in a
 # cgroup of its own (scripts/memcap.sh; needs root), so the RSS they print
@@ -43,18 +45,19 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-full=0 net=0 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s batch=20 memcap=()
+full=0 net=0 local=1 markdown=() gobench=1 concurrency=50 duration=30s rounds=1 evaluate=0s batch=20 eventsorg="" memcap=()
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 while (($#)); do
 	case "$1" in
 	--full) full=1 ;;
 	--network) net=1 ;;
+	--network-only) net=1 local=0 gobench=0 ;;
 	--markdown) markdown=(--markdown) ;;
 	--skip-go) gobench=0 ;;
-	--concurrency | --duration | --rounds | --evaluate | --batch | --memory-limit)
+	--concurrency | --duration | --rounds | --evaluate | --batch | --events-org | --memory-limit)
 		(($# >= 2)) || { echo "bench.sh: $1 needs a value" >&2; usage; }
 		case "$1" in --concurrency) concurrency="$2" ;; --duration) duration="$2" ;; --rounds) rounds="$2" ;; --evaluate) evaluate="$2" ;; --batch) batch="$2" ;;
-		--memory-limit) memcap=("$ROOT/scripts/memcap.sh" "$2") ;; esac
+		--events-org) eventsorg="$2" ;; --memory-limit) memcap=("$ROOT/scripts/memcap.sh" "$2") ;; esac
 		shift
 		;;
 	-h | --help) usage ;;
@@ -86,20 +89,22 @@ if ((gobench)); then
 	go test -run '^$' -bench . ./gateway/index ./gateway/embedded ./gateway/httpapi
 fi
 
-log "metrotrace-bench embedded"
-"$BIN/metrotrace-bench" embedded "${markdown[@]}"
+if ((local)); then
+	log "metrotrace-bench embedded"
+	"$BIN/metrotrace-bench" embedded "${markdown[@]}"
 
-DATA="${METROTRACE_BENCH_DIR:-/tmp/metrotrace-bench}"
-log "metrotrace-bench index at 100k instruments ($DATA/index-100k)"
-"${memcap[@]}" "$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" --http-clients 16 "${markdown[@]}"
-if ((full)); then
-	log "metrotrace-bench index at 1M instruments ($DATA/index-1m)"
-	"${memcap[@]}" "$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" --http-clients 16 "${markdown[@]}"
+	DATA="${METROTRACE_BENCH_DIR:-/tmp/metrotrace-bench}"
+	log "metrotrace-bench index at 100k instruments ($DATA/index-100k)"
+	"${memcap[@]}" "$BIN/metrotrace-bench" index --instruments 100000 --dir "$DATA/index-100k" --http-clients 16 "${markdown[@]}"
+	if ((full)); then
+		log "metrotrace-bench index at 1M instruments ($DATA/index-1m)"
+		"${memcap[@]}" "$BIN/metrotrace-bench" index --instruments 1000000 --dir "$DATA/index-1m" --http-clients 16 "${markdown[@]}"
+	fi
+	case_instruments=20000
+	((full)) && case_instruments=100000
+	log "metrotrace-bench case on a standard feeding $case_instruments instruments"
+	"${memcap[@]}" "$BIN/metrotrace-bench" case --instruments "$case_instruments" "${markdown[@]}"
 fi
-case_instruments=20000
-((full)) && case_instruments=100000
-log "metrotrace-bench case on a standard feeding $case_instruments instruments"
-"${memcap[@]}" "$BIN/metrotrace-bench" case --instruments "$case_instruments" "${markdown[@]}"
 
 if ((net)); then
 	NETDIR="$(mktemp -d "${TMPDIR:-/tmp}/metrotrace-bench-net.XXXXXX")"
@@ -110,5 +115,5 @@ if ((net)); then
 	METROTRACE_CC_TLS=1 scripts/network.sh deploy --name benchput --path ./network/benchcc
 	"$BIN/metrotrace-bench" network --print-users --concurrency "$concurrency" | scripts/network.sh enroll --batch - >&2
 	"$BIN/metrotrace-bench" network --connection "$NETDIR/connection.json" --concurrency "$concurrency" \
-		--duration "$duration" --rounds "$rounds" --evaluate "$evaluate" --batch "$batch" --cpu-pids "$NETDIR/pids" "${markdown[@]}"
+		--duration "$duration" --rounds "$rounds" --evaluate "$evaluate" --batch "$batch" --events-org "$eventsorg" --cpu-pids "$NETDIR/pids" "${markdown[@]}"
 fi

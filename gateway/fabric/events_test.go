@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -11,7 +13,9 @@ import (
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 
+	"github.com/metrotrace/metrotrace/chaincode/identity"
 	"github.com/metrotrace/metrotrace/gateway/ledger"
+	"github.com/metrotrace/metrotrace/network"
 )
 
 // chainBlock is block n of a test channel: one metrotrace transaction,
@@ -148,5 +152,57 @@ func TestAPeerSkippingABlockStopsFollowing(t *testing.T) {
 	got, err := follow(t, 4, 9, bad)
 	if err == nil || err.Error() != "TianjinMSP's peer sent block 5 before block 4" || len(got) != 0 {
 		t.Fatalf("followPeers = %v, delivered %v; want the skipped block's error and nothing delivered", err, got)
+	}
+}
+
+// TestTheFollowedPeersAreThoseOfOrganizationsWithUsers: without EventsOrg
+// every organization with an enrolled user is followed, in the
+// connection's order (one without users, a partner listed for its peer
+// only, is not); EventsOrg follows that one only, and one the connection
+// has no user of is refused by name.
+func TestTheFollowedPeersAreThoseOfOrganizationsWithUsers(t *testing.T) {
+	dir := t.TempDir()
+	user := func(name, inst string) network.User {
+		u := network.User{Name: name, Institution: inst, Role: "recorder",
+			Cert: filepath.Join(dir, name+".pem"), Key: filepath.Join(dir, name+"_sk"), MSPDir: dir}
+		for _, f := range []string{u.Cert, u.Key} {
+			if err := os.WriteFile(f, []byte(name), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return u
+	}
+	conn := &network.Connection{Channel: "metrology", Chaincode: "metrotrace", Orgs: []network.Org{
+		{MSPID: "BeijingMSP", Users: []network.User{user("bjim-recorder", "BJIM")}},
+		{MSPID: "TianjinMSP"},
+		{MSPID: "HebeiMSP", Users: []network.User{user("heim-recorder", "HEIM"), user("he-lab-recorder", "HE-LAB")}},
+	}}
+	ledgerWith := func(eventsOrg string) *Ledger {
+		l := &Ledger{conn: conn, ids: map[string]*identity.Identity{}, users: map[string][]network.User{}, opts: Options{EventsOrg: eventsOrg}}
+		for _, o := range conn.Orgs {
+			l.users[o.MSPID] = o.Users
+		}
+		return l
+	}
+	msps := func(ids []*identity.Identity) string {
+		var s []string
+		for _, id := range ids {
+			s = append(s, id.MSPID+":"+string(id.CertPEM))
+		}
+		return strings.Join(s, " ")
+	}
+	ids, err := ledgerWith("").followedIdentities()
+	if got := msps(ids); err != nil || got != "BeijingMSP:bjim-recorder HebeiMSP:heim-recorder" {
+		t.Fatalf("followed = %q, %v; want Beijing's and Hebei's first users", got, err)
+	}
+	ids, err = ledgerWith("HebeiMSP").followedIdentities()
+	if got := msps(ids); err != nil || got != "HebeiMSP:heim-recorder" {
+		t.Fatalf("followed with EventsOrg HebeiMSP = %q, %v; want Hebei's only", got, err)
+	}
+	for _, org := range []string{"TianjinMSP", "NoSuchMSP"} {
+		_, err = ledgerWith(org).followedIdentities()
+		if want := "the connection description has no user of " + org + ", the organization to follow"; err == nil || err.Error() != want {
+			t.Fatalf("EventsOrg %s: %v, want %q", org, err, want)
+		}
 	}
 }

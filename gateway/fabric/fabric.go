@@ -557,5 +557,8 @@ func (l *Ledger) anyIdentity() (*identity.Identity, error) {
 			return l.Identity(o.MSPID, u.Role, u.Institution)
 		}
 	}
+	if l.opts.EventsOrg != "" {
+		return nil, fmt.Errorf("the connection description has no user of %s, the organization to follow", l.opts.EventsOrg)
+	}
 	return nil, errors.New("the connection description has no user")
 }
