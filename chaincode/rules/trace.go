@@ -64,6 +64,7 @@ func Trace(l Lookup, subjectID, at string) (*TraceReport, error) {
 		return rep, nil
 	}
 	w := &walker{l: l, rep: rep, done: map[string]bool{}}
+	w.memo, _ = l.(TraceMemo)
 	if _, err := w.walk(subjectID, subject, at, []string{subjectID}, 0); err != nil {
 		return nil, err
 	}
@@ -95,6 +96,84 @@ type walker struct {
 	// reaches remembers whether the branch above a certificate reaches a
 	// primary standard, for certificates met again through another branch.
 	reaches map[string]bool
+	// memo, when the Lookup keeps them, gives the walks above the
+	// certificates of the subject's reference standards (depth 1).
+	memo TraceMemo
+}
+
+// TraceMemo is implemented by a Lookup that keeps, for one state of the
+// records it reads, the walk above a reference standard's certificate: a
+// trace of an instrument then walks its own certificate and takes the
+// chain above from the memo, instead of walking the same standards' links
+// again for every instrument calibrated against them. The chaincode's
+// lookup keeps none.
+type TraceMemo interface {
+	TraceAbove(certificateID string) (*TraceAbove, bool)
+	KeepTraceAbove(certificateID string, above *TraceAbove)
+}
+
+// TraceAbove is the walk above one certificate of a reference standard,
+// as a trace meets it at depth 1: its links in walk order (the first, the
+// certificate's own, says the date it was used on, which is the trace's),
+// whether each one's branches reach a primary standard, and what it can
+// be used for. Every link above the first depends on its certificate
+// alone: its references were used on the certificate's performance date.
+type TraceAbove struct {
+	links   []Link
+	reaches []bool
+	reach   bool
+	// usable is false when the walk met a cycle: there the links depend
+	// on where the walk entered it, so it is walked again each time.
+	usable bool
+	// referenced are the ids every link references: a walk whose subject
+	// is among them would see a cycle the memo's walk did not.
+	referenced map[string]bool
+}
+
+// walkAbove walks the certificate cert of a reference standard met at
+// depth 1 through the memo: a kept walk is spliced into the report (links
+// another branch reported already left out, as the walk would), a missing
+// one is walked on its own and kept. It returns false for ok when the memo
+// cannot answer for this trace, and the caller walks as without one.
+func (w *walker) walkAbove(cert *record.Certificate, subjectID string, subject Subject, date string) (reach, ok bool, err error) {
+	above, kept := w.memo.TraceAbove(cert.ID)
+	if !kept {
+		sub := &walker{l: w.l, rep: &TraceReport{}, done: map[string]bool{}, reaches: map[string]bool{}}
+		r, err := sub.walk(subjectID, subject, date, []string{subjectID}, 1)
+		if err != nil {
+			return false, false, err
+		}
+		above = &TraceAbove{reach: r, usable: true, referenced: map[string]bool{}}
+		for _, link := range sub.rep.Links {
+			link.ReferenceIDs, link.Checks = slices.Clip(link.ReferenceIDs), slices.Clip(link.Checks)
+			above.links = append(above.links, link)
+			above.reaches = append(above.reaches, sub.reaches[link.CertificateID])
+			for _, id := range link.ReferenceIDs {
+				above.referenced[id] = true
+			}
+			for _, c := range link.Checks {
+				if c.Name == CheckNoCycle && !c.OK {
+					above.usable = false
+				}
+			}
+		}
+		w.memo.KeepTraceAbove(cert.ID, above)
+	}
+	if !above.usable || above.referenced[w.rep.SubjectID] {
+		return false, false, nil
+	}
+	for i, link := range above.links {
+		if w.done[link.CertificateID] {
+			continue
+		}
+		if i == 0 {
+			link.UsedOn = date // the one part of the walk that is the trace's own
+		}
+		w.done[link.CertificateID] = true
+		w.reaches[link.CertificateID] = above.reaches[i]
+		w.rep.Links = append(w.rep.Links, link)
+	}
+	return above.reach, true, nil
 }
 
 // walk reports the link of subject's certificate counting on date and
@@ -122,6 +201,11 @@ func (w *walker) walk(subjectID string, subject Subject, date string, path []str
 	}
 	if w.done[cert.ID] {
 		return w.reaches[cert.ID], nil
+	}
+	if depth == 1 && w.memo != nil {
+		if reach, ok, err := w.walkAbove(cert, subjectID, subject, date); err != nil || ok {
+			return reach, err
+		}
 	}
 	w.done[cert.ID] = true
 

@@ -35,7 +35,15 @@ type decoded struct {
 	institutions map[string]*record.Institution
 	capabilities map[string][]*record.Capability
 	certificates map[string][]*record.Certificate // of standards
+	// above are the walks above reference standards' certificates
+	// (rules.TraceMemo), at most maxTraceAbove: each holds a chain's
+	// links with their checks.
+	above map[string]*rules.TraceAbove
 }
+
+// maxTraceAbove bounds the walks the decoded cache keeps; past it their
+// map starts again empty. A walk of depth 8 is about 20 KiB of links.
+const maxTraceAbove = 2000
 
 // begin and end bracket the commit of an applied event.
 func (d *decoded) begin() { d.mu.Lock(); d.epoch++; d.mu.Unlock() }
@@ -94,6 +102,7 @@ func store[V any](c cachedLookup, m func(*decoded) *map[string]V, key string, v 
 		c.d.of, c.d.size = c.epoch, 0
 		c.d.standards, c.d.institutions = map[string]*record.Standard{}, map[string]*record.Institution{}
 		c.d.capabilities, c.d.certificates = map[string][]*record.Capability{}, map[string][]*record.Certificate{}
+		c.d.above = map[string]*rules.TraceAbove{}
 	}
 	mp := m(c.d)
 	if _, ok := (*mp)[key]; !ok {
@@ -149,4 +158,22 @@ func (c cachedLookup) CertificatesBySubject(id string) ([]*record.Certificate, e
 		store(c, func(d *decoded) *map[string][]*record.Certificate { return &d.certificates }, id, slices.Clone(certs))
 	}
 	return certs, nil
+}
+
+// TraceAbove returns the kept walk above a reference standard's
+// certificate (rules.TraceMemo).
+func (c cachedLookup) TraceAbove(certificateID string) (*rules.TraceAbove, bool) {
+	return load(c, func(d *decoded) map[string]*rules.TraceAbove { return d.above }, certificateID)
+}
+
+// KeepTraceAbove keeps a walk above a reference standard's certificate
+// for the traces of this epoch.
+func (c cachedLookup) KeepTraceAbove(certificateID string, above *rules.TraceAbove) {
+	store(c, func(d *decoded) *map[string]*rules.TraceAbove {
+		if len(d.above) >= maxTraceAbove {
+			d.size -= len(d.above)
+			d.above = map[string]*rules.TraceAbove{}
+		}
+		return &d.above
+	}, certificateID, above)
 }
