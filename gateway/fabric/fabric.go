@@ -385,11 +385,16 @@ func (l *Ledger) submitOnce(ctx context.Context, c *client.Contract, id *identit
 	}
 	// The submission is bounded by SubmitTimeout (SubmitWithContext does
 	// not apply it); one that times out may have been taken by an orderer,
-	// so it is awaited and resubmitted like one that was answered.
+	// so it is awaited and resubmitted like one that was answered. So is
+	// one answered Unavailable: the gateway peer may have died after
+	// passing it to an orderer, and a new endorsement of a write that did
+	// commit would be refused as already done (seen in TestFaultsUnderLoad
+	// when Tianjin's peer was killed: a 409 for a write that had
+	// committed). The same signed envelope commits at most once.
 	sctx, cancel := context.WithTimeout(ctx, submitBound(l.opts))
 	commit, err := tx.SubmitWithContext(sctx)
 	cancel()
-	if err != nil && (ctx.Err() != nil || !isDeadline(err)) {
+	if err != nil && (ctx.Err() != nil || !(isDeadline(err) || status.Code(err) == codes.Unavailable)) {
 		return nil, classify(ledger.PhaseSubmit, tx.TransactionID(), err)
 	}
 	// The commit is awaited until the write's deadline, counted from its
