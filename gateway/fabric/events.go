@@ -31,7 +31,7 @@ import (
 // followed peer has committed the block too, and a peer that stops (its
 // stream is dialled again with backoff) does not stop the index.
 func (l *Ledger) Events(ctx context.Context, from uint64, deliver func(ledger.Event) error) error {
-	ids, err := l.followedIdentities()
+	ids, err := l.firstUsers(0)
 	if err != nil {
 		return err
 	}
@@ -45,37 +45,6 @@ func (l *Ledger) Events(ctx context.Context, from uint64, deliver func(ledger.Ev
 		}}
 	}
 	return followPeers(ctx, streams, from, l.conn.Chaincode, l.opts.Log, deliver)
-}
-
-// followedIdentities are the identities whose organizations' peers deliver
-// blocks: EventsOrg's user, or the first user of every organization that
-// has one.
-func (l *Ledger) followedIdentities() ([]*identity.Identity, error) {
-	if l.opts.EventsOrg != "" {
-		id, err := l.anyIdentity()
-		if err != nil {
-			return nil, err
-		}
-		return []*identity.Identity{id}, nil
-	}
-	var ids []*identity.Identity
-	for _, o := range l.conn.Orgs {
-		l.mu.Lock()
-		users := l.users[o.MSPID]
-		l.mu.Unlock()
-		if len(users) == 0 {
-			continue
-		}
-		id, err := l.Identity(o.MSPID, users[0].Role, users[0].Institution)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		return nil, errors.New("the connection description has no user")
-	}
-	return ids, nil
 }
 
 // blockEvents opens the block stream of id's organization's peer from

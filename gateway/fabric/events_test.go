@@ -191,16 +191,19 @@ func TestTheFollowedPeersAreThoseOfOrganizationsWithUsers(t *testing.T) {
 		}
 		return strings.Join(s, " ")
 	}
-	ids, err := ledgerWith("").followedIdentities()
+	ids, err := ledgerWith("").firstUsers(0)
 	if got := msps(ids); err != nil || got != "BeijingMSP:bjim-recorder HebeiMSP:heim-recorder" {
 		t.Fatalf("followed = %q, %v; want Beijing's and Hebei's first users", got, err)
 	}
-	ids, err = ledgerWith("HebeiMSP").followedIdentities()
+	if id, err := ledgerWith("").anyIdentity(); err != nil || id.MSPID+":"+string(id.CertPEM) != "BeijingMSP:bjim-recorder" {
+		t.Fatalf("anyIdentity = %+v, %v; want Beijing's first user", id, err)
+	}
+	ids, err = ledgerWith("HebeiMSP").firstUsers(0)
 	if got := msps(ids); err != nil || got != "HebeiMSP:heim-recorder" {
 		t.Fatalf("followed with EventsOrg HebeiMSP = %q, %v; want Hebei's only", got, err)
 	}
 	for _, org := range []string{"TianjinMSP", "NoSuchMSP"} {
-		_, err = ledgerWith(org).followedIdentities()
+		_, err = ledgerWith(org).firstUsers(0)
 		if want := "the connection description has no user of " + org + ", the organization to follow"; err == nil || err.Error() != want {
 			t.Fatalf("EventsOrg %s: %v, want %q", org, err, want)
 		}

@@ -551,6 +551,18 @@ func (l *Ledger) Height(ctx context.Context) (uint64, error) {
 }
 
 func (l *Ledger) anyIdentity() (*identity.Identity, error) {
+	ids, err := l.firstUsers(1)
+	if err != nil {
+		return nil, err
+	}
+	return ids[0], nil
+}
+
+// firstUsers returns the identity of the first user of each organization
+// that has one (of EventsOrg only, when set), in the connection's order,
+// stopping after max of them (0: all).
+func (l *Ledger) firstUsers(max int) ([]*identity.Identity, error) {
+	var ids []*identity.Identity
 	for _, o := range l.conn.Orgs {
 		if l.opts.EventsOrg != "" && o.MSPID != l.opts.EventsOrg {
 			continue
@@ -558,9 +570,19 @@ func (l *Ledger) anyIdentity() (*identity.Identity, error) {
 		l.mu.Lock()
 		users := l.users[o.MSPID]
 		l.mu.Unlock()
-		for _, u := range users {
-			return l.Identity(o.MSPID, u.Role, u.Institution)
+		if len(users) == 0 {
+			continue
 		}
+		id, err := l.Identity(o.MSPID, users[0].Role, users[0].Institution)
+		if err != nil {
+			return nil, err
+		}
+		if ids = append(ids, id); len(ids) == max {
+			break
+		}
+	}
+	if len(ids) > 0 {
+		return ids, nil
 	}
 	if l.opts.EventsOrg != "" {
 		return nil, fmt.Errorf("the connection description has no user of %s, the organization to follow", l.opts.EventsOrg)
