@@ -21,7 +21,13 @@ import (
 // symbolic links: /proc/self/maps names files by their resolved absolute
 // paths, and dirs are resolved likewise.
 func ReleaseMapped(dirs ...string) (int64, error) {
-	dirs = resolved(dirs)
+	prefixes := make([][]byte, 0, len(dirs))
+	for _, d := range resolved(dirs) {
+		prefixes = append(prefixes, []byte(strings.TrimSuffix(d, "/")+"/"))
+	}
+	if len(prefixes) == 0 {
+		return 0, nil
+	}
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
 		return 0, err
@@ -30,15 +36,8 @@ func ReleaseMapped(dirs ...string) (int64, error) {
 	var released int64
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		// start-end perms offset dev inode path
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 6 || !strings.HasSuffix(fields[1], "s") || !under(strings.Join(fields[5:], " "), dirs) {
-			continue
-		}
-		lo, hi, ok := strings.Cut(fields[0], "-")
-		start, err1 := strconv.ParseUint(lo, 16, 64)
-		end, err2 := strconv.ParseUint(hi, 16, 64)
-		if !ok || err1 != nil || err2 != nil || end <= start {
+		start, end, ok := sharedMappingUnder(sc.Bytes(), prefixes)
+		if !ok {
 			continue
 		}
 		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), syscall.MADV_DONTNEED); errno == 0 {
@@ -46,6 +45,36 @@ func ReleaseMapped(dirs ...string) (int64, error) {
 		}
 	}
 	return released, sc.Err()
+}
+
+// sharedMappingUnder parses one line of /proc/self/maps
+// ("start-end perms offset dev inode   path") and returns the mapping's
+// address range when it is a shared mapping of a file whose path starts
+// with one of prefixes (directories ending in "/"). A gateway at 1M
+// instruments maps thousands of table files, so the line is read in
+// place, without splitting it into fields.
+func sharedMappingUnder(line []byte, prefixes [][]byte) (start, end uint64, ok bool) {
+	var fields [5][]byte
+	rest := line
+	for i := range fields {
+		rest = bytes.TrimLeft(rest, " ")
+		j := bytes.IndexByte(rest, ' ')
+		if j < 0 {
+			return 0, 0, false
+		}
+		fields[i], rest = rest[:j], rest[j:]
+	}
+	path := bytes.TrimLeft(rest, " ")
+	if perms := fields[1]; len(perms) != 4 || perms[3] != 's' || !hasAnyPrefix(path, prefixes) {
+		return 0, 0, false
+	}
+	lo, hi, found := bytes.Cut(fields[0], []byte("-"))
+	start, err1 := strconv.ParseUint(string(lo), 16, 64)
+	end, err2 := strconv.ParseUint(string(hi), 16, 64)
+	if !found || err1 != nil || err2 != nil || end <= start {
+		return 0, 0, false
+	}
+	return start, end, true
 }
 
 // resolved returns dirs as absolute paths with symbolic links resolved;
@@ -67,10 +96,10 @@ func resolved(dirs []string) []string {
 	return out
 }
 
-// under reports whether path lies inside one of dirs (absolute, resolved).
-func under(path string, dirs []string) bool {
-	for _, d := range dirs {
-		if rel, err := filepath.Rel(d, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+// hasAnyPrefix reports whether path starts with one of prefixes.
+func hasAnyPrefix(path []byte, prefixes [][]byte) bool {
+	for _, p := range prefixes {
+		if bytes.HasPrefix(path, p) {
 			return true
 		}
 	}

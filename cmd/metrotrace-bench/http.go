@@ -93,7 +93,14 @@ func measureHTTP(x *index.Index, n int, c indexConfig, t *table, stderr io.Write
 	results := make([]httpResult, len(routes))
 	for ri, r := range routes {
 		fmt.Fprintf(stderr, "HTTP %s, %d clients, %s\n", r.name, c.httpClients, c.httpDuration)
+		stopProfile := func() {}
+		if ri == 1 {
+			if stopProfile, err = startCPUProfile(c.cpuProfile); err != nil {
+				return err
+			}
+		}
 		res, err := loadRoute(client, base, token, r, c.httpClients, c.httpDuration)
+		stopProfile()
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}

@@ -68,6 +68,9 @@ type indexConfig struct {
 	// for httpDuration each.
 	httpClients  int
 	httpDuration time.Duration
+	// cpuProfile, when set, is the file of a CPU profile (pprof) of the
+	// HTTP trace route's load.
+	cpuProfile string
 }
 
 // networkConfig is the configuration of the network subcommand.
@@ -111,6 +114,7 @@ func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
 	fs.IntVar(&c.supervisionRuns, "supervision-runs", 200, "runs of a page of the overdue list (coverage: a tenth as many, at least 3)")
 	fs.IntVar(&c.httpClients, "http-clients", 0, "concurrent clients of the HTTP measurement (0: skip it)")
 	fs.DurationVar(&c.httpDuration, "http-duration", 5*time.Second, "measured time of each HTTP route")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the HTTP trace route's load to this file (needs --http-clients)")
 	fs.BoolVar(&c.rebuild, "rebuild", false, "rebuild an index of another size or an unfinished one in --dir")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	if err := fs.Parse(args); err != nil {
@@ -129,6 +133,8 @@ func parseIndex(args []string, stderr io.Writer) (indexConfig, error) {
 		return c, fmt.Errorf("--supervision-runs must be at least 1, not %d", c.supervisionRuns)
 	case c.httpClients < 0 || c.httpClients > 256:
 		return c, fmt.Errorf("--http-clients must be between 0 and 256, not %d", c.httpClients)
+	case c.cpuProfile != "" && c.httpClients == 0:
+		return c, fmt.Errorf("--cpuprofile profiles the HTTP trace route: give --http-clients too")
 	case c.httpClients > 0 && c.httpDuration <= 0:
 		return c, fmt.Errorf("--http-duration must be positive, not %s", c.httpDuration)
 	case c.batch < 1 || c.batch > 5000:

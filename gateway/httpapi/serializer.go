@@ -21,7 +21,14 @@ var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 const maxPooledBuffer = 1 << 20
 
+// jsonAppender is an answer that appends its own JSON, byte for byte what
+// encoding/json writes for it (rules.TraceReport, rules.RecognitionDecision).
+type jsonAppender interface {
+	AppendJSON(dst []byte) []byte
+}
+
 // Serialize encodes i, with indent when it is not empty, and writes it.
+// An answer that appends its own JSON does so unless indented.
 func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 	buf := encodeBuffers.Get().(*bytes.Buffer)
 	defer func() {
@@ -30,12 +37,17 @@ func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 			encodeBuffers.Put(buf)
 		}
 	}()
-	enc := json.NewEncoder(buf)
-	if indent != "" {
-		enc.SetIndent("", indent)
-	}
-	if err := enc.Encode(i); err != nil {
-		return err
+	if a, ok := i.(jsonAppender); ok && indent == "" {
+		b := append(a.AppendJSON(buf.AvailableBuffer()), '\n')
+		buf.Write(b) // the bytes are already in place when they fit
+	} else {
+		enc := json.NewEncoder(buf)
+		if indent != "" {
+			enc.SetIndent("", indent)
+		}
+		if err := enc.Encode(i); err != nil {
+			return err
+		}
 	}
 	r := c.Response()
 	if !r.Committed {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
 	"github.com/metrotrace/metrotrace/gateway/demo"
 )
 
@@ -46,12 +47,14 @@ func TestTracesFromTheIndexAreTheChaincodes(t *testing.T) {
 					t.Fatalf("%s, index round %d: %d %s\nledger %d %s", q, round, ic, idx, lc, led)
 				}
 			}
-			var rep struct {
-				Traceable bool              `json:"traceable"`
-				Links     []json.RawMessage `json:"links"`
-			}
+			var rep rules.TraceReport
 			if err := json.Unmarshal(led, &rep); err != nil {
 				t.Fatal(err)
+			}
+			// The answer writes itself (AppendJSON): encoding/json
+			// writes the same bytes for what it says.
+			if enc, _ := json.Marshal(&rep); !bytes.Equal(append(enc, '\n'), led) {
+				t.Fatalf("%s answered\n%s\nencoding/json writes\n%s", q, led, enc)
 			}
 			if rep.Traceable {
 				traceable++
@@ -62,5 +65,5 @@ func TestTracesFromTheIndexAreTheChaincodes(t *testing.T) {
 	if traceable < 100 || links < 4*len(subjects) {
 		t.Fatalf("%d subjects: only %d traces traceable, %d links in all", len(subjects), traceable, links)
 	}
-	t.Logf("%d subjects × 4 dates: %d traceable, %d links, each trace the same bytes from the index (twice) and the ledger", len(subjects), traceable, links)
+	t.Logf("%d subjects × 4 dates: %d traceable, %d links, each trace the same bytes from the index (twice), the ledger and encoding/json", len(subjects), traceable, links)
 }
