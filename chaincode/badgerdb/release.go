@@ -19,20 +19,20 @@ import (
 //
 // ReleaseShare and ReleaseMaxWait bound what the releases cost: after one
 // that took d, the next waits (ReleaseShare-1)×d, but never more than
-// ReleaseMaxWait, so releasing takes about 1/ReleaseShare of a core
-// unless a release takes over ReleaseMaxWait/(ReleaseShare-1). At 1M
-// instruments the index maps over 3,500 table files: reading
-// /proc/self/maps and one madvise per mapping take 15–20 ms however few
-// pages are resident, and random traces at 16 clients grew the resident
-// pages past the slack every 20 ms, so releasing took a quarter of the
-// gateway's CPU (and every page dropped was faulted back by the next
-// read). The wait is capped because a release's cost grows with the pages
-// it drops: uncapped, a late release made the next one later still.
+// ReleaseMaxWait. At 1M instruments the index maps over 3,500 table
+// files: reading /proc/self/maps and one madvise per mapping take 15–20 ms
+// however few pages are resident, and random traces at 16 clients grew
+// the resident pages past the slack every 20 ms, so releasing took a
+// quarter of the gateway's CPU. Right after a release the hot pages are
+// faulted back at over 1 MiB per millisecond, so the cap decides the peak
+// RSS: 50 ms kept the 1M index's peak at 255–260 MiB, 100 ms let it reach
+// 305 MiB, and without a cap a late release dropped more pages, took
+// longer, and made the next one later still (778 MiB).
 const (
 	ReleaseInterval       = 20 * time.Millisecond
 	ReleaseSlack    int64 = 16 << 20
 	ReleaseShare          = 10
-	ReleaseMaxWait        = 100 * time.Millisecond
+	ReleaseMaxWait        = 50 * time.Millisecond
 )
 
 // ReleaseMappedEvery watches the process's resident file-backed pages

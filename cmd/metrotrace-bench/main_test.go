@@ -150,11 +150,12 @@ func TestParseEmbeddedRefusesBadFlags(t *testing.T) {
 }
 
 func TestParseIndexRefusesBadHTTPAndSupervisionFlags(t *testing.T) {
-	c, err := parseIndex([]string{"--http-clients", "16", "--http-duration", "2s", "--supervision-runs", "7"}, io.Discard)
-	if err != nil || c.httpClients != 16 || c.httpDuration != 2*time.Second || c.supervisionRuns != 7 {
+	c, err := parseIndex([]string{"--http-clients", "16", "--http-duration", "2s", "--supervision-runs", "7", "--cpuprofile", "t.prof"}, io.Discard)
+	if err != nil || c.httpClients != 16 || c.httpDuration != 2*time.Second || c.supervisionRuns != 7 || c.cpuProfile != "t.prof" {
 		t.Fatalf("parseIndex = %+v, %v", c, err)
 	}
-	for _, args := range [][]string{{"--http-clients", "-1"}, {"--http-clients", "300"}, {"--http-clients", "4", "--http-duration", "0s"}, {"--supervision-runs", "0"}} {
+	for _, args := range [][]string{{"--http-clients", "-1"}, {"--http-clients", "300"}, {"--http-clients", "4", "--http-duration", "0s"}, {"--supervision-runs", "0"},
+		{"--cpuprofile", "t.prof"}} {
 		if _, err := parseIndex(args, io.Discard); err == nil {
 			t.Errorf("parseIndex(%q) accepted", args)
 		}
