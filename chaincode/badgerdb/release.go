@@ -40,10 +40,10 @@ const (
 // they have grown by more than ReleaseSlack since the last release (and
 // every interval where the count cannot be read), but never sooner after
 // a release than ReleaseShare-1 times what that release took, up to
-// ReleaseMaxWait. The kernel leaves the
-// pages of mapped files in a process's resident set until memory runs
-// short; a gateway that writes its databases all day would otherwise show
-// every table it ever wrote in its RSS. A failure is logged once.
+// ReleaseMaxWait. The kernel leaves the pages of mapped files in a
+// process's resident set until memory runs short; a gateway that writes
+// its databases all day would otherwise show every table it ever wrote in
+// its RSS. A failure is logged once.
 func ReleaseMappedEvery(ctx context.Context, interval time.Duration, log *slog.Logger, dirs ...string) {
 	if interval <= 0 {
 		return

@@ -88,17 +88,7 @@ func Int(dst []byte, v int) []byte { return strconv.AppendInt(dst, int64(v), 10)
 
 // Strings appends ss as an array of strings, or null when ss is nil.
 func Strings(dst []byte, ss []string) []byte {
-	if ss == nil {
-		return append(dst, "null"...)
-	}
-	dst = append(dst, '[')
-	for i, s := range ss {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = String(dst, s)
-	}
-	return append(dst, ']')
+	return Array(dst, ss, func(dst []byte, s *string) []byte { return String(dst, *s) })
 }
 
 // StringMap appends m as an object with its keys in sorted order, or null
