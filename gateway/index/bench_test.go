@@ -30,16 +30,42 @@ func benchInstruments() int {
 
 var (
 	benchOnce sync.Once
+	benchDir  string
 	benchIdx  *index.Index
 	benchErr  error
 )
+
+// TestMain closes and removes the benchmarks' shared index after every
+// test and benchmark of the package has run. The index outlives the
+// benchmark that built it, so it cannot live in that benchmark's
+// b.TempDir: its cleanup would remove the directory under an open
+// database whose compactions are still writing tables into it.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIdx != nil {
+		if err := benchIdx.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "closing the benchmark index:", err)
+			code = 1
+		}
+	}
+	if benchDir != "" {
+		if err := os.RemoveAll(benchDir); err != nil {
+			fmt.Fprintln(os.Stderr, "removing the benchmark index:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 // benchIndex builds, once per run, an index holding an eight-level chain
 // (a primary standard and seven standards below it) feeding every
 // instrument, each instrument with three yearly certificates.
 func benchIndex(b *testing.B) *index.Index {
 	benchOnce.Do(func() {
-		benchIdx, benchErr = index.Open(b.TempDir(), nil)
+		if benchDir, benchErr = os.MkdirTemp("", "metrotrace-index-bench-"); benchErr != nil {
+			return
+		}
+		benchIdx, benchErr = index.Open(benchDir, nil)
 		if benchErr != nil {
 			return
 		}
