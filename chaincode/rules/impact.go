@@ -172,12 +172,23 @@ func (u Usage) Encode() []byte {
 	return []byte(strings.Join([]string{u.CertificateID, u.PerformedOn, u.IssuerID, u.SubjectID, u.SubjectDocType, u.SubjectInstitutionID}, "\x00"))
 }
 
-// DecodeUsage unpacks a usage written by Encode.
+// DecodeUsage unpacks a usage written by Encode. The six fields are
+// substrings of one string made of b, so a usage costs one allocation (the
+// impact walk decodes one per certificate: 3M of them at 1M instruments).
 func DecodeUsage(b []byte) (Usage, error) {
-	f := strings.Split(string(b), "\x00")
-	if len(f) != 6 {
+	var f [6]string
+	s := string(b)
+	for i := range f[:5] {
+		end := strings.IndexByte(s, 0)
+		if end < 0 {
+			return Usage{}, fmt.Errorf("malformed usage entry %q", b)
+		}
+		f[i], s = s[:end], s[end+1:]
+	}
+	if strings.IndexByte(s, 0) >= 0 {
 		return Usage{}, fmt.Errorf("malformed usage entry %q", b)
 	}
+	f[5] = s
 	return Usage{f[0], f[1], f[2], f[3], f[4], f[5]}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
@@ -116,8 +117,17 @@ func TestUsageEncodingRoundTrips(t *testing.T) {
 	if err != nil || got != u {
 		t.Fatalf("round trip = %+v, %v", got, err)
 	}
-	if _, err := DecodeUsage([]byte("a\x00b")); err == nil {
-		t.Fatal("a malformed entry was accepted")
+	// An unregistered subject has an empty doc type; empty fields anywhere
+	// survive the round trip.
+	for _, u := range []Usage{{"C1", "2024-01-01", "LAB", "S", "", "LAB2"}, {}, {"", "", "", "", "", "X"}} {
+		if got, err := DecodeUsage(u.Encode()); err != nil || got != u {
+			t.Fatalf("round trip of %+v = %+v, %v", u, got, err)
+		}
+	}
+	for _, bad := range []string{"", "a\x00b", "a\x00b\x00c\x00d\x00e", "a\x00b\x00c\x00d\x00e\x00f\x00g", "\x00\x00\x00\x00\x00\x00"} {
+		if got, err := DecodeUsage([]byte(bad)); err == nil {
+			t.Fatalf("the malformed entry %q (%d fields) was accepted as %+v", bad, strings.Count(bad, "\x00")+1, got)
+		}
 	}
 }
 
