@@ -94,3 +94,24 @@ func appendProblem(dst []byte, p *Problem) []byte {
 	dst = jsonappend.Array(dst, p.Findings, appendFinding)
 	return append(dst, '}')
 }
+
+// AppendJSON appends the item's JSON to dst, byte for byte what
+// encoding/json writes for it. A streamed impact (format=ndjson) writes
+// one per affected certificate with it: 3M lines at 1M instruments.
+func (it *ImpactItem) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"certificate_id":`...)
+	dst = jsonappend.String(dst, it.CertificateID)
+	dst = append(dst, `,"reference_id":`...)
+	dst = jsonappend.String(dst, it.ReferenceID)
+	dst = append(dst, `,"performed_on":`...)
+	dst = jsonappend.String(dst, it.PerformedOn)
+	dst = append(dst, `,"issuer_id":`...)
+	dst = jsonappend.String(dst, it.IssuerID)
+	dst = append(dst, `,"subject_id":`...)
+	dst = jsonappend.String(dst, it.SubjectID)
+	dst = append(dst, `,"subject_doc_type":`...)
+	dst = jsonappend.String(dst, it.SubjectDocType)
+	dst = append(dst, `,"subject_institution_id":`...)
+	dst = jsonappend.String(dst, it.SubjectInstitutionID)
+	return append(dst, '}')
+}

@@ -109,7 +109,7 @@ func TestAnswersWriteTheJSONOfEncodingJSON(t *testing.T) {
 		}
 	}
 	for i := range 300 {
-		for _, typ := range []reflect.Type{reflect.TypeFor[TraceReport](), reflect.TypeFor[RecognitionDecision]()} {
+		for _, typ := range []reflect.Type{reflect.TypeFor[TraceReport](), reflect.TypeFor[RecognitionDecision](), reflect.TypeFor[ImpactItem]()} {
 			v, ok := quick.Value(typ, cfg.Rand)
 			if !ok {
 				t.Fatalf("no random %s", typ)
@@ -127,6 +127,7 @@ func TestAnswersWriteTheJSONOfEncodingJSON(t *testing.T) {
 	}
 	check(&TraceReport{})
 	check(&RecognitionDecision{})
+	check(&ImpactItem{})
 
 	m := newMem()
 	for _, id := range []string{"A", "B"} {

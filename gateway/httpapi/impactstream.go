@@ -60,9 +60,15 @@ func (s *Server) impactStream(c echo.Context, r Reader, since string) error {
 		}
 		return enc.Encode(v)
 	}
+	var line []byte
 	item := func(it rules.ImpactItem) error {
 		items++
-		return emit(it)
+		if w == nil {
+			return emit(it) // the header first
+		}
+		line = append(it.AppendJSON(line[:0]), '\n') // what enc.Encode writes
+		_, err := w.Write(line)
+		return err
 	}
 	standards, err := streamImpact(ctx, r, id, since, item)
 	if err == nil {
