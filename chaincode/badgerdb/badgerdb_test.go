@@ -160,8 +160,12 @@ func TestGarbageCollectionKeepsTheValueLogSmall(t *testing.T) {
 
 // TestCollectorRunsUntilClose opens a database whose collector runs every
 // 10 ms: after the same records are rewritten 20 times, the value log
-// shrinks to less than a quarter of its size without anyone calling
-// CollectGarbage, and Close stops the collector and closes the database.
+// shrinks to less than half its size without anyone calling
+// CollectGarbage (badger alone never shrinks it), and Close stops the
+// collector and closes the database. Half, not less: a pass that races
+// the writes moves entries into files whose garbage the discard
+// statistics never reach 0.5 of, and CI at 2 cores has seen the log end
+// at 0.26 and at 0.32 of its size however often it compacted again.
 func TestCollectorRunsUntilClose(t *testing.T) {
 	const (
 		records = 2_000
@@ -193,9 +197,9 @@ func TestCollectorRunsUntilClose(t *testing.T) {
 	// rewrites files.
 	deadline := time.Now().Add(30 * time.Second)
 	last, lastChange := before, time.Now()
-	for size := vlogBytes(t, dir); size > before/4; size = vlogBytes(t, dir) {
+	for size := vlogBytes(t, dir); size > before/2; size = vlogBytes(t, dir) {
 		if time.Now().After(deadline) {
-			t.Fatalf("value log still %d bytes after 30 s of background GC, over a quarter of its %d bytes", size, before)
+			t.Fatalf("value log still %d bytes after 30 s of background GC, over half its %d bytes", size, before)
 		}
 		if size != last {
 			last, lastChange = size, time.Now()

@@ -185,12 +185,13 @@ func (x *Index) Impact(_ context.Context, standardID, since string, withPaths bo
 }
 
 // ImpactPage answers one page of an impact over the index, streaming the
-// usages of each affected standard from one snapshot: memory holds the
-// affected standards and the page, whatever the impact's size.
+// usages of each affected standard from one snapshot, read ahead on two
+// iterators (usageScan): memory holds the affected standards, the page and
+// the usages read ahead, whatever the impact's size.
 func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (page *rules.ImpactPage, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		src := source{txn}
-		page, err = rules.ImpactPaged(rules.FromSource(src), src.EachUsage, src.EachStandardUsage, standardID, since, pageSize, pageToken)
+		src := usageScan{txn, x.db.DB}
+		page, err = rules.ImpactPaged(rules.FromSource(source{txn}), src.EachUsage, src.EachStandardUsage, standardID, since, pageSize, pageToken)
 		return err
 	})
 	return page, err
@@ -199,13 +200,14 @@ func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize
 // ImpactStream streams an impact over the index from one snapshot: fn is
 // called for every affected certificate, in the order of ImpactPage's
 // pages, and the affected standards but the faulty one are returned.
-// Memory holds the affected standards and one item, whatever the impact's
-// size (rules.ImpactStream); ctx ending stops the walk.
+// Memory holds the affected standards, one item and the usages read ahead
+// on two iterators (usageScan: at most 15,360), whatever the impact's size
+// (rules.ImpactStream); ctx ending stops the walk.
 func (x *Index) ImpactStream(ctx context.Context, standardID, since string, fn func(rules.ImpactItem) error) (standards []string, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		src := source{txn}
+		src := usageScan{txn, x.db.DB}
 		n := 0
-		standards, err = rules.ImpactStream(rules.FromSource(src), src.EachUsage, src.EachStandardUsage, standardID, since, func(it rules.ImpactItem) error {
+		standards, err = rules.ImpactStream(rules.FromSource(source{txn}), src.EachUsage, src.EachStandardUsage, standardID, since, func(it rules.ImpactItem) error {
 			if n++; n%4096 == 1 && ctx.Err() != nil { // the first item, then every 4096th
 				return ctx.Err()
 			}

@@ -1,0 +1,189 @@
+package index
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/y"
+
+	"github.com/metrotrace/metrotrace/chaincode/record"
+	"github.com/metrotrace/metrotrace/chaincode/rules"
+)
+
+// Reading a standard's usages on two cores at once. An impact over a
+// standard feeding 100k instruments reads 300k usage entries, and one
+// badger iterator spends most of that walk merging levels and decoding:
+// scanUsages splits the entries at the table boundaries badger already
+// knows and lets scanWorkers iterators read the ranges ahead of the
+// caller, who still sees every usage once, in key order, from one
+// snapshot.
+const (
+	// scanWorkers is how many iterators read ranges at once.
+	scanWorkers = 2
+	// scanMinRanges is the fewest ranges worth the workers; a standard
+	// whose entries lie in fewer is read by one iterator.
+	scanMinRanges = 4
+	// scanChunk is how many usages a worker hands over at a time, and
+	// scanChunksPerRange how many of a range may wait. Memory holds at
+	// most ((scanWorkers+1) × scanChunksPerRange + scanWorkers + 1) ×
+	// scanChunk usages (15,360): the chunks waiting in the ranges read
+	// ahead, one being filled by each worker, the one fn is passed.
+	scanChunk          = 1024
+	scanChunksPerRange = 4
+)
+
+// usageScan streams usage entries from one snapshot, several ranges read
+// at once (scanUsages).
+type usageScan struct {
+	txn *badger.Txn
+	db  *badger.DB
+}
+
+// EachUsage streams the usages of a standard in certificate id order, as
+// source.EachUsage does, reading ahead on scanWorkers iterators.
+func (s usageScan) EachUsage(standardID string, fn func(rules.Usage) error) error {
+	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
+	return scanUsages(s.txn, rangeStarts(s.db.Tables(), prefix), prefix, standardID, fn)
+}
+
+// EachStandardUsage streams the usages whose subject is a standard: few,
+// so one iterator reads them (source.EachStandardUsage).
+func (s usageScan) EachStandardUsage(standardID string, fn func(rules.Usage) error) error {
+	return source{s.txn}.EachStandardUsage(standardID, fn)
+}
+
+// rangeStarts returns where the ranges of a scan over prefix begin: prefix
+// itself, then the first key of every table that starts inside prefix (a
+// table's keys carry badger's version suffix), sorted and distinct.
+func rangeStarts(tables []badger.TableInfo, prefix []byte) [][]byte {
+	starts := [][]byte{prefix}
+	for _, t := range tables {
+		if k := y.ParseKey(t.Left); bytes.HasPrefix(k, prefix) && !bytes.Equal(k, prefix) {
+			starts = append(starts, k)
+		}
+	}
+	sort.Slice(starts, func(i, j int) bool { return bytes.Compare(starts[i], starts[j]) < 0 })
+	out := starts[:1]
+	for _, k := range starts[1:] {
+		if !bytes.Equal(k, out[len(out)-1]) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// usageChunk is up to scanChunk usages of one range, or the error that
+// ended the range's reading.
+type usageChunk struct {
+	uses []rules.Usage
+	err  error
+}
+
+// scanUsages calls fn for every usage entry under prefix, in key order.
+// Range i holds the keys from starts[i] up to starts[i+1] (the last up to
+// the end of prefix). With fewer than scanMinRanges ranges one iterator
+// reads them in the caller's goroutine; otherwise workers take the ranges
+// in order and at most scanWorkers+1 ranges are read ahead of fn. An error
+// of fn or of a decoding stops the workers and is returned once they have
+// closed their iterators.
+func scanUsages(txn *badger.Txn, starts [][]byte, prefix []byte, standardID string, fn func(rules.Usage) error) error {
+	if len(starts) < scanMinRanges {
+		return source{txn}.eachUsage(prefix, standardID, fn)
+	}
+	slots := make([]chan usageChunk, len(starts))
+	for i := range slots {
+		slots[i] = make(chan usageChunk, scanChunksPerRange)
+	}
+	tokens := make(chan struct{}, scanWorkers+1) // ranges taken and not yet consumed
+	done := make(chan struct{})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	defer func() { close(done); wg.Wait() }()
+	for w := 0; w < scanWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+			defer it.Close()
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-done:
+					return
+				}
+				i := int(next.Add(1)) - 1
+				if i >= len(starts) {
+					<-tokens
+					return
+				}
+				var end []byte
+				if i+1 < len(starts) {
+					end = starts[i+1]
+				}
+				if !readRange(it, starts[i], end, prefix, standardID, slots[i], done) {
+					return
+				}
+			}
+		}()
+	}
+	for _, slot := range slots {
+		for c := range slot {
+			if c.err != nil {
+				return c.err
+			}
+			for _, u := range c.uses {
+				if err := fn(u); err != nil {
+					return err
+				}
+			}
+		}
+		<-tokens
+	}
+	return nil
+}
+
+// readRange sends the usages from start up to end (nil: the end of
+// prefix) to slot in chunks and closes it; false when done closed first.
+func readRange(it *badger.Iterator, start, end, prefix []byte, standardID string, slot chan<- usageChunk, done <-chan struct{}) bool {
+	send := func(c usageChunk) bool {
+		select {
+		case slot <- c:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	uses := make([]rules.Usage, 0, scanChunk)
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		if end != nil && bytes.Compare(item.Key(), end) >= 0 {
+			break
+		}
+		var u rules.Usage
+		err := item.Value(func(v []byte) (err error) {
+			u, err = rules.DecodeUsage(v)
+			return err
+		})
+		if err != nil { // the usages before it first, as one iterator would pass them
+			if len(uses) == 0 || send(usageChunk{uses: uses}) {
+				send(usageChunk{err: fmt.Errorf("usage entry of %s: %w", standardID, err)})
+			}
+			return false
+		}
+		if uses = append(uses, u); len(uses) == scanChunk {
+			if !send(usageChunk{uses: uses}) {
+				return false
+			}
+			uses = make([]rules.Usage, 0, scanChunk)
+		}
+	}
+	if len(uses) > 0 && !send(usageChunk{uses: uses}) {
+		return false
+	}
+	close(slot)
+	return true
+}
