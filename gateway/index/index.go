@@ -35,7 +35,12 @@ const (
 	// subject is a standard (a copy of their certificates_by_reference entry)
 	prefixStandardUsages = "u/s/"
 	keyStandardUsages    = "u/s-built" // the u/s/ entries are complete
-	keyCheckpoint        = "cp"
+	// u/k/<reference>\x00<certificate id> → nothing, for about one in
+	// usageSplitEvery of a standard's usages: where a scan of its usages
+	// splits into ranges (usagescan.go)
+	prefixUsageSplits = "u/k/"
+	keyUsageSplits    = "u/k-built" // the u/k/ entries are complete
+	keyCheckpoint     = "cp"
 )
 
 // Index is the read model.
@@ -101,6 +106,15 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 	if err := x.upgrade(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("upgrade index %q: %w", dir, err)
+	}
+	if dir != "" {
+		// Opening reads every table's index through its mapping (about
+		// 200 MiB at 1M instruments), an upgrade every entry it copies
+		// from; a gateway's release watcher counts from what is resident
+		// when it starts, so those pages would stay.
+		if _, err := badgerdb.ReleaseMapped(dir); err != nil {
+			log.Warn("releasing the index's mapped pages after opening", "dir", dir, "err", err)
+		}
 	}
 	return x, nil
 }

@@ -32,6 +32,27 @@ func standardUsageKey(referenceID, certificateID string) []byte {
 	return join(prefixStandardUsages, referenceID, "\x00", certificateID)
 }
 
+func usageSplitsPrefix(referenceID string) []byte {
+	return join(prefixUsageSplits, referenceID, "\x00")
+}
+
+func usageSplitKey(referenceID, certificateID string) []byte {
+	return join(prefixUsageSplits, referenceID, "\x00", certificateID)
+}
+
+// putUsage stores a certificate's certificates_by_reference entry under a
+// reference standard, and the split key of the standard's usages when the
+// certificate is one of those that split them (splitsUsages).
+func putUsage(set func(k, v []byte) error, referenceID, certificateID string, usage []byte) error {
+	if err := set(entryKey(record.IndexCertificatesByReference, referenceID, certificateID), usage); err != nil {
+		return err
+	}
+	if splitsUsages(certificateID) {
+		return set(usageSplitKey(referenceID, certificateID), nil)
+	}
+	return nil
+}
+
 func blockKey(txID string) []byte { return join(prefixBlock, txID) }
 
 func join(parts ...string) []byte {
@@ -139,12 +160,14 @@ func putRecord(txn *badger.Txn, due *dueBatch, r record.EventRecord, day string)
 		}
 	}
 	for idx, values := range e {
-		var value []byte
-		if idx == record.IndexCertificatesByReference {
-			value = usage
-		}
 		for _, v := range values {
-			if err := txn.Set(entryKey(idx, v, r.ID), value); err != nil {
+			var err error
+			if idx == record.IndexCertificatesByReference {
+				err = putUsage(txn.Set, v, r.ID, usage)
+			} else {
+				err = txn.Set(entryKey(idx, v, r.ID), nil)
+			}
+			if err != nil {
 				return err
 			}
 		}

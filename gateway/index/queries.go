@@ -190,7 +190,7 @@ func (x *Index) Impact(_ context.Context, standardID, since string, withPaths bo
 // the usages read ahead, whatever the impact's size.
 func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (page *rules.ImpactPage, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		src := usageScan{txn, x.db.DB}
+		src := usageScan{txn}
 		page, err = rules.ImpactPaged(rules.FromSource(source{txn}), src.EachUsage, src.EachStandardUsage, standardID, since, pageSize, pageToken)
 		return err
 	})
@@ -205,7 +205,7 @@ func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize
 // (rules.ImpactStream); ctx ending stops the walk.
 func (x *Index) ImpactStream(ctx context.Context, standardID, since string, fn func(rules.ImpactItem) error) (standards []string, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		src := usageScan{txn, x.db.DB}
+		src := usageScan{txn}
 		n := 0
 		standards, err = rules.ImpactStream(rules.FromSource(source{txn}), src.EachUsage, src.EachStandardUsage, standardID, since, func(it rules.ImpactItem) error {
 			if n++; n%4096 == 1 && ctx.Err() != nil { // the first item, then every 4096th

@@ -22,6 +22,7 @@ func (x *Index) upgrade() error {
 		{"supervision counters", x.ensureCounts},
 		{"verification keys", x.ensureVerifications},
 		{"usages of standards", x.ensureStandardUsages},
+		{"split keys of usages", x.ensureUsageSplits},
 	} {
 		if err := u.fn(); err != nil {
 			return fmt.Errorf("%s: %w", u.what, err)
@@ -95,6 +96,41 @@ func (x *Index) ensureStandardUsages() error {
 	}
 	if copied > 0 {
 		x.log.Info("usages of standards copied from the reference entries", "entries", copied)
+	}
+	return nil
+}
+
+// ensureUsageSplits writes the split keys (u/k/) of the certificates_by_reference
+// entries whose certificate splits its standard's usages (splitsUsages).
+func (x *Index) ensureUsageSplits() error {
+	if done, err := x.built(keyUsageSplits); err != nil || done {
+		return err
+	}
+	written := 0
+	err := x.backfill(keyUsageSplits, func(txn *badger.Txn, wb *badger.WriteBatch) error {
+		prefix := join(prefixEntry, record.IndexCertificatesByReference, "/")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			key := it.Item().Key()
+			ref, cert, ok := bytes.Cut(key[len(prefix):], []byte{0})
+			if !ok {
+				return fmt.Errorf("usage entry %q has no certificate id", key)
+			}
+			if splitsUsages(string(cert)) {
+				if err := wb.Set(usageSplitKey(string(ref), string(cert)), nil); err != nil {
+					return err
+				}
+				written++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if written > 0 {
+		x.log.Info("split keys of usages written from the reference entries", "keys", written)
 	}
 	return nil
 }

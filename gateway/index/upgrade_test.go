@@ -3,8 +3,11 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
@@ -59,5 +62,81 @@ func TestAnIndexFromBeforeTheUsagesOfStandardsGetsThemWhenOpened(t *testing.T) {
 	defer x.Close()
 	if got := standards(x); !slices.Equal(got, want) {
 		t.Fatalf("opened again: affected standards = %v, want %v", got, want)
+	}
+}
+
+// TestAnIndexFromBeforeTheSplitKeysGetsThemWhenOpened: the split keys of
+// the usages of standards, dropped as an earlier gateway never wrote
+// them, are written again when the index is opened: the same keys, and
+// the same impact read through them.
+func TestAnIndexFromBeforeTheSplitKeysGetsThemWhenOpened(t *testing.T) {
+	dir := t.TempDir()
+	x, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []record.EventRecord
+	scenario.Synthetic(4000, func(docType, id string, v any) {
+		data, _ := json.Marshal(v)
+		recs = append(recs, record.EventRecord{DocType: docType, ID: id, Record: data})
+	})
+	for i := 0; i < len(recs); i += 1000 { // events of 1000 records, as metrotrace-bench builds
+		tx := fmt.Sprintf("tx%d", i)
+		payload, _ := json.Marshal(record.Event{Function: "test", TxID: tx, Records: recs[i:min(i+1000, len(recs))]})
+		if err := x.Apply(ledger.Event{BlockNumber: uint64(1 + i), TxID: tx, Name: record.EventName, Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	splitKeys := func(x *Index) (keys []string) {
+		t.Helper()
+		err := x.db.View(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixUsageSplits)})
+			defer it.Close()
+			for it.Seek([]byte(prefixUsageSplits)); it.ValidForPrefix([]byte(prefixUsageSplits)); it.Next() {
+				keys = append(keys, string(it.Item().Key()))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	impact := func(x *Index) (ids []string) {
+		t.Helper()
+		_, err := x.ImpactStream(context.Background(), scenario.SyntheticImpactStandard, "2024-01-01", func(it rules.ImpactItem) error {
+			ids = append(ids, it.CertificateID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	keys, ids := splitKeys(x), impact(x)
+	if len(keys) < scanMinRanges || len(ids) != 3*4000+1 {
+		t.Fatalf("%d split keys and %d certificates in the impact; want at least %d and %d", len(keys), len(ids), scanMinRanges, 3*4000+1)
+	}
+	if err := x.db.DropPrefix([]byte(prefixUsageSplits), []byte(keyUsageSplits)); err != nil {
+		t.Fatal(err)
+	}
+	if got := splitKeys(x); len(got) != 0 {
+		t.Fatalf("%d split keys left after dropping them", len(got))
+	}
+	if got := impact(x); !slices.Equal(got, ids) {
+		t.Fatalf("without split keys (one iterator): %d certificates, want the same %d", len(got), len(ids))
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if x, err = Open(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if got := splitKeys(x); !slices.Equal(got, keys) {
+		t.Fatalf("opened again: %d split keys, want the %d written with the records", len(got), len(keys))
+	}
+	if got := impact(x); !slices.Equal(got, ids) {
+		t.Fatalf("opened again: %d certificates, want the same %d", len(got), len(ids))
 	}
 }

@@ -3,12 +3,10 @@ package index
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
-	"github.com/dgraph-io/badger/v4/y"
 
 	"github.com/metrotrace/metrotrace/chaincode/record"
 	"github.com/metrotrace/metrotrace/chaincode/rules"
@@ -17,15 +15,23 @@ import (
 // Reading a standard's usages on two cores at once. An impact over a
 // standard feeding 100k instruments reads 300k usage entries, and one
 // badger iterator spends most of that walk merging levels and decoding:
-// scanUsages splits the entries at the table boundaries badger already
-// knows and lets scanWorkers iterators read the ranges ahead of the
-// caller, who still sees every usage once, in key order, from one
-// snapshot.
+// scanUsages splits the entries into ranges and lets scanWorkers
+// iterators read them ahead of the caller, who still sees every usage
+// once, in key order, from one snapshot.
+//
+// The ranges start at the standard's split keys (u/k/), written with about
+// one usage in usageSplitEvery, chosen by a hash of the certificate id so
+// the choice does not depend on the order certificates arrive in. badger's
+// own table boundaries (DB.Tables) would do as well, but reading them
+// decodes the index of every table: at 1M instruments that faulted about
+// 180 MiB of mapped table indexes into the gateway's RSS on every impact.
 const (
+	// usageSplitEvery is how many usages a range holds on average.
+	usageSplitEvery = 2048
 	// scanWorkers is how many iterators read ranges at once.
 	scanWorkers = 2
 	// scanMinRanges is the fewest ranges worth the workers; a standard
-	// whose entries lie in fewer is read by one iterator.
+	// whose usages split into fewer is read by one iterator.
 	scanMinRanges = 4
 	// scanChunk is how many usages a worker hands over at a time, and
 	// scanChunksPerRange how many of a range may wait. Memory holds at
@@ -36,18 +42,27 @@ const (
 	scanChunksPerRange = 4
 )
 
+// splitsUsages reports whether a certificate's usage entries start a range
+// of their standard's usages: for about one certificate id in
+// usageSplitEvery.
+func splitsUsages(certificateID string) bool {
+	h := uint32(2166136261) // FNV-1a, 32 bits
+	for i := 0; i < len(certificateID); i++ {
+		h ^= uint32(certificateID[i])
+		h *= 16777619
+	}
+	return h%usageSplitEvery == 0
+}
+
 // usageScan streams usage entries from one snapshot, several ranges read
 // at once (scanUsages).
-type usageScan struct {
-	txn *badger.Txn
-	db  *badger.DB
-}
+type usageScan struct{ txn *badger.Txn }
 
 // EachUsage streams the usages of a standard in certificate id order, as
 // source.EachUsage does, reading ahead on scanWorkers iterators.
 func (s usageScan) EachUsage(standardID string, fn func(rules.Usage) error) error {
 	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
-	return scanUsages(s.txn, rangeStarts(s.db.Tables(), prefix), prefix, standardID, fn)
+	return scanUsages(s.txn, rangeStarts(s.txn, standardID), prefix, standardID, fn)
 }
 
 // EachStandardUsage streams the usages whose subject is a standard: few,
@@ -56,24 +71,18 @@ func (s usageScan) EachStandardUsage(standardID string, fn func(rules.Usage) err
 	return source{s.txn}.EachStandardUsage(standardID, fn)
 }
 
-// rangeStarts returns where the ranges of a scan over prefix begin: prefix
-// itself, then the first key of every table that starts inside prefix (a
-// table's keys carry badger's version suffix), sorted and distinct.
-func rangeStarts(tables []badger.TableInfo, prefix []byte) [][]byte {
-	starts := [][]byte{prefix}
-	for _, t := range tables {
-		if k := y.ParseKey(t.Left); bytes.HasPrefix(k, prefix) && !bytes.Equal(k, prefix) {
-			starts = append(starts, k)
-		}
+// rangeStarts returns where the ranges of a scan over a standard's usages
+// begin: the prefix of its entries, then the entry of every certificate
+// of its split keys, in key order.
+func rangeStarts(txn *badger.Txn, standardID string) [][]byte {
+	starts := [][]byte{entryPrefix(record.IndexCertificatesByReference, standardID)}
+	prefix := usageSplitsPrefix(standardID)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		starts = append(starts, entryKey(record.IndexCertificatesByReference, standardID, string(it.Item().Key()[len(prefix):])))
 	}
-	sort.Slice(starts, func(i, j int) bool { return bytes.Compare(starts[i], starts[j]) < 0 })
-	out := starts[:1]
-	for _, k := range starts[1:] {
-		if !bytes.Equal(k, out[len(out)-1]) {
-			out = append(out, k)
-		}
-	}
-	return out
+	return starts
 }
 
 // usageChunk is up to scanChunk usages of one range, or the error that

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -15,9 +16,9 @@ import (
 )
 
 // usageDB opens a badger database of small tables holding the usage
-// entries of STD-A (n of them, some overwritten, some deleted, the last
-// ones left in the memtable) between those of its neighbours STD- and
-// STD-B, and returns the usages of STD-A in key order.
+// entries of STD-A (n of them, with their split keys; some overwritten,
+// some deleted, the last ones left in the memtable) between those of its
+// neighbours STD- and STD-B, and returns the usages of STD-A in key order.
 func usageDB(t *testing.T, n int) (*badger.DB, []rules.Usage) {
 	t.Helper()
 	db, err := badger.Open(badger.DefaultOptions(t.TempDir()).WithLogger(nil).
@@ -31,9 +32,7 @@ func usageDB(t *testing.T, n int) (*badger.DB, []rules.Usage) {
 			IssuerID: "BJIM", SubjectID: fmt.Sprintf("INS-%d-v%d", i, version), SubjectDocType: record.DocInstrument, SubjectInstitutionID: "TJ"}
 	}
 	put := func(std string, u rules.Usage) error {
-		return db.Update(func(txn *badger.Txn) error {
-			return txn.Set(entryKey(record.IndexCertificatesByReference, std, u.CertificateID), u.Encode())
-		})
+		return db.Update(func(txn *badger.Txn) error { return putUsage(txn.Set, std, u.CertificateID, u.Encode()) })
 	}
 	wb := db.NewWriteBatch()
 	for _, std := range []string{"STD-", "STD-A", "STD-B"} {
@@ -43,7 +42,7 @@ func usageDB(t *testing.T, n int) (*badger.DB, []rules.Usage) {
 		}
 		for i := 0; i < count; i++ {
 			u := usage(std, i, 0)
-			if err := wb.Set(entryKey(record.IndexCertificatesByReference, std, u.CertificateID), u.Encode()); err != nil {
+			if err := putUsage(wb.Set, std, u.CertificateID, u.Encode()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -87,7 +86,7 @@ func usageDB(t *testing.T, n int) (*badger.DB, []rules.Usage) {
 func collect(db *badger.DB, stop int) (got []rules.Usage, err error) {
 	errStop := errors.New("enough")
 	err = db.View(func(txn *badger.Txn) error {
-		return usageScan{txn, db}.EachUsage("STD-A", func(u rules.Usage) error {
+		return usageScan{txn}.EachUsage("STD-A", func(u rules.Usage) error {
 			if len(got) == stop {
 				return errStop
 			}
@@ -101,20 +100,44 @@ func collect(db *badger.DB, stop int) (got []rules.Usage, err error) {
 	return got, err
 }
 
-// A scan on two workers passes every usage of the standard once, in key
-// order, the latest version of each and none of its neighbours', across
-// range boundaries at table starts and the memtable.
-func TestScanUsagesReadsEveryRangeInOrder(t *testing.T) {
-	db, want := usageDB(t, 20000)
-	starts := rangeStarts(db.Tables(), entryPrefix(record.IndexCertificatesByReference, "STD-A"))
-	if len(starts) < 8 {
-		t.Fatalf("%d ranges: the test needs the workers' path (at least %d)", len(starts), scanMinRanges)
+// starts returns the range starts of STD-A's usages.
+func starts(t *testing.T, db *badger.DB) (keys [][]byte) {
+	t.Helper()
+	if err := db.View(func(txn *badger.Txn) error { keys = rangeStarts(txn, "STD-A"); return nil }); err != nil {
+		t.Fatal(err)
 	}
-	for i := 1; i < len(starts); i++ {
-		if strings.Compare(string(starts[i-1]), string(starts[i])) >= 0 {
-			t.Fatalf("range starts not increasing at %d: %q, %q", i, starts[i-1], starts[i])
+	return keys
+}
+
+// The ranges start at the standard's prefix, then at the entry of every
+// certificate that splits its usages (about one in usageSplitEvery, by the
+// hash of its id), whatever else the database holds.
+func TestRangesStartAtTheSplitKeys(t *testing.T) {
+	db, _ := usageDB(t, 20000)
+	want := []string{string(entryPrefix(record.IndexCertificatesByReference, "STD-A"))}
+	for i := 0; i < 20000; i++ {
+		if id := fmt.Sprintf("CERT-STD-A-%07d", i); splitsUsages(id) {
+			want = append(want, string(entryKey(record.IndexCertificatesByReference, "STD-A", id)))
 		}
 	}
+	var got []string
+	for _, k := range starts(t, db) {
+		got = append(got, string(k))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("range starts %q, want %q", got, want)
+	}
+	// 20,000 usages: about ten ranges, enough for the workers' path.
+	if len(want) < 2*scanMinRanges || len(want) > 20 {
+		t.Fatalf("%d ranges for 20,000 usages, one in %d splitting", len(want), usageSplitEvery)
+	}
+}
+
+// A scan on two workers passes every usage of the standard once, in key
+// order, the latest version of each and none of its neighbours', across
+// range boundaries, levels and the memtable.
+func TestScanUsagesReadsEveryRangeInOrder(t *testing.T) {
+	db, want := usageDB(t, 20000)
 	before := runtime.NumGoroutine()
 	got, err := collect(db, -1)
 	if err != nil {
@@ -172,7 +195,7 @@ func TestScanUsagesReportsAnEntryThatDoesNotDecode(t *testing.T) {
 // by one iterator, with the same answer.
 func TestScanUsagesOfASmallStandard(t *testing.T) {
 	db, want := usageDB(t, 50)
-	if n := len(rangeStarts(db.Tables(), entryPrefix(record.IndexCertificatesByReference, "STD-A"))); n >= scanMinRanges {
+	if n := len(starts(t, db)); n >= scanMinRanges {
 		t.Fatalf("%d ranges for 50 usages", n)
 	}
 	got, err := collect(db, -1)
