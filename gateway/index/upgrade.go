@@ -56,81 +56,75 @@ func (x *Index) backfill(marker string, build func(txn *badger.Txn, wb *badger.W
 	return wb.Flush()
 }
 
+// eachReferenceEntry calls fn for every certificates_by_reference entry of
+// txn's snapshot with its standard and certificate ids (values: prefetch
+// the usages the entries hold).
+func eachReferenceEntry(txn *badger.Txn, values bool, fn func(ref, cert string, item *badger.Item) error) error {
+	prefix := join(prefixEntry, record.IndexCertificatesByReference, "/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: values, PrefetchSize: 256})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		key := it.Item().Key()
+		ref, cert, ok := bytes.Cut(key[len(prefix):], []byte{0})
+		if !ok {
+			return fmt.Errorf("usage entry %q has no certificate id", key)
+		}
+		if err := fn(string(ref), string(cert), it.Item()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// backfillOnce runs backfill(marker, build) unless marker is set, and
+// logs how many keys build wrote (build counts them in *written).
+func (x *Index) backfillOnce(marker, what string, build func(txn *badger.Txn, wb *badger.WriteBatch, written *int) error) error {
+	if done, err := x.built(marker); err != nil || done {
+		return err
+	}
+	written := 0
+	if err := x.backfill(marker, func(txn *badger.Txn, wb *badger.WriteBatch) error { return build(txn, wb, &written) }); err != nil {
+		return err
+	}
+	if written > 0 {
+		x.log.Info(what+" written from the reference entries", "keys", written)
+	}
+	return nil
+}
+
 // ensureStandardUsages copies the certificates_by_reference entries of
 // certificates whose subject is a standard under prefixStandardUsages.
 func (x *Index) ensureStandardUsages() error {
-	if done, err := x.built(keyStandardUsages); err != nil || done {
-		return err
-	}
-	copied := 0
-	err := x.backfill(keyStandardUsages, func(txn *badger.Txn, wb *badger.WriteBatch) error {
-		prefix := join(prefixEntry, record.IndexCertificatesByReference, "/")
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			key := it.Item().Key()
-			v, err := it.Item().ValueCopy(nil)
+	return x.backfillOnce(keyStandardUsages, "usages of standards", func(txn *badger.Txn, wb *badger.WriteBatch, written *int) error {
+		return eachReferenceEntry(txn, true, func(ref, cert string, item *badger.Item) error {
+			v, err := item.ValueCopy(nil)
 			if err != nil {
 				return err
 			}
 			u, err := rules.DecodeUsage(v)
 			if err != nil {
-				return fmt.Errorf("usage entry %q: %w", key, err)
+				return fmt.Errorf("usage entry of %s under %s: %w", cert, ref, err)
 			}
 			if u.SubjectDocType != record.DocStandard {
-				continue
+				return nil
 			}
-			ref, cert, ok := bytes.Cut(key[len(prefix):], []byte{0})
-			if !ok {
-				return fmt.Errorf("usage entry %q has no certificate id", key)
-			}
-			if err := wb.Set(standardUsageKey(string(ref), string(cert)), v); err != nil {
-				return err
-			}
-			copied++
-		}
-		return nil
+			*written++
+			return wb.Set(standardUsageKey(ref, cert), v)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	if copied > 0 {
-		x.log.Info("usages of standards copied from the reference entries", "entries", copied)
-	}
-	return nil
 }
 
-// ensureUsageSplits writes the split keys (u/k/) of the certificates_by_reference
-// entries whose certificate splits its standard's usages (splitsUsages).
+// ensureUsageSplits writes the split keys (u/k/) of the
+// certificates_by_reference entries whose certificate splits its
+// standard's usages (splitsUsages).
 func (x *Index) ensureUsageSplits() error {
-	if done, err := x.built(keyUsageSplits); err != nil || done {
-		return err
-	}
-	written := 0
-	err := x.backfill(keyUsageSplits, func(txn *badger.Txn, wb *badger.WriteBatch) error {
-		prefix := join(prefixEntry, record.IndexCertificatesByReference, "/")
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			key := it.Item().Key()
-			ref, cert, ok := bytes.Cut(key[len(prefix):], []byte{0})
-			if !ok {
-				return fmt.Errorf("usage entry %q has no certificate id", key)
+	return x.backfillOnce(keyUsageSplits, "split keys of usages", func(txn *badger.Txn, wb *badger.WriteBatch, written *int) error {
+		return eachReferenceEntry(txn, false, func(ref, cert string, _ *badger.Item) error {
+			if !splitsUsages(cert) {
+				return nil
 			}
-			if splitsUsages(string(cert)) {
-				if err := wb.Set(usageSplitKey(string(ref), string(cert)), nil); err != nil {
-					return err
-				}
-				written++
-			}
-		}
-		return nil
+			*written++
+			return wb.Set(usageSplitKey(ref, cert), nil)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	if written > 0 {
-		x.log.Info("split keys of usages written from the reference entries", "keys", written)
-	}
-	return nil
 }

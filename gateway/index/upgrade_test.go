@@ -15,25 +15,51 @@ import (
 	"github.com/metrotrace/metrotrace/gateway/ledger"
 )
 
+// syntheticIndex opens an index in dir holding the synthetic region of n
+// instruments (scenario.Synthetic), applied in events of 1000 records as
+// metrotrace-bench builds it.
+func syntheticIndex(t *testing.T, dir string, n int) *Index {
+	t.Helper()
+	x, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []record.EventRecord
+	scenario.Synthetic(n, func(docType, id string, v any) {
+		data, _ := json.Marshal(v)
+		recs = append(recs, record.EventRecord{DocType: docType, ID: id, Record: data})
+	})
+	for i := 0; i < len(recs); i += 1000 {
+		tx := fmt.Sprintf("tx%d", i)
+		payload, _ := json.Marshal(record.Event{Function: "test", TxID: tx, Records: recs[i:min(i+1000, len(recs))]})
+		if err := x.Apply(ledger.Event{BlockNumber: uint64(1 + i), TxID: tx, Name: record.EventName, Payload: payload}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return x
+}
+
+// reopen closes x and opens the index in dir again, as a newer gateway
+// opens an index an earlier one wrote.
+func reopen(t *testing.T, x *Index, dir string) *Index {
+	t.Helper()
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
 // TestAnIndexFromBeforeTheUsagesOfStandardsGetsThemWhenOpened: an index
 // without the u/s/ entries (written by an earlier gateway) finds no
 // standard below the faulty one; opened again, it has them, and its
 // impact reaches the whole chain.
 func TestAnIndexFromBeforeTheUsagesOfStandardsGetsThemWhenOpened(t *testing.T) {
 	dir := t.TempDir()
-	x, err := Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []record.EventRecord
-	scenario.Synthetic(20, func(docType, id string, v any) {
-		data, _ := json.Marshal(v)
-		recs = append(recs, record.EventRecord{DocType: docType, ID: id, Record: data})
-	})
-	payload, _ := json.Marshal(record.Event{Function: "test", TxID: "tx1", Records: recs})
-	if err := x.Apply(ledger.Event{BlockNumber: 1, TxID: "tx1", Name: record.EventName, Payload: payload}); err != nil {
-		t.Fatal(err)
-	}
+	x := syntheticIndex(t, dir, 20)
 	root := "STD-0" // the primary standard the synthetic chain starts from
 	standards := func(x *Index) []string {
 		t.Helper()
@@ -53,12 +79,7 @@ func TestAnIndexFromBeforeTheUsagesOfStandardsGetsThemWhenOpened(t *testing.T) {
 	if got := standards(x); len(got) != 0 {
 		t.Fatalf("without the entries: affected standards = %v, want none", got)
 	}
-	if err := x.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if x, err = Open(dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	x = reopen(t, x, dir)
 	defer x.Close()
 	if got := standards(x); !slices.Equal(got, want) {
 		t.Fatalf("opened again: affected standards = %v, want %v", got, want)
@@ -71,22 +92,7 @@ func TestAnIndexFromBeforeTheUsagesOfStandardsGetsThemWhenOpened(t *testing.T) {
 // the same impact read through them.
 func TestAnIndexFromBeforeTheSplitKeysGetsThemWhenOpened(t *testing.T) {
 	dir := t.TempDir()
-	x, err := Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []record.EventRecord
-	scenario.Synthetic(4000, func(docType, id string, v any) {
-		data, _ := json.Marshal(v)
-		recs = append(recs, record.EventRecord{DocType: docType, ID: id, Record: data})
-	})
-	for i := 0; i < len(recs); i += 1000 { // events of 1000 records, as metrotrace-bench builds
-		tx := fmt.Sprintf("tx%d", i)
-		payload, _ := json.Marshal(record.Event{Function: "test", TxID: tx, Records: recs[i:min(i+1000, len(recs))]})
-		if err := x.Apply(ledger.Event{BlockNumber: uint64(1 + i), TxID: tx, Name: record.EventName, Payload: payload}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	x := syntheticIndex(t, dir, 4000)
 	splitKeys := func(x *Index) (keys []string) {
 		t.Helper()
 		err := x.db.View(func(txn *badger.Txn) error {
@@ -126,12 +132,7 @@ func TestAnIndexFromBeforeTheSplitKeysGetsThemWhenOpened(t *testing.T) {
 	if got := impact(x); !slices.Equal(got, ids) {
 		t.Fatalf("without split keys (one iterator): %d certificates, want the same %d", len(got), len(ids))
 	}
-	if err := x.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if x, err = Open(dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	x = reopen(t, x, dir)
 	defer x.Close()
 	if got := splitKeys(x); !slices.Equal(got, keys) {
 		t.Fatalf("opened again: %d split keys, want the %d written with the records", len(got), len(keys))
