@@ -30,20 +30,13 @@ func (s source) IDs(index, value string) ([]string, error) {
 // UsagesOf returns the usages kept in the certificates_by_reference entries
 // of a standard.
 func (s source) UsagesOf(standardID string) ([]rules.Usage, error) {
-	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
-	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix}) // small inline values: no prefetching goroutines
-	defer it.Close()
 	var out []rules.Usage
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		var u rules.Usage
-		err := it.Item().Value(func(v []byte) (err error) {
-			u, err = rules.DecodeUsage(v)
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("usage entry of %s: %w", standardID, err)
-		}
+	err := s.EachUsage(standardID, func(u rules.Usage) error {
 		out = append(out, u)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -61,22 +54,31 @@ func (s source) EachStandardUsage(standardID string, fn func(rules.Usage) error)
 	return s.eachUsage(standardUsagesPrefix(standardID), standardID, fn)
 }
 
-// eachUsage streams the usage entries under prefix.
+// eachUsage streams the usage entries under prefix (small inline values:
+// no prefetching goroutines).
 func (s source) eachUsage(prefix []byte, standardID string, fn func(rules.Usage) error) error {
 	it := s.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		var u rules.Usage
-		err := it.Item().Value(func(v []byte) (err error) {
-			u, err = rules.DecodeUsage(v)
-			return err
-		})
+		u, err := usageOf(it.Item(), standardID)
 		if err != nil {
-			return fmt.Errorf("usage entry of %s: %w", standardID, err)
+			return err
 		}
 		if err := fn(u); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// usageOf decodes the usage a usage entry of standardID holds.
+func usageOf(item *badger.Item, standardID string) (u rules.Usage, err error) {
+	err = item.Value(func(v []byte) (err error) {
+		u, err = rules.DecodeUsage(v)
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("usage entry of %s: %w", standardID, err)
+	}
+	return u, nil
 }

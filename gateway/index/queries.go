@@ -190,8 +190,8 @@ func (x *Index) Impact(_ context.Context, standardID, since string, withPaths bo
 // the usages read ahead, whatever the impact's size.
 func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize int, pageToken string) (page *rules.ImpactPage, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		src := usageScan{txn}
-		page, err = rules.ImpactPaged(rules.FromSource(source{txn}), src.EachUsage, src.EachStandardUsage, standardID, since, pageSize, pageToken)
+		src := usageScan{source{txn}}
+		page, err = rules.ImpactPaged(rules.FromSource(src.source), src.EachUsage, src.EachStandardUsage, standardID, since, pageSize, pageToken)
 		return err
 	})
 	return page, err
@@ -205,9 +205,9 @@ func (x *Index) ImpactPage(_ context.Context, standardID, since string, pageSize
 // (rules.ImpactStream); ctx ending stops the walk.
 func (x *Index) ImpactStream(ctx context.Context, standardID, since string, fn func(rules.ImpactItem) error) (standards []string, err error) {
 	err = x.db.View(func(txn *badger.Txn) error {
-		src := usageScan{txn}
+		src := usageScan{source{txn}}
 		n := 0
-		standards, err = rules.ImpactStream(rules.FromSource(source{txn}), src.EachUsage, src.EachStandardUsage, standardID, since, func(it rules.ImpactItem) error {
+		standards, err = rules.ImpactStream(rules.FromSource(src.source), src.EachUsage, src.EachStandardUsage, standardID, since, func(it rules.ImpactItem) error {
 			if n++; n%4096 == 1 && ctx.Err() != nil { // the first item, then every 4096th
 				return ctx.Err()
 			}

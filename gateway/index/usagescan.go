@@ -2,7 +2,6 @@ package index
 
 import (
 	"bytes"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -54,21 +53,15 @@ func splitsUsages(certificateID string) bool {
 	return h%usageSplitEvery == 0
 }
 
-// usageScan streams usage entries from one snapshot, several ranges read
-// at once (scanUsages).
-type usageScan struct{ txn *badger.Txn }
+// usageScan is a source whose EachUsage reads several ranges at once
+// (scanUsages); its other reads are the source's.
+type usageScan struct{ source }
 
 // EachUsage streams the usages of a standard in certificate id order, as
 // source.EachUsage does, reading ahead on scanWorkers iterators.
 func (s usageScan) EachUsage(standardID string, fn func(rules.Usage) error) error {
 	prefix := entryPrefix(record.IndexCertificatesByReference, standardID)
-	return scanUsages(s.txn, rangeStarts(s.txn, standardID), prefix, standardID, fn)
-}
-
-// EachStandardUsage streams the usages whose subject is a standard: few,
-// so one iterator reads them (source.EachStandardUsage).
-func (s usageScan) EachStandardUsage(standardID string, fn func(rules.Usage) error) error {
-	return source{s.txn}.EachStandardUsage(standardID, fn)
+	return scanUsages(s.source, rangeStarts(s.txn, standardID), prefix, standardID, fn)
 }
 
 // rangeStarts returns where the ranges of a scan over a standard's usages
@@ -99,9 +92,9 @@ type usageChunk struct {
 // in order and at most scanWorkers+1 ranges are read ahead of fn. An error
 // of fn or of a decoding stops the workers and is returned once they have
 // closed their iterators.
-func scanUsages(txn *badger.Txn, starts [][]byte, prefix []byte, standardID string, fn func(rules.Usage) error) error {
+func scanUsages(src source, starts [][]byte, prefix []byte, standardID string, fn func(rules.Usage) error) error {
 	if len(starts) < scanMinRanges {
-		return source{txn}.eachUsage(prefix, standardID, fn)
+		return src.eachUsage(prefix, standardID, fn)
 	}
 	slots := make([]chan usageChunk, len(starts))
 	for i := range slots {
@@ -116,7 +109,7 @@ func scanUsages(txn *badger.Txn, starts [][]byte, prefix []byte, standardID stri
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+			it := src.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 			defer it.Close()
 			for {
 				select {
@@ -168,18 +161,13 @@ func readRange(it *badger.Iterator, start, end, prefix []byte, standardID string
 	}
 	uses := make([]rules.Usage, 0, scanChunk)
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		if end != nil && bytes.Compare(item.Key(), end) >= 0 {
+		if end != nil && bytes.Compare(it.Item().Key(), end) >= 0 {
 			break
 		}
-		var u rules.Usage
-		err := item.Value(func(v []byte) (err error) {
-			u, err = rules.DecodeUsage(v)
-			return err
-		})
+		u, err := usageOf(it.Item(), standardID)
 		if err != nil { // the usages before it first, as one iterator would pass them
 			if len(uses) == 0 || send(usageChunk{uses: uses}) {
-				send(usageChunk{err: fmt.Errorf("usage entry of %s: %w", standardID, err)})
+				send(usageChunk{err: err})
 			}
 			return false
 		}

@@ -86,7 +86,7 @@ func usageDB(t *testing.T, n int) (*badger.DB, []rules.Usage) {
 func collect(db *badger.DB, stop int) (got []rules.Usage, err error) {
 	errStop := errors.New("enough")
 	err = db.View(func(txn *badger.Txn) error {
-		return usageScan{txn}.EachUsage("STD-A", func(u rules.Usage) error {
+		return usageScan{source{txn}}.EachUsage("STD-A", func(u rules.Usage) error {
 			if len(got) == stop {
 				return errStop
 			}
