@@ -188,6 +188,19 @@ func (db *DB) Close() error {
 	return db.closeErr
 }
 
+// CompactionsPending reports whether a level of the tree is due for
+// compaction (badger's score of at least 1, what makes its compactors pick
+// the level). After a bulk load the compactions that follow it compete
+// with reads for the CPU and the disk until none is pending.
+func (db *DB) CompactionsPending() bool {
+	for _, l := range db.Levels() {
+		if l.Score >= 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // Get returns a copy of a key's value in txn, nil (and no error) when the
 // key is absent: badger's ErrKeyNotFound is the caller's "not there".
 func Get(txn *badger.Txn, key []byte) ([]byte, error) {

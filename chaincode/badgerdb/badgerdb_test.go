@@ -275,3 +275,62 @@ func TestOpen(t *testing.T) {
 		}
 	})
 }
+
+// TestCompactionsPendingUntilTheCompactorsCatchUp fills level 0 past its
+// table limit with the compactors off, then lets them run.
+func TestCompactionsPendingUntilTheCompactorsCatchUp(t *testing.T) {
+	dir := t.TempDir()
+	opts := DefaultOptions(dir)
+	opts.NumCompactors = 0
+	opts.NumLevelZeroTables = 2
+	opts.MemTableSize = 4 << 20
+	opts.ValueThreshold = 1 << 10
+	db, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.CompactionsPending() {
+		db.Close()
+		t.Fatal("an empty database has compactions pending")
+	}
+	value := bytes.Repeat([]byte("v"), 100)
+	for batch := 0; batch < 6; batch++ {
+		wb := db.NewWriteBatch()
+		for i := 0; i < 20000; i++ {
+			if err := wb.Set([]byte(fmt.Sprintf("k/%d/%06d", batch, i)), value); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := wb.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Level 0 fills as the full memtables (4 MiB each of about 14 MiB
+	// written) are flushed in the background.
+	for deadline := time.Now().Add(30 * time.Second); !db.CompactionsPending(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			levels := db.LevelsToString()
+			db.Close()
+			t.Fatalf("no compaction pending with the compactors off after writing 14 MiB:\n%s", levels)
+		}
+	}
+	l0 := db.Levels()[0].NumTables
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	opts.NumCompactors = DefaultOptions(dir).NumCompactors
+	db, err = Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for deadline := time.Now().Add(60 * time.Second); db.CompactionsPending(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("compactions still pending a minute after opening with compactors:\n%s", db.LevelsToString())
+		}
+	}
+	if got := db.Levels()[0].NumTables; got >= l0 {
+		t.Fatalf("level 0 has %d tables once settled, had %d: nothing was compacted", got, l0)
+	}
+}

@@ -194,6 +194,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "built in %s\n", build.Round(time.Millisecond))
 	}
+	settled, pending := settleCompactions(x, maxSettle, stderr)
 	memBuilt, err := readMem("/proc/self/status")
 	if err != nil {
 		return err
@@ -206,6 +207,7 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 	t.Rows = append(t.Rows,
 		row{What: "build (index.Apply, " + strconv.Itoa(c.batch) + " records per event)", Measured: fmt.Sprintf("%s, %.0f records/s, %.0f certificates/s", build.Round(time.Millisecond), float64(records)/build.Seconds(), float64(3*n+7)/build.Seconds())},
 		row{What: "on-disk size", Measured: fmt.Sprintf("%s apparent, %s allocated", mib(apparent), mib(allocated)), Ratio: fmt.Sprintf("%.0f B per record", float64(allocated)/float64(records))},
+		row{What: "wait for badger's compactions before the measurements", Measured: settledText(settled, pending)},
 	)
 
 	rng := rand.New(rand.NewPCG(c.seed, 1))
@@ -338,4 +340,38 @@ func runIndex(c indexConfig, stdout, stderr io.Writer) error {
 	t.Notes = append(t.Notes, fmt.Sprintf("%d instruments × 3 certificates under STD-7; trace at %s; impact since 2024-01-01", n, traceAt),
 		"RSS from /proc/self/status (VmRSS; anon = Go heap with badger's memtables and caches, file = mapped table files; peak = VmHWM) and the Go heap in use from runtime.MemStats")
 	return t.write(stdout, c.markdown)
+}
+
+// maxSettle bounds the wait for the compactions that follow a build.
+const maxSettle = 10 * time.Minute
+
+// settleCompactions waits, up to limit, until the index's store has no
+// level due for compaction, so that the measurements see the index a
+// gateway serves from once a bulk load is behind it, whether the index
+// was just built or reused; it says how long it waited and whether
+// compactions were still pending when it stopped.
+func settleCompactions(x *index.Index, limit time.Duration, stderr io.Writer) (time.Duration, bool) {
+	start := time.Now()
+	next := start.Add(10 * time.Second)
+	for x.CompactionsPending() {
+		now := time.Now()
+		if now.Sub(start) >= limit {
+			fmt.Fprintf(stderr, "compactions still pending after %s; measuring anyway\n", limit)
+			return now.Sub(start), true
+		}
+		if now.After(next) {
+			fmt.Fprintf(stderr, "  waiting for badger's compactions: %s\n", now.Sub(start).Round(time.Second))
+			next = now.Add(10 * time.Second)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(start), false
+}
+
+// settledText is the wait's row.
+func settledText(waited time.Duration, pending bool) string {
+	if pending {
+		return fmt.Sprintf("still pending after %s (measured anyway)", waited.Round(time.Second))
+	}
+	return fmt.Sprintf("none pending after %s", waited.Round(100*time.Millisecond))
 }

@@ -122,6 +122,11 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 // Close stops the value-log collector and closes the database.
 func (x *Index) Close() error { return x.db.Close() }
 
+// CompactionsPending reports whether the index's store still has levels
+// due for compaction, as after a bulk build; queries meanwhile share the
+// CPU and the disk with the compactors.
+func (x *Index) CompactionsPending() bool { return x.db.CompactionsPending() }
+
 // Checkpoint returns how far the index has read.
 func (x *Index) Checkpoint() Checkpoint {
 	x.mu.Lock()
