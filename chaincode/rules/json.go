@@ -13,7 +13,7 @@ func (r *TraceReport) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `,"traceable":`...)
 	dst = jsonappend.Bool(dst, r.Traceable)
 	dst = append(dst, `,"links":`...)
-	dst = jsonappend.Array(dst, r.Links, appendLink)
+	dst = r.appendLinks(dst)
 	dst = append(dst, `,"problems":`...)
 	dst = jsonappend.Strings(dst, r.Problems)
 	dst = append(dst, `,"problem_details":`...)
@@ -37,6 +37,26 @@ func (d *RecognitionDecision) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `,"checks":`...)
 	dst = jsonappend.Array(dst, d.Checks, appendCheck)
 	return append(dst, '}')
+}
+
+// appendLinks appends the report's links as a JSON array: for each, the
+// bytes a trace memo encoded for it, or the link encoded now.
+func (r *TraceReport) appendLinks(dst []byte) []byte {
+	if r.linkJSON == nil {
+		return jsonappend.Array(dst, r.Links, appendLink)
+	}
+	dst = append(dst, '[')
+	for i := range r.Links {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if i < len(r.linkJSON) && r.linkJSON[i] != nil {
+			dst = append(dst, r.linkJSON[i]...)
+		} else {
+			dst = appendLink(dst, &r.Links[i])
+		}
+	}
+	return append(dst, ']')
 }
 
 func appendLink(dst []byte, l *Link) []byte {

@@ -60,22 +60,26 @@ func (s Subject) DocType() string {
 	return record.DocInstrument
 }
 
-// FindSubject looks a subject up as a standard first, then as an instrument.
-// It returns a NotFound error when neither exists.
+// FindSubject looks a subject up as an instrument first, then as a
+// standard: ids are unique across the two (the contract refuses one taken
+// by the other), most subjects traced are working instruments, and a
+// standard is what a gateway's cache holds, so asking for it second costs
+// an instrument's trace no read of a standard that cannot exist. It
+// returns a NotFound error when neither exists.
 func FindSubject(l Lookup, id string) (Subject, error) {
-	s, err := l.Standard(id)
-	if err != nil {
-		return Subject{}, err
-	}
-	if s != nil {
-		return Subject{Standard: s}, nil
-	}
 	in, err := l.Instrument(id)
 	if err != nil {
 		return Subject{}, err
 	}
 	if in != nil {
 		return Subject{Instrument: in}, nil
+	}
+	s, err := l.Standard(id)
+	if err != nil {
+		return Subject{}, err
+	}
+	if s != nil {
+		return Subject{Standard: s}, nil
 	}
 	return Subject{}, record.Errorf(record.NotFound, "no standard or instrument %s", id)
 }

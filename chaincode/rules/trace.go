@@ -20,6 +20,13 @@ type TraceReport struct {
 	// the check's findings (codes and parameters) beside its English
 	// detail, so that a client can say them in its own language.
 	ProblemDetails []Problem `json:"problem_details"`
+
+	// linkJSON holds, beside Links, the JSON of the links spliced from a
+	// trace memo (TraceAbove), encoded once for every trace that meets
+	// them; nil where a link is encoded afresh. AppendJSON writes these
+	// bytes for the links they stand beside, so a report's links are not
+	// to be changed once Trace has returned it.
+	linkJSON [][]byte
 }
 
 // Problem is one failing check of a trace: the record it concerns (the
@@ -119,7 +126,10 @@ type TraceMemo interface {
 // be used for. Every link above the first depends on its certificate
 // alone: its references were used on the certificate's performance date.
 type TraceAbove struct {
-	links   []Link
+	links []Link
+	// json are the links' JSON but the first's (whose used_on is the
+	// trace's own), for AppendJSON.
+	json    [][]byte
 	reaches []bool
 	reach   bool
 	// usable is false when the walk met a cycle: there the links depend
@@ -157,6 +167,10 @@ func (w *walker) walkAbove(cert *record.Certificate, subjectID string, subject S
 				}
 			}
 		}
+		above.json = make([][]byte, len(above.links))
+		for i := 1; i < len(above.links); i++ {
+			above.json[i] = appendLink(nil, &above.links[i])
+		}
 		w.memo.KeepTraceAbove(cert.ID, above)
 	}
 	if !above.usable || above.referenced[w.rep.SubjectID] {
@@ -172,6 +186,10 @@ func (w *walker) walkAbove(cert *record.Certificate, subjectID string, subject S
 		w.done[link.CertificateID] = true
 		w.reaches[link.CertificateID] = above.reaches[i]
 		w.rep.Links = append(w.rep.Links, link)
+		if above.json[i] != nil {
+			w.rep.linkJSON = append(w.rep.linkJSON, make([][]byte, len(w.rep.Links)-len(w.rep.linkJSON))...)
+			w.rep.linkJSON[len(w.rep.Links)-1] = above.json[i]
+		}
 	}
 	return above.reach, true, nil
 }

@@ -73,7 +73,7 @@ func TestTracesThroughTheMemoAreTheWalks(t *testing.T) {
 	plain := FromSource(m)
 	memo := &memoLookup{Lookup: plain, above: map[string]*TraceAbove{}}
 	subjects := []string{"I1", "I2", "I3", "I4", "I5", "I6", "I7", "A", "B", "C", "D", "S", "R", "X", "Y", "L", "P"}
-	traced := 0
+	traced, spliced := 0, 0
 	for round := 0; round < 2; round++ {
 		for _, id := range subjects {
 			for _, at := range []string{"2024-03-20", "2024-06-01", "2025-06-01"} {
@@ -90,9 +90,20 @@ func TestTracesThroughTheMemoAreTheWalks(t *testing.T) {
 				if string(g) != string(w) {
 					t.Fatalf("round %d, %s on %s:\nmemo %s\nwalk %s", round, id, at, g, w)
 				}
+				// The links spliced from the memo are written from the
+				// bytes it encoded for them: the same JSON.
+				if a := got.AppendJSON(nil); string(a) != string(w) {
+					t.Fatalf("round %d, %s on %s: AppendJSON through the memo:\n%s\nencoding/json of the walk:\n%s", round, id, at, a, w)
+				}
+				if got.linkJSON != nil {
+					spliced++
+				}
 				traced++
 			}
 		}
+	}
+	if spliced < 20 {
+		t.Fatalf("%d of %d traces wrote links from the memo's bytes, want at least 20", spliced, traced)
 	}
 	if memo.hits < 40 {
 		t.Fatalf("the memo served %d of %d traces' chains, want at least 40", memo.hits, traced)

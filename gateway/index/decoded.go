@@ -145,7 +145,10 @@ func (c cachedLookup) CapabilitiesByInstitution(id string) ([]*record.Capability
 }
 
 // CertificatesBySubject keeps the certificates of standards only: they are
-// on every trace through the standard.
+// on every trace through the standard. A standard is known by being in
+// the cache (the rules ask for a reference standard before its
+// certificates), so an instrument's certificates cost no read of a
+// standard that cannot exist.
 func (c cachedLookup) CertificatesBySubject(id string) ([]*record.Certificate, error) {
 	if certs, ok := load(c, func(d *decoded) map[string][]*record.Certificate { return d.certificates }, id); ok {
 		return slices.Clone(certs), nil
@@ -154,7 +157,7 @@ func (c cachedLookup) CertificatesBySubject(id string) ([]*record.Certificate, e
 	if err != nil {
 		return nil, err
 	}
-	if s, err := c.Standard(id); err == nil && s != nil {
+	if s, ok := load(c, func(d *decoded) map[string]*record.Standard { return d.standards }, id); ok && s != nil {
 		store(c, func(d *decoded) *map[string][]*record.Certificate { return &d.certificates }, id, slices.Clone(certs))
 	}
 	return certs, nil
