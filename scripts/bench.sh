@@ -13,9 +13,10 @@
 #      index lag of every transaction;
 #   3. metrotrace-bench index at 100k instruments, and at 1M with --full
 #      (indexes kept in $METROTRACE_BENCH_DIR, default /tmp/metrotrace-bench,
-#      and reused by later runs): traces, the streamed and whole impact, the
-#      supervision lists, and trace, recognition and impact over HTTP at
-#      16 clients beside GET /healthz;
+#      and reused by later runs; measured once badger has no compaction
+#      pending, after a build as after a reuse): traces, the streamed and
+#      whole impact, the supervision lists, and trace, recognition and
+#      impact over HTTP at 16 clients beside GET /healthz;
 #   4. metrotrace-bench case: an out-of-tolerance case on the embedded
 #      ledger on a standard feeding 20k compulsory instruments, 100k with
 #      --full (time until every notice item is recorded and indexed, peak RSS);
