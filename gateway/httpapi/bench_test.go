@@ -57,7 +57,10 @@ func indexServer(b testing.TB, steps []scenario.Step) (string, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := x.WaitFor(ctx, height-1); err != nil {
+	// A benchmark that cannot start says why instead of waiting forever.
+	waitCtx, cancelWait := context.WithTimeout(ctx, time.Minute)
+	defer cancelWait()
+	if err := x.WaitFor(waitCtx, height-1); err != nil {
 		b.Fatal(err)
 	}
 	tokens := &auth.Issuer{Secret: bytes.Repeat([]byte("s"), 32)}
@@ -82,7 +85,8 @@ func indexServer(b testing.TB, steps []scenario.Step) (string, string) {
 // required to be 200.
 func benchGet(b *testing.B, path string) {
 	base, tok := scenarioServer(b)
-	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	// A request that gets no answer fails the benchmark in a minute.
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: time.Minute}
 	get := func() error {
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
